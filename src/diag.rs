@@ -1,0 +1,170 @@
+//! Problems as data. Every layer pushes `Problem`s; only the reports render them.
+//!
+//! A problem names where it is (file, sheet, row, column, manifest key, YAML line) and what
+//! was found, with a stable kebab-case `code`.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A data problem found in the evidence (or in the rules/verdicts, when those are fatal they
+/// are collected into a `Fatal`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Problem {
+    /// Path relative to the bundle root, `/`-separated (e.g. `台账/主动公开台账.csv`), or
+    /// `bundle.yaml`.
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// Spreadsheet row number (header = row 1 when it is the first line).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<u32>,
+    /// Column header name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// Manifest key path such as `组织保障.制度[2].文件`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// YAML line (1-based).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    pub message: String,
+    pub code: &'static str,
+    pub severity: Severity,
+}
+
+impl Problem {
+    pub fn error(file: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, file, code, message)
+    }
+
+    pub fn warning(file: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, file, code, message)
+    }
+
+    fn new(
+        severity: Severity,
+        file: impl Into<String>,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        Problem {
+            file: file.into(),
+            sheet: None,
+            row: None,
+            column: None,
+            key: None,
+            line: None,
+            value: None,
+            message: message.into(),
+            code,
+            severity,
+        }
+    }
+
+    pub fn sheet(mut self, sheet: impl Into<String>) -> Self {
+        self.sheet = Some(sheet.into());
+        self
+    }
+    pub fn row(mut self, row: u32) -> Self {
+        self.row = Some(row);
+        self
+    }
+    pub fn column(mut self, column: impl Into<String>) -> Self {
+        self.column = Some(column.into());
+        self
+    }
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+    pub fn line(mut self, line: u32) -> Self {
+        self.line = Some(line);
+        self
+    }
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// The order of `problems[]` in every report: file, sheet, row, column, then the rest.
+    pub fn sort_key(&self) -> impl Ord + '_ {
+        (
+            &self.file,
+            &self.sheet,
+            self.row,
+            &self.column,
+            &self.key,
+            self.line,
+            &self.message,
+            self.code,
+        )
+    }
+}
+
+/// Sort and de-duplicate a problem list into report order.
+pub fn finish(problems: &mut Vec<Problem>) {
+    problems.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    problems.dedup();
+}
+
+/// An error that stops the run (exit code 2): bad rules, bad manifest header, unknown rule
+/// set, year mismatch, bad verdict file. Carries every problem found, not just the first.
+#[derive(Debug, Clone)]
+pub struct Fatal {
+    pub problems: Vec<Problem>,
+}
+
+impl Fatal {
+    pub fn one(problem: Problem) -> Self {
+        Fatal {
+            problems: vec![problem],
+        }
+    }
+}
+
+impl std::fmt::Display for Fatal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}", render_location(p))?;
+            write!(f, ": {}", p.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Fatal {}
+
+/// `file:line` / `file 第N行 列「X」` style location, the one rendering used everywhere.
+pub fn render_location(p: &Problem) -> String {
+    let mut s = p.file.clone();
+    if let Some(sheet) = &p.sheet {
+        s.push_str(&format!(" [{sheet}]"));
+    }
+    if let Some(line) = p.line {
+        s.push_str(&format!(":{line}"));
+    }
+    if let Some(row) = p.row {
+        s.push_str(&format!(" 第{row}行"));
+    }
+    if let Some(col) = &p.column {
+        s.push_str(&format!(" 列「{col}」"));
+    }
+    if let Some(key) = &p.key {
+        s.push_str(&format!(" 键 {key}"));
+    }
+    if let Some(v) = &p.value {
+        s.push_str(&format!(" 值「{v}」"));
+    }
+    s
+}

@@ -1,0 +1,200 @@
+//! Run-time values of the measure language, and the static types the checker assigns.
+//!
+//! Evidence is loaded straight into these values (a ledger cell is a `Value`), so evaluating a
+//! measure never converts or re-parses evidence.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+use crate::model::evidence::{Document, Ledger, Table};
+
+/// A value. `Null` is an empty or unreadable cell, an absent manifest key, a missing ledger or
+/// document. Comparisons involving `Null` are false (see docs/rules.md).
+#[derive(Clone, Debug, Default)]
+pub enum Value {
+    #[default]
+    Null,
+    Bool(bool),
+    Num(Decimal),
+    Text(Arc<str>),
+    Date(Date),
+    List(Arc<Vec<Value>>),
+    /// A manifest mapping, a record literal, or a map such as `自查申报.分类数量`. Keys keep the
+    /// order in which they were written.
+    Record(Arc<Record>),
+    /// One ledger row; knows its ledger (file, sheet) and spreadsheet row number.
+    Row(RowRef),
+    /// A document named under `文档` whose file exists in the bundle.
+    Doc(Arc<Document>),
+    /// A table read out of a document.
+    Table(Arc<Table>),
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Record {
+    pub fields: Vec<(Arc<str>, Value)>,
+}
+
+impl Record {
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k.as_ref() == name)
+            .map(|(_, v)| v)
+    }
+}
+
+/// A reference to one row of a loaded ledger.
+#[derive(Clone, Debug)]
+pub struct RowRef {
+    pub ledger: Arc<Ledger>,
+    pub index: usize,
+}
+
+impl RowRef {
+    /// The spreadsheet row number (header on line 1 → first data row is 2).
+    pub fn number(&self) -> u32 {
+        self.ledger.rows[self.index].number
+    }
+
+    /// The value of a declared column; `Null` when the column is optional and absent.
+    pub fn get(&self, column: &str) -> Value {
+        self.ledger.cell(self.index, column)
+    }
+}
+
+impl Value {
+    pub fn text(s: impl AsRef<str>) -> Value {
+        Value::Text(Arc::from(s.as_ref()))
+    }
+
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Arc::new(items))
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    pub fn as_num(&self) -> Option<Decimal> {
+        match self {
+            Value::Num(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn as_date(&self) -> Option<Date> {
+        match self {
+            Value::Date(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    pub fn as_list(&self) -> Option<&[Value]> {
+        match self {
+            Value::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+}
+
+/// How a value reads in a message: dates as 2021-03-05, numbers without trailing zeros,
+/// rows as 第N行, lists comma-separated.
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => f.write_str("空"),
+            Value::Bool(true) => f.write_str("是"),
+            Value::Bool(false) => f.write_str("否"),
+            Value::Num(n) => write!(f, "{}", n.normalize()),
+            Value::Text(t) => f.write_str(t),
+            Value::Date(d) => write!(f, "{d}"),
+            Value::List(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("、")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                Ok(())
+            }
+            Value::Record(r) => {
+                f.write_str("{")?;
+                for (i, (k, v)) in r.fields.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("，")?;
+                    }
+                    write!(f, "{k}: {v}")?;
+                }
+                f.write_str("}")
+            }
+            Value::Row(r) => write!(f, "第{}行", r.number()),
+            Value::Doc(d) => f.write_str(&d.file),
+            Value::Table(_) => f.write_str("表格"),
+        }
+    }
+}
+
+/// Static types. Every type admits `Null` (an empty cell, an absent key).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Type {
+    /// Unknown or mixed; accepted wherever a value is expected (e.g. `null`, `[]`).
+    Any,
+    Bool,
+    Num,
+    Text,
+    Date,
+    List(Box<Type>),
+    /// A record with known fields, in declaration order.
+    Record(Arc<RecordType>),
+    /// A mapping from text keys to values of one type (e.g. 分类数量: 栏目 → count).
+    Map(Box<Type>),
+    /// A row of the named ledger; its columns come from the rule set's evidence declaration.
+    Row(Arc<str>),
+    Doc,
+    Table,
+    /// `x => body`; only as a function argument.
+    Lambda,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct RecordType {
+    pub fields: BTreeMap<String, Type>,
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Type::Any => f.write_str("any"),
+            Type::Bool => f.write_str("bool"),
+            Type::Num => f.write_str("number"),
+            Type::Text => f.write_str("text"),
+            Type::Date => f.write_str("date"),
+            Type::List(t) => write!(f, "list<{t}>"),
+            Type::Record(_) => f.write_str("record"),
+            Type::Map(t) => write!(f, "map<{t}>"),
+            Type::Row(l) => write!(f, "row<{l}>"),
+            Type::Doc => f.write_str("document"),
+            Type::Table => f.write_str("table"),
+            Type::Lambda => f.write_str("lambda"),
+        }
+    }
+}

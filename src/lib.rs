@@ -1,0 +1,14 @@
+//! kaohe: scores a township's evidence bundle against a county's assessment indicators.
+//!
+//! Pipeline: `load` (the only module that opens files) → `model` (rule set, evidence,
+//! assessment) → `score` (pure) → `report` (renders, never recomputes). `cli` drives it.
+pub mod calendar;
+pub mod cli;
+pub mod dates;
+pub mod diag;
+pub mod expr;
+pub mod load;
+pub mod model;
+pub mod report;
+pub mod score;
+pub mod text;

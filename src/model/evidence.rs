@@ -1,0 +1,181 @@
+//! A loaded evidence bundle: no IO here, just what the loader found, typed by the rule set's
+//! evidence declaration.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use jiff::civil::Date;
+
+use crate::diag::Problem;
+use crate::expr::value::Value;
+
+/// The four required manifest keys plus 上级单位.
+#[derive(Clone, Debug)]
+pub struct ManifestHeader {
+    pub unit: String,
+    pub parent: Option<String>,
+    pub year: i32,
+    pub ruleset: String,
+    pub submitted: Date,
+}
+
+/// A usable ledger: every required column was found once in the header.
+#[derive(Debug)]
+pub struct Ledger {
+    /// The manifest key under `台账` (e.g. `主动公开`).
+    pub name: String,
+    /// Path relative to the bundle, `/`-separated.
+    pub file: String,
+    /// Worksheet name for XLSX/XLS.
+    pub sheet: Option<String>,
+    /// Declared columns (required, then optional) in declaration order; `cells` follow it.
+    pub columns: Vec<String>,
+    /// Which declared optional columns were absent from the file.
+    pub absent: Vec<String>,
+    pub rows: Vec<LedgerRow>,
+    index: HashMap<String, usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LedgerRow {
+    /// Row number as a spreadsheet shows it (header on row 1 → first data row 2).
+    pub number: u32,
+    /// One value per declared column, typed; empty or unreadable cells are `Null`.
+    pub cells: Vec<Value>,
+}
+
+impl Ledger {
+    pub fn new(
+        name: String,
+        file: String,
+        sheet: Option<String>,
+        columns: Vec<String>,
+        absent: Vec<String>,
+        rows: Vec<LedgerRow>,
+    ) -> Self {
+        let index = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.clone(), i))
+            .collect();
+        Ledger {
+            name,
+            file,
+            sheet,
+            columns,
+            absent,
+            rows,
+            index,
+        }
+    }
+
+    pub fn column_index(&self, column: &str) -> Option<usize> {
+        self.index.get(column).copied()
+    }
+
+    pub fn cell(&self, row: usize, column: &str) -> Value {
+        match (self.rows.get(row), self.column_index(column)) {
+            (Some(r), Some(i)) => r.cells.get(i).cloned().unwrap_or_default(),
+            _ => Value::Null,
+        }
+    }
+}
+
+/// A table read out of a document: the grid as a browser lays it out (a spanning cell repeated
+/// into every slot it covers); each cell's text has tags removed, entities decoded, NFKC
+/// applied and all whitespace removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Table {
+    pub rows: Vec<Vec<String>>,
+}
+
+/// A document named under `文档` whose file exists in the bundle.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub name: String,
+    pub file: String,
+    /// Text for text checks (comments/script/style and tags removed, entities decoded, every
+    /// whitespace character removed); `None` when the type is not readable (.pdf, images).
+    pub text: Option<String>,
+    /// Tables in document order (GFM pipe tables and HTML tables); empty when unreadable.
+    pub tables: Vec<Table>,
+    /// The manifest fields of the entry (发布日期, 链接, ...), typed.
+    pub fields: Vec<(Arc<str>, Value)>,
+}
+
+/// What became of a path the manifest names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileStatus {
+    /// A regular file inside the bundle, read and hashed.
+    Ok { sha256: String },
+    /// Not there.
+    Missing,
+    /// Absolute, leaves the bundle via `..` or a symlink: never opened.
+    Refused,
+    /// A folder, FIFO, device... where a file should be.
+    NotAFile,
+    /// Could not be read (permissions, IO error).
+    Unreadable,
+}
+
+impl FileStatus {
+    pub fn is_ok(&self) -> bool {
+        matches!(self, FileStatus::Ok { .. })
+    }
+
+    /// The JSON `status` word for a non-ok file.
+    pub fn word(&self) -> &'static str {
+        match self {
+            FileStatus::Ok { .. } => "ok",
+            FileStatus::Missing => "missing",
+            FileStatus::Refused => "refused",
+            FileStatus::NotAFile => "not-a-file",
+            FileStatus::Unreadable => "unreadable",
+        }
+    }
+}
+
+/// Everything read from one bundle.
+#[derive(Debug)]
+pub struct Evidence {
+    /// The folder (or zip) name, e.g. `xx镇-2021`.
+    pub bundle: String,
+    pub header: ManifestHeader,
+    /// The declared manifest keys (自查申报, 组织保障, ...) as a `Value::Record`; an absent or
+    /// malformed key is `Null`.
+    pub manifest: Value,
+    /// Usable ledgers by manifest name. An unusable or absent ledger is not here.
+    pub ledgers: BTreeMap<String, Arc<Ledger>>,
+    /// Documents whose file exists, by manifest name.
+    pub documents: BTreeMap<String, Arc<Document>>,
+    /// Every path the manifest names (normalised, `/`-separated, relative to the bundle), plus
+    /// `bundle.yaml`; the key is the path as written after normalisation.
+    pub files: BTreeMap<String, FileStatus>,
+    pub problems: Vec<Problem>,
+}
+
+impl Evidence {
+    /// "文件存在于材料中": the path lies inside the bundle, is a regular file, was not refused.
+    pub fn file_exists(&self, path: &str) -> bool {
+        let path = normalize_manifest_path(path);
+        self.files.get(&path).is_some_and(FileStatus::is_ok)
+    }
+}
+
+/// Manifest paths may use `\`; they mean `/`. Leading `./` is dropped.
+pub fn normalize_manifest_path(path: &str) -> String {
+    let p = path.trim().replace('\\', "/");
+    let mut parts: Vec<&str> = Vec::new();
+    for part in p.split('/') {
+        match part {
+            "" | "." => {}
+            _ => parts.push(part),
+        }
+    }
+    let joined = parts.join("/");
+    if p.starts_with('/') {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}

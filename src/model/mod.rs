@@ -1,0 +1,1 @@
+pub mod evidence; pub mod schema;
