@@ -152,6 +152,9 @@ pub struct Evidence {
     /// `bundle.yaml`; the key is the path as written after normalisation.
     pub files: BTreeMap<String, FileStatus>,
     pub problems: Vec<Problem>,
+    /// YAML line of each manifest key path (`组织保障.制度[2].文件`, 1-based list indexes), so a
+    /// problem found later about a manifest value can name its line.
+    pub key_lines: BTreeMap<String, u32>,
 }
 
 impl Evidence {
