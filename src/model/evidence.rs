@@ -155,10 +155,20 @@ pub struct Evidence {
     /// YAML line of each manifest key path (`组织保障.制度[2].文件`, 1-based list indexes), so a
     /// problem found later about a manifest value can name its line.
     pub key_lines: BTreeMap<String, u32>,
+    /// `台账.主动公开` / `文档.年度报告` → the normalised path the manifest names, also when the
+    /// file is missing, refused or unusable (so 缺材料 findings can cite it).
+    pub named_paths: BTreeMap<String, String>,
 }
 
 impl Evidence {
     /// "文件存在于材料中": the path lies inside the bundle, is a regular file, was not refused.
+    /// The path the manifest gives for `台账.X` / `文档.X`, when it names one.
+    pub fn manifest_path(&self, section: &str, name: &str) -> Option<String> {
+        self.named_paths
+            .get(&format!("{section}.{name}"))
+            .cloned()
+    }
+
     pub fn file_exists(&self, path: &str) -> bool {
         let path = normalize_manifest_path(path);
         self.files.get(&path).is_some_and(FileStatus::is_ok)

@@ -1,1 +1,6 @@
-pub mod evidence; pub mod schema;
+//! The nouns: rule set, evidence, assessment. No IO.
+pub mod assessment;
+pub mod evidence;
+pub mod ruleset;
+pub mod schema;
+pub mod verdicts;

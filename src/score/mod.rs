@@ -1,1 +1,554 @@
-//! Pure scoring.
+//! Pure scoring: (rule set, evidence, verdicts, calendar) → assessment. No IO.
+//!
+//! Every point lost is a `Finding` that cites its rows, so the findings of an indicator add up
+//! to `max − score` (PRODUCT.md), except for a manual indicator still waiting for its verdict.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use crate::calendar::Calendar;
+use crate::diag::{self, Problem};
+use crate::expr::value::{Record, RowRef, Value};
+use crate::expr::{EvalCtx, Vars};
+use crate::model::assessment::{
+    Adjustment, Assessment, EvidenceFile, EvidenceRef, Finding, IndicatorResult, Provenance,
+    RulesetInfo, SCHEMA, Status, Total,
+};
+use crate::model::evidence::{Evidence, FileStatus};
+use crate::model::ruleset::{Check, Indicator, Method, RuleSet, Source};
+use crate::model::verdicts::Verdicts;
+
+/// The names every expression sees at run time: params, manifest header, 台账, 文档 and the
+/// declared manifest keys. Built once per bundle.
+pub fn globals(rules: &RuleSet, evidence: &Evidence) -> Vars {
+    let mut vars = Vars::new();
+    let h = &evidence.header;
+    vars.set("单位", Value::text(&h.unit));
+    vars.set(
+        "上级单位",
+        h.parent.as_ref().map(Value::text).unwrap_or_default(),
+    );
+    vars.set("考核年度", Value::Num(Decimal::from(h.year)));
+    vars.set("报送日期", Value::Date(h.submitted));
+    let ledgers = rules
+        .evidence
+        .ledgers
+        .iter()
+        .map(|decl| {
+            let rows = evidence.ledgers.get(&decl.name).map(|ledger| {
+                Value::list(
+                    (0..ledger.rows.len())
+                        .map(|index| {
+                            Value::Row(RowRef {
+                                ledger: Arc::clone(ledger),
+                                index,
+                            })
+                        })
+                        .collect(),
+                )
+            });
+            (Arc::from(decl.name.as_str()), rows.unwrap_or_default())
+        })
+        .collect();
+    vars.set("台账", Value::Record(Arc::new(Record { fields: ledgers })));
+    let documents = rules
+        .evidence
+        .documents
+        .iter()
+        .map(|decl| {
+            let doc = evidence
+                .documents
+                .get(&decl.name)
+                .map(|d| Value::Doc(Arc::clone(d)));
+            (Arc::from(decl.name.as_str()), doc.unwrap_or_default())
+        })
+        .collect();
+    vars.set("文档", Value::Record(Arc::new(Record { fields: documents })));
+    if let Value::Record(manifest) = &evidence.manifest {
+        for (name, value) in &manifest.fields {
+            vars.set(name, value.clone());
+        }
+    }
+    for (name, _) in &rules.evidence.manifest {
+        if vars.get(name).is_none() {
+            vars.set(name, Value::Null);
+        }
+    }
+    for (name, value) in &rules.params {
+        vars.set(name, value.clone());
+    }
+    vars
+}
+
+/// Score one bundle.
+pub fn score(
+    rules: &RuleSet,
+    evidence: &Evidence,
+    verdicts: Option<&Verdicts>,
+    calendar: &Calendar,
+) -> Assessment {
+    let ctx = EvalCtx {
+        year: rules.year,
+        calendar,
+        evidence,
+        problems: RefCell::new(Vec::new()),
+        row_stack: RefCell::new(Vec::new()),
+    };
+    let globals = globals(rules, evidence);
+
+    let mut results = Vec::with_capacity(rules.indicators.len());
+    for indicator in &rules.indicators {
+        let mut result = score_indicator(rules, indicator, evidence, &ctx, &globals, verdicts);
+        if let Some(adj) = verdicts.and_then(|v| v.adjustments.get(&indicator.id)) {
+            adjust(&mut result, adj.score, &adj.note, verdicts.map(|v| v.evaluator.as_str()));
+        }
+        results.push(result);
+    }
+
+    for check in &rules.checks {
+        run_check(check, evidence, &ctx, &globals);
+    }
+
+    let mut problems = evidence.problems.clone();
+    problems.extend(ctx.problems.into_inner());
+    diag::finish(&mut problems);
+
+    let total = total(rules, &results);
+    Assessment {
+        schema: SCHEMA,
+        ruleset: RulesetInfo {
+            id: rules.id.clone(),
+            title: rules.title.clone(),
+            year: rules.year,
+            sha256: rules.sha256.clone(),
+        },
+        unit: evidence.header.unit.clone(),
+        bundle: evidence.bundle.clone(),
+        total,
+        indicators: results,
+        evidence: evidence_files(evidence, verdicts),
+        problems,
+        provenance: Provenance {
+            kaohe: env!("CARGO_PKG_VERSION"),
+            submitted: evidence.header.submitted.to_string(),
+            evaluator: verdicts.map(|v| v.evaluator.clone()),
+            evaluated: verdicts.and_then(|v| v.date.map(|d| d.to_string())),
+        },
+    }
+}
+
+fn total(rules: &RuleSet, results: &[IndicatorResult]) -> Total {
+    let base: Decimal = results
+        .iter()
+        .filter(|r| !r.bonus)
+        .map(|r| r.score)
+        .sum();
+    let bonus_sum: Decimal = results.iter().filter(|r| r.bonus).map(|r| r.score).sum();
+    let bonus = bonus_sum.min(rules.bonus_cap);
+    let score = base + bonus;
+    let veto = results.iter().any(|r| r.status == Status::Veto);
+    let grade = if veto {
+        rules.veto_grade.clone()
+    } else {
+        rules.grade_for(score).to_string()
+    };
+    Total {
+        base: base.normalize(),
+        bonus: bonus.normalize(),
+        score: score.normalize(),
+        max: rules.max.normalize(),
+        grade,
+        veto,
+        provisional: results.iter().any(|r| r.status == Status::Manual),
+    }
+}
+
+fn evidence_files(evidence: &Evidence, verdicts: Option<&Verdicts>) -> Vec<EvidenceFile> {
+    let mut files: Vec<EvidenceFile> = evidence
+        .files
+        .iter()
+        .map(|(file, status)| match status {
+            FileStatus::Ok { sha256 } => EvidenceFile {
+                file: file.clone(),
+                sha256: Some(sha256.clone()),
+                status: None,
+            },
+            other => EvidenceFile {
+                file: file.clone(),
+                sha256: None,
+                status: Some(other.word()),
+            },
+        })
+        .collect();
+    if let Some(v) = verdicts {
+        files.push(EvidenceFile {
+            file: v.file.clone(),
+            sha256: Some(v.sha256.clone()),
+            status: None,
+        });
+    }
+    files.sort_by(|a, b| a.file.cmp(&b.file));
+    files
+}
+
+/// An evaluator's 调整: the computed findings stay, and one more finding records the change so
+/// the findings still add up to `max − score`.
+fn adjust(result: &mut IndicatorResult, to: Decimal, reason: &str, by: Option<&str>) {
+    let from = result.score;
+    let by = by.unwrap_or_default().to_string();
+    result.findings.push(Finding {
+        message: format!("评分人调整：{from} → {to}（{reason}，{by}）"),
+        deduct: from - to,
+        evidence: Vec::new(),
+        capped: false,
+    });
+    result.score = to;
+    if !matches!(result.status, Status::Veto) {
+        result.status = Status::from_points(to, result.max);
+    }
+    result.adjusted = Some(Adjustment {
+        from,
+        to,
+        reason: reason.to_string(),
+        by,
+    });
+}
+
+struct Scoring<'a> {
+    indicator: &'a Indicator,
+    evidence: &'a Evidence,
+    ctx: &'a EvalCtx<'a>,
+}
+
+fn score_indicator(
+    rules: &RuleSet,
+    indicator: &Indicator,
+    evidence: &Evidence,
+    ctx: &EvalCtx,
+    globals: &Vars,
+    verdicts: Option<&Verdicts>,
+) -> IndicatorResult {
+    let s = Scoring {
+        indicator,
+        evidence,
+        ctx,
+    };
+    let mut result = IndicatorResult {
+        id: indicator.id.clone(),
+        name: indicator.name.clone(),
+        group: rules.groups[indicator.group].name.clone(),
+        max: indicator.points,
+        score: Decimal::ZERO,
+        status: Status::Gap,
+        bonus: rules.is_bonus(indicator),
+        findings: Vec::new(),
+        adjusted: None,
+        verdict: None,
+        basis: indicator.basis.clone(),
+        fix: indicator.fix.clone(),
+    };
+
+    let mut vars = globals.clone();
+    for req in &indicator.requires {
+        if req.need.eval(ctx, &vars).is_null() {
+            result.status = Status::Missing;
+            result.findings.push(Finding {
+                message: format!("缺材料：{}", req.what),
+                deduct: indicator.points,
+                evidence: vec![s.source_ref()],
+                capped: false,
+            });
+            return result;
+        }
+    }
+
+    if let Method::Manual = indicator.method {
+        match verdicts.and_then(|v| v.scores.get(&indicator.id)) {
+            Some(verdict) => {
+                result.score = verdict.score;
+                result.status = Status::from_points(verdict.score, indicator.points);
+                result.verdict = Some(verdict.note.clone());
+                if verdict.score < indicator.points {
+                    let note = if verdict.note.is_empty() {
+                        "评分人评定".to_string()
+                    } else {
+                        verdict.note.clone()
+                    };
+                    result.findings.push(Finding {
+                        message: note,
+                        deduct: indicator.points - verdict.score,
+                        evidence: Vec::new(),
+                        capped: false,
+                    });
+                }
+            }
+            None => result.status = Status::Manual,
+        }
+        return result;
+    }
+
+    for (name, expr) in &indicator.lets {
+        let value = expr.eval(ctx, &vars);
+        vars.set(name, value);
+    }
+
+    if let Some(veto) = &indicator.veto {
+        let items = veto.items.eval(ctx, &vars);
+        let items = items.as_list().unwrap_or_default();
+        if !items.is_empty() {
+            result.status = Status::Veto;
+            for (i, item) in items.iter().enumerate() {
+                let message = s.render_item(&veto.message, &mut vars, item);
+                result.findings.push(Finding {
+                    message: format!("一票否决：{message}"),
+                    deduct: if i == 0 {
+                        indicator.points
+                    } else {
+                        Decimal::ZERO
+                    },
+                    evidence: s.cite(item),
+                    capped: false,
+                });
+            }
+            return result;
+        }
+    }
+
+    if let Some((cond, message)) = &indicator.zero_when
+        && truthy(&cond.eval(ctx, &vars))
+    {
+        result.status = Status::Gap;
+        result.findings.push(Finding {
+            message: message.render(ctx, &vars),
+            deduct: indicator.points,
+            evidence: vec![s.source_ref()],
+            capped: false,
+        });
+        return result;
+    }
+
+    let points = indicator.points;
+    match &indicator.method {
+        Method::All {
+            pass,
+            cite,
+            message,
+        } => {
+            if truthy(&pass.eval(ctx, &vars)) {
+                result.score = points;
+            } else {
+                result.findings.push(Finding {
+                    message: message.render(ctx, &vars),
+                    deduct: points,
+                    evidence: s.cite_expr(cite.as_ref(), &vars),
+                    capped: false,
+                });
+            }
+        }
+        Method::Tiers {
+            measure,
+            cite,
+            levels,
+            message,
+        } => {
+            let value = measure.eval(ctx, &vars);
+            let awarded = value
+                .as_num()
+                .and_then(|m| levels.iter().find(|l| m >= l.min))
+                .map(|l| l.points)
+                .unwrap_or(Decimal::ZERO)
+                .min(points);
+            result.score = awarded;
+            if awarded < points {
+                vars.set("measure", value);
+                result.findings.push(Finding {
+                    message: message.render(ctx, &vars),
+                    deduct: points - awarded,
+                    evidence: s.cite_expr(cite.as_ref(), &vars),
+                    capped: false,
+                });
+            }
+        }
+        Method::Deduct {
+            items,
+            each,
+            message,
+            cite,
+        } => {
+            let items = items.eval(ctx, &vars);
+            let mut remaining = points;
+            for item in items.as_list().unwrap_or_default() {
+                vars.set("it", item.clone());
+                let per_item = s.with_row(item, || each.eval(ctx, &vars));
+                let per_item = per_item.as_num().unwrap_or(Decimal::ZERO);
+                if per_item <= Decimal::ZERO {
+                    continue;
+                }
+                let deduct = per_item.min(remaining);
+                remaining -= deduct;
+                let message = s.with_row(item, || message.render(ctx, &vars));
+                let evidence = match cite {
+                    Some(c) => s.cite(&c.eval(ctx, &vars)),
+                    None => s.cite(item),
+                };
+                result.findings.push(Finding {
+                    message,
+                    deduct,
+                    evidence,
+                    capped: deduct < per_item,
+                });
+            }
+            result.score = remaining;
+        }
+        Method::Manual => unreachable!("handled above"),
+    }
+    result.status = Status::from_points(result.score, points);
+    result
+}
+
+impl Scoring<'_> {
+    /// The file a finding without rows cites.
+    fn source_ref(&self) -> EvidenceRef {
+        let file = match &self.indicator.source {
+            Source::Ledger(name) => self
+                .evidence
+                .ledgers
+                .get(name)
+                .map(|l| l.file.clone())
+                .or_else(|| self.evidence.manifest_path("台账", name)),
+            Source::Document(name) => self
+                .evidence
+                .documents
+                .get(name)
+                .map(|d| d.file.clone())
+                .or_else(|| self.evidence.manifest_path("文档", name)),
+            Source::Manifest => None,
+        };
+        EvidenceRef {
+            file: file.unwrap_or_else(|| "bundle.yaml".to_string()),
+            sheet: None,
+            row: None,
+        }
+    }
+
+    fn cite_expr(&self, cite: Option<&crate::expr::Expr>, vars: &Vars) -> Vec<EvidenceRef> {
+        match cite {
+            Some(expr) => self.cite(&expr.eval(self.ctx, vars)),
+            None => vec![self.source_ref()],
+        }
+    }
+
+    /// Rows cited by a value: a row, a list of rows, a record holding a row, a document.
+    fn cite(&self, value: &Value) -> Vec<EvidenceRef> {
+        let mut refs = Vec::new();
+        collect_refs(value, &mut refs);
+        refs.sort();
+        refs.dedup();
+        if refs.is_empty() {
+            refs.push(self.source_ref());
+        }
+        refs
+    }
+
+    fn with_row<T>(&self, item: &Value, f: impl FnOnce() -> T) -> T {
+        let row = match item {
+            Value::Row(r) => Some(r.clone()),
+            Value::Record(rec) => rec.fields.iter().find_map(|(_, v)| match v {
+                Value::Row(r) => Some(r.clone()),
+                _ => None,
+            }),
+            _ => None,
+        };
+        let pushed = row.is_some();
+        if let Some(r) = row {
+            self.ctx.row_stack.borrow_mut().push(r);
+        }
+        let out = f();
+        if pushed {
+            self.ctx.row_stack.borrow_mut().pop();
+        }
+        out
+    }
+
+    fn render_item(
+        &self,
+        template: &crate::expr::Template,
+        vars: &mut Vars,
+        item: &Value,
+    ) -> String {
+        vars.set("it", item.clone());
+        self.with_row(item, || template.render(self.ctx, vars))
+    }
+}
+
+fn collect_refs(value: &Value, out: &mut Vec<EvidenceRef>) {
+    match value {
+        Value::Row(r) => out.push(EvidenceRef {
+            file: r.ledger.file.clone(),
+            sheet: r.ledger.sheet.clone(),
+            row: Some(r.number()),
+        }),
+        Value::List(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        Value::Record(rec) => {
+            if let Some(row) = rec.fields.iter().find(|(_, v)| matches!(v, Value::Row(_))) {
+                collect_refs(&row.1, out);
+            }
+        }
+        Value::Doc(d) => out.push(EvidenceRef {
+            file: d.file.clone(),
+            sheet: None,
+            row: None,
+        }),
+        _ => {}
+    }
+}
+
+fn truthy(v: &Value) -> bool {
+    matches!(v, Value::Bool(true))
+}
+
+/// Run one data check of the rule set, pushing a problem for every element it flags.
+fn run_check(check: &Check, evidence: &Evidence, ctx: &EvalCtx, globals: &Vars) {
+    let over = check.over.eval(ctx, globals);
+    let mut vars = globals.clone();
+    for (i, item) in over.as_list().unwrap_or_default().iter().enumerate() {
+        vars.set("it", item.clone());
+        vars.set("index", Value::Num(Decimal::from(i + 1)));
+        if !truthy(&check.when.eval(ctx, &vars)) {
+            continue;
+        }
+        let message = check.message.render(ctx, &vars);
+        let value = check
+            .value
+            .as_ref()
+            .map(|v| v.eval(ctx, &vars))
+            .filter(|v| !v.is_null());
+        let mut problem = match item {
+            Value::Row(r) => {
+                let mut p = Problem::error(r.ledger.file.clone(), check.code, message)
+                    .row(r.number());
+                p.sheet = r.ledger.sheet.clone();
+                if let Some(col) = &check.column {
+                    p = p.column(col.clone());
+                }
+                p
+            }
+            _ => {
+                let mut p = Problem::error("bundle.yaml", check.code, message);
+                if let Some(key) = &check.key {
+                    let key = key.render(ctx, &vars);
+                    p.line = evidence.key_lines.get(&key).copied();
+                    p = p.key(key);
+                }
+                p
+            }
+        };
+        problem.severity = check.severity;
+        if let Some(v) = value {
+            problem = problem.value(v.to_string());
+        }
+        ctx.problems.borrow_mut().push(problem);
+    }
+}

@@ -1,0 +1,150 @@
+//! A compiled rule set: every expression parsed and checked, every name resolved. Built once
+//! by `load::rules`; the scorer only reads it.
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use crate::diag::Severity;
+use crate::expr::value::Value;
+use crate::expr::{Expr, Template};
+use crate::model::schema::EvidenceDecl;
+
+#[derive(Debug)]
+pub struct RuleSet {
+    pub id: String,
+    pub title: String,
+    pub year: i16,
+    /// Maximum of the base score (the non-bonus groups' points add up to it).
+    pub max: Decimal,
+    pub bonus_cap: Decimal,
+    /// Highest first; `min` inclusive.
+    pub grades: Vec<Grade>,
+    pub veto_grade: String,
+    pub params: Vec<(String, Value)>,
+    pub groups: Vec<Group>,
+    /// In rule-set order (group order, then file order).
+    pub indicators: Vec<Indicator>,
+    pub evidence: Arc<EvidenceDecl>,
+    pub checks: Vec<Check>,
+    /// SHA-256 over the rule-set files (path and content, sorted by path).
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Grade {
+    pub name: String,
+    pub min: Decimal,
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    pub points: Decimal,
+    pub bonus: bool,
+}
+
+/// Where a finding with no rows points: a ledger's file, a document's file, or the manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Ledger(String),
+    Document(String),
+    Manifest,
+}
+
+#[derive(Debug)]
+pub struct Requirement {
+    pub need: Expr,
+    /// What is missing, as the finding says it (缺材料：…).
+    pub what: String,
+}
+
+#[derive(Debug)]
+pub struct ItemRule {
+    pub items: Expr,
+    pub message: Template,
+}
+
+#[derive(Debug)]
+pub struct Indicator {
+    pub id: String,
+    pub name: String,
+    /// Index into `RuleSet::groups`.
+    pub group: usize,
+    pub points: Decimal,
+    pub basis: String,
+    pub measure: String,
+    pub fix: String,
+    pub requires: Vec<Requirement>,
+    pub source: Source,
+    pub lets: Vec<(String, Expr)>,
+    pub zero_when: Option<(Expr, Template)>,
+    pub veto: Option<ItemRule>,
+    pub method: Method,
+}
+
+#[derive(Debug)]
+pub struct Level {
+    pub min: Decimal,
+    pub points: Decimal,
+}
+
+#[derive(Debug)]
+pub enum Method {
+    /// Full points when `pass` is true, else 0.
+    All {
+        pass: Expr,
+        cite: Option<Expr>,
+        message: Template,
+    },
+    /// Points of the first level whose `min` the measure reaches, else 0.
+    Tiers {
+        measure: Expr,
+        cite: Option<Expr>,
+        levels: Vec<Level>,
+        message: Template,
+    },
+    /// `each` points per item, capped at the indicator's points (扣完为止).
+    Deduct {
+        items: Expr,
+        each: Expr,
+        message: Template,
+        cite: Option<Expr>,
+    },
+    /// Scored by the evaluator's verdict within 0..points.
+    Manual,
+}
+
+/// A data check of the rule set: every element of `over` for which `when` holds is a problem.
+#[derive(Debug)]
+pub struct Check {
+    pub code: &'static str,
+    pub over: Expr,
+    pub when: Expr,
+    pub column: Option<String>,
+    pub value: Option<Expr>,
+    pub key: Option<Template>,
+    pub severity: Severity,
+    pub message: Template,
+}
+
+impl RuleSet {
+    pub fn indicator(&self, id: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.id == id)
+    }
+
+    pub fn is_bonus(&self, indicator: &Indicator) -> bool {
+        self.groups[indicator.group].bonus
+    }
+
+    /// The grade band a total reaches (bands are highest first).
+    pub fn grade_for(&self, total: Decimal) -> &str {
+        self.grades
+            .iter()
+            .find(|g| total >= g.min)
+            .or(self.grades.last())
+            .map(|g| g.name.as_str())
+            .unwrap_or("")
+    }
+}
