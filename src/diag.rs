@@ -33,6 +33,9 @@ pub struct Problem {
     /// YAML line (1-based).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
+    /// Column within `line` (1-based, in characters), for rule files and expressions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub col: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     pub message: String,
@@ -62,6 +65,7 @@ impl Problem {
             column: None,
             key: None,
             line: None,
+            col: None,
             value: None,
             message: message.into(),
             code,
@@ -87,6 +91,11 @@ impl Problem {
     }
     pub fn line(mut self, line: u32) -> Self {
         self.line = Some(line);
+        self
+    }
+    pub fn at(mut self, line: u32, col: u32) -> Self {
+        self.line = Some(line);
+        self.col = Some(col);
         self
     }
     pub fn value(mut self, value: impl Into<String>) -> Self {
@@ -153,6 +162,9 @@ pub fn render_location(p: &Problem) -> String {
     }
     if let Some(line) = p.line {
         s.push_str(&format!(":{line}"));
+        if let Some(col) = p.col {
+            s.push_str(&format!(":{col}"));
+        }
     }
     if let Some(row) = p.row {
         s.push_str(&format!(" 第{row}行"));

@@ -31,3 +31,7 @@ impl OpenBundle {
         todo!("loader helper")
     }
 }
+
+pub mod rules;
+pub mod verdicts;
+pub mod yaml;

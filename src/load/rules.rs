@@ -1,0 +1,1308 @@
+//! Rule sets: read the YAML files (from a folder or the ones built into the binary), then
+//! validate everything once — structure, every expression, every name and column, point
+//! budgets — and report all problems together, each with file, line and column.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_yaml::Value as Yaml;
+use sha2::{Digest, Sha256};
+
+use crate::dates::parse_date;
+use crate::diag::{Fatal, Problem, Severity};
+use crate::expr::value::{RecordType, Type, Value};
+use crate::expr::{Expr, ExprError, Template, TypeEnv};
+use crate::load::yaml::{self, Node, NodeValue};
+use crate::model::ruleset::{
+    Check, Grade, Group, Indicator, ItemRule, Level, Method, Requirement, RuleSet, Source,
+};
+use crate::model::schema::{ColumnDecl, DocumentDecl, EvidenceDecl, FieldType, LedgerDecl};
+
+include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+/// The name of the rule-set file in a rule-set folder.
+pub const RULESET_FILE: &str = "ruleset.yaml";
+/// Rule files larger than this are refused (a rule set is a few dozen KiB).
+const MAX_RULE_FILE: u64 = 4 * 1024 * 1024;
+
+/// The YAML files of one rule set, by path relative to its folder.
+#[derive(Debug, Clone)]
+pub struct RuleFiles {
+    /// How problems name the folder: `rules/county-zwgk-2021` or `<内置>/county-zwgk-2021`.
+    pub origin: String,
+    pub files: BTreeMap<String, String>,
+}
+
+impl RuleFiles {
+    /// The rule sets built into the binary, by id.
+    pub fn builtin_ids() -> Vec<&'static str> {
+        BUILTIN_RULESETS.iter().map(|(id, _)| *id).collect()
+    }
+
+    pub fn builtin(id: &str) -> Option<RuleFiles> {
+        BUILTIN_RULESETS
+            .iter()
+            .find(|(name, _)| *name == id)
+            .map(|(name, files)| RuleFiles {
+                origin: format!("<内置>/{name}"),
+                files: files
+                    .iter()
+                    .map(|(path, text)| (path.to_string(), text.to_string()))
+                    .collect(),
+            })
+    }
+
+    /// Read every `.yaml`/`.yml` file under `dir` (except `tests/`).
+    pub fn from_dir(dir: &Path) -> Result<RuleFiles, Fatal> {
+        let origin = dir.display().to_string();
+        let mut files = BTreeMap::new();
+        let mut problems = Vec::new();
+        read_dir_yaml(dir, dir, &origin, &mut files, &mut problems);
+        if !problems.is_empty() {
+            return Err(Fatal { problems });
+        }
+        if !files.contains_key(RULESET_FILE) {
+            return Err(Fatal::one(Problem::error(
+                format!("{origin}/{RULESET_FILE}"),
+                "ruleset-file-missing",
+                format!("规则集目录中没有 {RULESET_FILE}"),
+            )));
+        }
+        Ok(RuleFiles { origin, files })
+    }
+
+    fn display(&self, file: &str) -> String {
+        format!("{}/{file}", self.origin.trim_end_matches('/'))
+    }
+}
+
+fn read_dir_yaml(
+    root: &Path,
+    dir: &Path,
+    origin: &str,
+    files: &mut BTreeMap<String, String>,
+    problems: &mut Vec<Problem>,
+) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            problems.push(Problem::error(
+                dir.display().to_string(),
+                "ruleset-unreadable",
+                format!("无法读取规则集目录：{e}"),
+            ));
+            return;
+        }
+    };
+    let mut entries: Vec<_> = entries.flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
+            if entry.file_name() != "tests" {
+                read_dir_yaml(root, &path, origin, files, problems);
+            }
+            continue;
+        }
+        let is_yaml = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+        if !is_yaml || !meta.is_file() {
+            continue;
+        }
+        let rel = path
+            .strip_prefix(root)
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        if meta.len() > MAX_RULE_FILE {
+            problems.push(Problem::error(
+                format!("{origin}/{rel}"),
+                "ruleset-file-too-large",
+                format!("规则文件过大（{} 字节）", meta.len()),
+            ));
+            continue;
+        }
+        match std::fs::read(&path).map(String::from_utf8) {
+            Ok(Ok(text)) => {
+                files.insert(rel, text);
+            }
+            Ok(Err(_)) => problems.push(Problem::error(
+                format!("{origin}/{rel}"),
+                "ruleset-not-utf8",
+                "规则文件须保存为 UTF-8",
+            )),
+            Err(e) => problems.push(Problem::error(
+                format!("{origin}/{rel}"),
+                "ruleset-unreadable",
+                format!("无法读取：{e}"),
+            )),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw shapes, as written. Unknown keys land in `extra` and are reported, all of them.
+
+#[derive(Deserialize)]
+struct RawRuleSet {
+    id: String,
+    title: String,
+    year: i16,
+    max: Yaml,
+    #[serde(default)]
+    bonus_cap: Option<Yaml>,
+    grades: Vec<RawGrade>,
+    veto_grade: Option<String>,
+    #[serde(default)]
+    params: serde_yaml::Mapping,
+    groups: Vec<RawGroup>,
+    #[serde(default)]
+    evidence: RawEvidence,
+    #[serde(default)]
+    checks: Vec<RawCheck>,
+    #[serde(flatten)]
+    extra: BTreeMap<String, Yaml>,
+}
+
+#[derive(Deserialize)]
+struct RawGrade {
+    name: String,
+    min: Yaml,
+}
+
+#[derive(Deserialize)]
+struct RawGroup {
+    id: Yaml,
+    name: String,
+    points: Yaml,
+    #[serde(default)]
+    bonus: bool,
+    file: String,
+    #[serde(flatten)]
+    extra: BTreeMap<String, Yaml>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawEvidence {
+    #[serde(default)]
+    ledgers: serde_yaml::Mapping,
+    #[serde(default)]
+    documents: serde_yaml::Mapping,
+    #[serde(default)]
+    manifest: serde_yaml::Mapping,
+}
+
+#[derive(Deserialize)]
+struct RawCheck {
+    code: String,
+    over: String,
+    when: String,
+    column: Option<String>,
+    value: Option<String>,
+    key: Option<String>,
+    severity: Option<String>,
+    message: String,
+    #[serde(flatten)]
+    extra: BTreeMap<String, Yaml>,
+}
+
+#[derive(Deserialize)]
+struct RawIndicatorFile {
+    indicators: Vec<RawIndicator>,
+    #[serde(flatten)]
+    extra: BTreeMap<String, Yaml>,
+}
+
+#[derive(Deserialize)]
+struct RawIndicator {
+    id: Yaml,
+    name: String,
+    points: Yaml,
+    #[serde(default)]
+    basis: String,
+    #[serde(default)]
+    measure: String,
+    #[serde(default)]
+    fix: String,
+    #[serde(default)]
+    requires: Vec<RawRequire>,
+    source: Option<String>,
+    #[serde(default, rename = "let")]
+    lets: serde_yaml::Mapping,
+    zero_when: Option<RawZeroWhen>,
+    veto: Option<RawItems>,
+    method: Yaml,
+    #[serde(flatten)]
+    extra: BTreeMap<String, Yaml>,
+}
+
+#[derive(Deserialize)]
+struct RawRequire {
+    need: String,
+    what: String,
+}
+
+#[derive(Deserialize)]
+struct RawZeroWhen {
+    #[serde(rename = "if")]
+    cond: String,
+    message: String,
+}
+
+#[derive(Deserialize)]
+struct RawItems {
+    items: String,
+    message: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAll {
+    pass: String,
+    cite: Option<String>,
+    message: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTiers {
+    measure: String,
+    cite: Option<String>,
+    levels: Vec<RawLevel>,
+    message: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLevel {
+    min: Yaml,
+    points: Yaml,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDeduct {
+    items: String,
+    each: Yaml,
+    message: String,
+    cite: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// Collects every problem of a rule set with its position.
+struct Checker<'a> {
+    files: &'a RuleFiles,
+    /// Per file: key path → position of the value (from the position-aware parse).
+    positions: BTreeMap<String, BTreeMap<String, Pos>>,
+    problems: Vec<Problem>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Pos {
+    line: u32,
+    col: u32,
+    /// Where the scalar's text starts relative to `col` (1 for a quoted scalar), or `None` for
+    /// a block scalar whose text starts on the next line.
+    inline: Option<u32>,
+}
+
+impl<'a> Checker<'a> {
+    fn error(&mut self, file: &str, path: &str, code: &'static str, message: impl Into<String>) {
+        let mut p = Problem::error(self.files.display(file), code, message);
+        if let Some(pos) = self.pos(file, path) {
+            p = p.at(pos.line, pos.col);
+        }
+        self.problems.push(p);
+    }
+
+    fn pos(&self, file: &str, path: &str) -> Option<Pos> {
+        let map = self.positions.get(file)?;
+        // The nearest enclosing key that has a position.
+        let mut p = path.to_string();
+        loop {
+            if let Some(pos) = map.get(&p) {
+                return Some(*pos);
+            }
+            let cut = p.rfind(['.', '['])?;
+            p.truncate(cut);
+        }
+    }
+
+    /// Parse a file into the raw shape; a YAML or shape error is recorded and `None` returned.
+    fn parse<T: for<'de> Deserialize<'de>>(&mut self, file: &str) -> Option<T> {
+        let Some(text) = self.files.files.get(file) else {
+            self.problems.push(Problem::error(
+                self.files.display(file),
+                "ruleset-file-missing",
+                "规则集引用的文件不存在",
+            ));
+            return None;
+        };
+        // The position-aware parse first: it enforces the size/depth/duplicate-key limits.
+        match yaml::parse(text, &self.files.display(file)) {
+            Ok(node) => {
+                let mut map = BTreeMap::new();
+                index_positions(&node, String::new(), &mut map);
+                self.positions.insert(file.to_string(), map);
+            }
+            Err(problem) => {
+                self.problems.push(problem);
+                return None;
+            }
+        }
+        match serde_yaml::from_str::<T>(text) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let mut p = Problem::error(
+                    self.files.display(file),
+                    "ruleset-shape",
+                    e.to_string(),
+                );
+                if let Some(loc) = e.location() {
+                    p = p.at(loc.line() as u32, loc.column() as u32);
+                }
+                self.problems.push(p);
+                None
+            }
+        }
+    }
+
+    fn extra_keys(&mut self, file: &str, path: &str, extra: &BTreeMap<String, Yaml>) {
+        for key in extra.keys() {
+            let at = join(path, key);
+            self.error(
+                file,
+                &at,
+                "unknown-key",
+                format!("未知的键 `{key}`（拼写错误？）"),
+            );
+        }
+    }
+
+    fn points(&mut self, file: &str, path: &str, v: &Yaml) -> Decimal {
+        match yaml_decimal(v) {
+            Some(d) if d.normalize().scale() > 2 => {
+                self.error(
+                    file,
+                    path,
+                    "points-precision",
+                    format!("分值 {d} 超过两位小数"),
+                );
+                d
+            }
+            Some(d) if d < Decimal::ZERO => {
+                self.error(file, path, "points-negative", format!("分值 {d} 为负数"));
+                d
+            }
+            Some(d) => d,
+            None => {
+                self.error(
+                    file,
+                    path,
+                    "points-not-number",
+                    format!("分值应为数字，实为 {}", yaml_display(v)),
+                );
+                Decimal::ZERO
+            }
+        }
+    }
+
+    fn expr(&mut self, file: &str, path: &str, src: &str, env: &TypeEnv, want: Want) -> Option<Expr> {
+        match Expr::compile(src, env) {
+            Ok(e) => {
+                if !want.accepts(e.ty()) {
+                    self.error(
+                        file,
+                        path,
+                        "type-mismatch",
+                        format!("表达式应为{}，实为 {}：{src}", want.describe(), e.ty()),
+                    );
+                }
+                Some(e)
+            }
+            Err(errors) => {
+                self.expr_errors(file, path, src, errors);
+                None
+            }
+        }
+    }
+
+    fn template(&mut self, file: &str, path: &str, src: &str, env: &TypeEnv) -> Option<Template> {
+        match Template::compile(src, env) {
+            Ok(t) => Some(t),
+            Err(errors) => {
+                self.expr_errors(file, path, src, errors);
+                None
+            }
+        }
+    }
+
+    fn expr_errors(&mut self, file: &str, path: &str, src: &str, errors: Vec<ExprError>) {
+        let pos = self.pos(file, path);
+        for err in errors {
+            let mut message = err.message.clone();
+            if let Some(help) = &err.help {
+                message.push_str(&format!("（{help}）"));
+            }
+            let mut p = Problem::error(self.files.display(file), err.code, message)
+                .value(src.to_string());
+            if let Some(pos) = pos {
+                let (line, col) = span_position(pos, src, err.span.start);
+                p = p.at(line, col);
+            }
+            self.problems.push(p);
+        }
+    }
+}
+
+/// What an expression in a given place must produce.
+#[derive(Clone, Copy)]
+enum Want {
+    Any,
+    Bool,
+    Num,
+    List,
+}
+
+impl Want {
+    fn accepts(self, ty: &Type) -> bool {
+        matches!(ty, Type::Any)
+            || match self {
+                Want::Any => true,
+                Want::Bool => *ty == Type::Bool,
+                Want::Num => *ty == Type::Num,
+                Want::List => matches!(ty, Type::List(_)),
+            }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Want::Any => "值",
+            Want::Bool => "真假值（bool）",
+            Want::Num => "数字（number）",
+            Want::List => "列表（list）",
+        }
+    }
+}
+
+/// The line and column of byte offset `at` inside an expression whose YAML scalar is at `pos`.
+fn span_position(pos: Pos, src: &str, at: usize) -> (u32, u32) {
+    let before = &src[..at.min(src.len())];
+    match pos.inline {
+        Some(shift) if !src.contains('\n') => {
+            (pos.line, pos.col + shift + before.chars().count() as u32)
+        }
+        // Block scalars: lines follow the scalar's first line; columns are approximate.
+        None => {
+            let line = pos.line + 1 + before.matches('\n').count() as u32;
+            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32;
+            (line, pos.col + 2 + col)
+        }
+        Some(_) => (pos.line, pos.col),
+    }
+}
+
+fn index_positions(node: &Node, path: String, out: &mut BTreeMap<String, Pos>) {
+    let inline = match &node.value {
+        NodeValue::Scalar { quoted: true, .. } => Some(1),
+        NodeValue::Scalar { text, .. } if text.contains('\n') => None,
+        _ => Some(0),
+    };
+    out.insert(
+        path.clone(),
+        Pos {
+            line: node.line,
+            col: node.col,
+            inline,
+        },
+    );
+    match &node.value {
+        NodeValue::Map(entries) => {
+            for (k, v) in entries {
+                if let NodeValue::Scalar { text, .. } = &k.value {
+                    index_positions(v, join(&path, text), out);
+                }
+            }
+        }
+        NodeValue::Seq(items) => {
+            for (i, v) in items.iter().enumerate() {
+                index_positions(v, format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// A YAML number or numeric string as an exact decimal.
+pub(crate) fn yaml_decimal(v: &Yaml) -> Option<Decimal> {
+    match v {
+        // f64's Display is the shortest round-trip form, so 0.1 reads back as exactly 0.1.
+        Yaml::Number(n) => Decimal::from_str(&n.to_string()).ok(),
+        Yaml::String(s) => Decimal::from_str(s.trim()).ok(),
+        _ => None,
+    }
+}
+
+fn yaml_display(v: &Yaml) -> String {
+    match v {
+        Yaml::String(s) => s.clone(),
+        Yaml::Number(n) => n.to_string(),
+        Yaml::Bool(b) => b.to_string(),
+        Yaml::Null => "空".to_string(),
+        _ => serde_yaml::to_string(v).unwrap_or_default().trim().to_string(),
+    }
+}
+
+fn yaml_key(v: &Yaml) -> Option<String> {
+    match v {
+        Yaml::String(s) => Some(s.clone()),
+        Yaml::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A parameter value: a date when it reads as one, a number, a list, else text.
+fn param_value(v: &Yaml) -> Value {
+    match v {
+        Yaml::Number(_) => yaml_decimal(v).map(Value::Num).unwrap_or_default(),
+        Yaml::Bool(b) => Value::Bool(*b),
+        Yaml::String(s) => match parse_date(s.trim()) {
+            Some(d) => Value::Date(d),
+            None => Value::text(s),
+        },
+        Yaml::Sequence(items) => Value::list(items.iter().map(param_value).collect()),
+        _ => Value::Null,
+    }
+}
+
+fn value_type(v: &Value) -> Type {
+    match v {
+        Value::Null => Type::Any,
+        Value::Bool(_) => Type::Bool,
+        Value::Num(_) => Type::Num,
+        Value::Text(_) => Type::Text,
+        Value::Date(_) => Type::Date,
+        Value::List(items) => {
+            let first = items.first().map(value_type).unwrap_or(Type::Any);
+            if items.iter().all(|i| value_type(i) == first) {
+                Type::List(Box::new(first))
+            } else {
+                Type::List(Box::new(Type::Any))
+            }
+        }
+        _ => Type::Any,
+    }
+}
+
+impl Checker<'_> {
+    fn field_type(&mut self, file: &str, path: &str, v: &Yaml) -> Option<FieldType> {
+        match v {
+            Yaml::String(s) => match s.as_str() {
+                "text" => Some(FieldType::Text),
+                "date" => Some(FieldType::Date),
+                "count" => Some(FieldType::Count { max: None }),
+                "flag" => Some(FieldType::Flag),
+                "file" => Some(FieldType::File),
+                other => {
+                    self.error(
+                        file,
+                        path,
+                        "unknown-field-type",
+                        format!("未知的类型 `{other}`（可用：text、date、count、flag、file、[类型]、{{map: 类型}}）"),
+                    );
+                    None
+                }
+            },
+            Yaml::Sequence(items) if items.len() == 1 => self
+                .field_type(file, &format!("{path}[0]"), &items[0])
+                .map(|t| FieldType::List(Box::new(t))),
+            Yaml::Mapping(m) => {
+                if m.len() == 1 {
+                    let (k, inner) = m.iter().next().expect("one entry");
+                    match k.as_str() {
+                        Some("map") => {
+                            return self
+                                .field_type(file, &join(path, "map"), inner)
+                                .map(|t| FieldType::Map(Box::new(t)));
+                        }
+                        Some("count") => {
+                            return match inner.as_u64() {
+                                Some(max) => Some(FieldType::Count { max: Some(max) }),
+                                None => {
+                                    self.error(
+                                        file,
+                                        &join(path, "count"),
+                                        "bad-count-max",
+                                        "count 的上限应为非负整数",
+                                    );
+                                    None
+                                }
+                            };
+                        }
+                        _ => {}
+                    }
+                }
+                let mut fields = Vec::new();
+                for (k, inner) in m {
+                    let Some(name) = yaml_key(k) else { continue };
+                    if let Some(t) = self.field_type(file, &join(path, &name), inner) {
+                        fields.push((name, t));
+                    }
+                }
+                Some(FieldType::Record(fields))
+            }
+            other => {
+                self.error(
+                    file,
+                    path,
+                    "unknown-field-type",
+                    format!("无法识别的类型声明：{}", yaml_display(other)),
+                );
+                None
+            }
+        }
+    }
+
+    fn columns(&mut self, file: &str, path: &str, v: Option<&Yaml>) -> Vec<ColumnDecl> {
+        let mut out = Vec::new();
+        let Some(v) = v else { return out };
+        let Some(m) = v.as_mapping() else {
+            self.error(file, path, "ruleset-shape", "列声明应为 列名: 类型 的映射");
+            return out;
+        };
+        for (k, t) in m {
+            let Some(name) = yaml_key(k) else { continue };
+            if let Some(ty) = self.field_type(file, &join(path, &name), t) {
+                out.push(ColumnDecl { name, ty });
+            }
+        }
+        out
+    }
+
+    fn evidence(&mut self, file: &str, raw: &RawEvidence) -> EvidenceDecl {
+        let mut decl = EvidenceDecl::default();
+        for (k, v) in &raw.ledgers {
+            let Some(name) = yaml_key(k) else { continue };
+            let path = format!("evidence.ledgers.{name}");
+            let title = v
+                .get("title")
+                .and_then(Yaml::as_str)
+                .unwrap_or(&name)
+                .to_string();
+            let required = self.columns(file, &join(&path, "required"), v.get("required"));
+            let optional = self.columns(file, &join(&path, "optional"), v.get("optional"));
+            if required.is_empty() {
+                self.error(file, &path, "ledger-no-columns", format!("台账 {name} 没有声明必备列"));
+            }
+            decl.ledgers.push(LedgerDecl {
+                name,
+                title,
+                required,
+                optional,
+            });
+        }
+        for (k, v) in &raw.documents {
+            let Some(name) = yaml_key(k) else { continue };
+            let path = format!("evidence.documents.{name}");
+            let title = v
+                .get("title")
+                .and_then(Yaml::as_str)
+                .unwrap_or(&name)
+                .to_string();
+            let fields = self
+                .columns(file, &join(&path, "fields"), v.get("fields"))
+                .into_iter()
+                .map(|c| (c.name, c.ty))
+                .collect();
+            decl.documents.push(DocumentDecl {
+                name,
+                title,
+                fields,
+            });
+        }
+        for (k, v) in &raw.manifest {
+            let Some(name) = yaml_key(k) else { continue };
+            if let Some(t) = self.field_type(file, &format!("evidence.manifest.{name}"), v) {
+                decl.manifest.push((name, t));
+            }
+        }
+        decl
+    }
+}
+
+/// The static names every expression sees (before params and lets).
+fn base_env(evidence: &Arc<EvidenceDecl>) -> TypeEnv {
+    let mut names = BTreeMap::new();
+    names.insert("单位".to_string(), Type::Text);
+    names.insert("上级单位".to_string(), Type::Text);
+    names.insert("考核年度".to_string(), Type::Num);
+    names.insert("报送日期".to_string(), Type::Date);
+    let ledgers = evidence
+        .ledgers
+        .iter()
+        .map(|l| {
+            (
+                l.name.clone(),
+                Type::List(Box::new(Type::Row(Arc::from(l.name.as_str())))),
+            )
+        })
+        .collect();
+    names.insert(
+        "台账".to_string(),
+        Type::Record(Arc::new(RecordType { fields: ledgers })),
+    );
+    let docs = evidence
+        .documents
+        .iter()
+        .map(|d| (d.name.clone(), Type::Doc))
+        .collect();
+    names.insert(
+        "文档".to_string(),
+        Type::Record(Arc::new(RecordType { fields: docs })),
+    );
+    for (name, ty) in &evidence.manifest {
+        names.insert(name.clone(), ty.to_type());
+    }
+    TypeEnv {
+        names,
+        evidence: Arc::clone(evidence),
+    }
+}
+
+fn with_name(env: &TypeEnv, name: &str, ty: Type) -> TypeEnv {
+    let mut env = env.clone();
+    env.names.insert(name.to_string(), ty);
+    env
+}
+
+fn element_type(ty: &Type) -> Type {
+    match ty {
+        Type::List(t) => (**t).clone(),
+        _ => Type::Any,
+    }
+}
+
+/// Load and validate a rule set completely. All problems are returned together.
+pub fn compile(files: &RuleFiles) -> Result<RuleSet, Fatal> {
+    let mut c = Checker {
+        files,
+        positions: BTreeMap::new(),
+        problems: Vec::new(),
+    };
+    let Some(raw) = c.parse::<RawRuleSet>(RULESET_FILE) else {
+        return Err(Fatal {
+            problems: c.problems,
+        });
+    };
+    let f = RULESET_FILE;
+    c.extra_keys(f, "", &raw.extra);
+
+    let max = c.points(f, "max", &raw.max);
+    let bonus_cap = raw
+        .bonus_cap
+        .as_ref()
+        .map(|v| c.points(f, "bonus_cap", v))
+        .unwrap_or(Decimal::ZERO);
+
+    let mut grades = Vec::new();
+    for (i, g) in raw.grades.iter().enumerate() {
+        let min = c.points(f, &format!("grades[{i}].min"), &g.min);
+        if let Some(prev) = grades.last().map(|g: &Grade| g.min)
+            && min >= prev
+        {
+            c.error(
+                f,
+                &format!("grades[{i}].min"),
+                "grades-not-descending",
+                "等次应从高到低排列，下限依次递减",
+            );
+        }
+        grades.push(Grade {
+            name: g.name.clone(),
+            min,
+        });
+    }
+    if grades.is_empty() {
+        c.error(f, "grades", "grades-empty", "至少需要一个等次");
+    } else if grades.last().is_some_and(|g| g.min != Decimal::ZERO) {
+        c.error(
+            f,
+            &format!("grades[{}].min", grades.len() - 1),
+            "grades-no-floor",
+            "最低等次的下限应为 0，否则低分无等次",
+        );
+    }
+    let veto_grade = raw
+        .veto_grade
+        .clone()
+        .or_else(|| grades.last().map(|g| g.name.clone()))
+        .unwrap_or_default();
+    if !grades.iter().any(|g| g.name == veto_grade) {
+        c.error(
+            f,
+            "veto_grade",
+            "unknown-grade",
+            format!("否决等次 `{veto_grade}` 不在 grades 中"),
+        );
+    }
+
+    let evidence = Arc::new(c.evidence(f, &raw.evidence));
+    let mut env = base_env(&evidence);
+
+    let mut params = Vec::new();
+    for (k, v) in &raw.params {
+        let Some(name) = yaml_key(k) else { continue };
+        let value = param_value(v);
+        if env.names.contains_key(&name) {
+            c.error(
+                f,
+                &format!("params.{name}"),
+                "name-clash",
+                format!("参数名 `{name}` 与清单字段重名"),
+            );
+        }
+        env.names.insert(name.clone(), value_type(&value));
+        params.push((name, value));
+    }
+
+    let mut checks = Vec::new();
+    for (i, rc) in raw.checks.iter().enumerate() {
+        let path = format!("checks[{i}]");
+        c.extra_keys(f, &path, &rc.extra);
+        if !is_kebab(&rc.code) {
+            c.error(
+                f,
+                &join(&path, "code"),
+                "bad-code",
+                format!("检查代码 `{}` 应为小写短横线形式（如 reply-before-receipt）", rc.code),
+            );
+        }
+        let over = c.expr(f, &join(&path, "over"), &rc.over, &env, Want::List);
+        let item_env = over.as_ref().map_or_else(
+            || with_name(&env, "it", Type::Any),
+            |o| with_name(&env, "it", element_type(o.ty())),
+        );
+        let item_env = with_name(&item_env, "index", Type::Num);
+        let when = c.expr(f, &join(&path, "when"), &rc.when, &item_env, Want::Bool);
+        let value = rc
+            .value
+            .as_ref()
+            .map(|v| c.expr(f, &join(&path, "value"), v, &item_env, Want::Any));
+        let key = rc
+            .key
+            .as_ref()
+            .map(|k| c.template(f, &join(&path, "key"), k, &item_env));
+        let message = c.template(f, &join(&path, "message"), &rc.message, &item_env);
+        let severity = match rc.severity.as_deref() {
+            None | Some("warning") => Severity::Warning,
+            Some("error") => Severity::Error,
+            Some(other) => {
+                c.error(
+                    f,
+                    &join(&path, "severity"),
+                    "bad-severity",
+                    format!("severity 应为 error 或 warning，实为 `{other}`"),
+                );
+                Severity::Warning
+            }
+        };
+        if let (Some(over), Some(when), Some(message)) = (over, when, message) {
+            checks.push(Check {
+                // Codes live as long as the process; a rule set is loaded once.
+                code: Box::leak(rc.code.clone().into_boxed_str()),
+                over,
+                when,
+                column: rc.column.clone(),
+                value: value.flatten(),
+                key: key.flatten(),
+                severity,
+                message,
+            });
+        }
+    }
+
+    let mut groups = Vec::new();
+    let mut indicators = Vec::new();
+    let mut ids = BTreeSet::new();
+    let mut base_total = Decimal::ZERO;
+    for (gi, rg) in raw.groups.iter().enumerate() {
+        let gpath = format!("groups[{gi}]");
+        c.extra_keys(f, &gpath, &rg.extra);
+        let points = c.points(f, &join(&gpath, "points"), &rg.points);
+        if !rg.bonus {
+            base_total += points;
+        }
+        groups.push(Group {
+            id: yaml_key(&rg.id).unwrap_or_default(),
+            name: rg.name.clone(),
+            points,
+            bonus: rg.bonus,
+        });
+        let file = rg.file.as_str();
+        let Some(raw_file) = c.parse::<RawIndicatorFile>(file) else {
+            continue;
+        };
+        c.extra_keys(file, "", &raw_file.extra);
+        let mut group_total = Decimal::ZERO;
+        for (ii, ri) in raw_file.indicators.iter().enumerate() {
+            let path = format!("indicators[{ii}]");
+            if let Some(ind) = compile_indicator(&mut c, file, &path, ri, gi, &env) {
+                group_total += ind.points;
+                if !ids.insert(ind.id.clone()) {
+                    c.error(
+                        file,
+                        &join(&path, "id"),
+                        "duplicate-id",
+                        format!("指标编号 {} 重复", ind.id),
+                    );
+                }
+                indicators.push(ind);
+            }
+        }
+        if group_total != points {
+            c.error(
+                f,
+                &join(&gpath, "points"),
+                "group-points-mismatch",
+                format!(
+                    "{} 的分值为 {}，但其指标分值合计为 {}",
+                    rg.name,
+                    points.normalize(),
+                    group_total.normalize()
+                ),
+            );
+        }
+    }
+    if base_total != max {
+        c.error(
+            f,
+            "max",
+            "total-points-mismatch",
+            format!(
+                "max 为 {}，但非加分组的分值合计为 {}",
+                max.normalize(),
+                base_total.normalize()
+            ),
+        );
+    }
+
+    if !c.problems.is_empty() {
+        return Err(Fatal {
+            problems: c.problems,
+        });
+    }
+
+    let mut hasher = Sha256::new();
+    for (path, text) in &files.files {
+        hasher.update(path.as_bytes());
+        hasher.update([0]);
+        hasher.update(text.as_bytes());
+        hasher.update([0]);
+    }
+    Ok(RuleSet {
+        id: raw.id,
+        title: raw.title,
+        year: raw.year,
+        max,
+        bonus_cap,
+        grades,
+        veto_grade,
+        params,
+        groups,
+        indicators,
+        evidence,
+        checks,
+        sha256: hex(&hasher.finalize()),
+    })
+}
+
+fn compile_indicator(
+    c: &mut Checker,
+    file: &str,
+    path: &str,
+    ri: &RawIndicator,
+    group: usize,
+    env: &TypeEnv,
+) -> Option<Indicator> {
+    c.extra_keys(file, path, &ri.extra);
+    let id = match &ri.id {
+        Yaml::String(s) => s.clone(),
+        Yaml::Number(n) => {
+            c.error(
+                file,
+                &join(path, "id"),
+                "unquoted-id",
+                format!("指标编号 {n} 未加引号：YAML 会把 1.10 读成数字 1.1，请写成 \"{n}\""),
+            );
+            n.to_string()
+        }
+        other => {
+            c.error(
+                file,
+                &join(path, "id"),
+                "bad-id",
+                format!("指标编号应为文本，实为 {}", yaml_display(other)),
+            );
+            return None;
+        }
+    };
+    let points = c.points(file, &join(path, "points"), &ri.points);
+
+    let evidence = Arc::clone(&env.evidence);
+    let source = match ri.source.as_deref().map(str::trim) {
+        None | Some("bundle.yaml") => Source::Manifest,
+        Some(s) => {
+            if let Some(name) = s.strip_prefix("台账.")
+                && evidence.ledger(name).is_some()
+            {
+                Source::Ledger(name.to_string())
+            } else if let Some(name) = s.strip_prefix("文档.")
+                && evidence.document(name).is_some()
+            {
+                Source::Document(name.to_string())
+            } else {
+                c.error(
+                    file,
+                    &join(path, "source"),
+                    "unknown-source",
+                    format!("source `{s}` 应为 台账.<已声明台账>、文档.<已声明文档> 或 bundle.yaml"),
+                );
+                Source::Manifest
+            }
+        }
+    };
+
+    let mut requires = Vec::new();
+    for (i, r) in ri.requires.iter().enumerate() {
+        let p = format!("{path}.requires[{i}].need");
+        if let Some(need) = c.expr(file, &p, &r.need, env, Want::Any) {
+            requires.push(Requirement {
+                need,
+                what: r.what.clone(),
+            });
+        }
+    }
+
+    let mut env = env.clone();
+    let mut lets = Vec::new();
+    for (k, v) in &ri.lets {
+        let Some(name) = yaml_key(k) else { continue };
+        let p = format!("{path}.let.{name}");
+        if env.names.contains_key(&name) {
+            c.error(
+                file,
+                &p,
+                "name-clash",
+                format!("let 名称 `{name}` 与已有名称重名"),
+            );
+        }
+        let Some(src) = v.as_str() else {
+            c.error(file, &p, "ruleset-shape", "let 的值应为表达式文本");
+            continue;
+        };
+        if let Some(e) = c.expr(file, &p, src, &env, Want::Any) {
+            env.names.insert(name.clone(), e.ty().clone());
+            lets.push((name, e));
+        } else {
+            env.names.insert(name, Type::Any);
+        }
+    }
+
+    let zero_when = ri.zero_when.as_ref().and_then(|z| {
+        let cond = c.expr(file, &format!("{path}.zero_when.if"), &z.cond, &env, Want::Bool);
+        let msg = c.template(file, &format!("{path}.zero_when.message"), &z.message, &env);
+        Some((cond?, msg?))
+    });
+
+    let veto = ri.veto.as_ref().and_then(|v| {
+        let items = c.expr(file, &format!("{path}.veto.items"), &v.items, &env, Want::List)?;
+        let item_env = with_name(&env, "it", element_type(items.ty()));
+        let message = c.template(file, &format!("{path}.veto.message"), &v.message, &item_env)?;
+        Some(ItemRule { items, message })
+    });
+
+    let mpath = join(path, "method");
+    let method = compile_method(c, file, &mpath, &ri.method, &env, points)?;
+    if matches!(method, Method::Manual) && !ri.lets.is_empty() {
+        c.error(file, &mpath, "manual-with-measure", "人工评分指标不应有 let");
+    }
+
+    Some(Indicator {
+        id,
+        name: ri.name.clone(),
+        group,
+        points,
+        basis: ri.basis.clone(),
+        measure: ri.measure.clone(),
+        fix: ri.fix.clone(),
+        requires,
+        source,
+        lets,
+        zero_when,
+        veto,
+        method,
+    })
+}
+
+fn compile_method(
+    c: &mut Checker,
+    file: &str,
+    path: &str,
+    raw: &Yaml,
+    env: &TypeEnv,
+    points: Decimal,
+) -> Option<Method> {
+    if raw.as_str() == Some("manual") {
+        return Some(Method::Manual);
+    }
+    let Some(m) = raw.as_mapping().filter(|m| m.len() == 1) else {
+        c.error(
+            file,
+            path,
+            "unknown-method",
+            "method 应为 manual，或 all / tiers / deduct 之一的映射",
+        );
+        return None;
+    };
+    let (kind, body) = m.iter().next().expect("one entry");
+    let kind = kind.as_str().unwrap_or_default();
+    let path = join(path, kind);
+    let shape = |c: &mut Checker, e: serde_yaml::Error| {
+        c.error(file, &path, "ruleset-shape", format!("{kind}: {e}"));
+    };
+    match kind {
+        "all" => {
+            let raw: RawAll = serde_yaml::from_value(body.clone())
+                .map_err(|e| shape(c, e))
+                .ok()?;
+            let pass = c.expr(file, &join(&path, "pass"), &raw.pass, env, Want::Bool);
+            let cite = raw
+                .cite
+                .as_ref()
+                .map(|s| c.expr(file, &join(&path, "cite"), s, env, Want::Any));
+            let message = c.template(file, &join(&path, "message"), &raw.message, env);
+            Some(Method::All {
+                pass: pass?,
+                cite: cite.flatten(),
+                message: message?,
+            })
+        }
+        "tiers" => {
+            let raw: RawTiers = serde_yaml::from_value(body.clone())
+                .map_err(|e| shape(c, e))
+                .ok()?;
+            let measure = c.expr(file, &join(&path, "measure"), &raw.measure, env, Want::Num);
+            let cite = raw
+                .cite
+                .as_ref()
+                .map(|s| c.expr(file, &join(&path, "cite"), s, env, Want::Any));
+            let msg_env = with_name(env, "measure", Type::Num);
+            let message = c.template(file, &join(&path, "message"), &raw.message, &msg_env);
+            let mut levels: Vec<Level> = Vec::new();
+            for (i, l) in raw.levels.iter().enumerate() {
+                let lp = format!("{path}.levels[{i}]");
+                let min = yaml_decimal(&l.min).unwrap_or_else(|| {
+                    c.error(file, &join(&lp, "min"), "bad-level", "min 应为数字");
+                    Decimal::ZERO
+                });
+                let pts = c.points(file, &join(&lp, "points"), &l.points);
+                if pts > points {
+                    c.error(
+                        file,
+                        &join(&lp, "points"),
+                        "level-over-points",
+                        format!("档位得分 {} 超过指标分值 {}", pts.normalize(), points.normalize()),
+                    );
+                }
+                if let Some(prev) = levels.last()
+                    && (min >= prev.min || pts > prev.points)
+                {
+                    c.error(
+                        file,
+                        &lp,
+                        "tiers-not-monotone",
+                        "档位应从高到低排列：min 递减，得分不增",
+                    );
+                }
+                levels.push(Level { min, points: pts });
+            }
+            if levels.is_empty() {
+                c.error(file, &path, "tiers-empty", "tiers 至少需要一个档位");
+            }
+            Some(Method::Tiers {
+                measure: measure?,
+                cite: cite.flatten(),
+                levels,
+                message: message?,
+            })
+        }
+        "deduct" => {
+            let raw: RawDeduct = serde_yaml::from_value(body.clone())
+                .map_err(|e| shape(c, e))
+                .ok()?;
+            let items = c.expr(file, &join(&path, "items"), &raw.items, env, Want::List);
+            let item_env = with_name(
+                env,
+                "it",
+                items.as_ref().map_or(Type::Any, |i| element_type(i.ty())),
+            );
+            let each_src = match &raw.each {
+                Yaml::String(s) => s.clone(),
+                other => yaml_display(other),
+            };
+            if let Some(d) = yaml_decimal(&raw.each)
+                && d.normalize().scale() > 2
+            {
+                c.error(file, &join(&path, "each"), "points-precision", "每项扣分超过两位小数");
+            }
+            let each = c.expr(file, &join(&path, "each"), &each_src, &item_env, Want::Num);
+            let message = c.template(file, &join(&path, "message"), &raw.message, &item_env);
+            let cite = raw
+                .cite
+                .as_ref()
+                .map(|s| c.expr(file, &join(&path, "cite"), s, &item_env, Want::Any));
+            Some(Method::Deduct {
+                items: items?,
+                each: each?,
+                message: message?,
+                cite: cite.flatten(),
+            })
+        }
+        other => {
+            c.error(
+                file,
+                &path,
+                "unknown-method",
+                format!("未知的计分方法 `{other}`（可用：all、tiers、deduct、manual）"),
+            );
+            None
+        }
+    }
+}
+
+fn is_kebab(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
