@@ -193,7 +193,7 @@ pub fn plain(s: &str) -> String {
             '“' | '”' | '"' => out.push('"'),
             '‘' | '’' => out.push('\''),
             '·' | '•' => out.push('.'),
-            '°' => out.push_str("度"),
+            '°' => out.push('度'),
             '±' => out.push_str("+/-"),
             '≤' => out.push_str("<="),
             '≥' => out.push_str(">="),
