@@ -199,7 +199,7 @@ fn adjust(result: &mut IndicatorResult, to: Decimal, reason: &str, by: Option<&s
     let from = result.score;
     let by = by.unwrap_or_default().to_string();
     result.findings.push(Finding {
-        message: format!("评分人调整：{from} → {to}（{reason}，{by}）"),
+        message: format!("评分人调整：{from} 改为 {to}（{reason}，{by}）"),
         deduct: from - to,
         evidence: Vec::new(),
         capped: false,
