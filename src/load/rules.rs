@@ -16,7 +16,7 @@ use crate::dates::parse_date;
 use crate::diag::{Fatal, Problem, Severity};
 use crate::expr::value::{RecordType, Type, Value};
 use crate::expr::{Expr, ExprError, Template, TypeEnv};
-use crate::load::yaml::{self, Node, NodeValue};
+use crate::load::yaml::{self, Node, NodeValue, key_child as join};
 use crate::model::ruleset::{
     Check, Grade, Group, Indicator, ItemRule, Level, Method, Requirement, RuleSet, Source,
 };
@@ -539,14 +539,6 @@ fn index_positions(node: &Node, path: String, out: &mut BTreeMap<String, Pos>) {
             }
         }
         _ => {}
-    }
-}
-
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
     }
 }
 

@@ -34,7 +34,8 @@ pub fn load(path: &Path, rules: &RuleSet, unit: &str) -> Result<Verdicts, Fatal>
     let text = String::from_utf8(bytes.clone())
         .map_err(|_| fail("verdicts-not-utf8", "评分文件须保存为 UTF-8".into()))?;
     let tree = yaml::parse(&text, &file).map_err(Fatal::one)?;
-    let lines = yaml::key_lines(&tree);
+    let mut lines = std::collections::BTreeMap::new();
+    yaml::collect_key_lines(&tree, "", &mut lines);
     let doc: Yaml = serde_yaml::from_str(&text).map_err(|e| {
         let mut p = Problem::error(&file, "verdicts-yaml", e.to_string());
         if let Some(loc) = e.location() {
