@@ -28,7 +28,12 @@ fn main() {
         writeln!(out, "    ({id:?}, &[").unwrap();
         for file in files {
             let abs = fs::canonicalize(rules.join(id).join(file)).unwrap();
-            writeln!(out, "        ({file:?}, include_str!({:?})),", abs.display()).unwrap();
+            writeln!(
+                out,
+                "        ({file:?}, include_str!({:?})),",
+                abs.display()
+            )
+            .unwrap();
         }
         out.push_str("    ]),\n");
     }

@@ -34,6 +34,19 @@ struct Cli {
 enum Command {
     /// Score one evidence bundle (a folder holding bundle.yaml).
     Score(ScoreArgs),
+    /// Work with rule sets.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Check a rule set completely and show every problem with file:line:column.
+    Check {
+        /// A rule-set folder or a built-in id.
+        #[arg(value_name = "DIR|ID")]
+        ruleset: String,
+    },
 }
 
 #[derive(Args)]
@@ -82,6 +95,7 @@ pub fn run() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Rules(RulesCommand::Check { ruleset }) => rules_check(&ruleset),
     }
 }
 
@@ -105,8 +119,7 @@ fn cli_error(code: &'static str, message: String) -> Fatal {
 /// implicitly.
 fn resolve_rules(requested: Option<&str>, declared: &str) -> Result<RuleSet, Fatal> {
     let files = match requested {
-        Some(r) if Path::new(r).is_dir() => RuleFiles::from_dir(Path::new(r))?,
-        Some(r) => RuleFiles::builtin(r).ok_or_else(|| unknown_ruleset(r))?,
+        Some(r) => rule_files(r)?,
         None => RuleFiles::builtin(declared).ok_or_else(|| unknown_ruleset(declared))?,
     };
     let rules = rules::compile(&files)?;
@@ -127,6 +140,45 @@ fn unknown_ruleset(id: &str) -> Fatal {
             RuleFiles::builtin_ids().join("、")
         ),
     )
+}
+
+fn rule_files(spec: &str) -> Result<RuleFiles, Fatal> {
+    if Path::new(spec).is_dir() {
+        RuleFiles::from_dir(Path::new(spec))
+    } else {
+        RuleFiles::builtin(spec).ok_or_else(|| unknown_ruleset(spec))
+    }
+}
+
+/// `kaohe rules check`: every problem at once, each with a caret under the spot.
+fn rules_check(spec: &str) -> ExitCode {
+    let files = match rule_files(spec) {
+        Ok(f) => f,
+        Err(fatal) => {
+            print_fatal(&fatal);
+            return ExitCode::from(2);
+        }
+    };
+    match rules::compile(&files) {
+        Ok(rules) => {
+            println!(
+                "规则集 {}（{}）：{} 个指标，检查通过",
+                rules.id,
+                rules.title,
+                rules.indicators.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(fatal) => {
+            let mut err = std::io::stderr().lock();
+            for p in &fatal.problems {
+                let source = files.source_of(&p.file);
+                let _ = writeln!(err, "{}", crate::diag::render_snippet(p, source));
+            }
+            let _ = writeln!(err, "共 {} 个问题", fatal.problems.len());
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// Refuse an output path inside the bundle: kaohe never writes into a bundle.
@@ -164,7 +216,10 @@ fn score_command(args: &ScoreArgs) -> Result<ExitCode, Fatal> {
         .as_deref()
         .map(|s| {
             Decimal::from_str(s.trim()).map_err(|_| {
-                cli_error("bad-fail-under", format!("--fail-under 应为数字，实为「{s}」"))
+                cli_error(
+                    "bad-fail-under",
+                    format!("--fail-under 应为数字，实为「{s}」"),
+                )
             })
         })
         .transpose()?;

@@ -48,7 +48,11 @@ impl Problem {
         Self::new(Severity::Error, file, code, message)
     }
 
-    pub fn warning(file: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(
+        file: impl Into<String>,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(Severity::Warning, file, code, message)
     }
 
@@ -179,4 +183,51 @@ pub fn render_location(p: &Problem) -> String {
         s.push_str(&format!(" 值「{v}」"));
     }
     s
+}
+
+/// A problem with the source line it points at and a caret under the spot, the way rustc
+/// and just show them. Columns are 1-based characters; the caret is placed by display width,
+/// so it lands under the right character in a line of Chinese text.
+pub fn render_snippet(p: &Problem, source: Option<&str>) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let level = match p.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut out = format!("{level}[{}]: {}\n", p.code, p.message);
+    out.push_str(&format!("  --> {}", p.file));
+    if let Some(line) = p.line {
+        out.push_str(&format!(":{line}"));
+        if let Some(col) = p.col {
+            out.push_str(&format!(":{col}"));
+        }
+    }
+    out.push('\n');
+    let (Some(line), Some(text)) = (p.line, source) else {
+        return out;
+    };
+    let Some(src_line) = text.lines().nth(line.saturating_sub(1) as usize) else {
+        return out;
+    };
+    let gutter = line.to_string().len();
+    let pad = " ".repeat(gutter);
+    out.push_str(&format!("{pad} |\n{line} | {src_line}\n"));
+    if let Some(col) = p.col {
+        let before: String = src_line
+            .chars()
+            .take(col.saturating_sub(1) as usize)
+            .collect();
+        let under = src_line.chars().nth(col.saturating_sub(1) as usize);
+        let width = under.map_or(1, |c| {
+            unicode_width::UnicodeWidthChar::width(c)
+                .unwrap_or(1)
+                .max(1)
+        });
+        out.push_str(&format!(
+            "{pad} | {}{}\n",
+            " ".repeat(before.width()),
+            "^".repeat(width)
+        ));
+    }
+    out
 }

@@ -75,6 +75,14 @@ impl RuleFiles {
         Ok(RuleFiles { origin, files })
     }
 
+    /// The text of a file named as problems name it (`origin/file`).
+    pub fn source_of(&self, display: &str) -> Option<&str> {
+        let rel = display.strip_prefix(self.origin.trim_end_matches('/'))?;
+        self.files
+            .get(rel.trim_start_matches('/'))
+            .map(String::as_str)
+    }
+
     fn display(&self, file: &str) -> String {
         format!("{}/{file}", self.origin.trim_end_matches('/'))
     }
@@ -362,11 +370,8 @@ impl<'a> Checker<'a> {
         match serde_yaml::from_str::<T>(text) {
             Ok(v) => Some(v),
             Err(e) => {
-                let mut p = Problem::error(
-                    self.files.display(file),
-                    "ruleset-shape",
-                    e.to_string(),
-                );
+                let mut p =
+                    Problem::error(self.files.display(file), "ruleset-shape", e.to_string());
                 if let Some(loc) = e.location() {
                     p = p.at(loc.line() as u32, loc.column() as u32);
                 }
@@ -416,7 +421,14 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn expr(&mut self, file: &str, path: &str, src: &str, env: &TypeEnv, want: Want) -> Option<Expr> {
+    fn expr(
+        &mut self,
+        file: &str,
+        path: &str,
+        src: &str,
+        env: &TypeEnv,
+        want: Want,
+    ) -> Option<Expr> {
         match Expr::compile(src, env) {
             Ok(e) => {
                 if !want.accepts(e.ty()) {
@@ -453,8 +465,8 @@ impl<'a> Checker<'a> {
             if let Some(help) = &err.help {
                 message.push_str(&format!("（{help}）"));
             }
-            let mut p = Problem::error(self.files.display(file), err.code, message)
-                .value(src.to_string());
+            let mut p =
+                Problem::error(self.files.display(file), err.code, message).value(src.to_string());
             if let Some(pos) = pos {
                 let (line, col) = span_position(pos, src, err.span.start);
                 p = p.at(line, col);
@@ -558,7 +570,10 @@ fn yaml_display(v: &Yaml) -> String {
         Yaml::Number(n) => n.to_string(),
         Yaml::Bool(b) => b.to_string(),
         Yaml::Null => "空".to_string(),
-        _ => serde_yaml::to_string(v).unwrap_or_default().trim().to_string(),
+        _ => serde_yaml::to_string(v)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
     }
 }
 
@@ -701,7 +716,12 @@ impl Checker<'_> {
             let required = self.columns(file, &join(&path, "required"), v.get("required"));
             let optional = self.columns(file, &join(&path, "optional"), v.get("optional"));
             if required.is_empty() {
-                self.error(file, &path, "ledger-no-columns", format!("台账 {name} 没有声明必备列"));
+                self.error(
+                    file,
+                    &path,
+                    "ledger-no-columns",
+                    format!("台账 {name} 没有声明必备列"),
+                );
             }
             decl.ledgers.push(LedgerDecl {
                 name,
@@ -883,7 +903,10 @@ pub fn compile(files: &RuleFiles) -> Result<RuleSet, Fatal> {
                 f,
                 &join(&path, "code"),
                 "bad-code",
-                format!("检查代码 `{}` 应为小写短横线形式（如 reply-before-receipt）", rc.code),
+                format!(
+                    "检查代码 `{}` 应为小写短横线形式（如 reply-before-receipt）",
+                    rc.code
+                ),
             );
         }
         let over = c.expr(f, &join(&path, "over"), &rc.over, &env, Want::List);
@@ -1074,7 +1097,9 @@ fn compile_indicator(
                     file,
                     &join(path, "source"),
                     "unknown-source",
-                    format!("source `{s}` 应为 台账.<已声明台账>、文档.<已声明文档> 或 bundle.yaml"),
+                    format!(
+                        "source `{s}` 应为 台账.<已声明台账>、文档.<已声明文档> 或 bundle.yaml"
+                    ),
                 );
                 Source::Manifest
             }
@@ -1118,13 +1143,25 @@ fn compile_indicator(
     }
 
     let zero_when = ri.zero_when.as_ref().and_then(|z| {
-        let cond = c.expr(file, &format!("{path}.zero_when.if"), &z.cond, &env, Want::Bool);
+        let cond = c.expr(
+            file,
+            &format!("{path}.zero_when.if"),
+            &z.cond,
+            &env,
+            Want::Bool,
+        );
         let msg = c.template(file, &format!("{path}.zero_when.message"), &z.message, &env);
         Some((cond?, msg?))
     });
 
     let veto = ri.veto.as_ref().and_then(|v| {
-        let items = c.expr(file, &format!("{path}.veto.items"), &v.items, &env, Want::List)?;
+        let items = c.expr(
+            file,
+            &format!("{path}.veto.items"),
+            &v.items,
+            &env,
+            Want::List,
+        )?;
         let item_env = with_name(&env, "it", element_type(items.ty()));
         let message = c.template(file, &format!("{path}.veto.message"), &v.message, &item_env)?;
         Some(ItemRule { items, message })
@@ -1133,7 +1170,12 @@ fn compile_indicator(
     let mpath = join(path, "method");
     let method = compile_method(c, file, &mpath, &ri.method, &env, points)?;
     if matches!(method, Method::Manual) && !ri.lets.is_empty() {
-        c.error(file, &mpath, "manual-with-measure", "人工评分指标不应有 let");
+        c.error(
+            file,
+            &mpath,
+            "manual-with-measure",
+            "人工评分指标不应有 let",
+        );
     }
 
     Some(Indicator {
@@ -1220,7 +1262,11 @@ fn compile_method(
                         file,
                         &join(&lp, "points"),
                         "level-over-points",
-                        format!("档位得分 {} 超过指标分值 {}", pts.normalize(), points.normalize()),
+                        format!(
+                            "档位得分 {} 超过指标分值 {}",
+                            pts.normalize(),
+                            points.normalize()
+                        ),
                     );
                 }
                 if let Some(prev) = levels.last()
@@ -1262,7 +1308,12 @@ fn compile_method(
             if let Some(d) = yaml_decimal(&raw.each)
                 && d.normalize().scale() > 2
             {
-                c.error(file, &join(&path, "each"), "points-precision", "每项扣分超过两位小数");
+                c.error(
+                    file,
+                    &join(&path, "each"),
+                    "points-precision",
+                    "每项扣分超过两位小数",
+                );
             }
             let each = c.expr(file, &join(&path, "each"), &each_src, &item_env, Want::Num);
             let message = c.template(file, &join(&path, "message"), &raw.message, &item_env);
@@ -1291,8 +1342,11 @@ fn compile_method(
 
 fn is_kebab(s: &str) -> bool {
     !s.is_empty()
-        && s.split('-')
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        && s.split('-').all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -68,7 +68,11 @@ pub fn load(path: &Path, rules: &RuleSet, unit: &str) -> Result<Verdicts, Fatal>
         Some(s) => {
             let d = parse_date(s.trim());
             if d.is_none() {
-                err("评分日期", "verdicts-bad-date", format!("评分日期「{s}」不是日期"));
+                err(
+                    "评分日期",
+                    "verdicts-bad-date",
+                    format!("评分日期「{s}」不是日期"),
+                );
             }
             d
         }
@@ -92,16 +96,26 @@ pub fn load(path: &Path, rules: &RuleSet, unit: &str) -> Result<Verdicts, Fatal>
         err(
             "考核指标",
             "verdicts-ruleset-mismatch",
-            format!("评分文件的考核指标「{}」与所用规则集「{}」不符", id.trim(), rules.id),
+            format!(
+                "评分文件的考核指标「{}」与所用规则集「{}」不符",
+                id.trim(),
+                rules.id
+            ),
         );
     }
 
     let mut scores = BTreeMap::new();
     let mut adjustments = BTreeMap::new();
     for (section, manual_only) in [("评分", true), ("调整", false)] {
-        let Some(entries) = get(section) else { continue };
+        let Some(entries) = get(section) else {
+            continue;
+        };
         let Some(entries) = entries.as_mapping() else {
-            err(section, "verdicts-shape", format!("{section} 应为 指标编号: {{得分: …}} 的映射"));
+            err(
+                section,
+                "verdicts-shape",
+                format!("{section} 应为 指标编号: {{得分: …}} 的映射"),
+            );
             continue;
         };
         for (k, v) in entries {
@@ -112,34 +126,61 @@ pub fn load(path: &Path, rules: &RuleSet, unit: &str) -> Result<Verdicts, Fatal>
             };
             let key = format!("{section}.{id}");
             let Some(indicator) = rules.indicator(&id) else {
-                err(&key, "verdicts-unknown-id", format!("{section}中的指标 {id} 不在规则集 {} 中", rules.id));
+                err(
+                    &key,
+                    "verdicts-unknown-id",
+                    format!("{section}中的指标 {id} 不在规则集 {} 中", rules.id),
+                );
                 continue;
             };
             let is_manual = matches!(indicator.method, Method::Manual);
             if manual_only && !is_manual {
-                err(&key, "verdicts-not-manual", format!("指标 {id} 不是人工评分指标，只能在 调整 中改动"));
+                err(
+                    &key,
+                    "verdicts-not-manual",
+                    format!("指标 {id} 不是人工评分指标，只能在 调整 中改动"),
+                );
                 continue;
             }
             let Some(fields) = v.as_mapping() else {
-                err(&key, "verdicts-shape", format!("{key} 应为 {{得分: …, {}: …}}", if manual_only { "说明" } else { "理由" }));
+                err(
+                    &key,
+                    "verdicts-shape",
+                    format!(
+                        "{key} 应为 {{得分: …, {}: …}}",
+                        if manual_only { "说明" } else { "理由" }
+                    ),
+                );
                 continue;
             };
             let score = match fields.get("得分").and_then(yaml_decimal) {
                 Some(s) => s,
                 None => {
-                    err(&format!("{key}.得分"), "verdicts-bad-score", format!("{key} 缺少数字形式的 得分"));
+                    err(
+                        &format!("{key}.得分"),
+                        "verdicts-bad-score",
+                        format!("{key} 缺少数字形式的 得分"),
+                    );
                     continue;
                 }
             };
             if score.normalize().scale() > 2 {
-                err(&format!("{key}.得分"), "verdicts-bad-score", format!("{key} 的得分 {score} 超过两位小数"));
+                err(
+                    &format!("{key}.得分"),
+                    "verdicts-bad-score",
+                    format!("{key} 的得分 {score} 超过两位小数"),
+                );
                 continue;
             }
             if score < Decimal::ZERO || score > indicator.points {
                 err(
                     &format!("{key}.得分"),
                     "verdicts-score-out-of-range",
-                    format!("{key} 的得分 {} 超出 0–{} 分", score.normalize(), indicator.points.normalize()),
+                    format!(
+                        "{key} 的得分 {} 超出 0–{} 分",
+                        score.normalize(),
+                        indicator.points.normalize()
+                    ),
                 );
                 continue;
             }
@@ -166,8 +207,13 @@ pub fn load(path: &Path, rules: &RuleSet, unit: &str) -> Result<Verdicts, Fatal>
     }
     for k in map.keys() {
         let name = scalar_text(k).unwrap_or_default();
-        if !["评分人", "评分日期", "单位", "考核指标", "评分", "调整"].contains(&name.as_str()) {
-            err(&name, "verdicts-unknown-key", format!("评分文件中有未知的键「{name}」"));
+        if !["评分人", "评分日期", "单位", "考核指标", "评分", "调整"].contains(&name.as_str())
+        {
+            err(
+                &name,
+                "verdicts-unknown-key",
+                format!("评分文件中有未知的键「{name}」"),
+            );
         }
     }
     if !problems.is_empty() {

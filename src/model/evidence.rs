@@ -164,9 +164,7 @@ impl Evidence {
     /// "文件存在于材料中": the path lies inside the bundle, is a regular file, was not refused.
     /// The path the manifest gives for `台账.X` / `文档.X`, when it names one.
     pub fn manifest_path(&self, section: &str, name: &str) -> Option<String> {
-        self.named_paths
-            .get(&format!("{section}.{name}"))
-            .cloned()
+        self.named_paths.get(&format!("{section}.{name}")).cloned()
     }
 
     pub fn file_exists(&self, path: &str) -> bool {

@@ -106,7 +106,11 @@ pub fn render_with_width(a: &Assessment, color: bool, width: u16) -> String {
             .filter(|i| i.status == Status::Veto)
             .map(|i| i.id.as_str())
             .collect();
-        out.push_str(&format!("触发否决项（{}），等次为{}。\n", ids.join("、"), t.grade));
+        out.push_str(&format!(
+            "触发否决项（{}），等次为{}。\n",
+            ids.join("、"),
+            t.grade
+        ));
     }
     let pending: Vec<String> = a
         .indicators

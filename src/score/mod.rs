@@ -65,7 +65,10 @@ pub fn globals(rules: &RuleSet, evidence: &Evidence) -> Vars {
             (Arc::from(decl.name.as_str()), doc.unwrap_or_default())
         })
         .collect();
-    vars.set("文档", Value::Record(Arc::new(Record { fields: documents })));
+    vars.set(
+        "文档",
+        Value::Record(Arc::new(Record { fields: documents })),
+    );
     if let Value::Record(manifest) = &evidence.manifest {
         for (name, value) in &manifest.fields {
             vars.set(name, value.clone());
@@ -102,7 +105,12 @@ pub fn score(
     for indicator in &rules.indicators {
         let mut result = score_indicator(rules, indicator, evidence, &ctx, &globals, verdicts);
         if let Some(adj) = verdicts.and_then(|v| v.adjustments.get(&indicator.id)) {
-            adjust(&mut result, adj.score, &adj.note, verdicts.map(|v| v.evaluator.as_str()));
+            adjust(
+                &mut result,
+                adj.score,
+                &adj.note,
+                verdicts.map(|v| v.evaluator.as_str()),
+            );
         }
         results.push(result);
     }
@@ -140,11 +148,7 @@ pub fn score(
 }
 
 fn total(rules: &RuleSet, results: &[IndicatorResult]) -> Total {
-    let base: Decimal = results
-        .iter()
-        .filter(|r| !r.bonus)
-        .map(|r| r.score)
-        .sum();
+    let base: Decimal = results.iter().filter(|r| !r.bonus).map(|r| r.score).sum();
     let bonus_sum: Decimal = results.iter().filter(|r| r.bonus).map(|r| r.score).sum();
     let bonus = bonus_sum.min(rules.bonus_cap);
     let score = base + bonus;
@@ -527,8 +531,8 @@ fn run_check(check: &Check, evidence: &Evidence, ctx: &EvalCtx, globals: &Vars) 
             .filter(|v| !v.is_null());
         let mut problem = match item {
             Value::Row(r) => {
-                let mut p = Problem::error(r.ledger.file.clone(), check.code, message)
-                    .row(r.number());
+                let mut p =
+                    Problem::error(r.ledger.file.clone(), check.code, message).row(r.number());
                 p.sheet = r.ledger.sheet.clone();
                 if let Some(col) = &check.column {
                     p = p.column(col.clone());
