@@ -47,6 +47,12 @@ enum RulesCommand {
         #[arg(value_name = "DIR|ID")]
         ruleset: String,
     },
+    /// Show the indicator tree: points, method, basis, what is measured and how to fix a gap.
+    Show {
+        /// A rule-set folder or a built-in id.
+        #[arg(value_name = "DIR|ID")]
+        ruleset: String,
+    },
 }
 
 #[derive(Args)]
@@ -96,6 +102,18 @@ pub fn run() -> ExitCode {
             }
         },
         Command::Rules(RulesCommand::Check { ruleset }) => rules_check(&ruleset),
+        Command::Rules(RulesCommand::Show { ruleset }) => {
+            match rule_files(&ruleset).and_then(|f| rules::compile(&f)) {
+                Ok(rules) => {
+                    print!("{}", crate::report::rules::render(&rules));
+                    ExitCode::SUCCESS
+                }
+                Err(fatal) => {
+                    print_fatal(&fatal);
+                    ExitCode::from(2)
+                }
+            }
+        }
     }
 }
 
