@@ -137,11 +137,8 @@ impl<'a> Iterator for HtmlTokens<'a> {
                 return Some(HtmlToken::Text(&rest[..end]));
             }
             // `<` starts something.
-            if rest.starts_with("<!--") {
-                let end = rest[4..]
-                    .find("-->")
-                    .map(|i| 4 + i + 3)
-                    .unwrap_or(rest.len());
+            if let Some(comment) = rest.strip_prefix("<!--") {
+                let end = comment.find("-->").map(|i| 4 + i + 3).unwrap_or(rest.len());
                 self.pos += end;
                 continue;
             }
