@@ -7,6 +7,12 @@
 //! - `OpenBundle::load(self, &EvidenceDecl) -> Evidence` reads everything else the rule set
 //!   declares; it never fails: every problem becomes a `Problem` in `Evidence::problems`.
 
+// Problems are returned by value on cold error paths (a bad manifest stops the run once), so the
+// size of `Problem` in `Result::Err` does not matter; boxing would only obscure the API.
+#![allow(clippy::result_large_err)]
+
+pub mod yaml;
+
 use std::path::{Path, PathBuf};
 
 use crate::diag::Fatal;

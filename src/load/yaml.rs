@@ -1,0 +1,581 @@
+//! A position-aware YAML tree, for every YAML file kaohe reads from outside: `bundle.yaml`,
+//! rule sets, verdict files.
+//!
+//! Built from yaml-rust2's marked events, so every node knows its line and column. Scalars stay
+//! text (with a `quoted` flag): the caller decides what a value means (a date, a count, an id
+//! like `3.4`), so YAML 1.1 surprises (`no` → false, `1.10` → 1.1) never happen.
+//!
+//! Guards for YAML from outside (LIBRARIES.md):
+//! - aliases are expanded while counting nodes; past [`MAX_NODES`] the parse stops (an alias
+//!   bomb is rejected in milliseconds, before it takes memory);
+//! - nesting deeper than [`MAX_DEPTH`] is refused;
+//! - a duplicate key in one mapping is an error naming the key and both lines;
+//! - messages for the usual slips say what to change: a full-width colon (`单位：xx镇`), a tab
+//!   used for indentation; otherwise the parser's own message with line and column.
+//!
+//! Only the first document of a stream is read; a second document is an error.
+//!
+//! Codes: `yaml-syntax`, `yaml-too-large`, `yaml-too-deep`, `duplicate-key`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use yaml_rust2::parser::{Event, Parser};
+use yaml_rust2::scanner::{Marker, ScanError, TScalarStyle};
+
+use crate::diag::Problem;
+
+/// Aliases may not expand the document past this many nodes.
+pub const MAX_NODES: usize = 2_000_000;
+/// Mappings and sequences may not nest deeper than this.
+pub const MAX_DEPTH: usize = 128;
+
+/// One YAML node with its position (1-based line and column of its first character; for a
+/// mapping entry the key node holds the key's position).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node {
+    pub value: NodeValue,
+    pub line: u32,
+    pub col: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeValue {
+    /// An empty value, `~` or `null` (unquoted).
+    Null,
+    /// Any scalar, as text. `quoted` is true for '…', "…" and block scalars (| >).
+    Scalar {
+        text: String,
+        quoted: bool,
+    },
+    Seq(Vec<Node>),
+    /// Entries in written order (keys are unique: duplicates are a parse error).
+    Map(Vec<(Node, Node)>),
+}
+
+impl Node {
+    /// The value of `key` when this node is a mapping with a scalar key equal to `key`.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|(_, v)| v)
+    }
+
+    /// The (key, value) entry for `key`: the key node carries the key's line.
+    pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
+        match &self.value {
+            NodeValue::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.as_scalar() == Some(key))
+                .map(|(k, v)| (k, v)),
+            _ => None,
+        }
+    }
+
+    pub fn as_scalar(&self) -> Option<&str> {
+        match &self.value {
+            NodeValue::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+        match &self.value {
+            NodeValue::Map(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            NodeValue::Seq(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, NodeValue::Null)
+    }
+
+    /// What the node is, for messages: 空值 / 文字 / 列表 / 映射.
+    pub fn kind_name(&self) -> &'static str {
+        match self.value {
+            NodeValue::Null => "空值",
+            NodeValue::Scalar { .. } => "文字",
+            NodeValue::Seq(_) => "列表",
+            NodeValue::Map(_) => "映射",
+        }
+    }
+
+    /// The key as text for key paths (a non-scalar key reads as `?`).
+    pub fn key_text(&self) -> String {
+        match &self.value {
+            NodeValue::Scalar { text, .. } => text.clone(),
+            NodeValue::Null => String::new(),
+            _ => "?".to_string(),
+        }
+    }
+}
+
+/// `parent.key`, or `key` at the top.
+pub fn key_child(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+/// `parent[i]` with a 1-based index, as people count list items.
+pub fn key_index(parent: &str, index0: usize) -> String {
+    format!("{parent}[{}]", index0 + 1)
+}
+
+/// Record the line of every key path under `node` (mapping keys by their key's line, list items
+/// by the item's line), e.g. `组织保障.制度[2].文件` → 23.
+pub fn collect_key_lines(node: &Node, prefix: &str, out: &mut BTreeMap<String, u32>) {
+    // Iterative: the tree may be large after alias expansion.
+    let mut stack: Vec<(&Node, String)> = vec![(node, prefix.to_string())];
+    while let Some((n, path)) = stack.pop() {
+        match &n.value {
+            NodeValue::Map(entries) => {
+                for (k, v) in entries {
+                    let p = key_child(&path, &k.key_text());
+                    out.entry(p.clone()).or_insert(k.line);
+                    stack.push((v, p));
+                }
+            }
+            NodeValue::Seq(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    let p = key_index(&path, i);
+                    out.entry(p.clone()).or_insert(v.line);
+                    stack.push((v, p));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Parse the first YAML document of `text`. `file` is only used to fill `Problem::file`.
+/// An empty text is a `Null` node at line 1.
+pub fn parse(text: &str, file: &str) -> Result<Node, Problem> {
+    let mut builder = Builder {
+        file,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        nodes: 0,
+        root: None,
+    };
+    let mut parser = Parser::new_from_str(text);
+    loop {
+        let (event, mark) = match parser.next_token() {
+            Ok(x) => x,
+            Err(e) => return Err(syntax_problem(file, text, &e)),
+        };
+        match event {
+            Event::StreamEnd => break,
+            Event::DocumentStart if builder.root.is_some() => {
+                return Err(Problem::error(
+                    file,
+                    "yaml-syntax",
+                    format!(
+                        "第{}行开始了第二个 YAML 文档（---）：一个文件只能有一个文档，请删除多余的 ---",
+                        mark.line()
+                    ),
+                )
+                .line(mark.line() as u32));
+            }
+            _ => builder.event(event, mark)?,
+        }
+    }
+    Ok(builder.root.unwrap_or(Node {
+        value: NodeValue::Null,
+        line: 1,
+        col: 1,
+    }))
+}
+
+struct Frame {
+    node: Node,
+    /// A key read, waiting for its value (mappings only).
+    pending_key: Option<Node>,
+    anchor: usize,
+    /// `Builder::nodes` when the frame opened: the subtree's size is the difference.
+    nodes_at_start: usize,
+    /// Height of the tallest child subtree.
+    child_height: usize,
+}
+
+/// A finished anchored node, with its size and height so an alias is checked before cloning.
+struct Anchored {
+    node: Node,
+    size: usize,
+    height: usize,
+}
+
+struct Builder<'a> {
+    file: &'a str,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Anchored>,
+    nodes: usize,
+    root: Option<Node>,
+}
+
+impl Builder<'_> {
+    fn event(&mut self, event: Event, mark: Marker) -> Result<(), Problem> {
+        let line = mark.line() as u32;
+        let col = mark.col() as u32 + 1;
+        match event {
+            Event::Scalar(text, style, anchor, _tag) => {
+                let quoted = style != TScalarStyle::Plain;
+                let value =
+                    if !quoted && matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL") {
+                        NodeValue::Null
+                    } else {
+                        NodeValue::Scalar { text, quoted }
+                    };
+                self.count(1, line)?;
+                let node = Node { value, line, col };
+                if anchor > 0 {
+                    self.anchors.insert(
+                        anchor,
+                        Anchored {
+                            node: node.clone(),
+                            size: 1,
+                            height: 0,
+                        },
+                    );
+                }
+                self.attach(node, 0)
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if self.stack.len() >= MAX_DEPTH {
+                    return Err(self.too_deep(line));
+                }
+                self.count(1, line)?;
+                let value = if matches!(event, Event::SequenceStart(..)) {
+                    NodeValue::Seq(Vec::new())
+                } else {
+                    NodeValue::Map(Vec::new())
+                };
+                self.stack.push(Frame {
+                    node: Node { value, line, col },
+                    pending_key: None,
+                    anchor,
+                    nodes_at_start: self.nodes - 1,
+                    child_height: 0,
+                });
+                Ok(())
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(frame) = self.stack.pop() else {
+                    return Ok(());
+                };
+                let height = frame.child_height + 1;
+                if frame.anchor > 0 {
+                    self.anchors.insert(
+                        frame.anchor,
+                        Anchored {
+                            node: frame.node.clone(),
+                            size: self.nodes - frame.nodes_at_start,
+                            height,
+                        },
+                    );
+                }
+                self.attach(frame.node, height)
+            }
+            Event::Alias(id) => {
+                let Some(a) = self.anchors.get(&id) else {
+                    return Err(Problem::error(
+                        self.file,
+                        "yaml-syntax",
+                        format!("第{line}行引用了未定义的锚点（*别名）"),
+                    )
+                    .line(line));
+                };
+                let (size, height) = (a.size, a.height);
+                if self.stack.len() + height > MAX_DEPTH {
+                    return Err(self.too_deep(line));
+                }
+                self.count(size, line)?;
+                let mut node = self.anchors[&id].node.clone();
+                node.line = line;
+                node.col = col;
+                self.attach(node, height)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn count(&mut self, n: usize, line: u32) -> Result<(), Problem> {
+        self.nodes = self.nodes.saturating_add(n);
+        if self.nodes > MAX_NODES {
+            return Err(Problem::error(
+                self.file,
+                "yaml-too-large",
+                format!(
+                    "YAML 展开别名（*）后超过 {MAX_NODES} 个节点（在第{line}行），拒绝读取：\
+                     请不要用锚点（&）和别名（*）反复引用大段内容"
+                ),
+            )
+            .line(line));
+        }
+        Ok(())
+    }
+
+    fn too_deep(&self, line: u32) -> Problem {
+        Problem::error(
+            self.file,
+            "yaml-too-deep",
+            format!("YAML 嵌套超过 {MAX_DEPTH} 层（在第{line}行），拒绝读取"),
+        )
+        .line(line)
+    }
+
+    /// Put a finished node into its parent (or make it the root).
+    fn attach(&mut self, node: Node, height: usize) -> Result<(), Problem> {
+        let file = self.file;
+        let Some(parent) = self.stack.last_mut() else {
+            if self.root.is_none() {
+                self.root = Some(node);
+            }
+            return Ok(());
+        };
+        parent.child_height = parent.child_height.max(height);
+        match &mut parent.node.value {
+            NodeValue::Seq(items) => items.push(node),
+            NodeValue::Map(entries) => match parent.pending_key.take() {
+                None => parent.pending_key = Some(node),
+                Some(key) => {
+                    if let Some(k) = key.as_scalar().or(key.is_null().then_some("")) {
+                        if let Some((first, _)) = entries.iter().find(|(other, _)| {
+                            other.as_scalar().or(other.is_null().then_some("")) == Some(k)
+                        }) {
+                            return Err(Problem::error(
+                                file,
+                                "duplicate-key",
+                                format!(
+                                    "键「{k}」重复：第{}行和第{}行。同一层只能写一次，请合并或删除其中一个",
+                                    first.line, key.line
+                                ),
+                            )
+                            .key(k.to_string())
+                            .line(key.line));
+                        }
+                    }
+                    entries.push((key, node));
+                }
+            },
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// The parser's error, with a hint for the usual slips.
+fn syntax_problem(file: &str, text: &str, e: &ScanError) -> Problem {
+    let line = e.marker().line() as u32;
+    let col = e.marker().col() as u32 + 1;
+    let hint = slip_hint(text, line)
+        .map(|h| format!("。{h}"))
+        .unwrap_or_default();
+    Problem::error(
+        file,
+        "yaml-syntax",
+        format!("YAML 格式错误（第{line}行第{col}列）：{}{hint}", e.info()),
+    )
+    .line(line)
+}
+
+/// A hint for a slip near `line` (1-based): a tab used for indentation anywhere up to it, or a
+/// full-width colon used as the key separator on it or one of the two lines before it.
+pub fn slip_hint(text: &str, line: u32) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let upto = (line as usize).min(lines.len());
+    for (i, l) in lines.iter().enumerate().take(upto) {
+        let indent: &str = &l[..l.len() - l.trim_start().len()];
+        if indent.contains('\t') {
+            return Some(format!(
+                "第{}行用了 Tab 缩进：YAML 只能用空格缩进，请把 Tab 换成空格",
+                i + 1
+            ));
+        }
+    }
+    let from = upto.saturating_sub(3);
+    for (i, l) in lines.iter().enumerate().take(upto.max(1)).skip(from) {
+        if fullwidth_colon_key(l) {
+            return Some(format!(
+                "第{}行用了全角冒号「：」：键和值之间请用半角冒号加空格「: 」，如「单位: xx镇」",
+                i + 1
+            ));
+        }
+    }
+    None
+}
+
+/// A line that looks like `键：值` (a full-width colon where `: ` was meant): no half-width
+/// `: ` before the full-width colon, and the line is not a comment or quoted text.
+pub fn fullwidth_colon_key(line: &str) -> bool {
+    let t = line.trim_start();
+    let t = t.strip_prefix("- ").unwrap_or(t).trim_start();
+    if t.starts_with('#') || t.starts_with('"') || t.starts_with('\'') {
+        return false;
+    }
+    match t.find('：') {
+        Some(i) => {
+            let before = &t[..i];
+            !before.is_empty() && !before.contains(": ") && !before.ends_with(':')
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    fn p(s: &str) -> Node {
+        parse(s, "t.yaml").unwrap()
+    }
+
+    fn err(s: &str) -> Problem {
+        parse(s, "t.yaml").unwrap_err()
+    }
+
+    #[test]
+    fn positions_and_values() {
+        let n = p("单位: xx镇\n考核年度: 2021\n列表:\n  - a\n  - 'b'\n空:\n");
+        assert_eq!(n.get("单位").unwrap().as_scalar(), Some("xx镇"));
+        let (k, v) = n.entry("考核年度").unwrap();
+        assert_eq!((k.line, k.col), (2, 1));
+        assert_eq!(v.line, 2);
+        let items = n.get("列表").unwrap().as_seq().unwrap();
+        assert_eq!(items[1].line, 5);
+        assert_eq!(
+            items[1].value,
+            NodeValue::Scalar {
+                text: "b".into(),
+                quoted: true
+            }
+        );
+        assert!(n.get("空").unwrap().is_null());
+        let mut lines = BTreeMap::new();
+        collect_key_lines(&n, "", &mut lines);
+        assert_eq!(lines["列表[2]"], 5);
+        assert_eq!(lines["考核年度"], 2);
+    }
+
+    #[test]
+    fn scalars_stay_text() {
+        let n = p("a: no\nb: 1.10\nc: 2022-01-25\nd: ~\ne: '~'\n");
+        assert_eq!(n.get("a").unwrap().as_scalar(), Some("no"));
+        assert_eq!(n.get("b").unwrap().as_scalar(), Some("1.10"));
+        assert_eq!(n.get("c").unwrap().as_scalar(), Some("2022-01-25"));
+        assert!(n.get("d").unwrap().is_null());
+        assert_eq!(n.get("e").unwrap().as_scalar(), Some("~"));
+    }
+
+    #[test]
+    fn empty_text_is_null() {
+        assert!(p("").is_null());
+        assert!(p("# only a comment\n").is_null());
+    }
+
+    #[test]
+    fn duplicate_key_names_key_and_both_lines() {
+        let e = err("单位: a\n考核年度: 2021\n单位: b\n");
+        assert_eq!(e.code, "duplicate-key");
+        assert_eq!(e.line, Some(3));
+        assert!(
+            e.message.contains("单位") && e.message.contains("第1行和第3行"),
+            "{}",
+            e.message
+        );
+        // Same key in different mappings is fine.
+        p("a: {x: 1}\nb: {x: 2}\n");
+    }
+
+    #[test]
+    fn fullwidth_colon_gets_a_hint() {
+        let e = err("单位：xx镇\n考核年度: 2021\n");
+        assert_eq!(e.code, "yaml-syntax");
+        assert!(e.message.contains("全角冒号"), "{}", e.message);
+        let e = err("单位: xx镇\n考核年度: 2021\n报送日期：2022-02-15\n台账: {}\n");
+        assert!(e.message.contains("第3行用了全角冒号"), "{}", e.message);
+    }
+
+    #[test]
+    fn tab_indentation_gets_a_hint() {
+        let e = err("组织保障:\n\t工作机构: 党政办\n");
+        assert!(e.message.contains("Tab"), "{}", e.message);
+        assert_eq!(e.line, Some(2));
+    }
+
+    #[test]
+    fn other_syntax_errors_carry_line_and_column() {
+        let e = err("a: [1, 2\nb: 3\n");
+        assert_eq!(e.code, "yaml-syntax");
+        assert!(e.line.is_some());
+        assert!(e.message.contains("第"), "{}", e.message);
+    }
+
+    #[test]
+    fn aliases_expand() {
+        let n = p("a: &x {k: 1}\nb: *x\n");
+        assert_eq!(n.get("b").unwrap().get("k").unwrap().as_scalar(), Some("1"));
+        assert_eq!(n.get("b").unwrap().line, 2);
+    }
+
+    #[test]
+    fn alias_bomb_rejected_quickly() {
+        // One anchor of 5,000 scalars used 5,000 times: 25 M nodes if expanded.
+        let mut s = String::from("a: &a [");
+        for i in 0..5000 {
+            if i > 0 {
+                s.push(',');
+            }
+            s.push('x');
+        }
+        s.push_str("]\nb: [");
+        for i in 0..5000 {
+            if i > 0 {
+                s.push(',');
+            }
+            s.push_str("*a");
+        }
+        s.push_str("]\n");
+        let start = Instant::now();
+        let e = err(&s);
+        assert_eq!(e.code, "yaml-too-large");
+        assert!(start.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn nested_alias_bomb_rejected() {
+        let s = "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n\
+                 c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n\
+                 e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n\
+                 g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\n";
+        assert_eq!(err(s).code, "yaml-too-large");
+    }
+
+    #[test]
+    fn deep_nesting_rejected() {
+        let s = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert_eq!(err(&s).code, "yaml-too-deep");
+        p(&format!("{}{}", "[".repeat(100), "]".repeat(100)));
+    }
+
+    #[test]
+    fn second_document_rejected() {
+        assert_eq!(err("a: 1\n---\nb: 2\n").code, "yaml-syntax");
+    }
+
+    #[test]
+    fn fullwidth_colon_detector() {
+        assert!(fullwidth_colon_key("单位：xx镇"));
+        assert!(fullwidth_colon_key("  - 名称：x"));
+        assert!(!fullwidth_colon_key("描述: 注意：x"));
+        assert!(!fullwidth_colon_key("# 单位：x"));
+        assert!(!fullwidth_colon_key("无冒号"));
+    }
+}
