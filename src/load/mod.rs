@@ -11,6 +11,9 @@
 // size of `Problem` in `Result::Err` does not matter; boxing would only obscure the API.
 #![allow(clippy::result_large_err)]
 
+pub mod decode;
+pub mod fs;
+pub mod tables;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
