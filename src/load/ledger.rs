@@ -112,6 +112,14 @@ pub fn csv_rows(
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
+    let bytes = text.as_bytes();
+    let newlines: Vec<u64> = bytes
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .map(|(i, _)| i as u64)
+        .collect();
     let mut rows = Vec::new();
     // Physical lines taken by line breaks inside quoted cells of earlier records.
     let mut inner_breaks: u64 = 0;
@@ -120,7 +128,14 @@ pub fn csv_rows(
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(1, |p| p.line());
+                // The physical line, from the byte offset. csv's own line count skips blank
+                // lines, which a spreadsheet shows as rows, and a record's position is taken
+                // before the blank lines in front of it are skipped: step over them.
+                let mut byte = record.position().map_or(0, |p| p.byte());
+                while bytes.get(byte as usize) == Some(&b'\n') {
+                    byte += 1;
+                }
+                let line = line_of(&newlines, byte);
                 let number = line.saturating_sub(inner_breaks);
                 inner_breaks += record
                     .iter()
@@ -132,7 +147,7 @@ pub fn csv_rows(
                 });
             }
             Err(e) => {
-                let line = e.position().map(|p| p.line());
+                let line = e.position().map(|p| line_of(&newlines, p.byte()));
                 let mut p =
                     Problem::error("", "csv-error", format!("CSV 格式错误，台账无法使用：{e}"));
                 if let Some(l) = line {
@@ -143,6 +158,11 @@ pub fn csv_rows(
         }
     }
     Ok(rows)
+}
+
+/// 1-based physical line of a byte offset, given the offsets of every `\n`.
+fn line_of(newlines: &[u64], byte: u64) -> u64 {
+    newlines.partition_point(|&n| n < byte) as u64 + 1
 }
 
 /// Comma, or tab when the header line holds tabs and no commas. The header line is the first

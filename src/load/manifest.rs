@@ -231,7 +231,8 @@ impl Typer<'_> {
 
     /// The value of `node` as `ty`; `Null` when empty, absent or of the wrong shape.
     pub fn value(&mut self, node: &Node, ty: &FieldType, key: &str) -> Value {
-        if node.is_null() {
+        // An empty value (or a placeholder) is an omitted key, whatever the type.
+        if node.is_null() || node.as_scalar().is_some_and(|s| clean(s).is_none()) {
             return Value::Null;
         }
         match ty {
