@@ -10,6 +10,7 @@
 use encoding_rs::Encoding;
 
 use crate::diag::Problem;
+use crate::expr::value::Value;
 use crate::model::evidence::{Ledger, LedgerRow};
 use crate::model::schema::{FieldType, LedgerDecl};
 use crate::text::{squash_whitespace, trim};
@@ -331,10 +332,13 @@ pub fn build_ledger(
         }
         let mut cells = Vec::with_capacity(types.len());
         for (k, ty) in types.iter().enumerate() {
-            let raw = positions[k]
-                .and_then(|p| row.cells.get(p))
-                .map(String::as_str)
-                .unwrap_or("");
+            // An absent optional column is Null in every row (not 否 for a flag).
+            let Some(pos) = positions[k] else {
+                cells.push(Value::Null);
+                continue;
+            };
+            // A short row is padded with empty cells.
+            let raw = row.cells.get(pos).map(String::as_str).unwrap_or("");
             let (value, bad) = scalar_value(raw, ty, Origin::Cell);
             if let Some(bad) = bad {
                 problems.push(at(Problem::error(file, bad.code, bad.message)

@@ -199,18 +199,22 @@ pub struct Typer<'a> {
 
 impl Typer<'_> {
     pub fn wrong_shape(&mut self, node: &Node, ty: &FieldType, key: &str) {
+        let mut message = format!(
+            "{key} 应为{}，实际是{}，按未填写处理",
+            type_name(ty),
+            node.kind_name()
+        );
+        // `组织保障:\n  工作机构：党政办` parses as the text 「工作机构：党政办」.
+        if node
+            .as_scalar()
+            .is_some_and(|s| s.lines().any(fullwidth_colon_key))
+        {
+            message.push_str("。看起来用了全角冒号「：」：键和值之间请用半角冒号加空格「: 」");
+        }
         self.problems.push(
-            Problem::error(
-                MANIFEST,
-                "wrong-shape",
-                format!(
-                    "{key} 应为{}，实际是{}，按未填写处理",
-                    type_name(ty),
-                    node.kind_name()
-                ),
-            )
-            .key(key)
-            .line(node.line),
+            Problem::error(MANIFEST, "wrong-shape", message)
+                .key(key)
+                .line(node.line),
         );
     }
 

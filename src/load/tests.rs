@@ -725,3 +725,27 @@ fn walk(p: &Path) -> Vec<(String, u64)> {
     out.sort();
     out
 }
+
+#[test]
+fn absent_optional_flag_column_is_null() {
+    let decl = LedgerDecl {
+        name: "x".into(),
+        title: "x".into(),
+        required: vec![col("a", FieldType::Text)],
+        optional: vec![col("f", FieldType::Flag)],
+    };
+    let rows = ledger::csv_rows("a\n1\n", &decl.required).unwrap();
+    let mut problems = Vec::new();
+    let l = ledger::build_ledger(&decl, "x.csv", None, rows, &mut problems).unwrap();
+    assert!(l.cell(0, "f").is_null());
+    assert_eq!(l.absent, vec!["f".to_string()]);
+}
+
+#[test]
+fn fullwidth_colon_in_a_nested_key_is_explained() {
+    let dir = bundle(&format!("{HEAD}组织保障:\n  工作机构：党政办\n"), &[]);
+    let ev = load(dir.path());
+    let p = with_code(&ev, "wrong-shape");
+    assert_eq!(p[0].key.as_deref(), Some("组织保障"));
+    assert!(p[0].message.contains("全角冒号"), "{}", p[0].message);
+}

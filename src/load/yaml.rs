@@ -157,6 +157,18 @@ pub fn collect_key_lines(node: &Node, prefix: &str, out: &mut BTreeMap<String, u
 /// Parse the first YAML document of `text`. `file` is only used to fill `Problem::file`.
 /// An empty text is a `Null` node at line 1.
 pub fn parse(text: &str, file: &str) -> Result<Node, Problem> {
+    // A safety net: input from outside must never take the run down, even if the parser has
+    // a bug on some odd input.
+    std::panic::catch_unwind(|| parse_inner(text, file)).unwrap_or_else(|_| {
+        Err(Problem::error(
+            file,
+            "yaml-syntax",
+            "YAML 解析器无法读取这个文件（内部错误）：请检查文件格式",
+        ))
+    })
+}
+
+fn parse_inner(text: &str, file: &str) -> Result<Node, Problem> {
     let mut builder = Builder {
         file,
         stack: Vec::new(),
