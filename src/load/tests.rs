@@ -749,3 +749,39 @@ fn fullwidth_colon_in_a_nested_key_is_explained() {
     assert_eq!(p[0].key.as_deref(), Some("组织保障"));
     assert!(p[0].message.contains("全角冒号"), "{}", p[0].message);
 }
+
+/// Garbage in, problems out: no reader may panic on any input.
+#[test]
+fn no_panic_on_garbage() {
+    const ALPHABET: [&str; 40] = [
+        "<", ">", "/", "!", "-", "--", "\"", "'", "=", "|", "\n", "\r", "\t", " ", "　", ":", "：",
+        "&", "#", ";", "table", "td", "tr", "rowspan=", "colspan=", "0", "9", "99999", "年", "月",
+        "日", "[", "]", "{", "}", "*a", "&a", "```", "\u{feff}", ",",
+    ];
+    let mut seed: u64 = 0x2021_0305;
+    let mut next = || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    let decl = decl();
+    for _ in 0..400 {
+        let len = next() % 60;
+        let s: String = (0..len)
+            .map(|_| ALPHABET[next() % ALPHABET.len()])
+            .collect();
+        let _ = crate::text::html_to_text(&s);
+        let _ = tables::html_tables(&s);
+        let _ = tables::markdown_tables(&s);
+        let _ = crate::dates::parse_date(&s);
+        let _ = yaml::parse(&s, "x.yaml");
+        let _ = decode::decode(s.as_bytes(), None, true);
+        if let Ok(rows) = ledger::csv_rows(&s, &decl.ledgers[0].required) {
+            let mut problems = Vec::new();
+            let _ = ledger::build_ledger(&decl.ledgers[0], "x.csv", None, rows, &mut problems);
+        }
+        let raw: Vec<u8> = s.bytes().map(|b| b ^ (next() as u8 & 0x81)).collect();
+        let _ = decode::decode(&raw, None, false);
+    }
+}
