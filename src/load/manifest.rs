@@ -557,7 +557,8 @@ pub fn document_entries(
                 .collect();
         }
         if entry.path.is_empty() {
-            if !v.is_null() {
+            // `年度报告: 无` says "none" on purpose; a mapping without 文件 is a slip.
+            if v.as_map().is_some() {
                 t.problems.push(
                     Problem::warning(
                         MANIFEST,

@@ -15,6 +15,7 @@
 // size of `Problem` in `Result::Err` does not matter; boxing would only obscure the API.
 #![allow(clippy::result_large_err)]
 
+pub mod codes;
 pub mod decode;
 pub mod document;
 pub mod fs;
