@@ -785,3 +785,71 @@ fn no_panic_on_garbage() {
         let _ = decode::decode(&raw, None, false);
     }
 }
+
+/// The sample manifest of bundle-spec.md, verbatim, read with the full county declaration.
+#[test]
+fn bundle_spec_sample_manifest() {
+    use FieldType::*;
+    let sample = include_str!("testdata/sample-bundle.yaml");
+    let mut d = decl();
+    d.manifest.push((
+        "建议提案".into(),
+        rec(&[
+            ("承办数量", Count { max: None }),
+            ("已公开办理结果", Count { max: None }),
+        ]),
+    ));
+    d.manifest.push((
+        "经验推广".into(),
+        list(rec(&[
+            ("日期", Date),
+            ("刊发单位", Text),
+            ("标题", Text),
+            ("文件", File),
+        ])),
+    ));
+    d.ledgers.push(LedgerDecl {
+        name: "公报发放".into(),
+        title: "政府公报发放台账".into(),
+        required: vec![
+            col("期数", Text),
+            col("接收日期", Date),
+            col("份数", Count { max: None }),
+        ],
+        optional: vec![],
+    });
+    d.ledgers.push(LedgerDecl {
+        name: "新媒体发布".into(),
+        title: "新媒体发布台账".into(),
+        required: vec![col("平台", Text), col("发布日期", Date), col("标题", Text)],
+        optional: vec![col("链接", Text)],
+    });
+    let dir = bundle(
+        sample,
+        &[
+            (
+                "台账/查阅场所报送记录.csv",
+                "报送日期,接收单位,套数\n2021-06-01,县档案馆,3\n".as_bytes(),
+            ),
+            ("材料/年度报告.md", "# 年报\n".as_bytes()),
+            ("材料/政府信息公开指南.html", "<p>指南</p>".as_bytes()),
+        ],
+    );
+    let ev = open_bundle(dir.path()).unwrap().load(&d);
+    let codes: Vec<(&str, Option<&str>)> = ev
+        .problems
+        .iter()
+        .map(|p| (p.code, p.key.as_deref()))
+        .collect();
+    // Only the files this test does not create are problems (and the XLSX ledger).
+    assert!(
+        ev.problems
+            .iter()
+            .all(|p| matches!(p.code, "file-missing" | "xlsx-unsupported")),
+        "{codes:?}"
+    );
+    assert_eq!(ev.header.submitted.to_string(), "2022-02-15");
+    assert!(ev.ledgers.contains_key("查阅场所报送"));
+    assert_eq!(ev.documents.len(), 2);
+    assert!(ev.key_lines.contains_key("组织保障.制度[2].文件"));
+}
