@@ -29,19 +29,27 @@ pub fn encoding_for_label(label: &str) -> Option<&'static Encoding> {
 
 pub const ENCODING_LABELS: &str = "utf-8、utf-16、gbk、gb2312、gb18030";
 
-/// Decode `bytes`. `forced` comes from the manifest's `编码:`; `html` enables `<meta charset>`.
+/// What to tell the township when a file cannot be decoded (callers append it; ledgers also
+/// mention `编码:`).
+pub const SAVE_AS_HINT: &str = "请另存为 UTF-8 或 GBK";
+
+/// Decode `bytes`. The error says what went wrong and where (callers add what to do).
+/// `forced` comes from the manifest's `编码:`; `html` enables `<meta charset>`.
 pub fn decode(
     bytes: &[u8],
     forced: Option<&'static Encoding>,
     html: bool,
 ) -> Result<Decoded, String> {
     if let Some(enc) = forced {
-        // A BOM of the forced encoding is dropped; any other bytes are decoded as forced.
-        let body = match Encoding::for_bom(bytes) {
-            Some((bom_enc, len)) if bom_enc == enc => &bytes[len..],
-            _ => bytes,
+        // A BOM of the forced encoding is dropped (for UTF-16 it also gives the byte order);
+        // any other bytes are decoded as forced.
+        let utf16 = |e: &'static Encoding| e == UTF_16LE || e == UTF_16BE;
+        return match Encoding::for_bom(bytes) {
+            Some((bom_enc, len)) if bom_enc == enc || (utf16(bom_enc) && utf16(enc)) => {
+                strict(bom_enc, &bytes[len..])
+            }
+            _ => strict(enc, bytes),
         };
-        return strict(enc, body);
     }
     if let Some((enc, len)) = Encoding::for_bom(bytes) {
         return strict(enc, &bytes[len..]);
@@ -62,8 +70,7 @@ pub fn decode(
     }
     let at = Encoding::utf8_valid_up_to(bytes);
     Err(format!(
-        "无法识别文件编码（不是 UTF-8，也不像 GBK；第{}个字节起无法读取，看起来像 {}）：\
-         请另存为 UTF-8 或 GBK，或在 bundle.yaml 中用「编码:」注明（{ENCODING_LABELS}）",
+        "无法识别文件编码：不是 UTF-8，也不像 GBK（第{}个字节起无法按 UTF-8 读取，看起来像 {}）",
         at + 1,
         guess.name()
     ))
@@ -92,8 +99,7 @@ fn strict(enc: &'static Encoding, bytes: &[u8]) -> Result<Decoded, String> {
             DecoderResult::Malformed(bad, after) => {
                 let at = read_total - after as usize - bad as usize;
                 return Err(format!(
-                    "按 {} 解码失败：第{}个字节起不是有效的 {} 编码。请另存为 UTF-8 或 GBK，\
-                     或在 bundle.yaml 中用「编码:」注明正确的编码（{ENCODING_LABELS}）",
+                    "按 {} 解码失败：第{}个字节起不是有效的 {} 编码",
                     enc.name(),
                     at + 1,
                     enc.name()
@@ -205,7 +211,7 @@ mod tests {
         }
         let latin1 = b"caf\xe9 cr\xe8me br\xfbl\xe9e, na\xefve fa\xe7ade";
         let e = decode(latin1, None, false).unwrap_err();
-        assert!(e.contains("UTF-8 或 GBK"), "{e}");
+        assert!(e.contains("不是 UTF-8，也不像 GBK"), "{e}");
     }
 
     #[test]

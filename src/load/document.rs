@@ -13,7 +13,7 @@ use crate::expr::value::Value;
 use crate::model::evidence::Document;
 use crate::text::{document_text, is_html_ext};
 
-use super::decode::decode;
+use super::decode::{SAVE_AS_HINT, decode};
 use super::fs::extension;
 use super::tables::{html_tables, markdown_tables};
 
@@ -53,7 +53,11 @@ pub fn read_document(
     let raw = match decode(bytes, None, is_html_ext(&ext)) {
         Ok(d) => d.text,
         Err(message) => {
-            problems.push(Problem::error(file, "bad-encoding", message));
+            problems.push(Problem::error(
+                file,
+                "bad-encoding",
+                format!("{message}，文档的文字无法读取：{SAVE_AS_HINT}"),
+            ));
             return doc;
         }
     };

@@ -15,7 +15,7 @@ use crate::model::evidence::{Ledger, LedgerRow};
 use crate::model::schema::{FieldType, LedgerDecl};
 use crate::text::{squash_whitespace, trim};
 
-use super::decode::decode;
+use super::decode::{ENCODING_LABELS, SAVE_AS_HINT, decode};
 use super::values::{Origin, scalar_value};
 
 /// The header must be within the first this many rows.
@@ -52,7 +52,13 @@ pub fn read_ledger(
             let text = match decode(bytes, opts.encoding, false) {
                 Ok(d) => d.text,
                 Err(message) => {
-                    problems.push(Problem::error(file, "bad-encoding", message));
+                    problems.push(Problem::error(
+                        file,
+                        "bad-encoding",
+                        format!(
+                            "{message}，台账无法使用：{SAVE_AS_HINT}，或在 bundle.yaml 中用「编码:」注明（{ENCODING_LABELS}）"
+                        ),
+                    ));
                     return None;
                 }
             };

@@ -129,7 +129,13 @@ pub fn open_bundle(path: &Path) -> Result<OpenBundle, Fatal> {
         _ => String::new(),
     };
     let text = decode::decode(&bytes, None, false)
-        .map_err(|m| fatal("bad-encoding", MANIFEST, m))?
+        .map_err(|m| {
+            fatal(
+                "bad-encoding",
+                MANIFEST,
+                format!("bundle.yaml {m}：{}", decode::SAVE_AS_HINT),
+            )
+        })?
         .text;
     let manifest = yaml::parse(&text, MANIFEST).map_err(Fatal::one)?;
     let header = manifest::read_header(&manifest)?;

@@ -159,7 +159,13 @@ pub fn collect_key_lines(node: &Node, prefix: &str, out: &mut BTreeMap<String, u
 /// bundle-spec.md ledgers) and parse it. For rule sets and verdict files read from disk.
 pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<Node, Problem> {
     let text = super::decode::decode(bytes, None, false)
-        .map_err(|m| Problem::error(file, "bad-encoding", m))?
+        .map_err(|m| {
+            Problem::error(
+                file,
+                "bad-encoding",
+                format!("{m}：{}", super::decode::SAVE_AS_HINT),
+            )
+        })?
         .text;
     parse(&text, file)
 }
