@@ -1,2 +1,1 @@
-pub mod evidence;
-pub mod schema;
+pub mod evidence; pub mod schema;
