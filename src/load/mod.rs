@@ -6,12 +6,42 @@
 //!   to know the four required keys (exit 2 when they are missing or malformed);
 //! - `OpenBundle::load(self, &EvidenceDecl) -> Evidence` reads everything else the rule set
 //!   declares; it never fails: every problem becomes a `Problem` in `Evidence::problems`.
+//!
+//! The pipeline, one file each: `fs` (path safety, read once, SHA-256) → `decode` (bytes →
+//! text) → `yaml` (position-aware tree) → `manifest` (header, typed keys, 台账/文档 entries) →
+//! `ledger` (rows → typed `Ledger`) and `document` (text and `tables`).
 
+// Problems are returned by value on cold error paths (a bad manifest stops the run once), so the
+// size of `Problem` in `Result::Err` does not matter; boxing would only obscure the API.
+#![allow(clippy::result_large_err)]
+
+pub mod codes;
+pub mod decode;
+pub mod document;
+pub mod fs;
+pub mod ledger;
+pub mod manifest;
+pub mod rules;
+pub mod tables;
+pub mod values;
+pub mod verdicts;
+pub mod yaml;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use crate::diag::Fatal;
-use crate::model::evidence::{Evidence, ManifestHeader};
+use crate::diag::{self, Fatal, Problem};
+use crate::expr::value::{Record, Value};
+use crate::model::evidence::{Evidence, FileStatus, ManifestHeader};
 use crate::model::schema::EvidenceDecl;
+
+use fs::{BundleFs, Fetched};
+use manifest::{FIXED_KEYS, MANIFEST, Typer};
+use yaml::Node;
 
 /// A bundle whose manifest header has been read.
 pub struct OpenBundle {
@@ -20,18 +50,278 @@ pub struct OpenBundle {
     /// The folder on disk (for refusing `-o` paths inside it).
     pub root: PathBuf,
     pub header: ManifestHeader,
+    fs: BundleFs,
+    manifest: Node,
+    manifest_sha256: String,
 }
 
-pub fn open_bundle(_path: &Path) -> Result<OpenBundle, Fatal> {
-    todo!("loader helper")
+fn fatal(code: &'static str, file: &str, message: impl Into<String>) -> Fatal {
+    Fatal::one(Problem::error(file, code, message))
+}
+
+pub fn open_bundle(path: &Path) -> Result<OpenBundle, Fatal> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| {
+        fatal(
+            "bundle-not-found",
+            &shown,
+            format!("找不到报送材料「{shown}」：{e}"),
+        )
+    })?;
+    if meta.is_file() {
+        let is_zip = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+        // Extension point: a zip bundle is read in place (member names UTF-8 or GBK), with a
+        // `BundleFs` over the archive instead of the folder and the same path rules.
+        return Err(if is_zip {
+            fatal(
+                "zip-unsupported",
+                &shown,
+                "暂不支持 .zip 报送材料：请解压后指定文件夹",
+            )
+        } else {
+            fatal(
+                "bundle-not-folder",
+                &shown,
+                "报送材料应是一个文件夹（内含 bundle.yaml）或 .zip 文件",
+            )
+        });
+    }
+    if !meta.is_dir() {
+        return Err(fatal(
+            "bundle-not-folder",
+            &shown,
+            "报送材料应是一个文件夹（内含 bundle.yaml）",
+        ));
+    }
+    let root = std::fs::canonicalize(path).map_err(|e| {
+        fatal(
+            "bundle-unreadable",
+            &shown,
+            format!("无法读取报送材料文件夹：{e}"),
+        )
+    })?;
+    let name = root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| shown.clone());
+
+    let mut bfs = BundleFs::new(root.clone());
+    let (_, fetched) = bfs.fetch(MANIFEST);
+    let bytes = match (&fetched.status, &fetched.bytes) {
+        (FileStatus::Ok { .. }, Some(b)) => b.clone(),
+        (FileStatus::Missing, _) => {
+            return Err(fatal(
+                "manifest-missing",
+                MANIFEST,
+                format!("报送材料「{name}」中没有 bundle.yaml：每份报送材料都要有这个清单文件"),
+            ));
+        }
+        _ => {
+            return Err(fatal(
+                "manifest-unreadable",
+                MANIFEST,
+                format!("无法读取 bundle.yaml：{}", fetched.reason),
+            ));
+        }
+    };
+    let manifest_sha256 = match &fetched.status {
+        FileStatus::Ok { sha256 } => sha256.clone(),
+        _ => String::new(),
+    };
+    let text = decode::decode(&bytes, None, false)
+        .map_err(|m| {
+            fatal(
+                "bad-encoding",
+                MANIFEST,
+                format!("bundle.yaml {m}：{}", decode::SAVE_AS_HINT),
+            )
+        })?
+        .text;
+    let manifest = yaml::parse(&text, MANIFEST).map_err(Fatal::one)?;
+    let header = manifest::read_header(&manifest)?;
+    Ok(OpenBundle {
+        name,
+        root,
+        header,
+        fs: bfs,
+        manifest,
+        manifest_sha256,
+    })
 }
 
 impl OpenBundle {
-    pub fn load(self, _decl: &EvidenceDecl) -> Evidence {
-        todo!("loader helper")
+    pub fn load(self, decl: &EvidenceDecl) -> Evidence {
+        let OpenBundle {
+            name,
+            header,
+            fs: mut bfs,
+            manifest: root,
+            manifest_sha256,
+            ..
+        } = self;
+        let mut problems = Vec::new();
+        let mut files = BTreeMap::new();
+        files.insert(
+            MANIFEST.to_string(),
+            FileStatus::Ok {
+                sha256: manifest_sha256,
+            },
+        );
+        let mut key_lines = BTreeMap::new();
+        yaml::collect_key_lines(&root, "", &mut key_lines);
+
+        let mut typer = Typer {
+            problems: &mut problems,
+            files: Vec::new(),
+        };
+
+        // Top-level keys: fixed, declared, or unknown.
+        if let Some(entries) = root.as_map() {
+            for (k, v) in entries {
+                let key = k.key_text();
+                if key == "上级单位" && !v.is_null() && v.as_scalar().is_none() {
+                    typer.wrong_shape(v, &crate::model::schema::FieldType::Text, "上级单位");
+                } else if !FIXED_KEYS.contains(&key.as_str())
+                    && !decl.manifest.iter().any(|(n, _)| *n == key)
+                {
+                    typer.unknown_key(k, &key, "键");
+                }
+            }
+        }
+        let fields = decl
+            .manifest
+            .iter()
+            .map(|(key, ty)| {
+                let v = match root.get(key) {
+                    Some(node) => typer.value(node, ty, key),
+                    None => Value::Null,
+                };
+                (Arc::from(key.as_str()), v)
+            })
+            .collect();
+        let manifest = Value::Record(Arc::new(Record { fields }));
+
+        let ledger_entries = manifest::ledger_entries(root.get("台账"), decl, &mut typer);
+        let document_entries = manifest::document_entries(root.get("文档"), decl, &mut typer);
+        let file_refs = std::mem::take(&mut typer.files);
+        drop(typer);
+
+        let mut named_paths = BTreeMap::new();
+        let mut ledgers = BTreeMap::new();
+        for e in ledger_entries {
+            let (path, fetched) = bfs.fetch(&e.path);
+            named_paths.insert(format!("台账.{}", e.name), path.clone());
+            note_file(
+                &mut files,
+                &mut problems,
+                &e.key,
+                e.line,
+                &e.path,
+                &path,
+                &fetched,
+            );
+            let (Some(ld), Some(bytes)) = (decl.ledger(&e.name), fetched.bytes.as_ref()) else {
+                continue;
+            };
+            if e.bad_encoding {
+                continue;
+            }
+            let ext = fs::extension(&path);
+            if let Some(ledger) =
+                ledger::read_ledger(ld, &path, &ext, bytes, &e.opts, &mut problems)
+            {
+                ledgers.insert(e.name.clone(), Arc::new(ledger));
+            }
+        }
+
+        let mut documents = BTreeMap::new();
+        for e in document_entries {
+            let (path, fetched) = bfs.fetch(&e.path);
+            named_paths.insert(format!("文档.{}", e.name), path.clone());
+            note_file(
+                &mut files,
+                &mut problems,
+                &e.key,
+                e.line,
+                &e.path,
+                &path,
+                &fetched,
+            );
+            if !e.declared {
+                continue;
+            }
+            if let Some(bytes) = fetched.bytes.as_ref() {
+                let doc = document::read_document(&e.name, &path, bytes, e.fields, &mut problems);
+                documents.insert(e.name.clone(), Arc::new(doc));
+            }
+        }
+
+        for f in file_refs {
+            let (path, fetched) = bfs.fetch(&f.raw);
+            note_file(
+                &mut files,
+                &mut problems,
+                &f.key,
+                f.line,
+                &f.raw,
+                &path,
+                &fetched,
+            );
+        }
+
+        diag::finish(&mut problems);
+        Evidence {
+            bundle: name,
+            header,
+            manifest,
+            ledgers,
+            documents,
+            files,
+            problems,
+            key_lines,
+            named_paths,
+        }
     }
 }
 
-pub mod rules;
-pub mod verdicts;
-pub mod yaml;
+/// Record what became of a manifest path, with a problem when it is not a readable file.
+fn note_file(
+    files: &mut BTreeMap<String, FileStatus>,
+    problems: &mut Vec<Problem>,
+    key: &str,
+    line: u32,
+    raw: &str,
+    path: &str,
+    fetched: &Fetched,
+) {
+    files.insert(path.to_string(), fetched.status.clone());
+    let problem = match &fetched.status {
+        FileStatus::Ok { .. } => return,
+        FileStatus::Missing => Problem::warning(
+            MANIFEST,
+            "file-missing",
+            format!("{key} 指向的文件「{raw}」不存在，按未报送处理"),
+        ),
+        FileStatus::Refused => Problem::error(
+            MANIFEST,
+            "path-refused",
+            format!(
+                "{key} 的路径「{raw}」被拒绝（{}），未打开，按未报送处理：路径应在报送材料文件夹之内",
+                fetched.reason
+            ),
+        ),
+        FileStatus::NotAFile => Problem::error(
+            MANIFEST,
+            "not-a-file",
+            format!("{key} 指向「{raw}」，{}，按未报送处理", fetched.reason),
+        ),
+        FileStatus::Unreadable => Problem::error(
+            MANIFEST,
+            "file-unreadable",
+            format!("{key} 指向的文件「{raw}」{}，按未报送处理", fetched.reason),
+        ),
+    };
+    problems.push(problem.key(key).line(line).value(raw));
+}

@@ -15,7 +15,8 @@
 //!
 //! Only the first document of a stream is read; a second document is an error.
 //!
-//! Codes: `yaml-syntax`, `yaml-too-large`, `yaml-too-deep`, `duplicate-key`.
+//! Codes: `yaml-syntax`, `yaml-too-large`, `yaml-too-deep`, `duplicate-key` (and
+//! `bad-encoding` from [`parse_bytes`]).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -154,9 +155,36 @@ pub fn collect_key_lines(node: &Node, prefix: &str, out: &mut BTreeMap<String, u
     }
 }
 
+/// Decode a YAML file's bytes (UTF-8 with or without BOM, UTF-16 with BOM, or GBK, as for
+/// bundle-spec.md ledgers) and parse it. For rule sets and verdict files read from disk.
+pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<Node, Problem> {
+    let text = super::decode::decode(bytes, None, false)
+        .map_err(|m| {
+            Problem::error(
+                file,
+                "bad-encoding",
+                format!("{m}：{}", super::decode::SAVE_AS_HINT),
+            )
+        })?
+        .text;
+    parse(&text, file)
+}
+
 /// Parse the first YAML document of `text`. `file` is only used to fill `Problem::file`.
 /// An empty text is a `Null` node at line 1.
 pub fn parse(text: &str, file: &str) -> Result<Node, Problem> {
+    // A safety net: input from outside must never take the run down, even if the parser has
+    // a bug on some odd input.
+    std::panic::catch_unwind(|| parse_inner(text, file)).unwrap_or_else(|_| {
+        Err(Problem::error(
+            file,
+            "yaml-syntax",
+            "YAML 解析器无法读取这个文件（内部错误）：请检查文件格式",
+        ))
+    })
+}
+
+fn parse_inner(text: &str, file: &str) -> Result<Node, Problem> {
     let mut builder = Builder {
         file,
         stack: Vec::new(),
@@ -472,6 +500,23 @@ mod tests {
         assert_eq!(n.get("c").unwrap().as_scalar(), Some("2022-01-25"));
         assert!(n.get("d").unwrap().is_null());
         assert_eq!(n.get("e").unwrap().as_scalar(), Some("~"));
+    }
+
+    #[test]
+    fn bytes_are_decoded_first() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("单位: xx镇\n");
+        let n = parse_bytes(&gbk, "t.yaml").unwrap();
+        assert_eq!(n.get("单位").unwrap().as_scalar(), Some("xx镇"));
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice("a: 1\n".as_bytes());
+        assert_eq!(
+            parse_bytes(&bom, "t.yaml")
+                .unwrap()
+                .get("a")
+                .unwrap()
+                .as_scalar(),
+            Some("1")
+        );
     }
 
     #[test]

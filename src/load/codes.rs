@@ -1,0 +1,259 @@
+//! Every problem code the loader emits, with its severity and what it means: one registry so
+//! codes stay unique, kebab-case and documented (STYLE.md habit 1).
+
+use crate::diag::Severity::{self, Error, Warning};
+
+/// (code, usual severity, one sentence). Fatal codes stop the run (exit 2).
+pub const CODES: &[(&str, Severity, &str)] = &[
+    // Opening the bundle (fatal).
+    (
+        "bundle-not-found",
+        Error,
+        "fatal: the BUNDLE path does not exist",
+    ),
+    (
+        "bundle-not-folder",
+        Error,
+        "fatal: the BUNDLE is neither a folder nor a .zip",
+    ),
+    (
+        "bundle-unreadable",
+        Error,
+        "fatal: the bundle folder cannot be read",
+    ),
+    (
+        "zip-unsupported",
+        Error,
+        "fatal: .zip bundles are not read yet (extension point)",
+    ),
+    (
+        "manifest-missing",
+        Error,
+        "fatal: the folder has no bundle.yaml",
+    ),
+    (
+        "manifest-unreadable",
+        Error,
+        "fatal: bundle.yaml is not a readable regular file inside the folder",
+    ),
+    (
+        "manifest-not-mapping",
+        Error,
+        "fatal: bundle.yaml is empty or not a mapping",
+    ),
+    (
+        "missing-required-key",
+        Error,
+        "fatal: 单位, 考核年度, 考核指标 or 报送日期 is missing or empty",
+    ),
+    (
+        "bad-required-key",
+        Error,
+        "fatal: 单位, 考核年度, 考核指标 or 报送日期 cannot be read",
+    ),
+    // YAML (fatal for bundle.yaml).
+    (
+        "yaml-syntax",
+        Error,
+        "malformed YAML, with hints for a full-width colon or tab indentation",
+    ),
+    (
+        "yaml-too-large",
+        Error,
+        "aliases expand the document past 2,000,000 nodes",
+    ),
+    (
+        "yaml-too-deep",
+        Error,
+        "mappings and lists nest deeper than 128 levels",
+    ),
+    (
+        "duplicate-key",
+        Error,
+        "the same key twice in one mapping (both lines named)",
+    ),
+    // Manifest values.
+    (
+        "wrong-shape",
+        Error,
+        "a manifest value of the wrong shape; the key counts as absent",
+    ),
+    (
+        "unknown-key",
+        Warning,
+        "a manifest key the rule set does not declare",
+    ),
+    (
+        "unknown-ledger",
+        Warning,
+        "a ledger under 台账 the rule set does not use (still hashed)",
+    ),
+    (
+        "unknown-document",
+        Warning,
+        "a document under 文档 the rule set does not use (still hashed)",
+    ),
+    (
+        "missing-file-key",
+        Warning,
+        "a 文档 entry without 文件: treated as not handed in",
+    ),
+    (
+        "bad-encoding-label",
+        Error,
+        "编码: names an encoding we do not read; the ledger is unusable",
+    ),
+    // Files.
+    (
+        "file-missing",
+        Warning,
+        "a path the manifest names does not exist",
+    ),
+    (
+        "path-refused",
+        Error,
+        "a path is absolute, leaves the bundle or links outside it; never opened",
+    ),
+    (
+        "not-a-file",
+        Error,
+        "a folder, FIFO or device where a file should be",
+    ),
+    (
+        "file-unreadable",
+        Error,
+        "a regular file that cannot be read",
+    ),
+    (
+        "bad-encoding",
+        Error,
+        "a file is not UTF-8, UTF-16 with BOM or GBK/GB18030 (or not the forced encoding)",
+    ),
+    // Ledgers.
+    (
+        "xlsx-unsupported",
+        Error,
+        "XLSX/XLS ledgers are not read yet (extension point)",
+    ),
+    (
+        "unsupported-ledger-format",
+        Error,
+        "a ledger file type other than CSV/TSV/TXT/XLSX",
+    ),
+    (
+        "csv-error",
+        Error,
+        "the CSV cannot be parsed; the ledger is unusable",
+    ),
+    ("empty-ledger", Error, "the ledger has no rows"),
+    (
+        "missing-column",
+        Error,
+        "a required column is not in the header; the ledger is unusable",
+    ),
+    (
+        "duplicate-column",
+        Error,
+        "a column twice in the header (unusable when required; warning when optional)",
+    ),
+    (
+        "rows-above-header",
+        Warning,
+        "rows above the header (a title) were ignored",
+    ),
+    ("totals-row", Warning, "a 合计/总计/小计 row was skipped"),
+    (
+        "extra-cells",
+        Warning,
+        "cells beyond the header were ignored (once per ledger)",
+    ),
+    (
+        "bad-date",
+        Error,
+        "a value that is not a date; counts as empty",
+    ),
+    (
+        "bad-count",
+        Error,
+        "a value that is not a non-negative whole number; counts as empty",
+    ),
+    (
+        "count-above-max",
+        Error,
+        "a count above its declared maximum; counts as empty",
+    ),
+    (
+        "bad-flag",
+        Error,
+        "a flag that is neither 是 nor 否; counts as 否",
+    ),
+    // Documents.
+    (
+        "unreadable-document",
+        Warning,
+        "已报送但无法读取: a document type whose text is not read (.pdf, images, .docx for now)",
+    ),
+];
+
+pub fn is_known(code: &str) -> bool {
+    CODES.iter().any(|(c, _, _)| *c == code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_unique_and_kebab_case() {
+        let mut seen = std::collections::HashSet::new();
+        for (code, _, doc) in CODES {
+            assert!(seen.insert(*code), "duplicate {code}");
+            assert!(
+                code.split('-').all(|part| !part.is_empty()
+                    && part
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())),
+                "{code}"
+            );
+            assert!(!doc.is_empty());
+        }
+    }
+
+    /// Every kebab-case string literal in the loader's sources is a registered code (or one of
+    /// the few other kebab-case literals, such as encoding labels).
+    #[test]
+    fn every_emitted_code_is_registered() {
+        const NOT_CODES: [&str; 5] = [
+            "utf-8",
+            "utf-16",
+            "utf-16le",
+            "utf-16be",
+            "county-zwgk-2021",
+        ];
+        let sources = [
+            include_str!("mod.rs"),
+            include_str!("fs.rs"),
+            include_str!("decode.rs"),
+            include_str!("yaml.rs"),
+            include_str!("manifest.rs"),
+            include_str!("values.rs"),
+            include_str!("ledger.rs"),
+            include_str!("document.rs"),
+            include_str!("tables.rs"),
+        ];
+        for src in sources {
+            for lit in src.split('"').skip(1).step_by(2) {
+                let kebab = lit.contains('-')
+                    && lit.as_bytes()[0].is_ascii_lowercase()
+                    && lit.split('-').all(|p| {
+                        !p.is_empty()
+                            && p.bytes()
+                                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                    });
+                if kebab && !NOT_CODES.contains(&lit) {
+                    assert!(is_known(lit), "unregistered code {lit}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! Documents (文档): a file's bytes → `Document` with text for text checks and tables.
+//!
+//! Readable: `.md` (text as written; GFM pipe tables and raw HTML tables), `.txt` (text as
+//! written), `.html`/`.htm` (`<meta charset>` first; text without comments, script, style and
+//! tags; HTML tables). Anything else (`.pdf`, images) is listed and hashed, its text not read:
+//! "已报送但无法读取". Extension point: `.docx` (zip + `word/document.xml`) slots in as one
+//! more arm of [`read_document`].
+
+use std::sync::Arc;
+
+use crate::diag::Problem;
+use crate::expr::value::Value;
+use crate::model::evidence::Document;
+use crate::text::{document_text, is_html_ext};
+
+use super::decode::{SAVE_AS_HINT, decode};
+use super::fs::extension;
+use super::tables::{html_tables, markdown_tables};
+
+/// Read a document that exists in the bundle. Never fails: an unreadable type or encoding
+/// gives `text: None`, no tables, and a problem.
+pub fn read_document(
+    name: &str,
+    file: &str,
+    bytes: &[u8],
+    fields: Vec<(Arc<str>, Value)>,
+    problems: &mut Vec<Problem>,
+) -> Document {
+    let ext = extension(file);
+    let mut doc = Document {
+        name: name.to_string(),
+        file: file.to_string(),
+        text: None,
+        tables: Vec::new(),
+        fields,
+    };
+    let readable = matches!(ext.as_str(), "md" | "txt") || is_html_ext(&ext);
+    if !readable {
+        let why = if ext == "docx" {
+            "暂不读取 .docx 的文字和表格，可另存为 .html 或 .md 后报送".to_string()
+        } else if ext.is_empty() {
+            "没有扩展名，无法判断类型".to_string()
+        } else {
+            format!(".{ext} 文件的文字和表格不读取")
+        };
+        problems.push(Problem::warning(
+            file,
+            "unreadable-document",
+            format!("已报送但无法读取：{why}"),
+        ));
+        return doc;
+    }
+    let raw = match decode(bytes, None, is_html_ext(&ext)) {
+        Ok(d) => d.text,
+        Err(message) => {
+            problems.push(Problem::error(
+                file,
+                "bad-encoding",
+                format!("{message}，文档的文字无法读取：{SAVE_AS_HINT}"),
+            ));
+            return doc;
+        }
+    };
+    doc.text = Some(document_text(&ext, &raw));
+    doc.tables = match ext.as_str() {
+        "md" => markdown_tables(&raw),
+        "txt" => Vec::new(),
+        _ => html_tables(&raw),
+    };
+    doc
+}

@@ -1,0 +1,204 @@
+//! Path safety, reading and hashing: the only place a bundle's files are opened.
+//!
+//! bundle-spec.md "Safety and privacy": a manifest path must stay inside the bundle folder.
+//! Absolute paths, `..` that leaves the folder, NUL bytes and symbolic links resolving outside
+//! are refused and never opened; only regular files are opened (the metadata is checked first,
+//! so a FIFO never blocks the run). Every file is read once and cached by its normalised path.
+//! Nothing is ever written.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+
+use crate::model::evidence::{FileStatus, normalize_manifest_path};
+
+/// What reading one manifest path gave.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    pub status: FileStatus,
+    /// The file's bytes when `status` is `Ok`.
+    pub bytes: Option<Arc<Vec<u8>>>,
+    /// Why the path was refused or could not be read, for the problem message.
+    pub reason: String,
+}
+
+/// A bundle folder on disk, with the files read so far.
+pub struct BundleFs {
+    /// Canonical folder path.
+    root: PathBuf,
+    cache: HashMap<String, Fetched>,
+}
+
+impl BundleFs {
+    /// `root` must already be canonical (see `open_bundle`).
+    pub fn new(root: PathBuf) -> Self {
+        BundleFs {
+            root,
+            cache: HashMap::new(),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Read the file a manifest path names (at most once per normalised path). Returns the
+    /// normalised path (the key of `Evidence::files`) and what was found.
+    pub fn fetch(&mut self, raw: &str) -> (String, Fetched) {
+        let key = normalize_manifest_path(raw);
+        if let Some(f) = self.cache.get(&key) {
+            return (key, f.clone());
+        }
+        let fetched = read_inside(&self.root, raw);
+        self.cache.insert(key.clone(), fetched.clone());
+        (key, fetched)
+    }
+}
+
+fn status(status: FileStatus, reason: impl Into<String>) -> Fetched {
+    Fetched {
+        status,
+        bytes: None,
+        reason: reason.into(),
+    }
+}
+
+/// The path inside `root` that `raw` names, checked lexically: `\` means `/`; absolute paths,
+/// drive letters, NUL bytes and `..` past the top are refused.
+pub fn lexical_resolve(root: &Path, raw: &str) -> Result<PathBuf, String> {
+    if raw.contains('\0') {
+        return Err("路径含有 NUL 字符".into());
+    }
+    let p = raw.trim().replace('\\', "/");
+    let b = p.as_bytes();
+    if p.starts_with('/') || (b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':') {
+        return Err("绝对路径：请写相对于报送材料文件夹的路径".into());
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for part in p.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Err("路径经 .. 离开了报送材料文件夹".into());
+                }
+            }
+            _ => parts.push(part),
+        }
+    }
+    let mut out = root.to_path_buf();
+    for part in parts {
+        out.push(part);
+    }
+    Ok(out)
+}
+
+fn read_inside(root: &Path, raw: &str) -> Fetched {
+    let path = match lexical_resolve(root, raw) {
+        Ok(p) => p,
+        Err(reason) => return status(FileStatus::Refused, reason),
+    };
+    // A dangling link, or a missing file behind a link, is simply missing.
+    let canon = match fs::canonicalize(&path) {
+        Ok(c) => c,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return status(FileStatus::Missing, "文件不存在");
+        }
+        Err(e) => {
+            // e.g. a path component that is a regular file (`a.pdf/x`): not there either.
+            if path.symlink_metadata().is_err() {
+                return status(FileStatus::Missing, "文件不存在");
+            }
+            return status(FileStatus::Unreadable, format!("无法读取：{e}"));
+        }
+    };
+    if !canon.starts_with(root) {
+        return status(
+            FileStatus::Refused,
+            "符号链接指向报送材料文件夹之外，拒绝打开",
+        );
+    }
+    // Metadata before opening: a FIFO or device must never be opened.
+    match fs::metadata(&canon) {
+        Ok(m) if m.is_file() => {}
+        Ok(m) if m.is_dir() => return status(FileStatus::NotAFile, "这是一个文件夹，不是文件"),
+        Ok(_) => return status(FileStatus::NotAFile, "这不是普通文件（管道、设备等）"),
+        Err(e) => return status(FileStatus::Unreadable, format!("无法读取：{e}")),
+    }
+    match fs::read(&canon) {
+        Ok(bytes) => Fetched {
+            status: FileStatus::Ok {
+                sha256: sha256_hex(&bytes),
+            },
+            bytes: Some(Arc::new(bytes)),
+            reason: String::new(),
+        },
+        Err(e) => status(FileStatus::Unreadable, format!("无法读取：{e}")),
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// The extension of a manifest path, lower-cased ASCII (`材料/报告.MD` → `md`).
+pub fn extension(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    match name.rfind('.') {
+        Some(i) if i > 0 => name[i + 1..].to_ascii_lowercase(),
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lexical_rules() {
+        let root = Path::new("/b");
+        assert_eq!(
+            lexical_resolve(root, "材料\\a.pdf").unwrap(),
+            Path::new("/b/材料/a.pdf")
+        );
+        assert_eq!(
+            lexical_resolve(root, "./a/../b.csv").unwrap(),
+            Path::new("/b/b.csv")
+        );
+        for bad in [
+            "../x",
+            "a/../../x",
+            "/etc/passwd",
+            "C:\\x.csv",
+            "c:/x",
+            "a\0b",
+            "\\\\srv\\x",
+        ] {
+            assert!(lexical_resolve(root, bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn extension_any_case() {
+        assert_eq!(extension("材料/报告.MD"), "md");
+        assert_eq!(extension("a.b/c"), "");
+        assert_eq!(extension(".hidden"), "");
+        assert_eq!(extension("x.tar.GZ"), "gz");
+    }
+
+    #[test]
+    fn sha_known_value() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,305 @@
+//! Tables out of documents (indicators.md "表三的读取"): every GFM pipe table (outside code
+//! fences) and every HTML `<table>`, in document order. Nested HTML tables: each table holds
+//! its own rows, and an inner table's text is not part of the outer cell, so the innermost
+//! table holding a row is the one that matches it. The grid is laid out as a browser does:
+//! a cell spanning rows or columns is repeated into every slot it covers. A cell's text has
+//! tags removed, entities decoded, NFKC applied and all whitespace removed.
+//!
+//! Markdown is first turned into an "HTML view" (pipe tables as `<table>`, raw HTML kept,
+//! code blocks dropped) so one HTML table reader serves both formats and document order is
+//! kept between pipe tables and raw HTML tables.
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::model::evidence::Table;
+use crate::text::{HtmlToken, HtmlTokens, squash_whitespace};
+
+/// No table grid grows past this many slots (a hostile `rowspan`/`colspan` cannot exhaust
+/// memory); slots beyond it stay unfilled.
+const MAX_SLOTS: usize = 1_000_000;
+/// HTML's own limits.
+const MAX_COLSPAN: usize = 1000;
+const MAX_ROWSPAN: usize = 65534;
+
+/// Every table of a Markdown document, pipe tables and raw HTML tables, in document order.
+pub fn markdown_tables(md: &str) -> Vec<Table> {
+    html_tables(&markdown_html_view(md))
+}
+
+/// Every `<table>` of an HTML text, in document order (by start tag).
+pub fn html_tables(html: &str) -> Vec<Table> {
+    let mut open: Vec<(usize, Builder)> = Vec::new();
+    let mut done: Vec<(usize, Table)> = Vec::new();
+    let mut next_order = 0;
+    for token in HtmlTokens::new(html) {
+        match &token {
+            HtmlToken::Start { name, .. } if name == "table" => {
+                open.push((next_order, Builder::default()));
+                next_order += 1;
+            }
+            HtmlToken::End { name } if name == "table" => {
+                if let Some((order, b)) = open.pop() {
+                    done.push((order, b.finish()));
+                }
+            }
+            _ => {
+                let Some((_, b)) = open.last_mut() else {
+                    continue;
+                };
+                match &token {
+                    HtmlToken::Start { name, .. } if name == "tr" => {
+                        b.close_row();
+                        b.row = Some(Vec::new());
+                    }
+                    HtmlToken::End { name } if name == "tr" => b.close_row(),
+                    HtmlToken::Start { name, .. } if name == "td" || name == "th" => {
+                        b.close_cell();
+                        if b.row.is_none() {
+                            b.row = Some(Vec::new());
+                        }
+                        b.cell = Some(Cell {
+                            raw: String::new(),
+                            rowspan: span(token.attr("rowspan"), MAX_ROWSPAN),
+                            colspan: span(token.attr("colspan"), MAX_COLSPAN).max(1),
+                        });
+                    }
+                    HtmlToken::End { name } if name == "td" || name == "th" => b.close_cell(),
+                    HtmlToken::Start { name, .. } | HtmlToken::End { name }
+                        if matches!(name.as_str(), "thead" | "tbody" | "tfoot") =>
+                    {
+                        b.close_row()
+                    }
+                    HtmlToken::Text(t) => {
+                        if let Some(c) = b.cell.as_mut() {
+                            c.raw.push_str(t);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    // Unclosed tables end with the document.
+    while let Some((order, b)) = open.pop() {
+        done.push((order, b.finish()));
+    }
+    done.sort_by_key(|(order, _)| *order);
+    done.into_iter().map(|(_, t)| t).collect()
+}
+
+/// `rowspan`/`colspan` value: 1 when absent or unreadable; `rowspan="0"` (to the end of the
+/// table) is kept as 0 and resolved at layout.
+fn span(v: Option<String>, max: usize) -> usize {
+    match v.and_then(|s| s.trim().parse::<usize>().ok()) {
+        Some(n) => n.min(max),
+        None => 1,
+    }
+}
+
+/// A cell's text: tags already gone; entities decoded, NFKC, whitespace removed.
+pub fn cell_text(raw: &str) -> String {
+    let decoded = html_escape::decode_html_entities(raw);
+    squash_whitespace(&decoded.nfkc().collect::<String>())
+}
+
+struct Cell {
+    raw: String,
+    rowspan: usize,
+    colspan: usize,
+}
+
+#[derive(Default)]
+struct Builder {
+    rows: Vec<Vec<Cell>>,
+    row: Option<Vec<Cell>>,
+    cell: Option<Cell>,
+}
+
+impl Builder {
+    fn close_cell(&mut self) {
+        if let Some(c) = self.cell.take() {
+            self.row.get_or_insert_with(Vec::new).push(c);
+        }
+    }
+
+    fn close_row(&mut self) {
+        self.close_cell();
+        if let Some(r) = self.row.take() {
+            self.rows.push(r);
+        }
+    }
+
+    fn finish(mut self) -> Table {
+        self.close_row();
+        Table {
+            rows: layout(self.rows),
+        }
+    }
+}
+
+/// The browser's slot assignment: each cell goes to the first free slot of its row and fills
+/// `rowspan × colspan` slots.
+fn layout(rows: Vec<Vec<Cell>>) -> Vec<Vec<String>> {
+    let n = rows.len();
+    let mut grid: Vec<Vec<Option<String>>> = vec![Vec::new(); n];
+    let mut slots = 0usize;
+    'rows: for (r, row) in rows.into_iter().enumerate() {
+        let mut c = 0;
+        for cell in row {
+            while grid[r].get(c).is_some_and(Option::is_some) {
+                c += 1;
+            }
+            let text = cell_text(&cell.raw);
+            let rs = if cell.rowspan == 0 {
+                n - r
+            } else {
+                cell.rowspan.min(n - r)
+            };
+            for line in grid.iter_mut().skip(r).take(rs) {
+                for cc in c..c + cell.colspan {
+                    if slots >= MAX_SLOTS {
+                        break 'rows;
+                    }
+                    if line.len() <= cc {
+                        line.resize(cc + 1, None);
+                    }
+                    if line[cc].is_none() {
+                        line[cc] = Some(text.clone());
+                        slots += 1;
+                    }
+                }
+            }
+            c += cell.colspan;
+        }
+    }
+    grid.into_iter()
+        .map(|r| r.into_iter().map(Option::unwrap_or_default).collect())
+        .collect()
+}
+
+/// Markdown → the HTML a renderer would produce, as far as tables go: pipe tables become
+/// `<table>`, raw HTML passes through, code blocks (fenced or indented) are dropped, text is
+/// escaped so that it never reads as markup.
+fn markdown_html_view(md: &str) -> String {
+    let mut out = String::with_capacity(md.len() + 64);
+    let mut in_code = 0usize;
+    for event in Parser::new_ext(md, Options::ENABLE_TABLES) {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code += 1,
+            Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
+            _ if in_code > 0 => {}
+            Event::Start(Tag::Table(_)) => out.push_str("<table>"),
+            Event::End(TagEnd::Table) => out.push_str("</table>"),
+            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => out.push_str("<tr>"),
+            Event::End(TagEnd::TableHead) | Event::End(TagEnd::TableRow) => out.push_str("</tr>"),
+            Event::Start(Tag::TableCell) => out.push_str("<td>"),
+            Event::End(TagEnd::TableCell) => out.push_str("</td>"),
+            Event::Text(t) | Event::Code(t) => {
+                out.push_str(&html_escape::encode_text(&t));
+            }
+            Event::Html(h) | Event::InlineHtml(h) => out.push_str(&h),
+            Event::SoftBreak | Event::HardBreak => out.push('\n'),
+            Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Heading(_)) => out.push('\n'),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(t: &Table) -> Vec<Vec<&str>> {
+        t.rows
+            .iter()
+            .map(|r| r.iter().map(String::as_str).collect())
+            .collect()
+    }
+
+    #[test]
+    fn markdown_pipe_table() {
+        let md = "# 年报\n\n| 本列有 | 数量 |\n|---|---:|\n| 本年新收 | 5 |\n| （七）总计 | 4 |\n";
+        let t = markdown_tables(md);
+        assert_eq!(t.len(), 1);
+        assert_eq!(
+            rows(&t[0]),
+            vec![
+                vec!["本列有", "数量"],
+                vec!["本年新收", "5"],
+                vec!["(七)总计", "4"]
+            ]
+        );
+    }
+
+    #[test]
+    fn markdown_code_fence_tables_ignored_and_order_kept() {
+        let md = "```\n| a | b |\n|---|---|\n| 1 | 2 |\n```\n\n<table><tr><td>html first</td></tr></table>\n\n| x |\n|---|\n| y |\n\n    <table><tr><td>indented code</td></tr></table>\n";
+        let t = markdown_tables(md);
+        assert_eq!(t.len(), 2, "{t:?}");
+        assert_eq!(rows(&t[0]), vec![vec!["htmlfirst"]]);
+        assert_eq!(rows(&t[1]), vec![vec!["x"], vec!["y"]]);
+    }
+
+    #[test]
+    fn markdown_without_delimiter_row_is_not_a_table() {
+        assert!(markdown_tables("| a | b |\n| 1 | 2 |\n").is_empty());
+    }
+
+    #[test]
+    fn html_rowspan_colspan_grid() {
+        let html = "<table>\
+            <tr><th rowspan=2>项目</th><th colspan=\"2\">申请人情况</th><th>总计</th></tr>\
+            <tr><td>自然人</td><td>法人</td><td rowspan=\"2\">7</td></tr>\
+            <tr><td>本年&nbsp;新收</td><td>3</td><td>4</td></tr>\
+            </table>";
+        let t = html_tables(html);
+        assert_eq!(
+            rows(&t[0]),
+            vec![
+                vec!["项目", "申请人情况", "申请人情况", "总计"],
+                vec!["项目", "自然人", "法人", "7"],
+                vec!["本年新收", "3", "4", "7"],
+            ]
+        );
+    }
+
+    #[test]
+    fn html_nested_tables_innermost_holds_rows() {
+        let html = "<table><tr><td>外层<table><tr><td>本年新收</td><td>5</td></tr></table></td><td>9</td></tr></table>";
+        let t = html_tables(html);
+        assert_eq!(t.len(), 2);
+        // Document order: the outer table first; its cell does not contain the inner text.
+        assert_eq!(rows(&t[0]), vec![vec!["外层", "9"]]);
+        assert_eq!(rows(&t[1]), vec![vec!["本年新收", "5"]]);
+    }
+
+    #[test]
+    fn html_cells_nfkc_tags_entities_whitespace() {
+        let html = "<table><tr><td> <b>（七）</b>总&#x8BA1;\n<br>　</td><td>１２</td></tr></table>";
+        assert_eq!(rows(&html_tables(html)[0]), vec![vec!["(七)总计", "12"]]);
+    }
+
+    #[test]
+    fn html_sloppy_markup_and_hostile_spans() {
+        // Unclosed cells and rows, unclosed table, cells without <tr>.
+        let t = html_tables("<table><td>a<td>b<tr><td>c");
+        assert_eq!(rows(&t[0]), vec![vec!["a", "b"], vec!["c"]]);
+        let mut big = String::from("<table>");
+        for _ in 0..2000 {
+            big.push_str("<tr><td rowspan=65534 colspan=1000>x</td></tr>");
+        }
+        let t = html_tables(&big);
+        let slots: usize = t[0].rows.iter().map(Vec::len).sum();
+        assert!(slots <= 2 * MAX_SLOTS);
+    }
+
+    #[test]
+    fn rowspan_zero_runs_to_end() {
+        let t = html_tables(
+            "<table><tr><td rowspan=0>a</td><td>1</td></tr><tr><td>2</td></tr></table>",
+        );
+        assert_eq!(rows(&t[0]), vec![vec!["a", "1"], vec!["a", "2"]]);
+    }
+}
