@@ -45,7 +45,11 @@ impl Problem {
         Self::new(Severity::Error, file, code, message)
     }
 
-    pub fn warning(file: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(
+        file: impl Into<String>,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(Severity::Warning, file, code, message)
     }
 

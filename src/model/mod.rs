@@ -1,1 +1,2 @@
-pub mod evidence; pub mod schema;
+pub mod evidence;
+pub mod schema;
