@@ -363,7 +363,11 @@ impl<'a, 'c> Evaluator<'a, 'c> {
             }
             _ => {}
         }
-        let vals: Vec<Value> = args.iter().map(|a| self.eval(a)).collect();
+        // At most three arguments: evaluate into an array, no allocation per call.
+        let mut vals: [Value; 3] = Default::default();
+        for (slot, a) in vals.iter_mut().zip(args) {
+            *slot = self.eval(a);
+        }
         let v0 = &vals[0];
         let text0 = v0.as_text();
         match call.func {

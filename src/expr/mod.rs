@@ -42,6 +42,48 @@ pub struct ExprError {
     pub help: Option<String>,
 }
 
+/// Every `ExprError::code`, with one sentence each (printable by the CLI).
+pub const ERROR_CODES: &[(&str, &str)] = &[
+    ("syntax", "The expression or message cannot be parsed."),
+    (
+        "unknown-name",
+        "A name is neither a lambda parameter nor a visible name.",
+    ),
+    ("unknown-function", "No built-in function has this name."),
+    (
+        "unknown-column",
+        "The ledger's evidence declaration has no such column.",
+    ),
+    (
+        "unknown-field",
+        "The record, or every document declaration, has no such field.",
+    ),
+    (
+        "no-fields",
+        "`.name` on a value that has no fields (a number, text, list, ...).",
+    ),
+    (
+        "wrong-arity",
+        "A function is called with the wrong number of arguments.",
+    ),
+    (
+        "type-mismatch",
+        "An argument or operand has the wrong type.",
+    ),
+    (
+        "misplaced-lambda",
+        "A lambda `x => …` where no function takes one.",
+    ),
+    (
+        "bad-date",
+        "A date(\"…\") literal is not a valid YYYY-MM-DD date.",
+    ),
+    (
+        "duplicate-field",
+        "A record literal names the same field twice.",
+    ),
+];
+
 /// Names visible to an expression, with their static types, plus the evidence declaration
 /// (for a row's columns: `Type::Row(ledger)` → `evidence.ledger(ledger).column(name)`).
 #[derive(Debug, Clone)]
@@ -601,6 +643,7 @@ pub(crate) mod tests {
         ];
         for (src, code, at) in cases {
             let e = errors(src);
+            assert!(ERROR_CODES.iter().any(|(c, _)| c == code), "{code}");
             assert_eq!(e[0].code, *code, "{src}: {e:?}");
             assert_eq!(&src[e[0].span.clone()], *at, "{src}: {e:?}");
         }
@@ -616,6 +659,16 @@ pub(crate) mod tests {
             errors("报送日期 < \"2021-01-01\"")[0].help.as_deref(),
             Some("write a date as date(\"2021-12-31\")")
         );
+    }
+
+    #[test]
+    fn error_codes_unique_kebab_case() {
+        let mut seen = std::collections::HashSet::new();
+        for (code, doc) in ERROR_CODES {
+            assert!(seen.insert(code), "{code}");
+            assert!(code.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+            assert!(doc.ends_with('.'));
+        }
     }
 
     #[test]
