@@ -99,11 +99,17 @@ pub enum Ir {
     List(Vec<Ir>),
     Record(Vec<(Arc<str>, Ir)>),
     Field(Box<Ir>, Arc<str>),
-    /// A field of a value statically known to be a ledger row.
-    Column(Box<Ir>, Arc<str>),
+    /// A column of a value statically known to be a ledger row, with the column's position
+    /// in the declaration (which `Ledger::columns` follows), checked before use.
+    Column(Box<Ir>, Arc<str>, usize),
     Call(Box<Call>),
-    /// The parameter takes the next local slot while `body` runs.
-    Lambda(Box<Ir>),
+    /// The parameter takes the next local slot while `body` runs. `cites_row`: the body may
+    /// report a data problem (it calls the calendar), so a row argument must be pushed on
+    /// `EvalCtx::row_stack` while it runs.
+    Lambda {
+        body: Box<Ir>,
+        cites_row: bool,
+    },
     Neg(Box<Ir>),
     Not(Box<Ir>),
     Binary(BinOp, Box<Ir>, Box<Ir>),
@@ -117,4 +123,24 @@ pub struct Call {
     /// For each argument that reads a ledger column directly (`r.成文日期`), the column, so a
     /// data problem about the value can name it.
     pub columns: Vec<Option<Arc<str>>>,
+}
+
+impl Ir {
+    /// Whether evaluating this may push a data problem citing the innermost row.
+    pub fn uses_calendar(&self) -> bool {
+        use super::functions::Func;
+        match self {
+            Ir::Const(_) | Ir::Local(_) | Ir::Global(_) => false,
+            Ir::List(items) => items.iter().any(Ir::uses_calendar),
+            Ir::Record(fields) => fields.iter().any(|(_, i)| i.uses_calendar()),
+            Ir::Field(e, _) | Ir::Column(e, _, _) | Ir::Neg(e) | Ir::Not(e) => e.uses_calendar(),
+            Ir::Lambda { body, .. } => body.uses_calendar(),
+            Ir::Call(c) => {
+                matches!(c.func, Func::Workdays | Func::AddWorkdays)
+                    || c.args.iter().any(Ir::uses_calendar)
+            }
+            Ir::Binary(_, l, r) => l.uses_calendar() || r.uses_calendar(),
+            Ir::If(c, t, e) => c.uses_calendar() || t.uses_calendar() || e.uses_calendar(),
+        }
+    }
 }

@@ -210,8 +210,14 @@ impl Checker<'_> {
                 let (ir, t) = self.expr(recv);
                 let ty = self.field(&t, name, span);
                 let name: Arc<str> = Arc::from(name.as_str());
-                if matches!(t, Type::Row(_)) {
-                    (Ir::Column(Box::new(ir), name), ty)
+                if let Type::Row(ledger) = &t {
+                    let position = self
+                        .env
+                        .evidence
+                        .ledger(ledger)
+                        .and_then(|l| l.columns().position(|c| c.name == *name))
+                        .unwrap_or(usize::MAX);
+                    (Ir::Column(Box::new(ir), name, position), ty)
                 } else {
                     (Ir::Field(Box::new(ir), name), ty)
                 }
@@ -504,7 +510,7 @@ impl Checker<'_> {
     /// The column name when the argument reads a ledger row's column directly (`r.成文日期`).
     fn column_of(ir: &Ir) -> Option<Arc<str>> {
         match ir {
-            Ir::Column(_, name) => Some(name.clone()),
+            Ir::Column(_, name, _) => Some(name.clone()),
             _ => None,
         }
     }
@@ -585,7 +591,14 @@ impl Checker<'_> {
         self.scopes.push((param.clone(), param_ty));
         let (ir, t) = self.expr(body);
         self.scopes.pop();
-        (Ir::Lambda(Box::new(ir)), t)
+        let cites_row = ir.uses_calendar();
+        (
+            Ir::Lambda {
+                body: Box::new(ir),
+                cites_row,
+            },
+            t,
+        )
     }
 
     /// Checks an argument of a call that is already wrong, binding lambda parameters as

@@ -261,13 +261,22 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                     .map(|(k, i)| (k.clone(), self.eval(i)))
                     .collect(),
             })),
-            Ir::Field(recv, name) | Ir::Column(recv, name) => {
-                let v = self.eval(recv);
-                field(&v, name)
+            Ir::Field(recv, name) => field(&self.eval(recv), name),
+            Ir::Column(recv, name, position) => {
+                // The common case `r.栏目`: read the parameter in place, no clone of the row.
+                if let Ir::Local(i) = **recv {
+                    if let Some(Value::Row(r)) = self.locals.get(i) {
+                        return row_cell(r, name, *position);
+                    }
+                }
+                match self.eval(recv) {
+                    Value::Row(r) => row_cell(&r, name, *position),
+                    other => field(&other, name),
+                }
             }
             Ir::Call(call) => self.call(call),
             // A lambda outside a call is refused by the checker.
-            Ir::Lambda(_) => Value::Null,
+            Ir::Lambda { .. } => Value::Null,
             Ir::Neg(e) => match self.eval(e) {
                 Value::Num(n) => Value::Num(-n),
                 _ => Value::Null,
@@ -298,12 +307,26 @@ impl<'a, 'c> Evaluator<'a, 'c> {
             }
             _ => {}
         }
-        let a = self.eval(l);
-        let b = self.eval(r);
-        let ord = |f: fn(Ordering) -> bool| Value::Bool(values_cmp(&a, &b).is_some_and(f));
+        // Constants (`r.栏目 == "政府文件"`) are compared in place, not cloned.
+        let (a_owned, b_owned);
+        let a = match l {
+            Ir::Const(v) => v,
+            _ => {
+                a_owned = self.eval(l);
+                &a_owned
+            }
+        };
+        let b = match r {
+            Ir::Const(v) => v,
+            _ => {
+                b_owned = self.eval(r);
+                &b_owned
+            }
+        };
+        let ord = |f: fn(Ordering) -> bool| Value::Bool(values_cmp(a, b).is_some_and(f));
         match op {
-            BinOp::Eq => Value::Bool(values_eq(&a, &b)),
-            BinOp::Ne => Value::Bool(!values_eq(&a, &b)),
+            BinOp::Eq => Value::Bool(values_eq(a, b)),
+            BinOp::Ne => Value::Bool(!values_eq(a, b)),
             BinOp::Lt => ord(Ordering::is_lt),
             BinOp::Le => ord(Ordering::is_le),
             BinOp::Gt => ord(Ordering::is_gt),
@@ -311,9 +334,9 @@ impl<'a, 'c> Evaluator<'a, 'c> {
             BinOp::In => Value::Bool(
                 !a.is_null()
                     && b.as_list()
-                        .is_some_and(|l| l.iter().any(|x| values_eq(&a, x))),
+                        .is_some_and(|l| l.iter().any(|x| values_eq(a, x))),
             ),
-            BinOp::Add => match (&a, &b) {
+            BinOp::Add => match (a, b) {
                 (Value::Num(x), Value::Num(y)) => num(x.checked_add(*y)),
                 (Value::Text(x), Value::Text(y)) => Value::text(format!("{x}{y}")),
                 (Value::List(x), Value::List(y)) => {
@@ -321,7 +344,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 }
                 _ => Value::Null,
             },
-            BinOp::Sub | BinOp::Mul | BinOp::Div => match (&a, &b) {
+            BinOp::Sub | BinOp::Mul | BinOp::Div => match (a, b) {
                 (Value::Num(x), Value::Num(y)) => num(match op {
                     BinOp::Sub => x.checked_sub(*y),
                     BinOp::Mul => x.checked_mul(*y),
@@ -336,10 +359,10 @@ impl<'a, 'c> Evaluator<'a, 'c> {
     /// Runs `lambda` (an `Ir::Lambda`) with its parameter bound to `arg`; a row argument is
     /// the innermost row while the body runs, so data problems can cite it.
     fn apply(&mut self, lambda: &Ir, arg: &Value) -> Value {
-        let Ir::Lambda(body) = lambda else {
+        let Ir::Lambda { body, cites_row } = lambda else {
             return Value::Null;
         };
-        let is_row = if let Value::Row(r) = arg {
+        let is_row = if let (Value::Row(r), true) = (arg, *cites_row) {
             self.ctx.row_stack.borrow_mut().push(r.clone());
             true
         } else {
@@ -627,6 +650,21 @@ impl<'a, 'c> Evaluator<'a, 'c> {
             .problems
             .borrow_mut()
             .push(problem.value(date.to_string()));
+    }
+}
+
+/// A row's cell by its declared position (verified against the name), else by name.
+fn row_cell(r: &super::value::RowRef, name: &str, position: usize) -> Value {
+    let ledger = &r.ledger;
+    if ledger.columns.get(position).is_some_and(|c| c == name) {
+        ledger
+            .rows
+            .get(r.index)
+            .and_then(|row| row.cells.get(position))
+            .cloned()
+            .unwrap_or_default()
+    } else {
+        r.get(name)
     }
 }
 

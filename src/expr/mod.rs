@@ -1195,6 +1195,35 @@ pub(crate) mod tests {
         assert!(c.row_stack.borrow().is_empty());
     }
 
+    #[test]
+    fn columns_out_of_declared_order_still_read_by_name() {
+        let f = fixture();
+        let c = ctx(&f);
+        let ledger = Arc::new(Ledger::new(
+            "主动公开".into(),
+            "x.csv".into(),
+            None,
+            vec!["发布日期".into(), "标题".into()],
+            vec![],
+            vec![LedgerRow {
+                number: 2,
+                cells: vec![d("2021-05-01"), t("甲")],
+            }],
+        ));
+        let mut vars = f.vars.clone();
+        vars.set(
+            "台账",
+            record(vec![(
+                "主动公开",
+                Value::list(vec![Value::Row(RowRef { ledger, index: 0 })]),
+            )]),
+        );
+        let e = compile("台账.主动公开.map(r => r.标题 + \"/\" + (r.栏目 ?? \"无\"))");
+        assert_eq!(e.eval(&c, &vars).to_string(), "甲/无");
+        let e = compile("台账.主动公开.map(r => r.发布日期)");
+        assert_eq!(e.eval(&c, &vars).to_string(), "2021-05-01");
+    }
+
     /// A rough speed check: `cargo test --lib -- --ignored --nocapture per_row_speed`.
     #[test]
     #[ignore]
