@@ -307,22 +307,12 @@ impl<'a, 'c> Evaluator<'a, 'c> {
             }
             _ => {}
         }
-        // Constants (`r.栏目 == "政府文件"`) are compared in place, not cloned.
-        let (a_owned, b_owned);
-        let a = match l {
-            Ir::Const(v) => v,
-            _ => {
-                a_owned = self.eval(l);
-                &a_owned
-            }
-        };
-        let b = match r {
-            Ir::Const(v) => v,
-            _ => {
-                b_owned = self.eval(r);
-                &b_owned
-            }
-        };
+        // Constants, parameters and their columns (`r.栏目 == "政府文件"`) are compared in
+        // place, not cloned. Operands that need evaluating are evaluated first, left to right.
+        let a_owned = (!peekable(l)).then(|| self.eval(l));
+        let b_owned = (!peekable(r)).then(|| self.eval(r));
+        let a = a_owned.as_ref().unwrap_or_else(|| self.peek(l));
+        let b = b_owned.as_ref().unwrap_or_else(|| self.peek(r));
         let ord = |f: fn(Ordering) -> bool| Value::Bool(values_cmp(a, b).is_some_and(f));
         match op {
             BinOp::Eq => Value::Bool(values_eq(a, b)),
@@ -353,6 +343,22 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 _ => Value::Null,
             },
             BinOp::And | BinOp::Or | BinOp::Coalesce => Value::Null,
+        }
+    }
+
+    /// A reference to the value of a `peekable` expression, without evaluating or cloning.
+    fn peek<'s>(&'s self, ir: &'s Ir) -> &'s Value {
+        match ir {
+            Ir::Const(v) => v,
+            Ir::Local(i) => self.locals.get(*i).unwrap_or(&NULL),
+            Ir::Column(recv, name, position) => match **recv {
+                Ir::Local(i) => match self.locals.get(i) {
+                    Some(Value::Row(r)) => row_cell_ref(r, name, *position),
+                    _ => &NULL,
+                },
+                _ => &NULL,
+            },
+            _ => &NULL,
         }
     }
 
@@ -653,19 +659,31 @@ impl<'a, 'c> Evaluator<'a, 'c> {
     }
 }
 
+static NULL: Value = Value::Null;
+
+/// Expressions `Evaluator::peek` can read in place (no side effects, no allocation).
+fn peekable(ir: &Ir) -> bool {
+    match ir {
+        Ir::Const(_) | Ir::Local(_) => true,
+        Ir::Column(recv, _, _) => matches!(**recv, Ir::Local(_)),
+        _ => false,
+    }
+}
+
+fn row_cell_ref<'r>(r: &'r super::value::RowRef, name: &str, position: usize) -> &'r Value {
+    let ledger = &r.ledger;
+    let i = if ledger.columns.get(position).is_some_and(|c| c == name) {
+        Some(position)
+    } else {
+        ledger.column_index(name)
+    };
+    i.and_then(|i| ledger.rows.get(r.index)?.cells.get(i))
+        .unwrap_or(&NULL)
+}
+
 /// A row's cell by its declared position (verified against the name), else by name.
 fn row_cell(r: &super::value::RowRef, name: &str, position: usize) -> Value {
-    let ledger = &r.ledger;
-    if ledger.columns.get(position).is_some_and(|c| c == name) {
-        ledger
-            .rows
-            .get(r.index)
-            .and_then(|row| row.cells.get(position))
-            .cloned()
-            .unwrap_or_default()
-    } else {
-        r.get(name)
-    }
+    row_cell_ref(r, name, position).clone()
 }
 
 /// `v.name`: a row's column, a record's or map's field, a document's manifest field or
