@@ -32,7 +32,33 @@ pub struct Calendar {
     entries: BTreeMap<Date, DayKind>,
     /// Covered years → `prefix[i]` = working days among the first `i` days of the year
     /// (`prefix[0] = 0`, `prefix[len]` = the year's total).
-    years: BTreeMap<i16, Vec<u16>>,
+    years: Years,
+}
+
+/// Prefix counts by year, indexed by `year - first` (a handful of consecutive years, so a
+/// vector lookup beats a map on the per-row path).
+#[derive(Debug, Clone, Default)]
+struct Years {
+    first: i16,
+    prefixes: Vec<Option<Vec<u16>>>,
+}
+
+impl Years {
+    fn get(&self, year: i16) -> Option<&Vec<u16>> {
+        let i = usize::try_from(i32::from(year) - i32::from(self.first)).ok()?;
+        self.prefixes.get(i)?.as_ref()
+    }
+
+    fn contains_key(&self, year: i16) -> bool {
+        self.get(year).is_some()
+    }
+
+    fn keys(&self) -> impl Iterator<Item = i16> + '_ {
+        (self.first..)
+            .zip(&self.prefixes)
+            .filter(|(_, p)| p.is_some())
+            .map(|(y, _)| y)
+    }
 }
 
 const BUILTIN_CSV: &str = include_str!("../data/cn-holidays.csv");
@@ -106,7 +132,7 @@ impl Calendar {
         }
         let mut cal = Calendar {
             entries,
-            years: BTreeMap::new(),
+            years: Years::default(),
         };
         cal.rebuild();
         Ok(cal)
@@ -121,12 +147,12 @@ impl Calendar {
 
     /// The covered years, ascending.
     pub fn years(&self) -> Vec<i16> {
-        self.years.keys().copied().collect()
+        self.years.keys().collect()
     }
 
     /// Whether `d` is a working day: Monday–Friday and not a holiday, or a declared 调休 day.
     pub fn is_workday(&self, d: Date) -> Result<bool, MissingYear> {
-        if !self.years.contains_key(&d.year()) {
+        if !self.years.contains_key(d.year()) {
             return Err(MissingYear(d.year()));
         }
         Ok(self.is_workday_unchecked(d))
@@ -158,7 +184,7 @@ impl Calendar {
             Err(_) => return Err(MissingYear(a.year().saturating_add(1))),
         };
         loop {
-            let prefix = self.years.get(&year).ok_or(MissingYear(year))?;
+            let prefix = self.years.get(year).ok_or(MissingYear(year))?;
             let before = u64::from(prefix[start_doy - 1]);
             let total = u64::from(prefix[prefix.len() - 1]);
             let available = total - before;
@@ -196,13 +222,15 @@ impl Calendar {
         // Check every needed year first, so an uncovered year is named even if it lies
         // between two covered ones.
         for y in first.year()..=b.year() {
-            if !self.years.contains_key(&y) {
+            if !self.years.contains_key(y) {
                 return Err(MissingYear(y));
             }
         }
         let mut total = 0i64;
         for y in first.year()..=b.year() {
-            let prefix = &self.years[&y];
+            let Some(prefix) = self.years.get(y) else {
+                return Err(MissingYear(y));
+            };
             let lo = if y == first.year() {
                 usize::try_from(first.day_of_year()).unwrap_or(1)
             } else {
@@ -227,11 +255,16 @@ impl Calendar {
     }
 
     fn rebuild(&mut self) {
-        let mut years = BTreeMap::new();
-        let covered: Vec<i16> = {
-            let mut ys: Vec<i16> = self.entries.keys().map(|d| d.year()).collect();
-            ys.dedup();
-            ys
+        let mut covered: Vec<i16> = self.entries.keys().map(|d| d.year()).collect();
+        covered.dedup();
+        let (Some(&first), Some(&last)) = (covered.first(), covered.last()) else {
+            self.years = Years::default();
+            return;
+        };
+        let span = usize::try_from(i32::from(last) - i32::from(first) + 1).unwrap_or(0);
+        let mut years = Years {
+            first,
+            prefixes: vec![None; span],
         };
         for y in covered {
             let Some(mut d) = date_of(y, 1) else { continue };
@@ -247,7 +280,12 @@ impl Calendar {
                     Err(_) => break,
                 }
             }
-            years.insert(y, prefix);
+            if let Some(slot) = usize::try_from(i32::from(y) - i32::from(first))
+                .ok()
+                .and_then(|i| years.prefixes.get_mut(i))
+            {
+                *slot = Some(prefix);
+            }
         }
         self.years = years;
     }
@@ -419,5 +457,17 @@ mod tests {
         assert!(c.years().contains(&2027));
         // Fri 2027-01-01 holiday; Mon 01-04 yes.
         assert_eq!(c.workdays_between(d("2026-12-31"), d("2027-01-04")), Ok(1));
+
+        // A county file for 2029 alone leaves 2028 uncovered in between.
+        let later = Calendar::parse_csv("2029-01-01,holiday,元旦\n", "county.csv").unwrap();
+        c.merge(later);
+        assert_eq!(c.years().last(), Some(&2029));
+        assert!(!c.years().contains(&2028));
+        assert_eq!(
+            c.workdays_between(d("2027-12-01"), d("2029-01-10")),
+            Err(MissingYear(2028))
+        );
+        assert_eq!(c.is_workday(d("2029-01-01")), Ok(false));
+        assert_eq!(c.is_workday(d("2029-01-02")), Ok(true));
     }
 }
