@@ -1184,6 +1184,143 @@ pub(crate) mod tests {
         }
     }
 
+    /// A tiny deterministic generator (no `rand` dependency needed).
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn next(&mut self, n: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((self.0 >> 33) as usize) % n.max(1)
+        }
+    }
+
+    const ATOMS: &[&str] = &[
+        "1",
+        "0",
+        "-1",
+        "0.5",
+        "79228162514264337593543950335",
+        "\"政府文件\"",
+        "\"\"",
+        "null",
+        "true",
+        "[]",
+        "[1, 2]",
+        "[\"a\", \"b\"]",
+        "报送日期",
+        "date(\"2027-01-01\")",
+        "date(\"2018-12-31\")",
+        "台账.主动公开",
+        "台账.依申请",
+        "文档.年度报告",
+        "文档.公开指南",
+        "分类数量",
+        "重点领域",
+        "单位",
+        "考核年度",
+        "it",
+        "it.收件日期",
+        "{a: 1}",
+        "range(1, 3)",
+        "table(文档.年度报告, \"本年新收\")",
+    ];
+
+    fn gen_expr(rng: &mut Lcg, depth: usize, params: &mut Vec<String>) -> String {
+        let k = if depth == 0 { 0 } else { rng.next(6) };
+        match k {
+            0 => {
+                if !params.is_empty() && rng.next(2) == 0 {
+                    let p = params[rng.next(params.len())].clone();
+                    let cols = [
+                        "",
+                        ".栏目",
+                        ".发布日期",
+                        ".成文日期",
+                        ".标题",
+                        ".收件日期",
+                        ".key",
+                    ];
+                    format!("{p}{}", cols[rng.next(cols.len())])
+                } else {
+                    ATOMS[rng.next(ATOMS.len())].to_string()
+                }
+            }
+            1 | 2 => {
+                let fs = functions::functions();
+                let f = &fs[rng.next(fs.len())];
+                let mut args = Vec::new();
+                for p in f.params {
+                    if matches!(p, functions::Param::Pred | functions::Param::Lambda) {
+                        let name = format!("p{}", params.len());
+                        params.push(name.clone());
+                        let body = gen_expr(rng, depth - 1, params);
+                        params.pop();
+                        args.push(format!("{name} => {body}"));
+                    } else {
+                        args.push(gen_expr(rng, depth - 1, params));
+                    }
+                }
+                if !args.is_empty() && rng.next(2) == 0 {
+                    let recv = args.remove(0);
+                    format!("({recv}).{}({})", f.name, args.join(", "))
+                } else {
+                    format!("{}({})", f.name, args.join(", "))
+                }
+            }
+            3 => {
+                let ops = [
+                    "+", "-", "*", "/", "==", "!=", "<", ">=", "and", "or", "??", "in",
+                ];
+                format!(
+                    "({} {} {})",
+                    gen_expr(rng, depth - 1, params),
+                    ops[rng.next(ops.len())],
+                    gen_expr(rng, depth - 1, params)
+                )
+            }
+            4 => format!(
+                "if {} then {} else {}",
+                gen_expr(rng, depth - 1, params),
+                gen_expr(rng, depth - 1, params),
+                gen_expr(rng, depth - 1, params)
+            ),
+            _ => format!(
+                "[{}, {}]",
+                gen_expr(rng, depth - 1, params),
+                gen_expr(rng, depth - 1, params)
+            ),
+        }
+    }
+
+    #[test]
+    fn random_expressions_never_panic() {
+        let f = fixture();
+        let e = env();
+        let mut rng = Lcg(42);
+        let mut compiled = 0;
+        for i in 0..6000 {
+            let src = gen_expr(&mut rng, 1 + i % 4, &mut Vec::new());
+            if let Ok(x) = Expr::compile(&src, &e) {
+                compiled += 1;
+                let c = ctx(&f);
+                let _ = x.eval(&c, &f.vars).to_string();
+                assert!(c.row_stack.borrow().is_empty(), "{src}");
+            }
+            // Token soup from the same pieces, cut at random char boundaries.
+            let cut: String = src
+                .chars()
+                .take(rng.next(src.chars().count() + 1))
+                .collect();
+            let _ = Expr::compile(&cut, &e);
+            let _ = Template::compile(&format!("x{{{cut}}}y"), &e);
+        }
+        // The generator must reach the evaluator often enough to mean something.
+        assert!(compiled > 1000, "only {compiled} compiled");
+    }
+
     #[test]
     fn row_stack_is_balanced() {
         let f = fixture();

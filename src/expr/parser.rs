@@ -163,12 +163,17 @@ impl Parser<'_> {
     fn binary(&mut self, min_bp: u8) -> Result<Ast, ExprError> {
         self.enter()?;
         let mut lhs = self.prefix()?;
+        // A chain `a + b + c …` nests to the left without recursing: count its links too, so
+        // that the tree's height (and the checker's and evaluator's recursion) stays bounded.
+        let mut links = 0;
         while let Some(op) = BinOp::from_tok(self.peek()) {
             let bp = op.bp();
             if bp <= min_bp {
                 break;
             }
             self.bump();
+            self.enter()?;
+            links += 1;
             let rhs = self.binary(bp)?;
             let span = lhs.span.start..rhs.span.end;
             lhs = Ast {
@@ -187,7 +192,7 @@ impl Parser<'_> {
                 ));
             }
         }
-        self.depth -= 1;
+        self.depth -= 1 + links;
         Ok(lhs)
     }
 
@@ -227,7 +232,13 @@ impl Parser<'_> {
 
     fn postfix(&mut self) -> Result<Ast, ExprError> {
         let mut e = self.primary()?;
+        // Each `.f`, `.f(…)` or `(…)` nests the tree one level deeper.
+        let mut links = 0;
         loop {
+            if matches!(self.peek(), Tok::Dot | Tok::LParen) {
+                self.enter()?;
+                links += 1;
+            }
             match self.peek() {
                 Tok::Dot => {
                     self.bump();
@@ -279,7 +290,10 @@ impl Parser<'_> {
                         span: name_span.start..end,
                     };
                 }
-                _ => return Ok(e),
+                _ => {
+                    self.depth -= links;
+                    return Ok(e);
+                }
             }
         }
     }
@@ -467,5 +481,13 @@ mod tests {
         assert_eq!(e.message, "expected `else`, found end of expression");
         let deep = "(".repeat(10_000) + &")".repeat(10_000);
         assert!(p(&deep).is_err());
+        let long = vec!["1"; 10_000].join(" + ");
+        assert!(p(&long).is_err());
+        let chain = "x".to_string() + &".f()".repeat(10_000);
+        assert!(p(&chain).is_err());
+        let minus = "-".repeat(10_000) + "1";
+        assert!(p(&minus).is_err());
+        // Ordinary long expressions are fine.
+        assert!(p(&vec!["1"; 100].join(" + ")).is_ok());
     }
 }
