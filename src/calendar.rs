@@ -66,8 +66,13 @@ const BUILTIN_CSV: &str = include_str!("../data/cn-holidays.csv");
 impl Calendar {
     /// The embedded 2019–2026 calendar (data/cn-holidays.csv).
     pub fn builtin() -> Calendar {
-        // The embedded file is checked by a unit test; a broken build would fail there.
-        Calendar::parse_csv(BUILTIN_CSV, "data/cn-holidays.csv").unwrap_or_default()
+        static BUILTIN: std::sync::OnceLock<Calendar> = std::sync::OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                // The embedded file is checked by a unit test; a broken file fails there.
+                Calendar::parse_csv(BUILTIN_CSV, "data/cn-holidays.csv").unwrap_or_default()
+            })
+            .clone()
     }
 
     /// Reads `date,kind,festival` lines (kind = `holiday` | `workday`; the header line and

@@ -299,8 +299,19 @@ impl Checker<'_> {
         if let Some(t) = self.env.names.get(name) {
             return (Ir::Global(Arc::from(name)), t.clone());
         }
+        let column_of = self
+            .env
+            .evidence
+            .ledgers
+            .iter()
+            .find(|l| l.column(name).is_some());
         let help = if functions::lookup(name).is_some() {
             Some(format!("{name} is a function: call it as {name}(…)"))
+        } else if let Some(ledger) = column_of {
+            Some(format!(
+                "{name} is a column of ledger {}: read it from a row, as in r.{name}",
+                ledger.name
+            ))
         } else {
             let candidates: Vec<&str> = self
                 .scopes

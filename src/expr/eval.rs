@@ -70,6 +70,28 @@ pub fn values_cmp(a: &Value, b: &Value) -> Option<Ordering> {
     }
 }
 
+/// A total order for `sort` (which must never be handed an inconsistent comparison):
+/// values of one orderable type by value, mixed types grouped by kind.
+fn total_cmp(a: &Value, b: &Value) -> Ordering {
+    fn rank(v: &Value) -> u8 {
+        match v {
+            Value::Null => 0,
+            Value::Bool(_) => 1,
+            Value::Num(_) => 2,
+            Value::Text(_) => 3,
+            Value::Date(_) => 4,
+            Value::List(_) => 5,
+            Value::Record(_) => 6,
+            Value::Row(_) => 7,
+            Value::Doc(_) => 8,
+            Value::Table(_) => 9,
+        }
+    }
+    rank(a)
+        .cmp(&rank(b))
+        .then_with(|| values_cmp(a, b).unwrap_or(Ordering::Equal))
+}
+
 /// A hashable key for the values `distinct` meets most (scalars, rows).
 #[derive(Hash, PartialEq, Eq)]
 enum Key {
@@ -445,7 +467,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                     .filter(|v| !v.is_null())
                     .cloned()
                     .collect();
-                items.sort_by(|a, b| values_cmp(a, b).unwrap_or(Ordering::Equal));
+                items.sort_by(total_cmp);
                 Value::list(items)
             }
             Func::Flatten => {

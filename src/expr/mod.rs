@@ -672,6 +672,55 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn helps() {
+        assert_eq!(
+            errors("栏目 == \"x\"")[0].help.as_deref(),
+            Some("栏目 is a column of ledger 主动公开: read it from a row, as in r.栏目")
+        );
+        assert_eq!(
+            errors("count")[0].help.as_deref(),
+            Some("count is a function: call it as count(…)")
+        );
+        assert_eq!(
+            errors("单位(1)")[0].help.as_deref(),
+            Some("单位 is a value, not a function")
+        );
+        assert_eq!(
+            errors("台账.主动公开.filter(r => r.栏目 == 1)")[0].message,
+            "cannot compare text with number"
+        );
+    }
+
+    #[test]
+    fn shared_across_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<Expr>();
+        send_sync::<Template>();
+        send_sync::<Calendar>();
+        send_sync::<ExprError>();
+    }
+
+    #[test]
+    fn sort_of_mixed_values_does_not_panic() {
+        let f = fixture();
+        let c = ctx(&f);
+        let mut vars = f.vars.clone();
+        let mixed: Vec<Value> = (0..200)
+            .map(|i| match i % 4 {
+                0 => n(&i.to_string()),
+                1 => t("x"),
+                2 => d("2021-01-01"),
+                _ => Value::Bool(true),
+            })
+            .collect();
+        vars.set("index", Value::list(mixed));
+        let mut e = env();
+        e.names.insert("index".into(), Type::Any);
+        let x = Expr::compile("count(sort(index))", &e).unwrap();
+        assert_eq!(x.eval(&c, &vars).to_string(), "200");
+    }
+
+    #[test]
     fn all_errors_are_collected() {
         let src = "count(台账.主动公开.filter(r => r.栏木 == 1)) + foo(r.x) + 单位";
         let e = errors(src);
