@@ -227,14 +227,15 @@ impl Checker<'_> {
                 name_span,
                 args,
             } => self.call(name, name_span, args, &ast.span),
-            AstKind::Lambda { body, .. } => {
+            AstKind::Lambda { .. } => {
                 self.error(
                     ast.span.clone(),
                     "misplaced-lambda",
                     "a lambda `x => …` can only be a function's argument".to_string(),
                     Some("use it as in filter(list, x => …)".to_string()),
                 );
-                let _ = body;
+                // Its body's own mistakes are still worth reporting.
+                self.arg_unchecked(ast);
                 (Ir::Const(Value::Null), Type::Any)
             }
             AstKind::Neg(e) => {
@@ -286,7 +287,7 @@ impl Checker<'_> {
             self.error(
                 span.clone(),
                 "type-mismatch",
-                format!("{what} expects a condition (bool), found {t}"),
+                format!("{what} needs a condition (bool), found {t}"),
                 None,
             );
         }
@@ -471,7 +472,7 @@ impl Checker<'_> {
                 let elem = types.first().map(element).unwrap_or(Type::Any);
                 let (ir, bt) = self.lambda(a, elem, def, i);
                 if p == Param::Pred {
-                    self.want_bool(&bt, &a.span, &format!("{name}'s condition"));
+                    self.want_bool(&bt, &a.span, &format!("the lambda of {name}"));
                 }
                 body_ty = Some(bt);
                 irs.push(ir);

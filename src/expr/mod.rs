@@ -92,6 +92,21 @@ pub struct TypeEnv {
     pub evidence: Arc<EvidenceDecl>,
 }
 
+impl TypeEnv {
+    /// An environment with no names yet.
+    pub fn new(evidence: Arc<EvidenceDecl>) -> Self {
+        TypeEnv {
+            names: BTreeMap::new(),
+            evidence,
+        }
+    }
+
+    /// Adds (or replaces) a name, e.g. a `let` name with its expression's `ty()`.
+    pub fn bind(&mut self, name: &str, ty: Type) {
+        self.names.insert(name.to_string(), ty);
+    }
+}
+
 /// Run-time bindings: global names (manifest, params), `let` names, `it`, `index`.
 #[derive(Debug, Clone, Default)]
 pub struct Vars {
@@ -622,6 +637,8 @@ pub(crate) mod tests {
             ("cuont(台账.主动公开)", "unknown-function", "cuont"),
             ("单位x == 单位", "unknown-name", "单位x"),
             ("x => x", "misplaced-lambda", "x => x"),
+            ("x => x.栏木", "misplaced-lambda", "x => x.栏木"),
+            ("[1].any(x => x + 1)", "type-mismatch", "x => x + 1"),
             ("count(x => x)", "misplaced-lambda", "x => x"),
             ("台账.主动公开.filter(1)", "type-mismatch", "1"),
             ("date(\"2021-02-30\")", "bad-date", "\"2021-02-30\""),
