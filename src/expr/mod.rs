@@ -56,7 +56,7 @@ pub const ERROR_CODES: &[(&str, &str)] = &[
     ),
     (
         "unknown-field",
-        "The record, or every document declaration, has no such field.",
+        "A record has no such field, or no document declaration declares it.",
     ),
     (
         "no-fields",
