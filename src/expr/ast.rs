@@ -1,0 +1,146 @@
+//! The parsed expression, before names and types are resolved, and the checked form (`Ir`)
+//! the evaluator runs.
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::functions::Func;
+use super::value::Value;
+
+pub type Span = Range<usize>;
+
+#[derive(Debug, Clone)]
+pub struct Ast {
+    pub kind: AstKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    Or,
+    And,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    Coalesce,
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl BinOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Or => "or",
+            BinOp::And => "and",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::In => "in",
+            BinOp::Coalesce => "??",
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+        }
+    }
+
+    pub fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::In
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum AstKind {
+    Lit(Value),
+    Name(String),
+    List(Vec<Ast>),
+    /// `{a: 1, b: x}`: field name, its span, value.
+    Record(Vec<(String, Span, Ast)>),
+    /// `x.f`; the span of `f` is kept for "unknown column" errors.
+    Field(Box<Ast>, String, Span),
+    /// `f(a, b)` or `a.f(b)` (method-call sugar, the receiver first).
+    Call {
+        name: String,
+        name_span: Span,
+        args: Vec<Ast>,
+    },
+    /// `x => body`.
+    Lambda {
+        param: String,
+        body: Box<Ast>,
+    },
+    Neg(Box<Ast>),
+    Not(Box<Ast>),
+    Binary(BinOp, Box<Ast>, Box<Ast>),
+    If(Box<Ast>, Box<Ast>, Box<Ast>),
+}
+
+/// The checked expression: names resolved (lambda parameters to stack slots), functions to
+/// their registry entry. Evaluating it never looks anything up by text except globals,
+/// columns and fields.
+#[derive(Debug, Clone)]
+pub enum Ir {
+    Const(Value),
+    /// A lambda parameter: the slot in the evaluator's local stack.
+    Local(usize),
+    /// A name bound in `Vars`.
+    Global(Arc<str>),
+    List(Vec<Ir>),
+    Record(Vec<(Arc<str>, Ir)>),
+    Field(Box<Ir>, Arc<str>),
+    /// A column of a value statically known to be a ledger row, with the column's position
+    /// in the declaration (which `Ledger::columns` follows), checked before use.
+    Column(Box<Ir>, Arc<str>, usize),
+    Call(Box<Call>),
+    /// The parameter takes the next local slot while `body` runs. `cites_row`: the body may
+    /// report a data problem (it calls the calendar), so a row argument must be pushed on
+    /// `EvalCtx::row_stack` while it runs.
+    Lambda {
+        body: Box<Ir>,
+        cites_row: bool,
+    },
+    Neg(Box<Ir>),
+    Not(Box<Ir>),
+    Binary(BinOp, Box<Ir>, Box<Ir>),
+    If(Box<Ir>, Box<Ir>, Box<Ir>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub func: Func,
+    pub args: Vec<Ir>,
+    /// For each argument that reads a ledger column directly (`r.成文日期`), the column, so a
+    /// data problem about the value can name it.
+    pub columns: Vec<Option<Arc<str>>>,
+}
+
+impl Ir {
+    /// Whether evaluating this may push a data problem citing the innermost row.
+    pub fn uses_calendar(&self) -> bool {
+        use super::functions::Func;
+        match self {
+            Ir::Const(_) | Ir::Local(_) | Ir::Global(_) => false,
+            Ir::List(items) => items.iter().any(Ir::uses_calendar),
+            Ir::Record(fields) => fields.iter().any(|(_, i)| i.uses_calendar()),
+            Ir::Field(e, _) | Ir::Column(e, _, _) | Ir::Neg(e) | Ir::Not(e) => e.uses_calendar(),
+            Ir::Lambda { body, .. } => body.uses_calendar(),
+            Ir::Call(c) => {
+                matches!(c.func, Func::Workdays | Func::AddWorkdays)
+                    || c.args.iter().any(Ir::uses_calendar)
+            }
+            Ir::Binary(_, l, r) => l.uses_calendar() || r.uses_calendar(),
+            Ir::If(c, t, e) => c.uses_calendar() || t.uses_calendar() || e.uses_calendar(),
+        }
+    }
+}

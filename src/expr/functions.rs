@@ -1,0 +1,517 @@
+//! The one table of built-in functions: name, parameter types, result type, documentation and
+//! an example. The checker reads it for arity and types, the evaluator dispatches on `Func`,
+//! and `kaohe` can print it.
+
+/// Which built-in a call runs (the evaluator matches on it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Func {
+    Count,
+    Sum,
+    Min,
+    Max,
+    Floor,
+    Filter,
+    Map,
+    Any,
+    All,
+    Distinct,
+    Sort,
+    Flatten,
+    Range,
+    Entries,
+    Contains,
+    ContainsAny,
+    StartsWith,
+    EndsWith,
+    StartsWithAny,
+    EndsWithAny,
+    Split,
+    StripTrailingParen,
+    LastNumber,
+    Present,
+    InYear,
+    Date,
+    Year,
+    Month,
+    Quarter,
+    Day,
+    Days,
+    Workdays,
+    AddWorkdays,
+    DateGaps,
+    Text,
+    Table,
+    RowValue,
+    Exists,
+}
+
+/// What an argument must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Param {
+    /// Any value (not a lambda).
+    Any,
+    Num,
+    Text,
+    Date,
+    Doc,
+    Table,
+    /// A list of anything.
+    List,
+    ListOfNum,
+    ListOfText,
+    ListOfDate,
+    /// A text or a list (`contains`).
+    TextOrList,
+    /// A map or a record (`entries`).
+    MapOrRecord,
+    /// `x => bool`, `x` bound to each element of the first argument.
+    Pred,
+    /// `x => value`, `x` bound to each element of the first argument.
+    Lambda,
+}
+
+/// The result type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ret {
+    Num,
+    Bool,
+    Text,
+    Date,
+    Table,
+    ListOfNum,
+    ListOfText,
+    /// The type of the first argument (`filter`, `distinct`, `sort`).
+    First,
+    /// A list of the lambda body's type (`map`).
+    ListOfBody,
+    /// The element type of the first argument (a list of lists) (`flatten`).
+    Flattened,
+    /// `{key, value}` records (`entries`).
+    Entries,
+    /// `{from, to, days}` records (`date_gaps`).
+    Gaps,
+}
+
+/// One built-in function.
+#[derive(Debug, Clone)]
+pub struct FunctionDef {
+    pub name: &'static str,
+    /// How it is called, e.g. `workdays(a: date, b: date) -> number`.
+    pub signature: &'static str,
+    /// One line: what it does, including what it does with `null`.
+    pub doc: &'static str,
+    /// An expression using it (compiled by a unit test).
+    pub example: &'static str,
+    pub func: Func,
+    pub params: &'static [Param],
+    pub ret: Ret,
+}
+
+macro_rules! f {
+    ($name:literal, $func:ident, [$($p:ident),*], $ret:ident, $sig:literal, $doc:literal, $ex:literal) => {
+        FunctionDef {
+            name: $name,
+            signature: $sig,
+            doc: $doc,
+            example: $ex,
+            func: Func::$func,
+            params: &[$(Param::$p),*],
+            ret: Ret::$ret,
+        }
+    };
+}
+
+static FUNCTIONS: &[FunctionDef] = &[
+    f!(
+        "count",
+        Count,
+        [List],
+        Num,
+        "count(list) -> number",
+        "Number of elements; null → 0.",
+        "count(台账.主动公开)"
+    ),
+    f!(
+        "sum",
+        Sum,
+        [ListOfNum],
+        Num,
+        "sum(list<number>) -> number",
+        "Sum of the numbers; nulls skipped; [] and null → 0.",
+        "sum([1, 2.5, null])"
+    ),
+    f!(
+        "min",
+        Min,
+        [Num, Num],
+        Num,
+        "min(a: number, b: number) -> number",
+        "The smaller; a null argument → the other.",
+        "min(3, 2)"
+    ),
+    f!(
+        "max",
+        Max,
+        [Num, Num],
+        Num,
+        "max(a: number, b: number) -> number",
+        "The larger; a null argument → the other.",
+        "max(0, 3 - 5)"
+    ),
+    f!(
+        "floor",
+        Floor,
+        [Num],
+        Num,
+        "floor(n: number) -> number",
+        "Round down to a whole number; null → null.",
+        "floor((29 - 1) / 14)"
+    ),
+    f!(
+        "filter",
+        Filter,
+        [List, Pred],
+        First,
+        "filter(list, x => bool) -> list",
+        "The elements for which the condition is true (null counts as false); null → null.",
+        "台账.主动公开.filter(r => r.栏目 == \"工作动态\")"
+    ),
+    f!(
+        "map",
+        Map,
+        [List, Lambda],
+        ListOfBody,
+        "map(list, x => value) -> list",
+        "The value for each element, in order; null → null.",
+        "台账.主动公开.map(r => r.发布日期)"
+    ),
+    f!(
+        "any",
+        Any,
+        [List, Pred],
+        Bool,
+        "any(list, x => bool) -> bool",
+        "Some element satisfies the condition; [] and null → false.",
+        "any([1, 2, 3], x => x > 2)"
+    ),
+    f!(
+        "all",
+        All,
+        [List, Pred],
+        Bool,
+        "all(list, x => bool) -> bool",
+        "Every element satisfies the condition; [] → true, null → false.",
+        "all([1, 2, 3], x => x > 0)"
+    ),
+    f!(
+        "distinct",
+        Distinct,
+        [List],
+        First,
+        "distinct(list) -> list",
+        "First occurrence of each value, in order; nulls dropped; null → [].",
+        "distinct([2, 1, 2, null])"
+    ),
+    f!(
+        "sort",
+        Sort,
+        [List],
+        First,
+        "sort(list) -> list",
+        "Ascending (numbers, dates or texts); nulls dropped; null → [].",
+        "sort([date(\"2021-03-01\"), date(\"2021-01-05\")])"
+    ),
+    f!(
+        "flatten",
+        Flatten,
+        [List],
+        Flattened,
+        "flatten(list<list<T>>) -> list<T>",
+        "A list of lists → one list, in order; null elements dropped; null → [].",
+        "flatten([[1, 2], [3]])"
+    ),
+    f!(
+        "range",
+        Range,
+        [Num, Num],
+        ListOfNum,
+        "range(a: number, b: number) -> list<number>",
+        "Whole numbers a, a+1, …, b (empty when b < a); null, a fraction or more than 100000 elements → null.",
+        "range(1, 12)"
+    ),
+    f!(
+        "entries",
+        Entries,
+        [MapOrRecord],
+        Entries,
+        "entries(map) -> list<{key, value}>",
+        "{key, value} records of a map or record, in written order; null → [].",
+        "entries({农田水利: 3, 社会救助: 1}).map(e => e.key)"
+    ),
+    f!(
+        "contains",
+        Contains,
+        [TextOrList, Any],
+        Bool,
+        "contains(x: text | list, y) -> bool",
+        "Text x contains text y, or list x contains value y; a null argument → false.",
+        "contains(\"镇党委书记\", \"书记\")"
+    ),
+    f!(
+        "contains_any",
+        ContainsAny,
+        [Text, ListOfText],
+        Bool,
+        "contains_any(t: text, parts: list<text>) -> bool",
+        "t contains at least one of the (non-empty) texts; null → false.",
+        "contains_any(\"通讯地址：xx路1号\", [\"通信地址\", \"通讯地址\"])"
+    ),
+    f!(
+        "starts_with",
+        StartsWith,
+        [Text, Text],
+        Bool,
+        "starts_with(t: text, prefix: text) -> bool",
+        "Prefix test; null → false.",
+        "starts_with(\"予以公开\", \"予以\")"
+    ),
+    f!(
+        "ends_with",
+        EndsWith,
+        [Text, Text],
+        Bool,
+        "ends_with(t: text, suffix: text) -> bool",
+        "Suffix test; null → false.",
+        "ends_with(\"镇长\", \"镇长\")"
+    ),
+    f!(
+        "starts_with_any",
+        StartsWithAny,
+        [Text, ListOfText],
+        Bool,
+        "starts_with_any(t: text, prefixes: list<text>) -> bool",
+        "t starts with one of the (non-empty) prefixes; null → false.",
+        "starts_with_any(\"部分公开\", [\"予以公开\", \"部分公开\"])"
+    ),
+    f!(
+        "ends_with_any",
+        EndsWithAny,
+        [Text, ListOfText],
+        Bool,
+        "ends_with_any(t: text, suffixes: list<text>) -> bool",
+        "t ends with one of the (non-empty) suffixes; null → false.",
+        "ends_with_any(\"党委书记\", [\"书记\", \"镇长\"])"
+    ),
+    f!(
+        "split",
+        Split,
+        [Text, Text],
+        ListOfText,
+        "split(t: text, seps: text) -> list<text>",
+        "Split at any character of seps, trim each part, drop empty parts; null → [].",
+        "split(\"农田水利、社会救助\", \"、，,；;/\")"
+    ),
+    f!(
+        "strip_trailing_paren",
+        StripTrailingParen,
+        [Text],
+        Text,
+        "strip_trailing_paren(t: text) -> text",
+        "Remove one trailing （…） or (…) group and the spaces before it; null → null.",
+        "strip_trailing_paren(\"镇长（代）\")"
+    ),
+    f!(
+        "last_number",
+        LastNumber,
+        [Text],
+        Num,
+        "last_number(t: text) -> number",
+        "The last run of digits (ASCII or full-width); none or null → null.",
+        "last_number(\"2021年第3期\")"
+    ),
+    f!(
+        "present",
+        Present,
+        [Any],
+        Bool,
+        "present(x) -> bool",
+        "Not null, not empty text, not an empty list.",
+        "present(\"\")"
+    ),
+    f!(
+        "in_year",
+        InYear,
+        [Date],
+        Bool,
+        "in_year(d: date) -> bool",
+        "d is in the rule set's year Y (Y-01-01 … Y-12-31); null → false.",
+        "in_year(date(\"2021-06-30\"))"
+    ),
+    f!(
+        "date",
+        Date,
+        [Text],
+        Date,
+        "date(t: text) -> date",
+        "A date written YYYY-MM-DD (a literal is checked when the rules load); otherwise null.",
+        "date(\"2021-12-31\")"
+    ),
+    f!(
+        "year",
+        Year,
+        [Date],
+        Num,
+        "year(d: date) -> number",
+        "The year of d; null → null.",
+        "year(date(\"2021-12-31\"))"
+    ),
+    f!(
+        "month",
+        Month,
+        [Date],
+        Num,
+        "month(d: date) -> number",
+        "The month of d (1–12); null → null.",
+        "month(date(\"2021-12-31\"))"
+    ),
+    f!(
+        "quarter",
+        Quarter,
+        [Date],
+        Num,
+        "quarter(d: date) -> number",
+        "The quarter of d (1–4); null → null.",
+        "quarter(date(\"2021-05-01\"))"
+    ),
+    f!(
+        "day",
+        Day,
+        [Date],
+        Num,
+        "day(d: date) -> number",
+        "The day of the month of d; null → null.",
+        "day(date(\"2021-12-31\"))"
+    ),
+    f!(
+        "days",
+        Days,
+        [Date, Date],
+        Num,
+        "days(a: date, b: date) -> number",
+        "自然日间隔 b − a in calendar days; null → null.",
+        "days(date(\"2021-01-01\"), date(\"2021-01-15\"))"
+    ),
+    f!(
+        "workdays",
+        Workdays,
+        [Date, Date],
+        Num,
+        "workdays(a: date, b: date) -> number",
+        "工作日间隔: working days d with a < d ≤ b (negative when b < a); null when a date is null or a needed year is not in the calendar (a data problem names the year).",
+        "workdays(date(\"2021-09-30\"), date(\"2021-10-15\"))"
+    ),
+    f!(
+        "add_workdays",
+        AddWorkdays,
+        [Date, Num],
+        Date,
+        "add_workdays(a: date, n: number) -> date",
+        "The n-th working day after a (a itself for 0); null as for workdays, or when n is not whole.",
+        "add_workdays(date(\"2021-09-30\"), 20)"
+    ),
+    f!(
+        "date_gaps",
+        DateGaps,
+        [ListOfDate, Date, Date],
+        Gaps,
+        "date_gaps(dates: list<date>, start: date, end: date) -> list<{from, to, days}>",
+        "Distinct dates ascending d1…dn → gaps start→d1, d1→d2, …, dn→end (days = to − from); no dates → one gap start→end; null start or end → null.",
+        "date_gaps([date(\"2021-03-01\")], date(\"2021-01-01\"), date(\"2021-12-31\")).map(g => g.days)"
+    ),
+    f!(
+        "text",
+        Text,
+        [Doc],
+        Text,
+        "text(doc: document) -> text",
+        "The document's text for text checks (whitespace removed); null when unreadable.",
+        "contains(text(文档.公开指南), \"联系电话\")"
+    ),
+    f!(
+        "table",
+        Table,
+        [Doc, Text],
+        Table,
+        "table(doc: document, label: text) -> table",
+        "The first table with a row one cell of which contains label (NFKC, whitespace removed); null when none.",
+        "table(文档.年度报告, \"本年新收\")"
+    ),
+    f!(
+        "row_value",
+        RowValue,
+        [Table, Text],
+        Num,
+        "row_value(t: table, label: text) -> number",
+        "In the first row matching label, the rightmost cell that is a non-negative integer in digits; null when none.",
+        "row_value(table(文档.年度报告, \"本年新收\"), \"（七）总计\")"
+    ),
+    f!(
+        "exists",
+        Exists,
+        [Text],
+        Bool,
+        "exists(path: text) -> bool",
+        "文件存在于材料中: the manifest path is a regular file inside the bundle, not refused; null → false.",
+        "exists(\"材料/领导小组.pdf\")"
+    ),
+];
+
+/// Every built-in function, in documentation order.
+pub fn functions() -> &'static [FunctionDef] {
+    FUNCTIONS
+}
+
+/// The function called `name`.
+pub fn lookup(name: &str) -> Option<&'static FunctionDef> {
+    FUNCTIONS.iter().find(|f| f.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    #[test]
+    fn names_unique_and_snake_case() {
+        let mut seen = HashSet::new();
+        let mut funcs = HashSet::new();
+        for f in functions() {
+            assert!(seen.insert(f.name), "duplicate {}", f.name);
+            assert!(funcs.insert(f.func), "duplicate Func for {}", f.name);
+            assert!(
+                f.name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                    && !f.name.starts_with('_')
+                    && !f.name.ends_with('_')
+                    && !f.name.contains("__"),
+                "{} is not snake_case",
+                f.name
+            );
+            assert!(f.signature.starts_with(&format!("{}(", f.name)));
+            assert!(!f.doc.is_empty() && !f.doc.contains('\n'));
+            // The evaluator keeps arguments in a fixed array of three.
+            assert!(f.params.len() <= 3, "{}", f.name);
+        }
+    }
+
+    #[test]
+    fn every_example_compiles_and_uses_its_function() {
+        let env = crate::expr::tests::env();
+        for f in functions() {
+            if let Err(e) = crate::expr::Expr::compile(f.example, &env) {
+                panic!("example of {} does not compile: {e:?}", f.name);
+            }
+            assert!(f.example.contains(f.name), "example of {}", f.name);
+        }
+    }
+}
