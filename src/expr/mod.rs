@@ -563,6 +563,7 @@ pub(crate) mod tests {
             files,
             problems: vec![],
             key_lines: BTreeMap::new(),
+            named_paths: BTreeMap::new(),
         };
         Fixture {
             evidence,
