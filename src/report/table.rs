@@ -163,10 +163,12 @@ fn main_finding(ind: &crate::model::assessment::IndicatorResult) -> String {
         return String::new();
     };
     let mut s = first.message.clone();
-    if let Some(row) = first.evidence.first().and_then(|e| e.row) {
-        if !s.contains(&format!("第{row}行")) {
-            s = format!("第{row}行：{s}");
-        }
+    // A finding about one row names it; one citing many rows (a count) does not pick one.
+    if let [only] = first.evidence.as_slice()
+        && let Some(row) = only.row
+        && !s.contains(&format!("第{row}行"))
+    {
+        s = format!("第{row}行：{s}");
     }
     if ind.findings.len() > 1 {
         s.push_str(&format!("（另{}处）", ind.findings.len() - 1));
