@@ -978,8 +978,10 @@ pub fn compile(files: &RuleFiles) -> Result<RuleSet, Fatal> {
         let mut group_total = Decimal::ZERO;
         for (ii, ri) in raw_file.indicators.iter().enumerate() {
             let path = format!("indicators[{ii}]");
+            // Budgets count what is written, also for an indicator that failed to compile, so
+            // one mistake is not reported twice.
+            group_total += yaml_decimal(&ri.points).unwrap_or_default();
             if let Some(ind) = compile_indicator(&mut c, file, &path, ri, gi, &env) {
-                group_total += ind.points;
                 if !ids.insert(ind.id.clone()) {
                     c.error(
                         file,
