@@ -169,11 +169,11 @@ fn t1_4_partial_30_day_gap() {
 }
 
 #[test]
-fn t1_4_partial_15_and_43_day_gaps() {
+fn t1_4_partial_15_and_56_day_gaps() {
     let b = Bundle::seed();
-    // Replace 01-14 by 01-16: 01-01→01-16 = 15 → ⌊14/14⌋ = 1; 01-16→01-28 = 12 → 0.
-    // Drop 07-15, 07-29: 07-01→08-12 = 42 → ⌊41/14⌋ = 2.  Also drop 08-12: 07-01→08-26 = 56
-    // → ⌊55/14⌋ = 3. Total 1 + 3 = 4 断更 → −2 → 1
+    // Replace 01-14 by 01-16: 01-01→01-16 = 15 days → ⌊14/14⌋ = 1 断更; 01-16→01-28 = 12 → 0.
+    // Drop 07-15, 07-29 and 08-12: 07-01→08-26 = 30 (rest of July) + 26 = 56 days
+    // → ⌊55/14⌋ = 3 断更. Total 1 + 3 = 4 断更 × 0.5 = 2 → 3 − 2 = 1
     let mut dates: Vec<&str> = FORTNIGHTLY
         .iter()
         .copied()
