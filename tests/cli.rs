@@ -24,3 +24,5 @@ mod org;
 mod bonus;
 #[path = "cli/errors.rs"]
 mod errors;
+#[path = "cli/formats.rs"]
+mod formats;
