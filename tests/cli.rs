@@ -1,0 +1,28 @@
+//! Integration tests of `kaohe score` against the shipped rule set county-zwgk-2021 and the seed
+//! bundle fixtures/xx-town-2021. One test binary; the modules group the indicators as
+//! shared/county-2021/indicators.md does. Every expected number is computed by hand from
+//! indicators.md (arithmetic in the comment beside the assertion), never copied from output.
+
+#[path = "cli/harness.rs"]
+mod harness;
+
+#[path = "cli/seed.rs"]
+mod seed;
+#[path = "cli/zwgk.rs"]
+mod zwgk;
+#[path = "cli/ysq.rs"]
+mod ysq;
+#[path = "cli/platform.rs"]
+mod platform;
+#[path = "cli/gazette.rs"]
+mod gazette;
+#[path = "cli/report.rs"]
+mod report;
+#[path = "cli/org.rs"]
+mod org;
+#[path = "cli/bonus.rs"]
+mod bonus;
+#[path = "cli/errors.rs"]
+mod errors;
+#[path = "cli/formats.rs"]
+mod formats;
