@@ -6,23 +6,23 @@
 #[path = "cli/harness.rs"]
 mod harness;
 
-#[path = "cli/seed.rs"]
-mod seed;
-#[path = "cli/zwgk.rs"]
-mod zwgk;
-#[path = "cli/ysq.rs"]
-mod ysq;
-#[path = "cli/platform.rs"]
-mod platform;
-#[path = "cli/gazette.rs"]
-mod gazette;
-#[path = "cli/report.rs"]
-mod report;
-#[path = "cli/org.rs"]
-mod org;
 #[path = "cli/bonus.rs"]
 mod bonus;
 #[path = "cli/errors.rs"]
 mod errors;
 #[path = "cli/formats.rs"]
 mod formats;
+#[path = "cli/gazette.rs"]
+mod gazette;
+#[path = "cli/org.rs"]
+mod org;
+#[path = "cli/platform.rs"]
+mod platform;
+#[path = "cli/report.rs"]
+mod report;
+#[path = "cli/seed.rs"]
+mod seed;
+#[path = "cli/ysq.rs"]
+mod ysq;
+#[path = "cli/zwgk.rs"]
+mod zwgk;

@@ -7,20 +7,34 @@ const XMT: &str = "台账/新媒体发布台账.csv";
 fn posts(dates: &[&str]) -> String {
     let mut s = String::from("平台,发布日期,标题,链接\n");
     for (i, d) in dates.iter().enumerate() {
-        s.push_str(&format!("微信公众号,{d},推文{i},https://example.invalid/{i}\n"));
+        s.push_str(&format!(
+            "微信公众号,{d},推文{i},https://example.invalid/{i}\n"
+        ));
     }
     s
 }
 
 const TWELVE: [&str; 12] = [
-    "2021-01-31", "2021-02-01", "2021-03-15", "2021-04-15", "2021-05-15", "2021-06-15",
-    "2021-07-15", "2021-08-15", "2021-09-15", "2021-10-15", "2021-11-15", "2021-12-31",
+    "2021-01-31",
+    "2021-02-01",
+    "2021-03-15",
+    "2021-04-15",
+    "2021-05-15",
+    "2021-06-15",
+    "2021-07-15",
+    "2021-08-15",
+    "2021-09-15",
+    "2021-10-15",
+    "2021-11-15",
+    "2021-12-31",
 ];
 
 fn promotions(b: &Bundle, items: &[(&str, &str)]) {
     let mut y = String::from("经验推广:\n");
     for (i, (date, file)) in items.iter().enumerate() {
-        y.push_str(&format!("  - {{日期: {date}, 刊发单位: 县政务公开办, 标题: 经验交流{i}, 文件: {file}}}\n"));
+        y.push_str(&format!(
+            "  - {{日期: {date}, 刊发单位: 县政务公开办, 标题: 经验交流{i}, 文件: {file}}}\n"
+        ));
     }
     b.append(&y);
 }
@@ -44,7 +58,19 @@ fn b1_partial_seed_ten_months() {
 #[test]
 fn b1_partial_six_months() {
     let b = Bundle::seed();
-    b.write(XMT, &posts(&["2021-01-05", "2021-01-25", "2021-03-05", "2021-05-05", "2021-07-05", "2021-09-05", "2021-11-05", "2022-01-05"]));
+    b.write(
+        XMT,
+        &posts(&[
+            "2021-01-05",
+            "2021-01-25",
+            "2021-03-05",
+            "2021-05-05",
+            "2021-07-05",
+            "2021-09-05",
+            "2021-11-05",
+            "2022-01-05",
+        ]),
+    );
     // months 1, 3, 5, 7, 9, 11 (2022-01 not in year) → m = 6 → 1
     b.score().expect("B1", 1.0, "partial");
 }
@@ -52,7 +78,17 @@ fn b1_partial_six_months() {
 #[test]
 fn b1_gap_five_months() {
     let b = Bundle::seed();
-    b.write(XMT, &posts(&["2021-01-05", "2021-03-05", "2021-05-05", "2021-07-05", "2021-09-05", "2020-11-05"]));
+    b.write(
+        XMT,
+        &posts(&[
+            "2021-01-05",
+            "2021-03-05",
+            "2021-05-05",
+            "2021-07-05",
+            "2021-09-05",
+            "2020-11-05",
+        ]),
+    );
     // m = 5 < 6 → 0
     b.score().expect("B1", 0.0, "gap");
 }
@@ -96,9 +132,9 @@ fn b2_partial_duplicates_old_and_missing_files() {
         &b,
         &[
             ("2021-03-01", "材料/推广/a.pdf"),
-            ("2021-04-01", "材料/推广/a.pdf"),    // same file again → counts once
+            ("2021-04-01", "材料/推广/a.pdf"), // same file again → counts once
             ("2021-06-01", "材料/推广/b.pdf"),
-            ("2020-12-01", "材料/推广/old.pdf"),  // 2020 → not counted
+            ("2020-12-01", "材料/推广/old.pdf"), // 2020 → not counted
             ("2021-09-01", "材料/推广/none.pdf"), // file not in the bundle → not counted
         ],
     );
@@ -123,7 +159,11 @@ fn bonus_reaches_the_cap() {
     }
     promotions(
         &b,
-        &[("2021-03-01", "材料/推广/a.pdf"), ("2021-06-01", "材料/推广/b.pdf"), ("2021-09-01", "材料/推广/c.pdf")],
+        &[
+            ("2021-03-01", "材料/推广/a.pdf"),
+            ("2021-06-01", "材料/推广/b.pdf"),
+            ("2021-09-01", "材料/推广/c.pdf"),
+        ],
     );
     // B1 2 + B2 3 = 5 → min(5, 5) = 5 (B1 and B2 at their maximum cannot exceed the cap of 5)
     // base stays 94.5 (bonus never counts as points lost); score 94.5 + 5 = 99.5 → 优秀
@@ -143,7 +183,11 @@ fn bonus_below_the_cap() {
     }
     promotions(
         &b,
-        &[("2021-03-01", "材料/推广/a.pdf"), ("2021-06-01", "材料/推广/b.pdf"), ("2021-09-01", "材料/推广/c.pdf")],
+        &[
+            ("2021-03-01", "材料/推广/a.pdf"),
+            ("2021-06-01", "材料/推广/b.pdf"),
+            ("2021-09-01", "材料/推广/c.pdf"),
+        ],
     );
     // B1 1 (seed, 10 months) + B2 3 = 4 ≤ 5 → bonus 4; score 94.5 + 4 = 98.5
     b.score().expect_total(94.5, 4.0, 98.5, "优秀");

@@ -67,8 +67,14 @@ fn crlf_and_reordered_columns_score_like_the_seed() {
 #[test]
 fn windows_backslash_paths_in_manifest() {
     let b = Bundle::seed();
-    b.edit("  主动公开: 台账/主动公开台账.csv", "  主动公开: 台账\\主动公开台账.csv");
-    b.edit("    文件: 材料/领导小组通知.pdf", "    文件: 材料\\领导小组通知.pdf");
+    b.edit(
+        "  主动公开: 台账/主动公开台账.csv",
+        "  主动公开: 台账\\主动公开台账.csv",
+    );
+    b.edit(
+        "    文件: 材料/领导小组通知.pdf",
+        "    文件: 材料\\领导小组通知.pdf",
+    );
     // `\` means `/`: same ledger, and the 领导小组 file exists → 7.1 4
     let r = b.score();
     assert_seed_ledger_scores(&r);

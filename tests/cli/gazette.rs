@@ -109,7 +109,13 @@ fn t5_1_partial_one_set() {
     // row 2 "两套" is not a number → data problem, empty; row 4 is 2022 → s = 1 → 2.5
     let r = b.score();
     r.expect("5.1", 2.5, "partial");
-    assert!(r.problems().iter().any(|p| p["file"] == CY && p["row"] == 2), "{:#?}", r.problems());
+    assert!(
+        r.problems()
+            .iter()
+            .any(|p| p["file"] == CY && p["row"] == 2),
+        "{:#?}",
+        r.problems()
+    );
 }
 
 #[test]

@@ -157,8 +157,9 @@ impl Report {
             Some(0),
             "kaohe should score (exit 0)\nstderr:\n{stderr}\nstdout:\n{stdout}"
         );
-        let json: Value = serde_json::from_str(&stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON: {e}\nstdout:\n{stdout}\nstderr:\n{stderr}"));
+        let json: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+            panic!("stdout is not JSON: {e}\nstdout:\n{stdout}\nstderr:\n{stderr}")
+        });
         Report { json, stdout }
     }
 
@@ -192,7 +193,8 @@ impl Report {
             serde_json::to_string_pretty(ind).unwrap()
         );
         assert_eq!(
-            ind["status"], status,
+            ind["status"],
+            status,
             "indicator {id}: status\n{}",
             serde_json::to_string_pretty(ind).unwrap()
         );
@@ -212,9 +214,21 @@ impl Report {
     /// Assert the totals.
     pub fn expect_total(&self, base: f64, bonus: f64, score: f64, grade: &str) {
         let t = self.total();
-        assert!(close(num(&t["base"]), base), "total.base {} expected {base}\n{t}", t["base"]);
-        assert!(close(num(&t["bonus"]), bonus), "total.bonus {} expected {bonus}\n{t}", t["bonus"]);
-        assert!(close(num(&t["score"]), score), "total.score {} expected {score}\n{t}", t["score"]);
+        assert!(
+            close(num(&t["base"]), base),
+            "total.base {} expected {base}\n{t}",
+            t["base"]
+        );
+        assert!(
+            close(num(&t["bonus"]), bonus),
+            "total.bonus {} expected {bonus}\n{t}",
+            t["bonus"]
+        );
+        assert!(
+            close(num(&t["score"]), score),
+            "total.score {} expected {score}\n{t}",
+            t["score"]
+        );
         assert!(close(num(&t["max"]), 100.0), "total.max {}", t["max"]);
         assert_eq!(t["grade"], grade, "total.grade\n{t}");
     }
@@ -263,7 +277,9 @@ pub fn zd(rows: &[(&str, &str, &str)]) -> String {
     s.push('\n');
     for (i, (lm, cw, fb)) in rows.iter().enumerate() {
         let n = i + 1;
-        s.push_str(&format!("{n},测试条目{n},{lm},TEST/2021-{n:05},{cw},{fb},\n"));
+        s.push_str(&format!(
+            "{n},测试条目{n},{lm},TEST/2021-{n:05},{cw},{fb},\n"
+        ));
     }
     s
 }
@@ -288,12 +304,14 @@ pub fn zd_many(lm: &str, n: usize) -> String {
             (date.clone(), date)
         })
         .collect();
-    let v: Vec<(&str, &str, &str)> = rows.iter().map(|(a, b)| (lm, a.as_str(), b.as_str())).collect();
+    let v: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|(a, b)| (lm, a.as_str(), b.as_str()))
+        .collect();
     zd(&v)
 }
 
-pub const YSQ_HEADER: &str =
-    "序号,收件日期,申请人,申请人类型,联系方式,申请方式,申请内容,征求意见工作日,是否延期,答复日期,办理结果";
+pub const YSQ_HEADER: &str = "序号,收件日期,申请人,申请人类型,联系方式,申请方式,申请内容,征求意见工作日,是否延期,答复日期,办理结果";
 
 /// A 依申请 ledger from (收件日期, 征求意见工作日, 是否延期, 答复日期, 办理结果). Every row also
 /// carries personal data (申请人, 联系方式, 申请内容) that must never appear in any output.

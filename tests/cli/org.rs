@@ -4,7 +4,8 @@ use crate::harness::*;
 
 const LEADER: &str = "    组长职务: 镇长\n";
 const LEADER_FILE: &str = "    文件: 材料/领导小组通知.pdf\n";
-const GROUP: &str = "  领导小组:\n    组长: 张思强\n    组长职务: 镇长\n    文件: 材料/领导小组通知.pdf\n";
+const GROUP: &str =
+    "  领导小组:\n    组长: 张思强\n    组长职务: 镇长\n    文件: 材料/领导小组通知.pdf\n";
 
 fn title(t: &str) -> Bundle {
     let b = Bundle::seed();
@@ -17,7 +18,14 @@ fn title(t: &str) -> Bundle {
 #[test]
 fn t7_1_pass_titles_of_principal_leaders() {
     // 去掉末尾括号后 ends with 书记/镇长/乡长/办事处主任 and no 副 → 4
-    for t in ["镇长（代）", "党委书记", "镇党委书记", "街道办事处主任", "乡长", "镇长(代理)"] {
+    for t in [
+        "镇长（代）",
+        "党委书记",
+        "镇党委书记",
+        "街道办事处主任",
+        "乡长",
+        "镇长(代理)",
+    ] {
         title(t).score().expect("7.1", 4.0, "pass");
     }
 }
@@ -48,9 +56,11 @@ fn t7_1_partial_file_outside_bundle_is_refused() {
     let r = b.score();
     r.expect("7.1", 2.0, "partial");
     assert!(
-        r.problems().iter().any(|p| p["message"].as_str().unwrap_or("").contains("领导小组")
-            || p["key"].as_str().unwrap_or("").contains("领导小组")
-            || p["value"].as_str().unwrap_or("").contains("领导小组通知")),
+        r.problems()
+            .iter()
+            .any(|p| p["message"].as_str().unwrap_or("").contains("领导小组")
+                || p["key"].as_str().unwrap_or("").contains("领导小组")
+                || p["value"].as_str().unwrap_or("").contains("领导小组通知")),
         "the refused path is reported: {:#?}",
         r.problems()
     );
@@ -126,7 +136,10 @@ fn t7_3_pass_combined_and_review_names() {
 #[test]
 fn t7_3_partial_one_kind_absent() {
     let b = Bundle::seed();
-    b.edit("    - {名称: 责任追究制度, 文件: 材料/制度/责任追究制度.txt}\n", "");
+    b.edit(
+        "    - {名称: 责任追究制度, 文件: 材料/制度/责任追究制度.txt}\n",
+        "",
+    );
     // 责任追究 missing → −1 → 5
     b.score().expect("7.3", 5.0, "partial");
 }
@@ -149,7 +162,10 @@ fn t7_3_gap_no_systems() {
     let text = b.read("bundle.yaml");
     let start = text.find("  制度:\n").unwrap();
     let end = text.find("  培训:\n").unwrap();
-    b.write("bundle.yaml", &format!("{}{}", &text[..start], &text[end..]));
+    b.write(
+        "bundle.yaml",
+        &format!("{}{}", &text[..start], &text[end..]),
+    );
     // no 制度 → 6 kinds missing × 1 → 0 (gap)
     let r = b.score();
     r.expect("7.3", 0.0, "gap");
@@ -158,7 +174,8 @@ fn t7_3_gap_no_systems() {
 
 // ------------------------------------------------------------------ 7.4 业务培训
 
-const TRAINING: &str = "    - {日期: 2021-06-10, 内容: 政务公开业务培训, 文件: 材料/培训/2021-06-10培训签到表.pdf}\n";
+const TRAINING: &str =
+    "    - {日期: 2021-06-10, 内容: 政务公开业务培训, 文件: 材料/培训/2021-06-10培训签到表.pdf}\n";
 
 #[test]
 fn t7_4_pass_seed() {
@@ -194,7 +211,10 @@ fn t7_5_pass() {
 #[test]
 fn t7_5_gap_plan_published_next_year() {
     let b = Bundle::seed();
-    b.zdgk(&zd(&[("计划总结", "2022-01-05", "2022-01-06"), ("工作动态", "2021-03-01", "2021-03-01")]));
+    b.zdgk(&zd(&[
+        ("计划总结", "2022-01-05", "2022-01-06"),
+        ("工作动态", "2021-03-01", "2021-03-01"),
+    ]));
     // 2022 → not in year → 0
     b.score().expect("7.5", 0.0, "gap");
 }

@@ -51,13 +51,34 @@ fn t3_2_pass_complete() {
 fn t3_2_partial_missing_elements() {
     let b = Bundle::seed();
     b.zdgk(&zd_full(&[
-        ["正常条目", "工作动态", "A-1", "2021-03-01", "2021-03-02", ""],     // row 2 ok
-        ["无索引号", "工作动态", "", "2021-03-01", "2021-03-02", ""],        // row 3 −0.5
-        ["无发布日期", "工作动态", "A-3", "2021-03-01", "", ""],             // row 4 −0.5 (empty 发布日期 counts)
-        ["", "工作动态", "", "2021-03-01", "2021-03-02", ""],                // row 5 −0.5 once (two missing)
-        ["去年无索引号", "工作动态", "", "2020-12-01", "2020-12-30", ""],    // row 6: 2020, not counted
-        ["坏日期", "工作动态", "A-7", "2021-03-01", "2021-13-01", ""],       // row 7 unreadable → empty → −0.5
-        ["占位索引号", "工作动态", "—", "2021-03-01", "2021-03-02", ""],     // row 8 placeholder → empty → −0.5
+        [
+            "正常条目",
+            "工作动态",
+            "A-1",
+            "2021-03-01",
+            "2021-03-02",
+            "",
+        ], // row 2 ok
+        ["无索引号", "工作动态", "", "2021-03-01", "2021-03-02", ""], // row 3 −0.5
+        ["无发布日期", "工作动态", "A-3", "2021-03-01", "", ""], // row 4 −0.5 (empty 发布日期 counts)
+        ["", "工作动态", "", "2021-03-01", "2021-03-02", ""],    // row 5 −0.5 once (two missing)
+        [
+            "去年无索引号",
+            "工作动态",
+            "",
+            "2020-12-01",
+            "2020-12-30",
+            "",
+        ], // row 6: 2020, not counted
+        ["坏日期", "工作动态", "A-7", "2021-03-01", "2021-13-01", ""], // row 7 unreadable → empty → −0.5
+        [
+            "占位索引号",
+            "工作动态",
+            "—",
+            "2021-03-01",
+            "2021-03-02",
+            "",
+        ], // row 8 placeholder → empty → −0.5
     ]));
     // 5 rows × 0.5 = 2.5 → 4 − 2.5 = 1.5
     let r = b.score();
@@ -67,7 +88,9 @@ fn t3_2_partial_missing_elements() {
     assert!(
         r.problems()
             .iter()
-            .any(|p| p["file"] == "台账/主动公开台账.csv" && p["row"] == 7 && p["column"] == "发布日期"),
+            .any(|p| p["file"] == "台账/主动公开台账.csv"
+                && p["row"] == 7
+                && p["column"] == "发布日期"),
         "{:#?}",
         r.problems()
     );
@@ -76,7 +99,9 @@ fn t3_2_partial_missing_elements() {
 #[test]
 fn t3_2_capped_after_eight_rows() {
     let b = Bundle::seed();
-    let rows: Vec<[&str; 6]> = (0..9).map(|_| ["无索引号", "工作动态", "", "2021-03-01", "2021-03-02", ""]).collect();
+    let rows: Vec<[&str; 6]> = (0..9)
+        .map(|_| ["无索引号", "工作动态", "", "2021-03-01", "2021-03-02", ""])
+        .collect();
     b.zdgk(&zd_full(&rows));
     // 9 × 0.5 = 4.5 > 4 → 0: eight findings carry 0.5, the ninth is capped with 0
     let r = b.score();
@@ -103,7 +128,10 @@ fn t3_3_partial_three_mismatches() {
     let b = Bundle::seed();
     b.edit("  主动公开总数: 69", "  主动公开总数: 70");
     b.edit("    工作动态: 40", "    工作动态: 41");
-    b.edit("    信息公开场所: 1\n", "    信息公开场所: 1\n    政策解读: 3\n");
+    b.edit(
+        "    信息公开场所: 1\n",
+        "    信息公开场所: 1\n    政策解读: 3\n",
+    );
     // 总数 70 ≠ 69 (−1); 工作动态 41 ≠ 40 (−1); 政策解读 3 ≠ 0 (no such 栏目 → 0) (−1) → 4 − 3 = 1
     let r = b.score();
     r.expect("3.3", 1.0, "partial");
@@ -152,7 +180,8 @@ fn t3_3_missing_without_declared_total() {
 
 // ------------------------------------------------------------------ 3.4 内容质量抽查 (manual)
 
-const VERDICT_HEAD: &str = "评分人: 王某\n评分日期: 2022-02-20\n单位: xx镇\n考核指标: county-zwgk-2021\n";
+const VERDICT_HEAD: &str =
+    "评分人: 王某\n评分日期: 2022-02-20\n单位: xx镇\n考核指标: county-zwgk-2021\n";
 
 #[test]
 fn t3_4_pending_without_verdict() {
@@ -165,7 +194,9 @@ fn t3_4_pending_without_verdict() {
 #[test]
 fn t3_4_partial_verdict() {
     let b = Bundle::seed();
-    let r = b.score_with_verdicts(&format!("{VERDICT_HEAD}评分:\n  3.4: {{得分: 1.5, 说明: 抽查10条，2条索引号不规范}}\n"));
+    let r = b.score_with_verdicts(&format!(
+        "{VERDICT_HEAD}评分:\n  3.4: {{得分: 1.5, 说明: 抽查10条，2条索引号不规范}}\n"
+    ));
     // verdict 1.5 of 2 → partial; nothing pending → not provisional
     r.expect("3.4", 1.5, "partial");
     assert_eq!(r.total()["provisional"], false);
@@ -176,7 +207,9 @@ fn t3_4_partial_verdict() {
 #[test]
 fn t3_4_zero_verdict_is_a_real_score() {
     let b = Bundle::seed();
-    let r = b.score_with_verdicts(&format!("{VERDICT_HEAD}评分:\n  \"3.4\": {{得分: 0, 说明: 多条信息内容不准确}}\n"));
+    let r = b.score_with_verdicts(&format!(
+        "{VERDICT_HEAD}评分:\n  \"3.4\": {{得分: 0, 说明: 多条信息内容不准确}}\n"
+    ));
     // verdict 0 → gap (a real score, not pending)
     r.expect("3.4", 0.0, "gap");
     assert_eq!(r.total()["provisional"], false);
@@ -206,7 +239,10 @@ fn t3_4_adjustment_is_shown() {
 #[test]
 fn t3_5_pass_no_events_and_old_event() {
     let b = Bundle::seed();
-    b.edit("安全事件: []", "安全事件:\n  - {日期: 2020-12-20, 类型: 泄密, 描述: 去年的事件}");
+    b.edit(
+        "安全事件: []",
+        "安全事件:\n  - {日期: 2020-12-20, 类型: 泄密, 描述: 去年的事件}",
+    );
     // the only event is dated 2020 → not in the year → no events → 6, no veto
     let r = b.score();
     r.expect("3.5", 6.0, "pass");
@@ -224,7 +260,10 @@ fn t3_5_pass_when_omitted() {
 #[test]
 fn t3_5_partial_one_minor_error() {
     let b = Bundle::seed();
-    b.edit("安全事件: []", "安全事件:\n  - {日期: 2021-05-03, 类型: 一般表述错误, 描述: 动态信息中日期写错}");
+    b.edit(
+        "安全事件: []",
+        "安全事件:\n  - {日期: 2021-05-03, 类型: 一般表述错误, 描述: 动态信息中日期写错}",
+    );
     // 1 × 2 → 6 − 2 = 4
     b.score().expect("3.5", 4.0, "partial");
 }
@@ -248,7 +287,10 @@ fn t3_5_capped_four_minor_errors() {
 #[test]
 fn t3_5_veto_with_empty_date() {
     let b = Bundle::seed();
-    b.edit("安全事件: []", "安全事件:\n  - {类型: 安全攻击, 描述: 网站被篡改（日期未填）}");
+    b.edit(
+        "安全事件: []",
+        "安全事件:\n  - {类型: 安全攻击, 描述: 网站被篡改（日期未填）}",
+    );
     // empty date counts in the year; 安全攻击 → 一票否决: 0, veto, grade 不合格
     let r = b.score();
     r.expect("3.5", 0.0, "veto");
@@ -267,7 +309,11 @@ fn t3_5_unknown_type_is_a_problem_only() {
     let r = b.score();
     r.expect("3.5", 6.0, "pass");
     assert_eq!(r.total()["veto"], false);
-    let p: Vec<_> = r.problems().iter().filter(|p| p["code"] == "incident-type-unknown").collect();
+    let p: Vec<_> = r
+        .problems()
+        .iter()
+        .filter(|p| p["code"] == "incident-type-unknown")
+        .collect();
     assert_eq!(p.len(), 2, "{:#?}", r.problems());
     assert!(p.iter().all(|p| p["file"] == "bundle.yaml"));
 }

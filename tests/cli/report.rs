@@ -47,7 +47,11 @@ fn t6_1_too_early_is_a_problem_but_scored_as_written() {
     // earlier than 2021-12-31 → data problem; scored as written: ≤ 2022-01-31 → 6
     let r = b.score();
     r.expect("6.1", 6.0, "pass");
-    assert!(r.has_problem_code("annual-report-too-early"), "{:#?}", r.problems());
+    assert!(
+        r.has_problem_code("annual-report-too-early"),
+        "{:#?}",
+        r.problems()
+    );
 }
 
 #[test]
@@ -121,7 +125,13 @@ fn t6_2_pass_headings_with_spaces() {
 #[test]
 fn t6_2_partial_two_missing() {
     let b = Bundle::seed();
-    b.write(NDBG, &annual_report(&["行政复议", "其他需要报告"], Some([Some(0), Some(0), Some(0), Some(0)])));
+    b.write(
+        NDBG,
+        &annual_report(
+            &["行政复议", "其他需要报告"],
+            Some([Some(0), Some(0), Some(0), Some(0)]),
+        ),
+    );
     // 2 headings missing × 1 → 6 − 2 = 4
     let r = b.score();
     r.expect("6.2", 4.0, "partial");
@@ -150,7 +160,10 @@ fn two_applications(b: &Bundle) {
 fn t6_3_pass_matching_table() {
     let b = Bundle::seed();
     two_applications(&b);
-    b.write(NDBG, &annual_report(&[], Some([Some(2), Some(0), Some(2), Some(0)])));
+    b.write(
+        NDBG,
+        &annual_report(&[], Some([Some(2), Some(0), Some(2), Some(0)])),
+    );
     // (a) 新收 2 = 2 in-year applications → 3; (b) 2 + 0 = 2 + 0 → 3 → 6
     b.score().expect("6.3", 6.0, "pass");
 }
@@ -159,7 +172,10 @@ fn t6_3_pass_matching_table() {
 fn t6_3_partial_new_count_differs() {
     let b = Bundle::seed();
     two_applications(&b);
-    b.write(NDBG, &annual_report(&[], Some([Some(3), Some(0), Some(3), Some(0)])));
+    b.write(
+        NDBG,
+        &annual_report(&[], Some([Some(3), Some(0), Some(3), Some(0)])),
+    );
     // (a) 3 ≠ 2 → 0; (b) 3 + 0 = 3 + 0 → 3 → 3
     let r = b.score();
     r.expect("6.3", 3.0, "partial");
@@ -170,7 +186,10 @@ fn t6_3_partial_new_count_differs() {
 fn t6_3_partial_balance_broken() {
     let b = Bundle::seed();
     two_applications(&b);
-    b.write(NDBG, &annual_report(&[], Some([Some(2), Some(1), Some(2), Some(0)])));
+    b.write(
+        NDBG,
+        &annual_report(&[], Some([Some(2), Some(1), Some(2), Some(0)])),
+    );
     // (a) 2 = 2 → 3; (b) 2 + 1 = 3 ≠ 2 + 0 = 2 → 0 → 3
     b.score().expect("6.3", 3.0, "partial");
 }
@@ -179,7 +198,10 @@ fn t6_3_partial_balance_broken() {
 fn t6_3_gap_both_parts_fail() {
     let b = Bundle::seed();
     two_applications(&b);
-    b.write(NDBG, &annual_report(&[], Some([Some(1), Some(0), Some(4), Some(0)])));
+    b.write(
+        NDBG,
+        &annual_report(&[], Some([Some(1), Some(0), Some(4), Some(0)])),
+    );
     // (a) 1 ≠ 2 → 0; (b) 1 + 0 ≠ 4 + 0 → 0 → 0 (document present → gap)
     let r = b.score();
     r.expect("6.3", 0.0, "gap");
@@ -190,7 +212,10 @@ fn t6_3_gap_both_parts_fail() {
 fn t6_3_partial_row_missing_only_affects_b() {
     let b = Bundle::seed();
     two_applications(&b);
-    b.write(NDBG, &annual_report(&[], Some([Some(2), Some(0), Some(2), None])));
+    b.write(
+        NDBG,
+        &annual_report(&[], Some([Some(2), Some(0), Some(2), None])),
+    );
     // 结转下年度 row not found: (a) only needs 本年新收: 2 = 2 → 3; (b) needs all four → 0 → 3
     b.score().expect("6.3", 3.0, "partial");
 }
@@ -212,7 +237,10 @@ fn t6_3_empty_receipt_date_counts_as_new() {
         ("2021-03-01", "", "否", "2021-03-10", "予以公开"),
         ("", "", "否", "2021-03-10", "予以公开"), // empty 收件日期 counts as received in 2021
     ]));
-    b.write(NDBG, &annual_report(&[], Some([Some(2), Some(0), Some(2), Some(0)])));
+    b.write(
+        NDBG,
+        &annual_report(&[], Some([Some(2), Some(0), Some(2), Some(0)])),
+    );
     // 登记簿 in-year = 2 (incl. the empty-date row) = 新收 2 → 3; 2 + 0 = 2 + 0 → 3 → 6
     b.score().expect("6.3", 6.0, "pass");
 }

@@ -79,7 +79,11 @@ fn seed_findings_cite_rows() {
     // 3.2: row 55 has no 索引号.
     assert_eq!(r.cited_rows("3.2"), vec![55]);
     // 1.4: two 断更 gaps → two findings carrying 0.5 and 1.
-    let mut d: Vec<f64> = r.findings("1.4").iter().map(|f| num(&f["deduct"])).collect();
+    let mut d: Vec<f64> = r
+        .findings("1.4")
+        .iter()
+        .map(|f| num(&f["deduct"]))
+        .collect();
     d.sort_by(|a, b| a.partial_cmp(b).unwrap());
     assert_eq!(d, vec![0.5, 1.0]);
     // 4.1: one missing issue (第8期).
@@ -137,7 +141,9 @@ fn grade_below_sixty_is_fail() {
         "",
     );
     let r = b.score();
-    for id in ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.8", "3.1", "3.2", "3.3", "7.5"] {
+    for id in [
+        "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.8", "3.1", "3.2", "3.3", "7.5",
+    ] {
         r.expect(id, 0.0, "missing");
         // A 缺材料 indicator has one finding naming what is missing.
         assert_eq!(r.findings(id).len(), 1, "{id}: one 缺材料 finding");

@@ -130,7 +130,11 @@ fn t2_2_reply_before_receipt_is_no_reply() {
     let r = b.score();
     r.expect("2.2", 3.0, "partial");
     r.expect("2.3", 2.0, "pass");
-    assert!(r.has_problem_code("reply-before-receipt"), "{:#?}", r.problems());
+    assert!(
+        r.has_problem_code("reply-before-receipt"),
+        "{:#?}",
+        r.problems()
+    );
 }
 
 #[test]
@@ -142,7 +146,11 @@ fn t2_2_reply_after_submission_is_no_reply() {
     // 12-20..12-24, 12-27, 12-28, 12-29 → 2021-12-29 < 报送 → 逾期 → 3
     let r = b.score();
     r.expect("2.2", 3.0, "partial");
-    assert!(r.has_problem_code("reply-after-submission"), "{:#?}", r.problems());
+    assert!(
+        r.has_problem_code("reply-after-submission"),
+        "{:#?}",
+        r.problems()
+    );
     assert!(!r.problems_mentioning("2027").is_empty());
 }
 
@@ -157,7 +165,8 @@ fn t2_2_uncovered_calendar_year_is_a_problem_and_late() {
     r.expect("2.2", 3.0, "partial");
     let p = r.problems_mentioning("2027");
     assert!(
-        p.iter().any(|p| p["row"] == 2 && p["file"] == "台账/依申请公开登记簿.csv"),
+        p.iter()
+            .any(|p| p["row"] == 2 && p["file"] == "台账/依申请公开登记簿.csv"),
         "{:#?}",
         r.problems()
     );
@@ -166,7 +175,10 @@ fn t2_2_uncovered_calendar_year_is_a_problem_and_late() {
 #[test]
 fn t2_2_out_of_year_application_ignored() {
     let b = Bundle::seed();
-    b.ysq(&ysq(&[("2020-12-20", "", "否", "", ""), ("2022-01-05", "", "否", "", "")]));
+    b.ysq(&ysq(&[
+        ("2020-12-20", "", "否", "", ""),
+        ("2022-01-05", "", "否", "", ""),
+    ]));
     // 收件 2020 and 2022 are not in the year → no in-year applications → 6
     b.score().expect("2.2", 6.0, "pass");
 }
@@ -174,11 +186,20 @@ fn t2_2_out_of_year_application_ignored() {
 #[test]
 fn t2_2_bad_extension_flag_counts_as_no() {
     let b = Bundle::seed();
-    b.ysq(&ysq(&[("2021-02-01", "", "延期", "2021-03-05", "予以公开")]));
+    b.ysq(&ysq(&[(
+        "2021-02-01",
+        "",
+        "延期",
+        "2021-03-05",
+        "予以公开",
+    )]));
     // 是否延期 "延期" is not 是/否 → data problem, counts as 否 → limit 20; 03-05 = 21 > 20 → 3
     let r = b.score();
     r.expect("2.2", 3.0, "partial");
-    assert!(!r.problems_mentioning("延期").is_empty() || r.problems().iter().any(|p| p["column"] == "是否延期"));
+    assert!(
+        !r.problems_mentioning("延期").is_empty()
+            || r.problems().iter().any(|p| p["column"] == "是否延期")
+    );
 }
 
 #[test]
@@ -215,8 +236,20 @@ fn t2_3_pass_standard_results() {
     let b = Bundle::seed();
     b.ysq(&ysq(&[
         ("2021-03-01", "", "否", "2021-03-10", "予以公开"),
-        ("2021-03-01", "", "否", "2021-03-10", "部分公开（涉及第三方隐私）"),
-        ("2021-03-01", "", "否", "2021-03-10", "无法提供：本机关不掌握"),
+        (
+            "2021-03-01",
+            "",
+            "否",
+            "2021-03-10",
+            "部分公开（涉及第三方隐私）",
+        ),
+        (
+            "2021-03-01",
+            "",
+            "否",
+            "2021-03-10",
+            "无法提供：本机关不掌握",
+        ),
         ("2021-03-01", "", "否", "", "办理中"), // not answered → not checked
         ("2020-11-02", "", "否", "2020-11-10", "已答复"), // 2020 → not checked
     ]));
@@ -241,8 +274,8 @@ fn t2_3_partial_one_nonstandard() {
 fn t2_3_capped_empty_and_nonstandard() {
     let b = Bundle::seed();
     b.ysq(&ysq(&[
-        ("2021-03-01", "", "否", "2021-03-10", "已答复"),   // −1
-        ("2021-03-01", "", "否", "2021-03-10", ""),         // empty 办理结果 → −1
+        ("2021-03-01", "", "否", "2021-03-10", "已答复"), // −1
+        ("2021-03-01", "", "否", "2021-03-10", ""),       // empty 办理结果 → −1
         ("2021-03-01", "", "否", "2021-03-10", "同意公开"), // −1 → capped
     ]));
     // 3 × 1 = 3 > 2 → 0; third finding capped
@@ -286,7 +319,10 @@ fn t2_4_gap_only_in_script() {
 fn t2_4_missing_when_pdf() {
     let b = Bundle::seed();
     b.write("材料/政府信息公开指南.pdf", "%PDF-1.4\n%%EOF\n");
-    b.edit("{文件: 材料/政府信息公开指南.html}", "{文件: 材料/政府信息公开指南.pdf}");
+    b.edit(
+        "{文件: 材料/政府信息公开指南.html}",
+        "{文件: 材料/政府信息公开指南.pdf}",
+    );
     // present but not readable → 已报送但无法读取 → 缺材料, 0
     b.score().expect("2.4", 0.0, "missing");
 }

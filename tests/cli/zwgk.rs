@@ -11,7 +11,10 @@ use crate::harness::*;
 #[test]
 fn t1_1_pass_one_in_year_row() {
     let b = Bundle::seed();
-    b.zdgk(&zd(&[("机构职能", "2021-12-30", "2021-12-31"), ("工作动态", "2021-03-01", "2021-03-01")]));
+    b.zdgk(&zd(&[
+        ("机构职能", "2021-12-30", "2021-12-31"),
+        ("工作动态", "2021-03-01", "2021-03-01"),
+    ]));
     // 1 row of 机构职能 with 发布日期 2021-12-31 (last day of the year) ≥ 1 → 2
     b.score().expect("1.1", 2.0, "pass");
 }
@@ -27,7 +30,11 @@ fn t1_1_gap_only_out_of_year_rows() {
     // 0 in-year 机构职能 rows → 0, evidence present → gap
     let r = b.score();
     r.expect("1.1", 0.0, "gap");
-    assert_eq!(r.findings("1.1").len(), 1, "all-or-nothing: one finding with the whole 2");
+    assert_eq!(
+        r.findings("1.1").len(),
+        1,
+        "all-or-nothing: one finding with the whole 2"
+    );
 }
 
 #[test]
@@ -49,7 +56,8 @@ fn t1_1_missing_when_required_column_absent() {
     assert!(
         r.problems()
             .iter()
-            .any(|p| p["file"] == "台账/主动公开台账.csv" && p["message"].as_str().unwrap_or("").contains("索引号")
+            .any(|p| p["file"] == "台账/主动公开台账.csv"
+                && p["message"].as_str().unwrap_or("").contains("索引号")
                 || p["column"] == "索引号"),
         "a problem names the file and the missing column 索引号: {:#?}",
         r.problems()
@@ -70,7 +78,10 @@ fn t1_2_pass() {
 fn t1_2_gap_wrong_column_name() {
     let b = Bundle::seed();
     // 栏目 compared as written after trimming: "领导信息" is not "领导成员和分工".
-    b.zdgk(&zd(&[("领导信息", "2021-06-01", "2021-06-02"), ("机构职能", "2021-06-01", "2021-06-02")]));
+    b.zdgk(&zd(&[
+        ("领导信息", "2021-06-01", "2021-06-02"),
+        ("机构职能", "2021-06-01", "2021-06-02"),
+    ]));
     // 0 rows → 0 gap
     b.score().expect("1.2", 0.0, "gap");
 }
@@ -79,7 +90,11 @@ fn t1_2_gap_wrong_column_name() {
 fn t1_2_pass_after_trimming_spaces() {
     let b = Bundle::seed();
     // Leading/trailing spaces (incl. full-width U+3000) are trimmed before comparing 栏目.
-    b.zdgk(&zd(&[("\u{3000}领导成员和分工 ", "2021-06-01", "2021-06-02")]));
+    b.zdgk(&zd(&[(
+        "\u{3000}领导成员和分工 ",
+        "2021-06-01",
+        "2021-06-02",
+    )]));
     b.score().expect("1.2", 2.0, "pass");
 }
 
@@ -121,11 +136,32 @@ fn t1_3_gap_11() {
 
 /// Every 14 days from 2021-01-14: 01-14 … 12-30 (26 dates).
 const FORTNIGHTLY: [&str; 26] = [
-    "2021-01-14", "2021-01-28", "2021-02-11", "2021-02-25", "2021-03-11", "2021-03-25",
-    "2021-04-08", "2021-04-22", "2021-05-06", "2021-05-20", "2021-06-03", "2021-06-17",
-    "2021-07-01", "2021-07-15", "2021-07-29", "2021-08-12", "2021-08-26", "2021-09-09",
-    "2021-09-23", "2021-10-07", "2021-10-21", "2021-11-04", "2021-11-18", "2021-12-02",
-    "2021-12-16", "2021-12-30",
+    "2021-01-14",
+    "2021-01-28",
+    "2021-02-11",
+    "2021-02-25",
+    "2021-03-11",
+    "2021-03-25",
+    "2021-04-08",
+    "2021-04-22",
+    "2021-05-06",
+    "2021-05-20",
+    "2021-06-03",
+    "2021-06-17",
+    "2021-07-01",
+    "2021-07-15",
+    "2021-07-29",
+    "2021-08-12",
+    "2021-08-26",
+    "2021-09-09",
+    "2021-09-23",
+    "2021-10-07",
+    "2021-10-21",
+    "2021-11-04",
+    "2021-11-18",
+    "2021-12-02",
+    "2021-12-16",
+    "2021-12-30",
 ];
 
 fn dynamics(dates: &[&str]) -> String {
@@ -146,7 +182,11 @@ fn t1_4_pass_every_fourteen_days() {
 #[test]
 fn t1_4_partial_28_day_gap() {
     let b = Bundle::seed();
-    let dates: Vec<&str> = FORTNIGHTLY.iter().copied().filter(|d| *d != "2021-07-15").collect();
+    let dates: Vec<&str> = FORTNIGHTLY
+        .iter()
+        .copied()
+        .filter(|d| *d != "2021-07-15")
+        .collect();
     b.zdgk(&dynamics(&dates));
     // 07-01→07-29 = 28 days → ⌊27/14⌋ = 1 断更 → −0.5 → 2.5
     let r = b.score();
@@ -194,7 +234,10 @@ fn t1_4_capped_single_date() {
     r.expect("1.4", 0.0, "gap");
     let f = r.findings("1.4");
     assert_eq!(f.len(), 2);
-    assert_eq!(f[1]["capped"], true, "the second gap comes after the points are used up");
+    assert_eq!(
+        f[1]["capped"], true,
+        "the second gap comes after the points are used up"
+    );
     assert!(close(num(&f[1]["deduct"]), 0.0));
 }
 
@@ -234,7 +277,11 @@ fn t1_5_partial_two_quarters_missing() {
     // Q2 and Q4 missing → 2 × 0.5 = 1 → 2 − 1 = 1
     let r = b.score();
     r.expect("1.5", 1.0, "partial");
-    assert_eq!(r.findings("1.5").len(), 2, "one finding per missing quarter");
+    assert_eq!(
+        r.findings("1.5").len(),
+        2,
+        "one finding per missing quarter"
+    );
 }
 
 #[test]
@@ -279,7 +326,10 @@ fn t1_6_pass_national_day_20_workdays() {
 #[test]
 fn t1_6_late_national_day_21_workdays() {
     let b = Bundle::seed();
-    b.zdgk(&zd(&[("政府文件", "2021-09-24", "2021-10-28"), ("政府文件", "2021-09-24", "2021-10-27")]));
+    b.zdgk(&zd(&[
+        ("政府文件", "2021-09-24", "2021-10-28"),
+        ("政府文件", "2021-09-24", "2021-10-27"),
+    ]));
     // row 2: 10-28 is the 21st working day → −1; row 3: 20 → ok. 4 − 1 = 3
     let r = b.score();
     r.expect("1.6", 3.0, "partial");
@@ -319,7 +369,10 @@ fn t1_6_capped_after_four() {
 #[test]
 fn t1_6_gap_no_government_documents() {
     let b = Bundle::seed();
-    b.zdgk(&zd(&[("工作动态", "2021-05-10", "2021-05-10"), ("政府文件", "2020-11-02", "2020-11-03")]));
+    b.zdgk(&zd(&[
+        ("工作动态", "2021-05-10", "2021-05-10"),
+        ("政府文件", "2020-11-02", "2020-11-03"),
+    ]));
     // no in-year 政府文件 → 0 (未达标)
     b.score().expect("1.6", 0.0, "gap");
 }
@@ -327,14 +380,18 @@ fn t1_6_gap_no_government_documents() {
 #[test]
 fn t1_6_uncovered_calendar_year_is_a_problem_and_late() {
     let b = Bundle::seed();
-    b.zdgk(&zd(&[("政府文件", "2018-12-20", "2021-01-10"), ("政府文件", "2021-05-06", "2021-05-10")]));
+    b.zdgk(&zd(&[
+        ("政府文件", "2018-12-20", "2021-01-10"),
+        ("政府文件", "2021-05-06", "2021-05-10"),
+    ]));
     // row 2 needs working days of 2018, which the calendar (2019–2026) does not cover:
     // a data problem naming 2018 on that row, and the row counts as 逾期 → 4 − 1 = 3
     let r = b.score();
     r.expect("1.6", 3.0, "partial");
     let p = r.problems_mentioning("2018");
     assert!(
-        p.iter().any(|p| p["row"] == 2 && p["file"] == "台账/主动公开台账.csv"),
+        p.iter()
+            .any(|p| p["row"] == 2 && p["file"] == "台账/主动公开台账.csv"),
         "a problem on row 2 names 2018: {:#?}",
         r.problems()
     );
@@ -345,7 +402,10 @@ fn t1_6_title_row_above_header_keeps_sheet_row_numbers() {
     let b = Bundle::seed();
     let csv = format!(
         "xx镇政府信息主动公开台账,,,,,,\n{}",
-        zd(&[("政府文件", "2021-05-06", "2021-05-10"), ("政府文件", "2021-09-24", "2021-10-28")])
+        zd(&[
+            ("政府文件", "2021-05-06", "2021-05-10"),
+            ("政府文件", "2021-09-24", "2021-10-28")
+        ])
     );
     b.zdgk(&csv);
     // title on row 1, header row 2, data rows 3 and 4; the late one (21 working days) is row 4
@@ -357,7 +417,10 @@ fn t1_6_title_row_above_header_keeps_sheet_row_numbers() {
 #[test]
 fn t1_6_chinese_date_spellings() {
     let b = Bundle::seed();
-    b.zdgk(&zd(&[("政府文件", "2021年9月24日", "2021/10/27"), ("政府文件", "2021.2.1", "2021年3月5号")]));
+    b.zdgk(&zd(&[
+        ("政府文件", "2021年9月24日", "2021/10/27"),
+        ("政府文件", "2021.2.1", "2021年3月5号"),
+    ]));
     // row 2 = 09-24 → 10-27: 20 → ok; row 3 = 02-01 → 03-05: 21 → −1 → 3
     let r = b.score();
     r.expect("1.6", 3.0, "partial");
@@ -431,8 +494,22 @@ fn t1_7_missing_when_a_figure_is_unreadable() {
 fn t1_8_pass_three_domains_with_separators() {
     let b = Bundle::seed();
     b.zdgk(&zd_full(&[
-        ["低保公示", "工作动态", "A-1", "2021-03-01", "2021-03-02", "\"社会救助/房屋征收,筹资筹劳\""],
-        ["征地公告", "政府文件", "A-2", "2021-03-01", "2021-03-02", "社会救助"],
+        [
+            "低保公示",
+            "工作动态",
+            "A-1",
+            "2021-03-01",
+            "2021-03-02",
+            "\"社会救助/房屋征收,筹资筹劳\"",
+        ],
+        [
+            "征地公告",
+            "政府文件",
+            "A-2",
+            "2021-03-01",
+            "2021-03-02",
+            "社会救助",
+        ],
     ]));
     // row 2 splits on / and , → 社会救助, 房屋征收, 筹资筹劳; row 3 repeats 社会救助 → k = 3 → 2
     b.score().expect("1.8", 2.0, "pass");
@@ -442,10 +519,38 @@ fn t1_8_pass_three_domains_with_separators() {
 fn t1_8_partial_two_domains() {
     let b = Bundle::seed();
     b.zdgk(&zd_full(&[
-        ["水利", "工作动态", "A-1", "2021-03-01", "2021-03-02", "农田水利；土地征收"],
-        ["振兴", "工作动态", "A-2", "2021-03-01", "2021-03-02", "农业农村政策（乡村振兴）"],
-        ["宅基地", "工作动态", "A-3", "2020-03-01", "2020-03-02", "宅基地审核"],
-        ["其他", "工作动态", "A-4", "2021-03-01", "2021-03-02", "乡村振兴"],
+        [
+            "水利",
+            "工作动态",
+            "A-1",
+            "2021-03-01",
+            "2021-03-02",
+            "农田水利；土地征收",
+        ],
+        [
+            "振兴",
+            "工作动态",
+            "A-2",
+            "2021-03-01",
+            "2021-03-02",
+            "农业农村政策（乡村振兴）",
+        ],
+        [
+            "宅基地",
+            "工作动态",
+            "A-3",
+            "2020-03-01",
+            "2020-03-02",
+            "宅基地审核",
+        ],
+        [
+            "其他",
+            "工作动态",
+            "A-4",
+            "2021-03-01",
+            "2021-03-02",
+            "乡村振兴",
+        ],
     ]));
     // row 2 → 农田水利, 土地征收 (split on ；); row 3 "农业农村政策（乡村振兴）" is not equal to
     // a domain; row 4 is 2020; row 5 not a domain → k = 2 → 1
@@ -455,7 +560,14 @@ fn t1_8_partial_two_domains() {
 #[test]
 fn t1_8_gap_one_domain() {
     let b = Bundle::seed();
-    b.zdgk(&zd_full(&[["救助", "工作动态", "A-1", "2021-03-01", "2021-03-02", "社会救助、社会救助"]]));
+    b.zdgk(&zd_full(&[[
+        "救助",
+        "工作动态",
+        "A-1",
+        "2021-03-01",
+        "2021-03-02",
+        "社会救助、社会救助",
+    ]]));
     // k = 1 < 2 → 0
     b.score().expect("1.8", 0.0, "gap");
 }
@@ -463,7 +575,9 @@ fn t1_8_gap_one_domain() {
 #[test]
 fn t1_8_gap_without_domain_column() {
     let b = Bundle::seed();
-    b.zdgk("序号,标题,栏目,索引号,成文日期,发布日期\n1,某条目,工作动态,A-1,2021-03-01,2021-03-02\n");
+    b.zdgk(
+        "序号,标题,栏目,索引号,成文日期,发布日期\n1,某条目,工作动态,A-1,2021-03-01,2021-03-02\n",
+    );
     // no 领域 column → k = 0 → 0 (未达标, the ledger itself is usable)
     let r = b.score();
     r.expect("1.8", 0.0, "gap");
