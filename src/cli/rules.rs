@@ -7,7 +7,7 @@ use clap::Subcommand;
 
 use super::rule_files;
 use crate::diag::{Fatal, render_snippet};
-use crate::load::rules::compile;
+use crate::load::rules::{self as rule_loader, compile};
 
 #[derive(Subcommand)]
 pub enum RulesCommand {
@@ -36,27 +36,51 @@ pub fn run(cmd: &RulesCommand) -> Result<ExitCode, Fatal> {
     }
 }
 
-/// `kaohe rules check`: every problem at once, each with a caret under the spot.
+/// `kaohe rules check`: every problem at once, each with a caret under the spot and a help
+/// line from the registry. Exit 0 clean, 2 with any error or warning.
 fn check(spec: &str) -> Result<ExitCode, Fatal> {
-    let files = rule_files(spec)?;
-    Ok(match compile(&files) {
-        Ok(rules) => {
-            println!(
-                "规则集 {}（{}）：{} 个指标，检查通过",
-                rules.id,
-                rules.title,
-                rules.indicators.len()
-            );
-            ExitCode::SUCCESS
-        }
+    let mut err = std::io::stderr().lock();
+    let files = match rule_files(spec) {
+        Ok(files) => files,
         Err(fatal) => {
-            let mut err = std::io::stderr().lock();
+            // Unreadable files, not UTF-8, no ruleset.yaml: shown like every other problem.
             for p in &fatal.problems {
-                let source = files.source_of(&p.file);
-                let _ = writeln!(err, "{}", render_snippet(p, source));
+                let _ = write!(err, "{}", render_snippet(p, None));
+                if let Some(code) = rule_loader::rule_code(p.code) {
+                    let _ = writeln!(err, "  = help: {}", code.help);
+                }
+                let _ = writeln!(err);
             }
             let _ = writeln!(err, "共 {} 个问题", fatal.problems.len());
-            ExitCode::from(2)
+            return Ok(ExitCode::from(2));
         }
-    })
+    };
+    let checked = rule_loader::check(&files);
+    for p in &checked.problems {
+        let source = files.source_of(&p.file);
+        let _ = write!(err, "{}", render_snippet(p, source));
+        if let Some(code) = rule_loader::rule_code(p.code) {
+            let _ = writeln!(err, "  = help: {}", code.help);
+        }
+        let _ = writeln!(err);
+    }
+    if let Some(rules) = &checked.rules {
+        println!(
+            "规则集 {}（{}）：{} 个指标，{}",
+            rules.id,
+            rules.title,
+            rules.indicators.len(),
+            if checked.problems.is_empty() {
+                "检查通过".to_string()
+            } else {
+                format!("{} 个警告", checked.problems.len())
+            }
+        );
+    }
+    if checked.problems.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        let _ = writeln!(err, "共 {} 个问题", checked.problems.len());
+        Ok(ExitCode::from(2))
+    }
 }

