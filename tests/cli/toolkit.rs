@@ -172,3 +172,99 @@ fn shipped_rule_sets_are_clean() {
         assert!(stdout.contains("检查通过"), "{stdout}");
     }
 }
+
+const COUNTY_2021: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/rules/county-zwgk-2021");
+
+fn rules_test(dir: &Path) -> (i32, String, String) {
+    let out = kaohe()
+        .args(["rules", "test"])
+        .arg(dir)
+        .output()
+        .expect("run kaohe");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn county_rule_set_passes_its_own_tests() {
+    let (status, stdout, stderr) = rules_test(Path::new(COUNTY_2021));
+    assert_eq!(status, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("0 个失败"), "{stdout}");
+}
+
+/// Every indicator of county-zwgk-2021 has a case where it passes and one where it loses.
+#[test]
+fn county_tests_cover_every_indicator_pass_and_loss() {
+    let out = kaohe()
+        .args(["rules", "show", COUNTY_2021])
+        .output()
+        .unwrap();
+    let show = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut pass = std::collections::BTreeSet::new();
+    let mut loss = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(Path::new(COUNTY_2021).join("tests")).unwrap() {
+        let expected = entry.unwrap().path().join("expected.yaml");
+        let doc: serde_yaml::Value =
+            serde_yaml::from_str(&std::fs::read_to_string(&expected).unwrap()).unwrap();
+        for (id, e) in doc["indicators"].as_mapping().unwrap() {
+            let id = id.as_str().unwrap().to_string();
+            match e["status"].as_str() {
+                Some("pass") => pass.insert(id),
+                Some("partial" | "gap" | "missing" | "veto") => loss.insert(id),
+                _ => false,
+            };
+        }
+    }
+    let ids: Vec<&str> = show
+        .lines()
+        .filter_map(|l| l.strip_prefix("  "))
+        .filter(|l| !l.starts_with(' '))
+        .filter_map(|l| l.split(' ').next())
+        .collect();
+    assert_eq!(ids.len(), 30, "{show}");
+    for id in ids {
+        assert!(pass.contains(id), "no case where {id} passes");
+        assert!(loss.contains(id), "no case where {id} loses points");
+    }
+}
+
+#[test]
+fn a_wrong_expectation_is_shown_and_fails() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let dir = tmp.path().join("rules");
+    copy_tree(Path::new(COUNTY_2021), &dir);
+    let expected = dir.join("tests/seed/expected.yaml");
+    let text = std::fs::read_to_string(&expected).unwrap();
+    let text = text.replace(
+        "\"1.6\": {score: 3, status: partial}",
+        "\"1.6\": {score: 4, status: pass}",
+    );
+    std::fs::write(&expected, text).unwrap();
+    let (status, stdout, _) = rules_test(&dir);
+    assert_eq!(status, 1, "{stdout}");
+    assert!(stdout.contains("失败  seed"), "{stdout}");
+    assert!(
+        stdout.contains("1.6 政府文件公开时效 得分：期望 4，实为 3"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("1.6 政府文件公开时效 状态：期望 pass，实为 partial"),
+        "{stdout}"
+    );
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
