@@ -268,3 +268,79 @@ fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+fn explain(bundle: &str, id: &str, extra: &[&str]) -> String {
+    let out = kaohe()
+        .arg("explain")
+        .arg(Path::new(COUNTY_2021).join("tests").join(bundle))
+        .arg(id)
+        .args(extra)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Terminal text: no East-Asian ambiguous-width characters.
+    use unicode_width::UnicodeWidthChar;
+    for c in stdout.chars() {
+        assert_eq!(
+            c.width(),
+            c.width_cjk(),
+            "ambiguous-width {c:?} in\n{stdout}"
+        );
+    }
+    stdout
+}
+
+#[test]
+fn explain_shows_the_arithmetic_and_the_rows() {
+    // seed 1.6: row 57 is 21 working days late → 4 − 1 × 1 = 3 (EXPECTED.md)
+    let out = explain("seed", "1.6", &[]);
+    assert!(out.contains("得分：3 / 4（部分达标）"), "{out}");
+    assert!(out.contains("算式：4 - 1 x 1 = 3：第57行"), "{out}");
+    assert!(out.contains("台账/主动公开台账.csv 第57行"), "{out}");
+    assert!(out.contains("整改："), "{out}");
+    // partial 1.6: rows 17 and 18 → 4 − 1 × 2 = 2
+    let out = explain("partial", "1.6", &[]);
+    assert!(out.contains("算式：4 - 1 x 2 = 2：第17行、第18行"), "{out}");
+}
+
+#[test]
+fn explain_tiers_missing_manual_veto() {
+    // partial 1.3: 12 工作动态 reach the 12 tier → 1.5
+    let out = explain("partial", "1.3", &[]);
+    assert!(out.contains("测量值 12，达到 12 档，得 1.5 分"), "{out}");
+    let out = explain("nothing-handed-in", "2.1", &[]);
+    assert!(out.contains("2 - 2 = 0：缺材料，依申请公开登记簿"), "{out}");
+    let out = explain("nothing-handed-in", "3.5", &[]);
+    assert!(out.contains("一票否决"), "{out}");
+    let out = explain("seed", "3.4", &[]);
+    assert!(out.contains("待评分"), "{out}");
+    let verdicts = Path::new(COUNTY_2021).join("tests/partial/verdicts.yaml");
+    let out = explain(
+        "partial",
+        "3.4",
+        &["--verdicts", verdicts.to_str().unwrap()],
+    );
+    assert!(out.contains("评分人评定 1.5"), "{out}");
+}
+
+#[test]
+fn explain_unknown_indicator_lists_the_ids() {
+    let out = kaohe()
+        .arg("explain")
+        .arg(Path::new(COUNTY_2021).join("tests/seed"))
+        .arg("9.9")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("没有指标「9.9」") && stderr.contains("1.1、1.2"),
+        "{stderr}"
+    );
+}
