@@ -34,6 +34,12 @@ pub enum RulesCommand {
         #[arg(long)]
         case: Option<String>,
     },
+    /// Print the built-in functions of the expression language (Markdown, as docs/functions.md).
+    Functions,
+    /// Print every diagnostic code of `rules check` (Markdown, as docs/diagnostics.md).
+    Codes,
+    /// Print a JSON Schema for rule files (ruleset.yaml and indicator files), for editors.
+    Schema,
     /// Show the indicator tree: points, method, basis, what is measured and how to fix a gap.
     Show {
         /// A rule-set folder or a built-in id.
@@ -45,6 +51,18 @@ pub enum RulesCommand {
 pub fn run(cmd: &RulesCommand) -> Result<ExitCode, Fatal> {
     match cmd {
         RulesCommand::Check { ruleset } => check(ruleset),
+        RulesCommand::Functions => {
+            print!("{}", crate::report::rules::functions_markdown());
+            Ok(ExitCode::SUCCESS)
+        }
+        RulesCommand::Codes => {
+            print!("{}", crate::report::rules::codes_markdown());
+            Ok(ExitCode::SUCCESS)
+        }
+        RulesCommand::Schema => {
+            println!("{}", crate::report::rules::schema_json());
+            Ok(ExitCode::SUCCESS)
+        }
         RulesCommand::Test { ruleset, case } => test(ruleset, case.as_deref()),
         RulesCommand::Show { ruleset } => {
             let rules = compile(&rule_files(ruleset)?)?;

@@ -344,3 +344,150 @@ fn explain_unknown_indicator_lists_the_ids() {
         "{stderr}"
     );
 }
+
+// ------------------------------------------------------------------ JSON Schema
+
+fn schema() -> serde_json::Value {
+    let out = kaohe().args(["rules", "schema"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    serde_json::from_slice(&out.stdout).expect("the schema is JSON")
+}
+
+/// A small validator for the keywords the schema uses (enough to prove the schema accepts the
+/// shipped rule files and rejects a misspelt key).
+fn valid(schema: &serde_json::Value, root: &serde_json::Value, v: &serde_json::Value) -> bool {
+    use serde_json::Value as J;
+    let Some(s) = schema.as_object() else {
+        return true;
+    };
+    if let Some(r) = s.get("$ref").and_then(J::as_str) {
+        let name = r.trim_start_matches("#/$defs/");
+        return valid(&root["$defs"][name], root, v);
+    }
+    if let Some(any) = s.get("anyOf").and_then(J::as_array)
+        && !any.iter().any(|sub| valid(sub, root, v))
+    {
+        return false;
+    }
+    if let Some(c) = s.get("const")
+        && c != v
+    {
+        return false;
+    }
+    if let Some(e) = s.get("enum").and_then(J::as_array)
+        && !e.contains(v)
+    {
+        return false;
+    }
+    if let Some(t) = s.get("type") {
+        let types: Vec<&str> = match t {
+            J::String(t) => vec![t.as_str()],
+            J::Array(ts) => ts.iter().filter_map(J::as_str).collect(),
+            _ => vec![],
+        };
+        let ok = types.iter().any(|t| match *t {
+            "object" => v.is_object(),
+            "array" => v.is_array(),
+            "string" => v.is_string(),
+            "number" => v.is_number(),
+            "integer" => v.is_i64() || v.is_u64(),
+            "boolean" => v.is_boolean(),
+            _ => false,
+        });
+        if !ok {
+            return false;
+        }
+    }
+    if let Some(obj) = v.as_object() {
+        if let Some(req) = s.get("required").and_then(J::as_array)
+            && !req
+                .iter()
+                .all(|k| obj.contains_key(k.as_str().unwrap_or_default()))
+        {
+            return false;
+        }
+        let props = s.get("properties").and_then(J::as_object);
+        for (k, val) in obj {
+            let sub = match props.and_then(|p| p.get(k)) {
+                Some(sub) => sub,
+                None => match s.get("additionalProperties") {
+                    Some(J::Bool(false)) => return false,
+                    Some(sub @ J::Object(_)) => sub,
+                    _ => continue,
+                },
+            };
+            if !valid(sub, root, val) {
+                return false;
+            }
+        }
+    }
+    if let Some(items) = v.as_array() {
+        if let Some(sub) = s.get("items")
+            && !items.iter().all(|i| valid(sub, root, i))
+        {
+            return false;
+        }
+        if let Some(min) = s.get("minItems").and_then(J::as_u64)
+            && (items.len() as u64) < min
+        {
+            return false;
+        }
+    }
+    true
+}
+
+fn yaml_as_json(path: &Path) -> serde_json::Value {
+    let y: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    serde_json::to_value(y).unwrap()
+}
+
+#[test]
+fn schema_accepts_every_shipped_rule_file_and_rejects_a_typo() {
+    let schema = schema();
+    let mut checked = 0;
+    for set in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")).unwrap() {
+        for file in std::fs::read_dir(set.unwrap().path()).unwrap() {
+            let path = file.unwrap().path();
+            if path.extension().is_some_and(|e| e == "yaml") {
+                assert!(
+                    valid(&schema, &schema, &yaml_as_json(&path)),
+                    "{} does not fit the schema",
+                    path.display()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 9);
+    let typo = yaml_as_json(&Path::new(FIXTURES).join("unknown-key/1.yaml"));
+    assert!(!valid(&schema, &schema, &typo));
+    let fine = yaml_as_json(&Path::new(FIXTURES).join("unused-param/1.yaml"));
+    assert!(valid(&schema, &schema, &fine));
+}
+
+// ------------------------------------------------------------------ generated docs
+
+fn generated(args: &[&str]) -> String {
+    let out = kaohe().args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// docs/functions.md and docs/diagnostics.md are generated from the registries; regenerate
+/// with `cargo run -- rules functions > docs/functions.md` (and `rules codes`).
+#[test]
+fn generated_docs_are_up_to_date() {
+    for (args, file) in [
+        (["rules", "functions"], "docs/functions.md"),
+        (["rules", "codes"], "docs/diagnostics.md"),
+    ] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            on_disk == generated(&args),
+            "{file} is stale: run `cargo run -- {} > {file}`",
+            args.join(" ")
+        );
+    }
+}
