@@ -186,6 +186,15 @@ fn test(spec: &str, only: Option<&str>) -> Result<ExitCode, Fatal> {
 /// Score one case and list how the assessment differs from what the case expects.
 fn run_case(rules: &RuleSet, case: &TestCase, calendar: &Calendar) -> Result<Vec<String>, Fatal> {
     let bundle = open_bundle(&case.dir)?;
+    if bundle.header.year != i32::from(rules.year) {
+        return Err(super::cli_error(
+            "year-mismatch",
+            format!(
+                "材料的考核年度为 {}，而规则集 {} 的年度为 {}",
+                bundle.header.year, rules.id, rules.year
+            ),
+        ));
+    }
     let verdicts = case
         .verdicts
         .as_deref()

@@ -491,3 +491,33 @@ fn generated_docs_are_up_to_date() {
         );
     }
 }
+
+// ------------------------------------------------------------------ tutorial
+
+const TUTORIAL: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/docs/tutorial/village-cwgk-2021"
+);
+
+/// Every file docs/tutorial.md shows (after a `<!-- file: … -->` marker) is exactly the file in
+/// the tutorial's rule set, and that rule set passes `rules check` and `rules test`.
+#[test]
+fn tutorial_rule_set_is_the_one_shown_and_passes_check_and_test() {
+    let md =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/tutorial.md")).unwrap();
+    let mut shown = 0;
+    for part in md.split("<!-- file: ").skip(1) {
+        let (name, rest) = part.split_once(" -->").unwrap();
+        let body = rest.split_once("```").unwrap().1;
+        let body = body.split_once('\n').unwrap().1;
+        let body = &body[..body.find("```").unwrap()];
+        let file = std::fs::read_to_string(Path::new(TUTORIAL).join(name)).unwrap();
+        assert_eq!(body, file, "docs/tutorial.md shows {name} differently");
+        shown += 1;
+    }
+    assert!(shown >= 5);
+    let (status, stdout, stderr) = check(Path::new(TUTORIAL));
+    assert_eq!(status, 0, "{stdout}{stderr}");
+    let (status, stdout, stderr) = rules_test(Path::new(TUTORIAL));
+    assert_eq!(status, 0, "{stdout}{stderr}");
+}
