@@ -65,8 +65,10 @@ pub fn run(cmd: &RulesCommand) -> Result<ExitCode, Fatal> {
         }
         RulesCommand::Test { ruleset, case } => test(ruleset, case.as_deref()),
         RulesCommand::Show { ruleset } => {
-            let rules = compile(&rule_files(ruleset)?)?;
-            print!("{}", crate::report::rules::render(&rules));
+            let files = rule_files(ruleset)?;
+            let rules = compile(&files)?;
+            let overlay = rule_loader::overlay_summary(&files);
+            print!("{}", crate::report::rules::render(&rules, overlay.as_ref()));
             Ok(ExitCode::SUCCESS)
         }
     }

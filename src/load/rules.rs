@@ -366,6 +366,31 @@ pub const RULE_CODES: &[RuleCode] = &[
         "A record literal names the same field twice.",
         "remove one of them"
     ),
+    // Overlays.
+    code!(
+        "extends-unknown",
+        Error,
+        "`extends` names neither a folder next to the rule set nor a built-in rule set.",
+        "write a built-in id (see `kaohe rules show <id>`) or a folder relative to this rule set"
+    ),
+    code!(
+        "extends-chain",
+        Error,
+        "An overlay extends a rule set that itself extends another.",
+        "extend the base rule set directly"
+    ),
+    code!(
+        "drop-unknown",
+        Error,
+        "`drop` names an indicator the base rule set does not have.",
+        "use an id listed by `kaohe rules show <base>`"
+    ),
+    code!(
+        "override-unknown",
+        Error,
+        "`indicators:` changes an indicator the base rule set does not have.",
+        "correct the id; a new indicator goes into a file named by a group's `file:`"
+    ),
 ];
 
 /// The registry entry of a rule-set diagnostic code.
@@ -379,6 +404,10 @@ pub struct RuleFiles {
     /// How problems name the folder: `rules/county-zwgk-2021` or `<内置>/county-zwgk-2021`.
     pub origin: String,
     pub files: BTreeMap<String, String>,
+    /// `extends:` of ruleset.yaml, when this rule set is an overlay.
+    pub extends: Option<String>,
+    /// The rule set it extends, when found (its own `extends` is not followed).
+    pub base: Option<Box<RuleFiles>>,
 }
 
 impl RuleFiles {
@@ -387,21 +416,57 @@ impl RuleFiles {
         BUILTIN_RULESETS.iter().map(|(id, _)| *id).collect()
     }
 
+    /// A built-in rule set; for an overlay, with the (built-in) rule set it extends.
     pub fn builtin(id: &str) -> Option<RuleFiles> {
+        let mut set = Self::builtin_only(id)?;
+        if let Some(ext) = &set.extends {
+            set.base = Self::builtin_only(ext).map(Box::new);
+        }
+        Some(set)
+    }
+
+    fn builtin_only(id: &str) -> Option<RuleFiles> {
         BUILTIN_RULESETS
             .iter()
             .find(|(name, _)| *name == id)
-            .map(|(name, files)| RuleFiles {
-                origin: format!("<内置>/{name}"),
-                files: files
-                    .iter()
-                    .map(|(path, text)| (path.to_string(), text.to_string()))
-                    .collect(),
+            .map(|(name, files)| {
+                let mut set = RuleFiles {
+                    origin: format!("<内置>/{name}"),
+                    files: files
+                        .iter()
+                        .map(|(path, text)| (path.to_string(), text.to_string()))
+                        .collect(),
+                    extends: None,
+                    base: None,
+                };
+                set.extends = set.read_extends();
+                set
             })
     }
 
-    /// Read every `.yaml`/`.yml` file under `dir` (except `tests/`).
+    /// `extends:` of ruleset.yaml, read leniently (compile reports a malformed file).
+    fn read_extends(&self) -> Option<String> {
+        let text = self.files.get(RULESET_FILE)?;
+        let doc: Yaml = serde_yaml::from_str(text).ok()?;
+        doc.get("extends").map(yaml_display)
+    }
+
+    /// Read every `.yaml`/`.yml` file under `dir` (except `tests/`); for an overlay, also the
+    /// rule set it extends: a folder relative to `dir`, else a built-in id.
     pub fn from_dir(dir: &Path) -> Result<RuleFiles, Fatal> {
+        let mut set = Self::from_dir_only(dir)?;
+        if let Some(ext) = set.extends.clone() {
+            let folder = dir.join(&ext);
+            set.base = if folder.is_dir() {
+                Some(Box::new(Self::from_dir_only(&folder)?))
+            } else {
+                Self::builtin_only(&ext).map(Box::new)
+            };
+        }
+        Ok(set)
+    }
+
+    fn from_dir_only(dir: &Path) -> Result<RuleFiles, Fatal> {
         let origin = dir.display().to_string();
         let mut files = BTreeMap::new();
         let mut problems = Vec::new();
@@ -416,15 +481,23 @@ impl RuleFiles {
                 format!("规则集目录中没有 {RULESET_FILE}"),
             )));
         }
-        Ok(RuleFiles { origin, files })
+        let mut set = RuleFiles {
+            origin,
+            files,
+            extends: None,
+            base: None,
+        };
+        set.extends = set.read_extends();
+        Ok(set)
     }
 
     /// The text of a file named as problems name it (`origin/file`).
     pub fn source_of(&self, display: &str) -> Option<&str> {
-        let rel = display.strip_prefix(self.origin.trim_end_matches('/'))?;
-        self.files
-            .get(rel.trim_start_matches('/'))
-            .map(String::as_str)
+        let own = display
+            .strip_prefix(self.origin.trim_end_matches('/'))
+            .and_then(|rel| self.files.get(rel.trim_start_matches('/')))
+            .map(String::as_str);
+        own.or_else(|| self.base.as_ref()?.source_of(display))
     }
 
     fn display(&self, file: &str) -> String {
@@ -660,6 +733,11 @@ struct Checker<'a> {
     used: BTreeSet<String>,
     /// The rule set's year, once read (for date lints).
     year: Option<i16>,
+    /// Overlays: the merged content of a base file, which `parse` reads instead of its text.
+    merged: BTreeMap<String, Yaml>,
+    /// Overlays: (file, path in the merged content) → (file, path) where the value is written.
+    /// Overlay files are named `+name`.
+    remap: BTreeMap<(String, String), (String, String)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -673,21 +751,65 @@ struct Pos {
 
 impl<'a> Checker<'a> {
     fn error(&mut self, file: &str, path: &str, code: &'static str, message: impl Into<String>) {
-        let mut p = Problem::error(self.files.display(file), code, message);
-        if let Some(pos) = self.pos(file, path) {
+        let (display, pos) = self.locate(file, path);
+        let mut p = Problem::error(display, code, message);
+        if let Some(pos) = pos {
             p = p.at(pos.line, pos.col);
         }
         self.problems.push(p);
     }
 
     fn warn(&mut self, file: &str, path: &str, code: &'static str, message: impl Into<String>) {
-        let mut p = Problem::warning(self.files.display(file), code, message);
         // Point at the key when there is one (`年报截止:`), else at the value.
-        let key = format!("{path}#key");
-        if let Some(pos) = self.pos(file, &key).or_else(|| self.pos(file, path)) {
+        let (display, pos) = match self.locate(file, &format!("{path}#key")) {
+            (d, Some(pos)) => (d, Some(pos)),
+            _ => self.locate(file, path),
+        };
+        let mut p = Problem::warning(display, code, message);
+        if let Some(pos) = pos {
             p = p.at(pos.line, pos.col);
         }
         self.problems.push(p);
+    }
+
+    /// The rule files that are not the overlay's own (`+name`): the base, or the rule set.
+    fn source_files(&self) -> &'a RuleFiles {
+        self.files.base.as_deref().unwrap_or(self.files)
+    }
+
+    fn display(&self, file: &str) -> String {
+        match file.strip_prefix('+') {
+            Some(own) => self.files.display(own),
+            None => self.source_files().display(file),
+        }
+    }
+
+    fn text(&self, file: &str) -> Option<&'a str> {
+        match file.strip_prefix('+') {
+            Some(own) => self.files.files.get(own),
+            None => self.source_files().files.get(file),
+        }
+        .map(String::as_str)
+    }
+
+    /// Where a value is written: through the overlay's remapping first, then in the file.
+    fn locate(&self, file: &str, path: &str) -> (String, Option<Pos>) {
+        let (bare, key) = match path.strip_suffix("#key") {
+            Some(b) => (b, "#key"),
+            None => (path, ""),
+        };
+        let mut p = bare.to_string();
+        loop {
+            if let Some((of, op)) = self.remap.get(&(file.to_string(), p.clone())) {
+                let rest = &bare[p.len()..];
+                return (self.display(of), self.pos(of, &format!("{op}{rest}{key}")));
+            }
+            match p.rfind(['.', '[']) {
+                Some(cut) => p.truncate(cut),
+                None => break,
+            }
+        }
+        (self.display(file), self.pos(file, path))
     }
 
     fn pos(&self, file: &str, path: &str) -> Option<Pos> {
@@ -705,16 +827,16 @@ impl<'a> Checker<'a> {
 
     /// Parse a file into the raw shape; a YAML or shape error is recorded and `None` returned.
     fn parse<T: for<'de> Deserialize<'de>>(&mut self, file: &str) -> Option<T> {
-        let Some(text) = self.files.files.get(file) else {
+        let Some(text) = self.text(file) else {
             self.problems.push(Problem::error(
-                self.files.display(file),
+                self.display(file),
                 "ruleset-file-missing",
                 "规则集引用的文件不存在",
             ));
             return None;
         };
         // The position-aware parse first: it enforces the size/depth/duplicate-key limits.
-        match yaml::parse(text, &self.files.display(file)) {
+        match yaml::parse(text, &self.display(file)) {
             Ok(node) => {
                 let mut map = BTreeMap::new();
                 index_positions(&node, String::new(), &mut map);
@@ -725,11 +847,14 @@ impl<'a> Checker<'a> {
                 return None;
             }
         }
-        match serde_yaml::from_str::<T>(text) {
+        let parsed = match self.merged.get(file) {
+            Some(merged) => serde_yaml::from_value::<T>(merged.clone()),
+            None => serde_yaml::from_str::<T>(text),
+        };
+        match parsed {
             Ok(v) => Some(v),
             Err(e) => {
-                let mut p =
-                    Problem::error(self.files.display(file), "ruleset-shape", e.to_string());
+                let mut p = Problem::error(self.display(file), "ruleset-shape", e.to_string());
                 if let Some(loc) = e.location() {
                     p = p.at(loc.line() as u32, loc.column() as u32);
                 }
@@ -826,14 +951,13 @@ impl<'a> Checker<'a> {
     }
 
     fn expr_errors(&mut self, file: &str, path: &str, src: &str, errors: Vec<ExprError>) {
-        let pos = self.pos(file, path);
+        let (display, pos) = self.locate(file, path);
         for err in errors {
             let mut message = err.message.clone();
             if let Some(help) = &err.help {
                 message.push_str(&format!("（{help}）"));
             }
-            let mut p =
-                Problem::error(self.files.display(file), err.code, message).value(src.to_string());
+            let mut p = Problem::error(display.clone(), err.code, message).value(src.to_string());
             if let Some(pos) = pos {
                 let (line, col) = span_position(pos, src, err.span.start);
                 p = p.at(line, col);
@@ -1218,6 +1342,8 @@ pub fn check(files: &RuleFiles) -> Checked {
         problems: Vec::new(),
         used: BTreeSet::new(),
         year: None,
+        merged: BTreeMap::new(),
+        remap: BTreeMap::new(),
     };
     let rules = compile_checked(&mut c);
     let mut problems = c.problems;
@@ -1233,6 +1359,9 @@ pub fn check(files: &RuleFiles) -> Checked {
 
 fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
     let files = c.files;
+    if files.extends.is_some() && !prepare_overlay(c) {
+        return None;
+    }
     let raw = c.parse::<RawRuleSet>(RULESET_FILE)?;
     let f = RULESET_FILE;
     c.extra_keys(f, "", &raw.extra);
@@ -1421,7 +1550,7 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
             bonus: rg.bonus,
         });
         let file = rg.file.as_str();
-        if !files.files.contains_key(file) {
+        if c.text(file).is_none() {
             c.error(
                 f,
                 &join(&gpath, "file"),
@@ -1498,6 +1627,14 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
 
     let mut hasher = Sha256::new();
     for (path, text) in &files.files {
+        hasher.update(path.as_bytes());
+        hasher.update([0]);
+        hasher.update(text.as_bytes());
+        hasher.update([0]);
+    }
+    // An overlay's score depends on its base too.
+    for (path, text) in files.base.iter().flat_map(|b| &b.files) {
+        hasher.update(b"base/");
         hasher.update(path.as_bytes());
         hasher.update([0]);
         hasher.update(text.as_bytes());
@@ -1893,9 +2030,9 @@ impl Checker<'_> {
             }
             lint_ast(&ast, env, &mut scope, self.year, &mut found);
         }
-        let pos = self.pos(file, path);
+        let (display, pos) = self.locate(file, path);
         for (span_start, code, message) in found {
-            let mut p = Problem::warning(self.files.display(file), code, message).value(src);
+            let mut p = Problem::warning(display.clone(), code, message).value(src);
             if let Some(pos) = pos {
                 let (line, col) = span_position(pos, src, span_start);
                 p = p.at(line, col);
@@ -2050,16 +2187,24 @@ mod registry_tests {
     /// registry, so no diagnostic goes undocumented.
     #[test]
     fn every_emitted_code_is_registered() {
-        const NOT_CODES: [&str; 1] = ["county-zwgk-2021"];
+        const NOT_CODES: [&str; 2] = ["county-zwgk-2021", "kebab-case"];
         let src = include_str!("rules.rs");
         let registry_end = src.find("pub fn rule_code").unwrap();
-        for lit in src[registry_end..].split('"').skip(1).step_by(2) {
-            let kebab = lit.contains('-')
-                && lit.as_bytes()[0].is_ascii_lowercase()
-                && is_kebab(lit)
-                && !lit.starts_with("reply-");
-            if kebab && !NOT_CODES.contains(&lit) {
-                assert!(rule_code(lit).is_some(), "unregistered code {lit}");
+        // Every `"kebab-case"` literal: a quote, lower-case words joined by hyphens, a quote.
+        let rest = &src[registry_end..];
+        for (start, _) in rest.match_indices('"') {
+            let lit: String = rest[start + 1..]
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+                .collect();
+            let closed = rest[start + 1 + lit.len()..].starts_with('"');
+            if closed
+                && lit.contains('-')
+                && is_kebab(&lit)
+                && !lit.starts_with("reply-")
+                && !NOT_CODES.contains(&lit.as_str())
+            {
+                assert!(rule_code(&lit).is_some(), "unregistered code {lit}");
             }
         }
     }
@@ -2181,4 +2326,381 @@ fn read_case(dir: &Path) -> Result<TestCase, Problem> {
         }
     }
     Ok(case)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Overlays: a rule set that `extends` another and writes only what changes. The base's files
+// are merged with the overlay's changes into the content `compile` reads; every merged value
+// remembers where it is written, so a problem names the overlay's line or the base's.
+
+/// The overlay's own ruleset.yaml, as the checker names it.
+const OVERLAY_RULESET: &str = "+ruleset.yaml";
+
+/// Merge the overlay into the base. Returns false when the merge cannot be made (no base,
+/// unreadable YAML); the problems say why.
+fn prepare_overlay(c: &mut Checker) -> bool {
+    let overlay = c.files;
+    for (name, text) in &overlay.files {
+        let own = format!("+{name}");
+        match yaml::parse(text, &c.display(&own)) {
+            Ok(node) => {
+                let mut map = BTreeMap::new();
+                index_positions(&node, String::new(), &mut map);
+                c.positions.insert(own, map);
+            }
+            Err(p) => {
+                c.problems.push(p);
+                return false;
+            }
+        }
+    }
+    let ext = overlay.extends.clone().unwrap_or_default();
+    let Some(base) = overlay.base.as_deref() else {
+        c.error(
+            OVERLAY_RULESET,
+            "extends",
+            "extends-unknown",
+            format!("extends 的「{ext}」既不是本规则集旁的目录，也不是内置规则集"),
+        );
+        return false;
+    };
+    if let Some(further) = &base.extends {
+        c.error(
+            OVERLAY_RULESET,
+            "extends",
+            "extends-chain",
+            format!("「{ext}」本身扩展了「{further}」；请直接扩展基础规则集"),
+        );
+        return false;
+    }
+    let read = |c: &mut Checker, file: &str| -> Option<Yaml> {
+        let text = c.text(file)?;
+        match serde_yaml::from_str::<Yaml>(text) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let mut p = Problem::error(c.display(file), "ruleset-shape", e.to_string());
+                if let Some(loc) = e.location() {
+                    p = p.at(loc.line() as u32, loc.column() as u32);
+                }
+                c.problems.push(p);
+                None
+            }
+        }
+    };
+    let (Some(over), Some(mut merged)) = (read(c, OVERLAY_RULESET), read(c, RULESET_FILE)) else {
+        return false;
+    };
+    let Some(over) = over.as_mapping().cloned() else {
+        return false;
+    };
+
+    let mut drops: Vec<(String, bool)> = Vec::new();
+    let mut changes: Vec<(String, Yaml, bool)> = Vec::new();
+    // Base group index → overlay file whose indicators join the group.
+    let mut added_files: Vec<(usize, String)> = Vec::new();
+    for (k, v) in &over {
+        let key = yaml_display(k);
+        match key.as_str() {
+            "extends" => {}
+            "drop" => {
+                for id in v.as_sequence().into_iter().flatten() {
+                    drops.push((yaml_key(id).unwrap_or_default(), false));
+                }
+            }
+            "indicators" => {
+                for (id, change) in v.as_mapping().into_iter().flatten() {
+                    changes.push((yaml_key(id).unwrap_or_default(), change.clone(), false));
+                }
+            }
+            "groups" => {
+                let base_groups = merged
+                    .get("groups")
+                    .and_then(Yaml::as_sequence)
+                    .cloned()
+                    .unwrap_or_default();
+                let mut groups = base_groups.clone();
+                for (oi, og) in v.as_sequence().into_iter().flatten().enumerate() {
+                    let opath = format!("groups[{oi}]");
+                    let id = og.get("id").and_then(yaml_key);
+                    let found = base_groups
+                        .iter()
+                        .position(|g| g.get("id").and_then(yaml_key) == id);
+                    match (found, og.as_mapping()) {
+                        (Some(bi), Some(fields)) => {
+                            let mpath = format!("groups[{bi}]");
+                            for (fk, fv) in fields {
+                                let field = yaml_display(fk);
+                                if field == "id" {
+                                    continue;
+                                }
+                                if field == "file" {
+                                    added_files.push((bi, yaml_display(fv)));
+                                    continue;
+                                }
+                                if let Some(m) = groups[bi].as_mapping_mut() {
+                                    m.insert(fk.clone(), fv.clone());
+                                }
+                                c.remap.insert(
+                                    (RULESET_FILE.into(), join(&mpath, &field)),
+                                    (OVERLAY_RULESET.into(), join(&opath, &field)),
+                                );
+                            }
+                        }
+                        _ => {
+                            let mut g = og.clone();
+                            if let Some(file) = og.get("file").map(yaml_display)
+                                && let Some(m) = g.as_mapping_mut()
+                            {
+                                m.insert("file".into(), Yaml::String(format!("+{file}")));
+                            }
+                            c.remap.insert(
+                                (RULESET_FILE.into(), format!("groups[{}]", groups.len())),
+                                (OVERLAY_RULESET.into(), opath),
+                            );
+                            groups.push(g);
+                        }
+                    }
+                }
+                if let Some(m) = merged.as_mapping_mut() {
+                    m.insert("groups".into(), Yaml::Sequence(groups));
+                }
+            }
+            _ => {
+                let target = merged
+                    .as_mapping_mut()
+                    .map(|m| m.entry(k.clone()).or_insert(Yaml::Null));
+                if let Some(target) = target {
+                    // params and evidence merge key by key; everything else is replaced.
+                    if matches!(key.as_str(), "params" | "evidence") && !target.is_null() {
+                        merge_yaml(c, target, v, RULESET_FILE, &key, &key);
+                    } else {
+                        *target = v.clone();
+                        c.remap.insert(
+                            (RULESET_FILE.into(), key.clone()),
+                            (OVERLAY_RULESET.into(), key.clone()),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    // Indicator files of the base groups: drop, change, append.
+    let groups = merged
+        .get("groups")
+        .and_then(Yaml::as_sequence)
+        .cloned()
+        .unwrap_or_default();
+    for (gi, g) in groups.iter().enumerate() {
+        let Some(file) = g.get("file").map(yaml_display) else {
+            continue;
+        };
+        if file.starts_with('+') {
+            continue;
+        }
+        let Some(doc) = read(c, &file) else { continue };
+        let base_list = doc
+            .get("indicators")
+            .and_then(Yaml::as_sequence)
+            .cloned()
+            .unwrap_or_default();
+        let mut list = Vec::new();
+        for (bi, ind) in base_list.iter().enumerate() {
+            let id = ind.get("id").and_then(yaml_key).unwrap_or_default();
+            if let Some(d) = drops.iter_mut().find(|(d, _)| *d == id) {
+                d.1 = true;
+                continue;
+            }
+            let mpath = format!("indicators[{}]", list.len());
+            c.remap.insert(
+                (file.clone(), mpath.clone()),
+                (file.clone(), format!("indicators[{bi}]")),
+            );
+            let mut ind = ind.clone();
+            if let Some(ch) = changes.iter_mut().find(|(cid, _, _)| *cid == id) {
+                ch.2 = true;
+                let change = ch.1.clone();
+                merge_yaml(
+                    c,
+                    &mut ind,
+                    &change,
+                    &file,
+                    &mpath,
+                    &join("indicators", &id),
+                );
+            }
+            list.push(ind);
+        }
+        for (_, extra) in added_files.iter().filter(|(b, _)| *b == gi) {
+            let own = format!("+{extra}");
+            let Some(doc) = read(c, &own) else { continue };
+            for (oi, ind) in doc
+                .get("indicators")
+                .and_then(Yaml::as_sequence)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                c.remap.insert(
+                    (file.clone(), format!("indicators[{}]", list.len())),
+                    (own.clone(), format!("indicators[{oi}]")),
+                );
+                list.push(ind.clone());
+            }
+        }
+        let mut doc = doc;
+        if let Some(m) = doc.as_mapping_mut() {
+            m.insert("indicators".into(), Yaml::Sequence(list));
+        }
+        c.merged.insert(file, doc);
+    }
+    for (i, (id, used)) in drops.iter().enumerate() {
+        if !used {
+            c.error(
+                OVERLAY_RULESET,
+                &format!("drop[{i}]"),
+                "drop-unknown",
+                format!("drop 的指标 {id} 不在「{ext}」中"),
+            );
+        }
+    }
+    for (id, _, used) in &changes {
+        if !used {
+            c.error(
+                OVERLAY_RULESET,
+                &format!("{}#key", join("indicators", id)),
+                "override-unknown",
+                format!("要修改的指标 {id} 不在「{ext}」中（新增指标请写在组的 file 中）"),
+            );
+        }
+    }
+    c.merged.insert(RULESET_FILE.into(), merged);
+    true
+}
+
+/// Merge `over` into `base`: mappings key by key (a `method` of another kind is replaced
+/// whole), everything else replaced; each written value is remapped to where the overlay
+/// writes it.
+fn merge_yaml(c: &mut Checker, base: &mut Yaml, over: &Yaml, file: &str, mpath: &str, opath: &str) {
+    let same_method_kind = |b: &Yaml, o: &Yaml| match (b.as_mapping(), o.as_mapping()) {
+        (Some(b), Some(o)) => o.keys().all(|k| b.contains_key(k)),
+        _ => false,
+    };
+    match (base.as_mapping_mut(), over.as_mapping()) {
+        (Some(b), Some(o)) => {
+            for (k, v) in o {
+                let key = yaml_key(k).unwrap_or_default();
+                let (mp, op) = (join(mpath, &key), join(opath, &key));
+                match b.get_mut(k) {
+                    Some(existing)
+                        if existing.is_mapping()
+                            && v.is_mapping()
+                            && (key != "method" || same_method_kind(existing, v)) =>
+                    {
+                        merge_yaml(c, existing, v, file, &mp, &op);
+                    }
+                    _ => {
+                        b.insert(k.clone(), v.clone());
+                        c.remap
+                            .insert((file.to_string(), mp), (OVERLAY_RULESET.into(), op));
+                    }
+                }
+            }
+        }
+        _ => {
+            *base = over.clone();
+            c.remap.insert(
+                (file.to_string(), mpath.to_string()),
+                (OVERLAY_RULESET.into(), opath.to_string()),
+            );
+        }
+    }
+}
+
+/// What an overlay changes, for `kaohe rules show`: where each value comes from.
+#[derive(Debug, Clone, Default)]
+pub struct OverlaySummary {
+    /// `extends:` as written, and where the base was found.
+    pub base: String,
+    pub base_origin: String,
+    /// The overlay's ruleset.yaml, as problems name it.
+    pub file: String,
+    /// Top-level keys the overlay writes (id, title, year, checks, …).
+    pub top: Vec<String>,
+    pub params: BTreeSet<String>,
+    pub groups: BTreeSet<String>,
+    pub dropped: Vec<String>,
+    /// Indicator id → the keys the overlay changes (`let.gaps`, `method.all.message`).
+    pub changed: BTreeMap<String, Vec<String>>,
+    /// Indicator id → the overlay file that adds it.
+    pub added: BTreeMap<String, String>,
+}
+
+/// The summary of an overlay; `None` for a rule set that extends nothing.
+pub fn overlay_summary(files: &RuleFiles) -> Option<OverlaySummary> {
+    let base = files.base.as_deref()?;
+    let over: Yaml = serde_yaml::from_str(files.files.get(RULESET_FILE)?).ok()?;
+    let mut s = OverlaySummary {
+        base: files.extends.clone().unwrap_or_default(),
+        base_origin: base.origin.clone(),
+        file: files.display(RULESET_FILE),
+        ..OverlaySummary::default()
+    };
+    fn paths(prefix: &str, v: &Yaml, depth: usize, out: &mut Vec<String>) {
+        match v.as_mapping() {
+            Some(m) if depth < 3 && !m.is_empty() => {
+                for (k, inner) in m {
+                    paths(&join(prefix, &yaml_display(k)), inner, depth + 1, out);
+                }
+            }
+            _ => out.push(prefix.to_string()),
+        }
+    }
+    for (k, v) in over.as_mapping()? {
+        let key = yaml_display(k);
+        match key.as_str() {
+            "extends" => {}
+            "params" => s.params.extend(
+                v.as_mapping()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, _)| yaml_display(k)),
+            ),
+            "drop" => s
+                .dropped
+                .extend(v.as_sequence().into_iter().flatten().filter_map(yaml_key)),
+            "indicators" => {
+                for (id, change) in v.as_mapping().into_iter().flatten() {
+                    let mut keys = Vec::new();
+                    paths("", change, 0, &mut keys);
+                    s.changed.insert(yaml_key(id).unwrap_or_default(), keys);
+                }
+            }
+            "groups" => {
+                for g in v.as_sequence().into_iter().flatten() {
+                    s.groups
+                        .insert(g.get("id").and_then(yaml_key).unwrap_or_default());
+                    if let Some(file) = g.get("file").map(yaml_display) {
+                        let doc: Option<Yaml> = files
+                            .files
+                            .get(&file)
+                            .and_then(|t| serde_yaml::from_str(t).ok());
+                        for ind in doc
+                            .as_ref()
+                            .and_then(|d| d.get("indicators"))
+                            .and_then(Yaml::as_sequence)
+                            .into_iter()
+                            .flatten()
+                        {
+                            if let Some(id) = ind.get("id").and_then(yaml_key) {
+                                s.added.insert(id, files.display(&file));
+                            }
+                        }
+                    }
+                }
+            }
+            _ => s.top.push(key),
+        }
+    }
+    Some(s)
 }

@@ -3,10 +3,11 @@
 
 use std::fmt::Write as _;
 
+use crate::load::rules::OverlaySummary;
 use crate::model::ruleset::{Method, RuleSet};
 use crate::report::table::plain;
 
-pub fn render(rules: &RuleSet) -> String {
+pub fn render(rules: &RuleSet, overlay: Option<&OverlaySummary>) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -28,8 +29,45 @@ pub fn render(rules: &RuleSet) -> String {
         bands.join("，"),
         rules.veto_grade
     );
+    let from = |own: bool| {
+        if own {
+            "本规则集".to_string()
+        } else {
+            overlay.map_or_else(String::new, |o| format!("继承 {}", o.base))
+        }
+    };
+    if let Some(o) = overlay {
+        let _ = writeln!(
+            out,
+            "扩展自 {}（{}）；本规则集 {} 改写：{}",
+            o.base,
+            o.base_origin,
+            o.file,
+            o.top.join("、")
+        );
+        if !o.dropped.is_empty() {
+            let _ = writeln!(out, "删去指标：{}", o.dropped.join("、"));
+        }
+    }
+    if !rules.params.is_empty() {
+        let _ = writeln!(out, "参数：");
+        for (name, value) in &rules.params {
+            let origin = overlay.map_or_else(String::new, |o| {
+                format!("（{}）", from(o.params.contains(name)))
+            });
+            let _ = writeln!(out, "    {name} = {value}{origin}");
+        }
+    }
     for (gi, group) in rules.groups.iter().enumerate() {
-        let _ = writeln!(out, "\n{}（{}分）", group.name, group.points.normalize());
+        let origin = overlay.map_or_else(String::new, |o| {
+            format!("（{}）", from(o.groups.contains(&group.id)))
+        });
+        let _ = writeln!(
+            out,
+            "\n{}（{}分）{origin}",
+            group.name,
+            group.points.normalize()
+        );
         for ind in rules.indicators.iter().filter(|i| i.group == gi) {
             let method = match &ind.method {
                 Method::All { .. } => "达标得满分，否则0分".to_string(),
@@ -55,6 +93,16 @@ pub fn render(rules: &RuleSet) -> String {
                 ind.name,
                 ind.points.normalize()
             );
+            if let Some(o) = overlay {
+                let origin = if let Some(file) = o.added.get(&ind.id) {
+                    format!("本规则集新增（{file}）")
+                } else if let Some(keys) = o.changed.get(&ind.id) {
+                    format!("继承 {}，本规则集修改 {}", o.base, keys.join("、"))
+                } else {
+                    format!("继承 {}", o.base)
+                };
+                let _ = writeln!(out, "      来源：{origin}");
+            }
             for (label, text) in [
                 ("依据", &ind.basis),
                 ("口径", &ind.measure),
@@ -150,6 +198,11 @@ pub fn schema_json() -> String {
             "properties": {"items": expr, "message": text}},
         "method": {"$ref": "#/$defs/method"}
     });
+    // An overlay's change may write only part of a method or a zero_when.
+    let mut change_keys = keys.clone();
+    change_keys["method"] = json!({"type": ["string", "object"]});
+    change_keys["zero_when"] = json!({"type": "object"});
+    change_keys["veto"] = json!({"type": "object"});
     let mut defs = serde_json::Map::new();
     defs.insert("ruleset".into(), json!({
                 "type": "object",
@@ -246,7 +299,7 @@ pub fn schema_json() -> String {
         "indicatorChange".into(),
         json!({
             "type": "object", "additionalProperties": false,
-            "properties": keys.clone()
+            "properties": change_keys
         }),
     );
     defs.insert("method".into(), json!({

@@ -59,6 +59,10 @@ const BROKEN: &[(&str, &str)] = &[
     ("yaml-too-deep", "1.yaml:5"),
     ("yaml-too-large", "1.yaml:7"),
     ("year-not-in-calendar", "ruleset.yaml:4:7"),
+    ("extends-unknown", "ruleset.yaml:2:10"),
+    ("extends-chain", "ruleset.yaml:2:10"),
+    ("drop-unknown", "ruleset.yaml:4:8"),
+    ("override-unknown", "ruleset.yaml:5:3"),
 ];
 
 /// Codes without a checked-in fixture, and why; each is exercised by a test below instead.
