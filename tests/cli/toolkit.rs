@@ -525,3 +525,126 @@ fn tutorial_rule_set_is_the_one_shown_and_passes_check_and_test() {
     let (status, stdout, stderr) = rules_test(Path::new(TUTORIAL));
     assert_eq!(status, 0, "{stdout}{stderr}");
 }
+
+// ------------------------------------------------------------------ overlays
+
+const COUNTY_2022: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/rules/county-zwgk-2022");
+
+#[test]
+fn county_2022_overlay_passes_its_own_tests() {
+    let (status, stdout, stderr) = rules_test(Path::new(COUNTY_2022));
+    assert_eq!(status, 0, "{stdout}{stderr}");
+    // Built in as well: a 2022 bundle is scored without --rules.
+    let out = kaohe()
+        .args(["score", "--format", "json"])
+        .arg(Path::new(COUNTY_2022).join("tests/partial"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["ruleset"]["id"], "county-zwgk-2022");
+    assert_eq!(json["ruleset"]["year"], 2022);
+}
+
+/// An overlay folder next to nothing: it extends the built-in county-zwgk-2021.
+fn overlay(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let tmp = tempfile::TempDir::new().unwrap();
+    for (name, text) in files {
+        std::fs::write(tmp.path().join(name), text).unwrap();
+    }
+    tmp
+}
+
+const HEAD: &str = "extends: county-zwgk-2021\nid: county-zwgk-2021-local\n";
+
+#[test]
+fn overlay_budgets_are_rechecked() {
+    // 1.1 from 2 to 3 points: group 一's indicators add up to 21, not its 20.
+    let dir = overlay(&[(
+        "ruleset.yaml",
+        &format!("{HEAD}indicators:\n  \"1.1\":\n    points: 3\n"),
+    )]);
+    let (status, _, stderr) = check(dir.path());
+    assert_eq!(status, 2, "{stderr}");
+    assert!(stderr.contains("error[group-points-mismatch]"), "{stderr}");
+    assert!(
+        stderr.contains("<内置>/county-zwgk-2021/ruleset.yaml:31:"),
+        "{stderr}"
+    );
+    // Moving a point from 1.2 to 1.1 keeps every budget. (A new message that no longer read
+    // `others` would leave that let unused: a warning, exit 2.)
+    let dir = overlay(&[(
+        "ruleset.yaml",
+        &format!(
+            "{HEAD}indicators:\n  \"1.1\":\n    points: 3\n  \"1.2\":\n    points: 1\n    method:\n      all:\n        message: 未公开领导成员和分工（另有{{count(others)}}条不在年度内）\n"
+        ),
+    )]);
+    let (status, stdout, stderr) = check(dir.path());
+    assert_eq!(status, 0, "{stdout}{stderr}");
+}
+
+#[test]
+fn overlay_problem_points_at_the_overlay_line() {
+    let dir = overlay(&[(
+        "ruleset.yaml",
+        &format!(
+            "{HEAD}indicators:\n  \"1.3\":\n    let:\n      rows: 台账.主动公开.filter(r => r.栏木 == \"工作动态\")\n"
+        ),
+    )]);
+    let (status, _, stderr) = check(dir.path());
+    assert_eq!(status, 2, "{stderr}");
+    assert!(stderr.contains("error[unknown-column]"), "{stderr}");
+    // line 6, the column of `栏木`: 6 spaces, `rows: ` (7–12), `台账.主动公开.filter(r => r.`
+    // (13–34), so 栏 is column 35.
+    let want = format!("--> {}/ruleset.yaml:6:35", dir.path().display());
+    assert!(stderr.lines().any(|l| l.trim() == want), "{want}\n{stderr}");
+}
+
+#[test]
+fn overlay_drops_adds_and_shows_where_values_come_from() {
+    // Drop 1.7 (2 points) and add 1.9 (2 points) to group 一: budgets still hold.
+    let dir = overlay(&[
+        (
+            "ruleset.yaml",
+            &format!(
+                "{HEAD}params:\n  政府文件时限: 15\ndrop: [\"1.7\"]\ngroups:\n  - {{id: \"一\", file: 1-local.yaml}}\n"
+            ),
+        ),
+        (
+            "1-local.yaml",
+            "indicators:\n  - id: \"1.9\"\n    name: 政策解读\n    points: 2\n    source: 台账.主动公开\n    let:\n      rows: 台账.主动公开.filter(r => r.栏目 == \"政策解读\" and in_year(r.发布日期))\n    method:\n      all:\n        pass: count(rows) >= 1\n        message: 没有政策解读\n",
+        ),
+    ]);
+    let (status, stdout, stderr) = check(dir.path());
+    assert_eq!(status, 0, "{stdout}{stderr}");
+    let out = kaohe()
+        .args(["rules", "show"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let show = String::from_utf8_lossy(&out.stdout);
+    assert!(show.contains("扩展自 county-zwgk-2021"), "{show}");
+    assert!(show.contains("删去指标：1.7"), "{show}");
+    assert!(show.contains("政府文件时限 = 15（本规则集）"), "{show}");
+    assert!(
+        show.contains("答复时限 = 20（继承 county-zwgk-2021）"),
+        "{show}"
+    );
+    assert!(show.contains("1.9 政策解读（2分）"), "{show}");
+    assert!(show.contains("来源：本规则集新增"), "{show}");
+    assert!(!show.contains("1.7 建议提案办理结果"), "{show}");
+    // The seed has no 政策解读 row → 1.9 scores 0; 1.7 is gone.
+    let out = kaohe()
+        .args(["score", "--format", "json", super::harness::SEED, "--rules"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = json["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"1.9") && !ids.contains(&"1.7"), "{ids:?}");
+}
