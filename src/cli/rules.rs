@@ -36,8 +36,12 @@ pub enum RulesCommand {
     },
     /// Print the built-in functions of the expression language (Markdown, as docs/functions.md).
     Functions,
-    /// Print every diagnostic code of `rules check` (Markdown, as docs/diagnostics.md).
-    Codes,
+    /// Print every diagnostic code of `rules check` (Markdown, as docs/diagnostics.md), or what
+    /// one code means and what to do about it.
+    Codes {
+        /// One code, e.g. unused-param.
+        code: Option<String>,
+    },
     /// Print a JSON Schema for rule files (ruleset.yaml and indicator files), for editors.
     Schema,
     /// Show the indicator tree: points, method, basis, what is measured and how to fix a gap.
@@ -55,10 +59,29 @@ pub fn run(cmd: &RulesCommand) -> Result<ExitCode, Fatal> {
             print!("{}", crate::report::rules::functions_markdown());
             Ok(ExitCode::SUCCESS)
         }
-        RulesCommand::Codes => {
+        RulesCommand::Codes { code: None } => {
             print!("{}", crate::report::rules::codes_markdown());
             Ok(ExitCode::SUCCESS)
         }
+        RulesCommand::Codes { code: Some(code) } => match rule_loader::rule_code(code) {
+            Some(c) => {
+                let severity = match c.severity {
+                    crate::diag::Severity::Error => "error",
+                    crate::diag::Severity::Warning => "warning",
+                };
+                println!("{}（{severity}）：{}", c.code, c.summary);
+                println!("help: {}", c.help);
+                println!(
+                    "示例：fixtures/rules/{}/（触发且只触发这一问题的规则集）",
+                    c.code
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            None => Err(super::cli_error(
+                "unknown-code",
+                format!("没有诊断代码「{code}」；全部代码：kaohe rules codes"),
+            )),
+        },
         RulesCommand::Schema => {
             println!("{}", crate::report::rules::schema_json());
             Ok(ExitCode::SUCCESS)
