@@ -648,3 +648,57 @@ fn overlay_drops_adds_and_shows_where_values_come_from() {
         .collect();
     assert!(ids.contains(&"1.9") && !ids.contains(&"1.7"), "{ids:?}");
 }
+
+/// The text of the fenced block after `<!-- output: {name} -->` in docs/tutorial.md.
+fn tutorial_output(name: &str) -> String {
+    let md =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/tutorial.md")).unwrap();
+    let marker = format!("<!-- output: {name} -->");
+    let after = md.split_once(&marker).unwrap().1;
+    let body = after.split_once("```\n").unwrap().1;
+    body[..body.find("```").unwrap()].to_string()
+}
+
+/// The outputs the tutorial shows are what kaohe prints (run from the repository root, as the
+/// tutorial's commands are written).
+#[test]
+fn tutorial_outputs_are_real() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = kaohe()
+        .current_dir(root)
+        .args([
+            "explain",
+            "docs/tutorial/village-cwgk-2021/tests/gaps",
+            "1.1",
+            "--rules",
+            "docs/tutorial/village-cwgk-2021",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        tutorial_output("explain")
+    );
+
+    // The same rule set with `r.日期` on line 28, in the same relative folder.
+    let tmp = tempfile::TempDir::new().unwrap();
+    let copy = tmp.path().join("docs/tutorial/village-cwgk-2021");
+    copy_tree(Path::new(TUTORIAL), &copy);
+    let file = copy.join("1-content.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[27] = lines[27].replace("r.发布日期", "r.日期");
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let out = kaohe()
+        .current_dir(tmp.path())
+        .args(["rules", "check", "docs/tutorial/village-cwgk-2021"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let shown = tutorial_output("check with r.日期");
+    assert!(
+        stderr.starts_with(&shown),
+        "tutorial shows\n{shown}\nkaohe prints\n{stderr}"
+    );
+}
