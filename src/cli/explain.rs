@@ -65,6 +65,9 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, Fatal> {
         .find(|r| r.id == indicator.id)
         .expect("every indicator is scored");
     let trace = score::trace::trace(&rules, indicator, &evidence, &calendar);
-    print!("{}", report::explain::render(indicator, result, &trace));
+    print!(
+        "{}",
+        report::explain::render(indicator, result, &trace, &assessment.problems)
+    );
     Ok(ExitCode::SUCCESS)
 }

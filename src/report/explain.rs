@@ -7,6 +7,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
+use crate::diag::{Problem, render_location};
 use crate::expr::value::Value;
 use crate::model::assessment::{EvidenceRef, Finding, IndicatorResult, Status};
 use crate::model::ruleset::{Indicator, Method};
@@ -16,7 +17,8 @@ use crate::score::trace::Trace;
 /// At most this many elements of a list are spelled out.
 const SHOW_ITEMS: usize = 12;
 
-pub fn render(ind: &Indicator, r: &IndicatorResult, trace: &Trace) -> String {
+/// `problems`: the bundle's data problems; those on a file and row a finding cites are shown.
+pub fn render(ind: &Indicator, r: &IndicatorResult, trace: &Trace, problems: &[Problem]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} {}（{}）", r.id, r.name, r.group);
     let score = if r.status == Status::Manual {
@@ -60,6 +62,22 @@ pub fn render(ind: &Indicator, r: &IndicatorResult, trace: &Trace) -> String {
             adj.reason,
             adj.by
         );
+    }
+    let cited: Vec<&EvidenceRef> = r.findings.iter().flat_map(|f| &f.evidence).collect();
+    let related: Vec<&Problem> = problems
+        .iter()
+        .filter(|p| {
+            p.row.is_some()
+                && cited
+                    .iter()
+                    .any(|e| e.file == p.file && e.sheet == p.sheet && e.row == p.row)
+        })
+        .collect();
+    if !related.is_empty() {
+        let _ = writeln!(out, "相关数据问题：");
+        for p in related {
+            let _ = writeln!(out, "  {}：{}", render_location(p), p.message);
+        }
     }
     if r.score < r.max && !ind.fix.is_empty() {
         let _ = writeln!(out, "整改：{}", ind.fix);

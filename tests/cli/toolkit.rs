@@ -702,3 +702,35 @@ fn tutorial_outputs_are_real() {
         "tutorial shows\n{shown}\nkaohe prints\n{stderr}"
     );
 }
+
+#[test]
+fn explain_shows_data_problems_of_the_cited_rows() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let bundle = tmp.path().join("b");
+    copy_tree(&Path::new(COUNTY_2021).join("tests/partial"), &bundle);
+    let ledger = bundle.join("台账/依申请公开登记簿.csv");
+    let text = std::fs::read_to_string(&ledger).unwrap();
+    // Row 3's 答复日期 becomes unreadable: 2.2 counts it as unanswered (−3) and says why.
+    std::fs::write(
+        &ledger,
+        text.replace("2021-05-12,同意公开", "2021-13-12,同意公开"),
+    )
+    .unwrap();
+    let out = kaohe()
+        .arg("explain")
+        .arg(&bundle)
+        .arg("2.2")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // 6 − 3 × 2 = 0: row 2 late, row 3 without a usable reply date
+    assert!(
+        stdout.contains("算式：6 - 3 x 2 = 0：第2行、第3行"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("相关数据问题："), "{stdout}");
+    assert!(
+        stdout.contains("台账/依申请公开登记簿.csv 第3行 列「答复日期」 值「2021-13-12」"),
+        "{stdout}"
+    );
+}
