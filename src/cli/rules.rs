@@ -237,16 +237,17 @@ fn differences(case: &TestCase, a: &Assessment) -> Vec<String> {
             out.push(format!("{id}：规则集中没有这个指标"));
             continue;
         };
-        if let Some(want) = score
-            && got.status != Status::Manual
-            && got.score != *want
-        {
-            out.push(format!(
-                "{id} {} 得分：期望 {}，实为 {}",
-                got.name,
-                want.normalize(),
-                got.score.normalize()
-            ));
+        if let Some(want) = score {
+            // A pending manual indicator has no score yet (its `score` field is 0).
+            let got_score = (got.status != Status::Manual).then_some(got.score);
+            if got_score != Some(*want) {
+                out.push(format!(
+                    "{id} {} 得分：期望 {}，实为 {}",
+                    got.name,
+                    want.normalize(),
+                    got_score.map_or("待评分".to_string(), |g| g.normalize().to_string())
+                ));
+            }
         }
         if let Some(want) = status {
             let got_word = status_word(got.status);
@@ -257,13 +258,6 @@ fn differences(case: &TestCase, a: &Assessment) -> Vec<String> {
                     got.status.label()
                 ));
             }
-        }
-        if score.is_some() && got.status == Status::Manual {
-            out.push(format!(
-                "{id} {} 得分：期望 {}，实为 待评分",
-                got.name,
-                score.unwrap_or_default().normalize()
-            ));
         }
     }
     for (field, want) in &case.total {
