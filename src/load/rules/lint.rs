@@ -1,0 +1,182 @@
+//! Lints over an expression's syntax tree: what compiles but is probably not what was meant
+//! (`ambiguous-name`, `date-outside-year` of a `date("…")` literal).
+
+use super::{Checker, span_position};
+use crate::dates::parse_date;
+use crate::diag::Problem;
+use crate::expr::TypeEnv;
+use crate::expr::value::{Type, Value};
+
+/// The list functions whose last argument is a lambda over the list's elements.
+const LAMBDA_FUNCTIONS: [&str; 4] = ["filter", "map", "any", "all"];
+
+impl Checker<'_> {
+    /// `ambiguous-name` and `date-outside-year` inside one expression (or each hole of a
+    /// message), with the position of the very token.
+    pub(super) fn lint_source(
+        &mut self,
+        file: &str,
+        path: &str,
+        src: &str,
+        env: &TypeEnv,
+        template: bool,
+    ) {
+        use crate::expr::{lexer, parser, template as tpl};
+        let holes: Vec<(&str, usize)> = if template {
+            match tpl::split(src) {
+                Ok(pieces) => pieces
+                    .into_iter()
+                    .filter_map(|p| match p {
+                        tpl::Piece::Hole(h, base) => Some((h, base)),
+                        tpl::Piece::Lit(_) => None,
+                    })
+                    .collect(),
+                Err(_) => return,
+            }
+        } else {
+            vec![(src, 0)]
+        };
+        let mut found = Vec::new();
+        for (hole, base) in holes {
+            let Ok(tokens) = lexer::lex(hole, base) else {
+                continue;
+            };
+            let Ok(ast) = parser::parse(&tokens) else {
+                continue;
+            };
+            let mut scope: Vec<(String, Option<String>)> = Vec::new();
+            if let Some(Type::Row(ledger)) = env.names.get("it") {
+                scope.push(("it".to_string(), Some(ledger.to_string())));
+            }
+            lint_ast(&ast, env, &mut scope, self.year, &mut found);
+        }
+        let (display, pos) = self.locate(file, path);
+        for (span_start, code, message) in found {
+            let mut p = Problem::warning(display.clone(), code, message).value(src);
+            if let Some(pos) = pos {
+                let (line, col) = span_position(pos, src, span_start);
+                p = p.at(line, col);
+            }
+            self.problems.push(p);
+        }
+    }
+}
+
+/// The ledger whose rows a list expression holds, when it is plain to see: `台账.X`, a name of
+/// type `list<row<X>>`, or `filter`/`sort`/`distinct` of those, or `a ?? b`.
+fn rows_of(
+    ast: &crate::expr::ast::Ast,
+    env: &TypeEnv,
+    scope: &[(String, Option<String>)],
+) -> Option<String> {
+    use crate::expr::ast::{AstKind, BinOp};
+    match &ast.kind {
+        AstKind::Name(n) if !scope.iter().any(|(p, _)| p == n) => match env.names.get(n) {
+            Some(Type::List(t)) => match &**t {
+                Type::Row(l) => Some(l.to_string()),
+                _ => None,
+            },
+            _ => None,
+        },
+        AstKind::Field(base, ledger, _) => match &base.kind {
+            AstKind::Name(n) if n == "台账" && !scope.iter().any(|(p, _)| p == n) => {
+                Some(ledger.clone())
+            }
+            _ => None,
+        },
+        AstKind::Call { name, args, .. }
+            if matches!(name.as_str(), "filter" | "sort" | "distinct") && !args.is_empty() =>
+        {
+            rows_of(&args[0], env, scope)
+        }
+        AstKind::Binary(BinOp::Coalesce, l, _) => rows_of(l, env, scope),
+        _ => None,
+    }
+}
+
+fn lint_ast(
+    ast: &crate::expr::ast::Ast,
+    env: &TypeEnv,
+    scope: &mut Vec<(String, Option<String>)>,
+    year: Option<i16>,
+    out: &mut Vec<(usize, &'static str, String)>,
+) {
+    use crate::expr::ast::AstKind;
+    match &ast.kind {
+        AstKind::Lit(_) => {}
+        AstKind::Name(n) => {
+            if scope.iter().any(|(p, _)| p == n) {
+                return;
+            }
+            for ledger in scope.iter().filter_map(|(_, l)| l.as_deref()) {
+                let Some(decl) = env.evidence.ledger(ledger) else {
+                    continue;
+                };
+                if decl.column(n).is_some() {
+                    let param = scope
+                        .iter()
+                        .rev()
+                        .find(|(_, l)| l.as_deref() == Some(ledger))
+                        .map_or("r", |(p, _)| p.as_str());
+                    out.push((
+                        ast.span.start,
+                        "ambiguous-name",
+                        format!(
+                            "`{n}` 读的是清单字段或参数 {n}，而台账 {ledger} 也有“{n}”列：若指该行的列，请写 {param}.{n}"
+                        ),
+                    ));
+                    return;
+                }
+            }
+        }
+        AstKind::List(items) => items
+            .iter()
+            .for_each(|i| lint_ast(i, env, scope, year, out)),
+        AstKind::Record(fields) => fields
+            .iter()
+            .for_each(|(_, _, i)| lint_ast(i, env, scope, year, out)),
+        AstKind::Field(base, _, _) => lint_ast(base, env, scope, year, out),
+        AstKind::Call { name, args, .. } => {
+            if name == "date"
+                && let [arg] = args.as_slice()
+                && let AstKind::Lit(Value::Text(t)) = &arg.kind
+                && let (Some(d), Some(y)) = (parse_date(t), year)
+                && d.year() != y
+                && d.year() != y + 1
+            {
+                out.push((
+                    arg.span.start,
+                    "date-outside-year",
+                    format!("日期 {d} 不在考核年度 {y} 或次年内（是否沿用了上一年的日期？）"),
+                ));
+            }
+            let lambda_fn = LAMBDA_FUNCTIONS.contains(&name.as_str());
+            for (i, arg) in args.iter().enumerate() {
+                match &arg.kind {
+                    AstKind::Lambda { param, body } if lambda_fn && i > 0 => {
+                        let ledger = rows_of(&args[0], env, scope);
+                        scope.push((param.clone(), ledger));
+                        lint_ast(body, env, scope, year, out);
+                        scope.pop();
+                    }
+                    _ => lint_ast(arg, env, scope, year, out),
+                }
+            }
+        }
+        AstKind::Lambda { param, body } => {
+            scope.push((param.clone(), None));
+            lint_ast(body, env, scope, year, out);
+            scope.pop();
+        }
+        AstKind::Neg(e) | AstKind::Not(e) => lint_ast(e, env, scope, year, out),
+        AstKind::Binary(_, l, r) => {
+            lint_ast(l, env, scope, year, out);
+            lint_ast(r, env, scope, year, out);
+        }
+        AstKind::If(c, t, e) => {
+            lint_ast(c, env, scope, year, out);
+            lint_ast(t, env, scope, year, out);
+            lint_ast(e, env, scope, year, out);
+        }
+    }
+}
