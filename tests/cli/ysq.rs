@@ -208,6 +208,14 @@ fn t2_2_personal_data_never_in_output() {
         assert!(!stdout.contains(secret), "{secret} leaked into stdout");
         assert!(!stderr.contains(secret), "{secret} leaked into stderr");
     }
+    // the default table format must not show them either
+    let out = kaohe().arg("score").arg(&b.dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(!table.is_empty());
+    for secret in ["欧阳明月", "13912345671", "李家村征地补偿明细"] {
+        assert!(!table.contains(secret), "{secret} leaked into the table");
+    }
 }
 
 // ------------------------------------------------------------------ 2.3 办理结果规范
