@@ -26,3 +26,5 @@ mod bonus;
 mod errors;
 #[path = "cli/formats.rs"]
 mod formats;
+#[path = "cli/yy.rs"]
+mod yy;
