@@ -24,5 +24,7 @@ mod report;
 mod seed;
 #[path = "cli/ysq.rs"]
 mod ysq;
+#[path = "cli/yy.rs"]
+mod yy;
 #[path = "cli/zwgk.rs"]
 mod zwgk;
