@@ -72,7 +72,7 @@ pub fn open_bundle(path: &Path) -> Result<OpenBundle, Fatal> {
             format!("找不到报送材料「{shown}」：{e}"),
         )
     })?;
-    let (name, root, mut bfs) = if meta.is_file() {
+    let (name, root, bfs) = if meta.is_file() {
         let is_zip = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
@@ -87,6 +87,11 @@ pub fn open_bundle(path: &Path) -> Result<OpenBundle, Fatal> {
     } else {
         open_folder(path, &shown, &meta)?
     };
+    read_manifest(name, root, bfs)
+}
+
+/// Read and check `bundle.yaml` from a bundle's file source.
+fn read_manifest(name: String, root: PathBuf, mut bfs: BundleFs) -> Result<OpenBundle, Fatal> {
     let (_, fetched) = bfs.fetch(MANIFEST);
     let bytes = match (&fetched.status, &fetched.bytes) {
         (FileStatus::Ok { .. }, Some(b)) => b.clone(),
@@ -183,15 +188,39 @@ fn open_zip(path: &Path, shown: &str, len: u64) -> Result<(String, PathBuf, Bund
     };
     let root = std::fs::canonicalize(path).map_err(|e| unreadable(e.to_string()))?;
     let bytes = std::fs::read(&root).map_err(|e| unreadable(e.to_string()))?;
-    let (zb, prefix) = zip::ZipBundle::open(bytes).map_err(unreadable)?;
+    let stem = root
+        .file_stem()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| shown.to_string());
+    zip_source(bytes, root, &stem, shown)
+}
+
+fn zip_source(
+    bytes: Vec<u8>,
+    root: PathBuf,
+    stem: &str,
+    shown: &str,
+) -> Result<(String, PathBuf, BundleFs), Fatal> {
+    let (zb, prefix) = zip::ZipBundle::open(bytes).map_err(|e| {
+        fatal(
+            "bundle-unreadable",
+            shown,
+            format!("无法读取报送材料压缩包：{e}"),
+        )
+    })?;
     let name = if prefix.is_empty() {
-        root.file_stem()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| shown.to_string())
+        stem.to_string()
     } else {
         prefix
     };
     Ok((name, root.clone(), BundleFs::zip(root, zb)))
+}
+
+/// A bundle handed in as the bytes of a .zip (no file on disk): what `open_bundle` does for a
+/// `.zip` path. Used by the fuzz targets, which must not touch the file system.
+pub fn open_zip_bytes(bytes: Vec<u8>, name: &str) -> Result<OpenBundle, Fatal> {
+    let (name, root, bfs) = zip_source(bytes, PathBuf::from(name), name, name)?;
+    read_manifest(name, root, bfs)
 }
 
 impl OpenBundle {

@@ -34,7 +34,11 @@ pub fn sheet_rows(
     // A workbook is a zip (XLSX) or an OLE compound file (XLS). Check the zip's declared sizes
     // first: calamine inflates sharedStrings.xml and the sheet without a cap of its own.
     if bytes.starts_with(b"PK") {
-        zipguard::check_archive_sizes(bytes).map_err(corrupt)?;
+        zipguard::check_archive_sizes(bytes).map_err(|m| {
+            corrupt(format!(
+                "文件已损坏或不完整，无法作为 Excel 工作簿（.{ext}）打开：{m}；请在 Excel/WPS 中重新保存"
+            ))
+        })?;
     }
     let not_excel = || {
         corrupt(format!(
