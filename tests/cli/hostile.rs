@@ -276,3 +276,68 @@ fn zip_bundle_paths_follow_the_folder_rules() {
     // `\` in a manifest path means `/` inside a zip too: the guide is read → 2.4 passes.
     r.expect("2.4", 2.0, "pass");
 }
+
+// ---------------------------------------------------------------- sanity warnings
+
+#[test]
+fn sanity_warnings_point_at_the_rows_an_evaluator_would_check() {
+    let b = Bundle::seed();
+    let mut zd = b.read("台账/主动公开台账.csv");
+    // The seed's 69 rows are spreadsheet rows 2–70; these are rows 71–75.
+    zd.push_str(
+        "70,xx镇召开2021年第一次党政联席会议,工作动态,003287165/2021-09999,2021-01-08,2021-01-08,,\n\
+         71,另一条信息,工作动态,003287165/2021-00001,2021-03-01,2021-03-02,,\n\
+         72,尚未发生的信息,工作动态,003287165/2021-09998,2022-03-01,2022-03-01,,\n\
+         73,栏目写错的信息,工作动太,003287165/2021-09997,2021-05-01,2021-05-02,,\n\
+         74,栏目写错的信息二,工作动太,003287165/2021-09996,2021-05-01,2021-05-03,,\n",
+    );
+    b.zdgk(&zd);
+    b.edit("  主动公开总数: 69", "  主动公开总数: 70");
+    let r = b.score();
+    let by_code = |code: &str| -> Vec<&serde_json::Value> {
+        r.problems().iter().filter(|p| p["code"] == code).collect()
+    };
+    let rows = |code: &str| -> Vec<u64> {
+        by_code(code)
+            .iter()
+            .filter_map(|p| p["row"].as_u64())
+            .collect()
+    };
+    // Row 71 repeats row 2's 标题 and 发布日期.
+    assert_eq!(rows("duplicate-row"), vec![71]);
+    assert!(
+        by_code("duplicate-row")[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("第2行")
+    );
+    // Row 72 reuses row 2's 索引号.
+    assert_eq!(rows("duplicate-index-number"), vec![72]);
+    assert_eq!(by_code("duplicate-index-number")[0]["column"], "索引号");
+    // Row 73 is dated after 报送日期 2022-02-15.
+    assert_eq!(rows("published-after-submission"), vec![73]);
+    assert_eq!(rows("written-after-submission"), vec![73]);
+    // 工作动太: once, at its first row, with how many rows use it.
+    assert_eq!(rows("unknown-category"), vec![74]);
+    assert!(
+        by_code("unknown-category")[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("共2行")
+    );
+    // 69 declared by category, 70 declared in total.
+    let s = by_code("self-report-sum-mismatch");
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0]["key"], "自查申报.分类数量");
+    assert!(s[0]["line"].as_u64().is_some());
+    // Warnings only: every one is severity warning.
+    for code in [
+        "duplicate-row",
+        "duplicate-index-number",
+        "published-after-submission",
+        "unknown-category",
+        "self-report-sum-mismatch",
+    ] {
+        assert!(by_code(code).iter().all(|p| p["severity"] == "warning"));
+    }
+}
