@@ -104,6 +104,35 @@ fn setup(case: &str, bundle: &Path) {
             fs::create_dir_all(bundle.join("材料")).unwrap();
             fs::write(bundle.join("材料/年度报告.docx"), z).unwrap();
         }
+        "long-and-wide-cells" => {
+            // A 4 MiB title cell, then a row of 100,000 cells.
+            let mut csv = String::from("标题,栏目,索引号,成文日期,发布日期\n");
+            csv.push_str(&"长".repeat((4 << 20) / 3));
+            csv.push_str(",工作动态,X/1,2021-03-01,2021-03-02\n");
+            csv.push_str("宽,工作动态,X/2,2021-03-01,2021-03-03");
+            csv.push_str(&",多".repeat(100_000));
+            csv.push('\n');
+            fs::create_dir_all(bundle.join("台账")).unwrap();
+            fs::write(bundle.join("台账/主动公开台账.csv"), csv).unwrap();
+        }
+        "xlsx-far-cell" => {
+            // A workbook with one cell at XFD1048576, Excel's last: no grid is allocated.
+            let mut wb = rust_xlsxwriter::Workbook::new();
+            let ws = wb.add_worksheet();
+            for (c, h) in ["标题", "栏目", "索引号", "成文日期", "发布日期"]
+                .iter()
+                .enumerate()
+            {
+                ws.write_string(0, c as u16, *h).unwrap();
+            }
+            ws.write_string(1_048_575, 16_383, "远").unwrap();
+            fs::create_dir_all(bundle.join("台账")).unwrap();
+            fs::write(
+                bundle.join("台账/主动公开台账.xlsx"),
+                wb.save_to_buffer().unwrap(),
+            )
+            .unwrap();
+        }
         _ => {}
     }
 }
