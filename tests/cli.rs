@@ -14,6 +14,8 @@ mod errors;
 mod formats;
 #[path = "cli/gazette.rs"]
 mod gazette;
+#[path = "cli/hostile.rs"]
+mod hostile;
 #[path = "cli/org.rs"]
 mod org;
 #[path = "cli/platform.rs"]

@@ -529,7 +529,16 @@ fn run_check(check: &Check, evidence: &Evidence, ctx: &EvalCtx, globals: &Vars) 
             .as_ref()
             .map(|v| v.eval(ctx, &vars))
             .filter(|v| !v.is_null());
-        let mut problem = match item {
+        // A check over `count_by(...)` records cites the row of their `item`.
+        let row = match item {
+            Value::Record(rec) => rec
+                .fields
+                .iter()
+                .find(|(k, v)| &**k == "item" && matches!(v, Value::Row(_)))
+                .map_or(item, |(_, v)| v),
+            _ => item,
+        };
+        let mut problem = match row {
             Value::Row(r) => {
                 let mut p =
                     Problem::error(r.ledger.file.clone(), check.code, message).row(r.number());
