@@ -24,6 +24,8 @@ mod platform;
 mod report;
 #[path = "cli/seed.rs"]
 mod seed;
+#[path = "cli/toolkit.rs"]
+mod toolkit;
 #[path = "cli/ysq.rs"]
 mod ysq;
 #[path = "cli/yy.rs"]

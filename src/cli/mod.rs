@@ -3,6 +3,7 @@
 //!
 //! Exit codes (PRODUCT.md): 0 scored; 1 a total below `--fail-under`; 2 could not score.
 
+mod explain;
 mod rules;
 mod score;
 
@@ -35,6 +36,8 @@ enum Command {
     /// Work with rule sets: check, show.
     #[command(subcommand)]
     Rules(rules::RulesCommand),
+    /// Explain one indicator's score: the rule, the arithmetic and the evidence.
+    Explain(explain::ExplainArgs),
 }
 
 /// Parse arguments, run, and turn the outcome into an exit code.
@@ -53,6 +56,7 @@ pub fn run() -> ExitCode {
     let outcome = match cli.command {
         Command::Score(args) => score::run(&args),
         Command::Rules(cmd) => rules::run(&cmd),
+        Command::Explain(args) => explain::run(&args),
     };
     outcome.unwrap_or_else(|fatal| {
         print_fatal(&fatal);

@@ -1,4 +1,5 @@
 //! Report formats. Each renders the same `Assessment`; none recomputes a score.
+pub mod explain;
 pub mod json;
 pub mod rules;
 pub mod table;
