@@ -126,7 +126,8 @@ fn progress(len: usize) -> ProgressBar {
     };
     let bar = ProgressBar::with_draw_target(Some(len as u64), target);
     if let Ok(style) = ProgressStyle::with_template("评分中 {bar:30} {pos}/{len} {msg}") {
-        bar.set_style(style);
+        // ASCII bar characters: block shades are East-Asian ambiguous width (see report/table.rs).
+        bar.set_style(style.progress_chars("#>-"));
     }
     bar
 }
