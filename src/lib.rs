@@ -6,6 +6,7 @@
 // readability for no measurable gain.
 #![allow(clippy::result_large_err)]
 
+pub mod batch;
 pub mod calendar;
 pub mod cli;
 pub mod dates;

@@ -6,6 +6,8 @@
 #[path = "cli/harness.rs"]
 mod harness;
 
+#[path = "cli/batch.rs"]
+mod batch;
 #[path = "cli/bonus.rs"]
 mod bonus;
 #[path = "cli/errors.rs"]
@@ -22,6 +24,8 @@ mod org;
 mod platform;
 #[path = "cli/report.rs"]
 mod report;
+#[path = "cli/reports.rs"]
+mod reports;
 #[path = "cli/seed.rs"]
 mod seed;
 #[path = "cli/toolkit.rs"]

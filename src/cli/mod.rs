@@ -3,6 +3,7 @@
 //!
 //! Exit codes (PRODUCT.md): 0 scored; 1 a total below `--fail-under`; 2 could not score.
 
+mod batch;
 mod explain;
 mod rules;
 mod score;
@@ -33,6 +34,8 @@ struct Cli {
 enum Command {
     /// Score one evidence bundle (a folder holding bundle.yaml).
     Score(score::ScoreArgs),
+    /// Score every township bundle in a folder, rank them, and report.
+    Batch(batch::BatchArgs),
     /// Work with rule sets: check, show.
     #[command(subcommand)]
     Rules(rules::RulesCommand),
@@ -55,6 +58,7 @@ pub fn run() -> ExitCode {
     };
     let outcome = match cli.command {
         Command::Score(args) => score::run(&args),
+        Command::Batch(args) => batch::run(&args),
         Command::Rules(cmd) => rules::run(&cmd),
         Command::Explain(args) => explain::run(&args),
     };

@@ -116,6 +116,14 @@ pub fn render_with_width(a: &Assessment, color: bool, width: Option<u16>) -> Str
             t.grade
         ));
     }
+    for ind in &a.indicators {
+        if let Some(text) = super::adjustment_text(ind) {
+            out.push_str(&plain(&format!(
+                "评分人调整：{} {}：{text}\n",
+                ind.id, ind.name
+            )));
+        }
+    }
     let pending: Vec<String> = a
         .indicators
         .iter()
