@@ -22,6 +22,8 @@ mod platform;
 mod report;
 #[path = "cli/seed.rs"]
 mod seed;
+#[path = "cli/township.rs"]
+mod township;
 #[path = "cli/ysq.rs"]
 mod ysq;
 #[path = "cli/yy.rs"]

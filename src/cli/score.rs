@@ -41,7 +41,7 @@ pub struct ScoreArgs {
 }
 
 /// Refuse an output path inside the bundle: kaohe never writes into a bundle.
-fn check_output(output: &Path, bundle_root: &Path) -> Result<(), Fatal> {
+pub(super) fn check_output(output: &Path, bundle_root: &Path) -> Result<(), Fatal> {
     let parent = match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

@@ -1,5 +1,6 @@
 //! Report formats. Each renders the same `Assessment`; none recomputes a score.
 pub mod json;
+pub mod precheck;
 pub mod rules;
 pub mod table;
 
