@@ -291,3 +291,79 @@ fn date_of(n: u32) -> String {
     }
     format!("2021-{:02}-{:02}", m + 1, d + 1)
 }
+
+#[test]
+fn init_skeleton_scores_and_shows_what_is_missing() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let dir = tmp.path().join("zz镇-2021");
+    let out = run(&["init", dir.to_str().unwrap()]);
+    ok_stdout(&out);
+    let manifest = fs::read_to_string(dir.join("bundle.yaml")).unwrap();
+    // 单位 from the folder name without the year; 考核指标 and 考核年度 from the rule set;
+    // 报送日期 from its 年报截止 (no 报送截止 param in county-zwgk-2021).
+    for line in [
+        "单位: zz镇\n",
+        "考核年度: 2021\n",
+        "考核指标: county-zwgk-2021\n",
+        "报送日期: 2022-01-31\n",
+    ] {
+        assert!(manifest.contains(line), "{line:?} in\n{manifest}");
+    }
+    for key in [
+        "自查申报:",
+        "组织保障:",
+        "建议提案:",
+        "安全事件:",
+        "经验推广:",
+        "台账:",
+        "文档:",
+    ] {
+        assert!(manifest.contains(key), "{key}");
+    }
+    assert!(manifest.contains("# "), "commented");
+    // Ledgers: UTF-8 with BOM, the declared header.
+    let csv = fs::read(dir.join("台账/依申请公开登记簿.csv")).unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"), "BOM");
+    let header = String::from_utf8(csv[3..].to_vec()).unwrap();
+    assert!(
+        header.starts_with("收件日期,答复日期,是否延期,办理结果"),
+        "{header}"
+    );
+    assert!(dir.join("材料/制度").is_dir());
+
+    // The fresh skeleton scores (exit 0): ledgers are present with no rows, documents missing.
+    let json = json(&["score", dir.to_str().unwrap(), "--format", "json"]);
+    let status = |id: &str| {
+        json["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status("2.1"), "pass"); // an empty 登记簿 with its header is enough
+    assert_eq!(status("6.1"), "missing"); // no annual report yet
+    assert_eq!(status("2.4"), "missing"); // no guide yet
+    assert_eq!(status("1.1"), "gap"); // no rows
+    assert_eq!(json["unit"], "zz镇");
+    // And the pre-check lists the missing documents.
+    let p = precheck(&dir, "2022-01-10");
+    let missing = p["missing"].to_string();
+    assert!(missing.contains("材料/年度报告.md"), "{missing}");
+
+    // --unit overrides; an existing non-empty folder is refused (exit 2) and left untouched.
+    let again = run(&["init", dir.to_str().unwrap(), "--unit", "别的镇"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(
+        fs::read_to_string(dir.join("bundle.yaml")).unwrap(),
+        manifest
+    );
+    let other = tmp.path().join("其他");
+    ok_stdout(&run(&["init", other.to_str().unwrap(), "--unit", "yy乡"]));
+    assert!(
+        fs::read_to_string(other.join("bundle.yaml"))
+            .unwrap()
+            .contains("单位: yy乡\n")
+    );
+}
