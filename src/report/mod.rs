@@ -2,6 +2,7 @@
 pub mod json;
 pub mod precheck;
 pub mod rules;
+pub mod selfreport;
 pub mod table;
 
 use std::path::Path;

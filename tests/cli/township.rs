@@ -367,3 +367,93 @@ fn init_skeleton_scores_and_shows_what_is_missing() {
             .contains("单位: yy乡\n")
     );
 }
+
+#[test]
+fn selfreport_figures_match_the_seed_ledgers() {
+    let b = Bundle::seed();
+    let out_file = b.outside().join("自查报告.md");
+    ok_stdout(&run(&[
+        "selfreport",
+        b.dir.to_str().unwrap(),
+        "-o",
+        out_file.to_str().unwrap(),
+    ]));
+    let text = fs::read_to_string(&out_file).unwrap();
+    // 69 in-year rows of 主动公开; by 栏目 2/1/40/14/10/1/1 (the self-report's own figures,
+    // in the order of 自查申报.分类数量); 2 + 1 = 3 sets to the reading site; the annual report
+    // dated 2022-01-25; no applications.
+    for needle in [
+        "主动公开信息共69条，其中机构职能2条、领导成员和分工1条、工作动态40条、会议通知14条、政府文件10条、计划总结1条、信息公开场所1条（台账/主动公开台账.csv",
+        "报送主动公开政府信息资料共3套",
+        "于2022-01-25公开发布",
+        "2021年度未收到政府信息公开申请",
+        "自查申报的主动公开总数和各栏目数量与主动公开台账一致",
+        "## 一、指标自查情况",
+        "### （一）政府信息与政务公开",
+        "## 二、存在问题",
+        "## 三、下一步改进措施",
+    ] {
+        assert!(text.contains(needle), "{needle:?} not in\n{text}");
+    }
+    // 存在问题 from the gaps (1.6 row 57), 改进措施 from the fix texts.
+    assert!(text.contains("第57行"), "{text}");
+    assert!(
+        text.contains("一是工作动态栏目每两周至少更新一次"),
+        "{text}"
+    );
+    // Stdout gives the same bytes.
+    let stdout = ok_stdout(&run(&["selfreport", b.dir.to_str().unwrap()]));
+    assert_eq!(stdout, text);
+
+    // The figures follow the ledger: drop row 2 (a 工作动态 item) → 68 and 39, and the
+    // declared 69 / 40 no longer match.
+    let ledger = b.read("台账/主动公开台账.csv");
+    let kept: String = ledger
+        .lines()
+        .enumerate()
+        .filter(|(i, _)| *i != 1)
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    b.zdgk(&kept);
+    let text = ok_stdout(&run(&["selfreport", b.dir.to_str().unwrap()]));
+    assert!(text.contains("主动公开信息共68条"), "{text}");
+    assert!(text.contains("工作动态39条"), "{text}");
+    assert!(
+        text.contains("总数申报69条、台账68条；工作动态申报40条、台账39条"),
+        "{text}"
+    );
+
+    // Never inside the bundle.
+    let inside = b.path("自查报告草稿.md");
+    let refused = run(&[
+        "selfreport",
+        b.dir.to_str().unwrap(),
+        "-o",
+        inside.to_str().unwrap(),
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(!inside.exists());
+}
+
+#[test]
+fn selfreport_counts_applications_without_personal_data() {
+    let b = Bundle::seed();
+    b.ysq(&ysq(&[
+        ("2021-03-01", "", "否", "2021-03-10", "予以公开"),
+        (
+            "2021-04-01",
+            "",
+            "是",
+            "2021-05-20",
+            "部分公开（涉及个人隐私）",
+        ),
+        ("2021-12-28", "", "否", "", ""),
+    ]));
+    let text = ok_stdout(&run(&["selfreport", b.dir.to_str().unwrap()]));
+    assert!(
+        text.contains("收到政府信息公开申请3件，已答复2件（予以公开1件、部分公开1件），延期答复1件，截至报送日期2022-02-15尚未答复1件"),
+        "{text}"
+    );
+    assert!(!text.contains("欧阳明月"));
+    assert!(!text.contains("征地补偿"));
+}
