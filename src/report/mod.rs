@@ -1,4 +1,5 @@
 //! Report formats. Each renders the same `Assessment`; none recomputes a score.
+pub mod diff;
 pub mod json;
 pub mod precheck;
 pub mod rules;

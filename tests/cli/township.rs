@@ -457,3 +457,115 @@ fn selfreport_counts_applications_without_personal_data() {
     assert!(!text.contains("欧阳明月"));
     assert!(!text.contains("征地补偿"));
 }
+
+#[test]
+fn diff_shows_the_effect_of_a_fix() {
+    let b = Bundle::seed();
+    let before = b.outside().join("before.json");
+    let after = b.outside().join("after.json");
+    let score_to = |path: &Path| {
+        ok_stdout(&run(&[
+            "score",
+            b.dir.to_str().unwrap(),
+            "-o",
+            path.to_str().unwrap(),
+        ]));
+    };
+    score_to(&before);
+    // The fix: the 第8期 gazette was received after all and is now registered.
+    let mut gz = b.read("台账/政府公报发放台账.csv");
+    gz.push_str("2021年第8期,2021-08-23,2,镇便民服务中心政务公开查阅点,李晓梅\n");
+    b.write("台账/政府公报发放台账.csv", &gz);
+    score_to(&after);
+
+    let d = json(&[
+        "diff",
+        before.to_str().unwrap(),
+        after.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(d["schema"], "kaohe.diff/1");
+    let ind = |id: &str| {
+        d["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    // 4.1: 4.5 (第8期 missing) → 5, partial → pass; everything else unchanged.
+    let g = ind("4.1");
+    assert_eq!(g["change"], "changed");
+    assert!(close(num(&g["delta"]), 0.5));
+    assert_eq!(g["a"]["status"], "partial");
+    assert_eq!(g["b"]["status"], "pass");
+    assert!(g["resolved"][0].as_str().unwrap().contains("第8期"));
+    let changed: Vec<&Value> = d["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["change"] != "same")
+        .collect();
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    // Total 95.5 → 96 (base 94.5 → 95), grade 优秀 both times.
+    assert!(close(num(&d["total"]["a"]["score"]), 95.5));
+    assert!(close(num(&d["total"]["b"]["score"]), 96.0));
+    assert!(close(num(&d["total"]["change"]), 0.5));
+    assert_eq!(d["total"]["grade_changed"], false);
+
+    let table = ok_stdout(&run(&[
+        "diff",
+        before.to_str().unwrap(),
+        after.to_str().unwrap(),
+    ]));
+    assert!(table.contains("4.1"), "{table}");
+    assert!(table.contains("+0.5"), "{table}");
+    assert!(table.contains("总分：95.5 -> 96（+0.5）"), "{table}");
+    assert!(table.contains("另有29项指标无变化"), "{table}");
+
+    // Indicators added or dropped (another year's rule set): drop 7.6 from A, add X1 to B.
+    let mut a: Value = serde_json::from_str(&fs::read_to_string(&before).unwrap()).unwrap();
+    let mut bj: Value = serde_json::from_str(&fs::read_to_string(&after).unwrap()).unwrap();
+    a["indicators"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|i| i["id"] != "7.6");
+    let mut extra = bj["indicators"][0].clone();
+    extra["id"] = "X1".into();
+    extra["name"] = "新指标".into();
+    bj["indicators"].as_array_mut().unwrap().push(extra);
+    let mut gone = a["indicators"][0].clone();
+    gone["id"] = "Z9".into();
+    a["indicators"].as_array_mut().unwrap().push(gone);
+    let pa = b.outside().join("a2.json");
+    let pb = b.outside().join("b2.json");
+    fs::write(&pa, a.to_string()).unwrap();
+    fs::write(&pb, bj.to_string()).unwrap();
+    let d = json(&[
+        "diff",
+        pa.to_str().unwrap(),
+        pb.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let change = |id: &str| {
+        d["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap()["change"]
+            .clone()
+    };
+    assert_eq!(change("7.6"), "added");
+    assert_eq!(change("X1"), "added");
+    assert_eq!(change("Z9"), "dropped");
+
+    // Not an assessment: exit 2.
+    let bad = b.outside().join("bad.json");
+    fs::write(&bad, "{\"schema\": \"kaohe.precheck/1\"}").unwrap();
+    let out = run(&["diff", bad.to_str().unwrap(), after.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+}
