@@ -30,6 +30,8 @@ mod reports;
 mod seed;
 #[path = "cli/toolkit.rs"]
 mod toolkit;
+#[path = "cli/township.rs"]
+mod township;
 #[path = "cli/ysq.rs"]
 mod ysq;
 #[path = "cli/yy.rs"]
