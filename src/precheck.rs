@@ -483,11 +483,20 @@ fn recovery(
     if let Source::Document(doc) = &indicator.source
         && doc == ANNUAL_REPORT
     {
-        let by = deadline.map_or(by_submission.clone(), |d| d.to_string());
+        let by = match deadline {
+            Some(d) if report_open => d.to_string(),
+            _ => by_submission.clone(),
+        };
         let unpublished = report_date(evidence).is_none_or(|d| d > as_of);
         if t.status == Status::Missing {
-            // Past the deadline a late report still earns the content checks, not 按时发布.
-            if !report_open && deadline.is_some() && t.id == "6.1" {
+            // Past the deadline a late report still earns the content checks, but not the
+            // indicator about its 发布日期 (按时发布): claim none of that one.
+            if !report_open
+                && indicator
+                    .requires
+                    .iter()
+                    .any(|r| r.what.contains("发布日期"))
+            {
                 return None;
             }
             let what = what_missing(t);

@@ -569,3 +569,34 @@ fn diff_shows_the_effect_of_a_fix() {
     let out = run(&["diff", bad.to_str().unwrap(), after.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn precheck_missing_annual_report_and_missing_evidence() {
+    let b = Bundle::seed();
+    b.remove("材料/年度报告.md");
+    // Before the deadline: 6.1, 6.2 and 6.3 (6 each, 缺材料) can all still be earned by
+    // publishing the report by 2022-01-31.
+    let p = precheck(&b.dir, "2022-01-10");
+    for id in ["6.1", "6.2", "6.3"] {
+        assert_eq!(todo(&p, id).unwrap()["status"], "missing");
+        let r = recovery(&p, id).unwrap_or_else(|| panic!("{id}"));
+        assert!(close(num(&r["points"]), 6.0));
+        assert_eq!(r["by"], "2022-01-31");
+    }
+    let missing = p["missing"].as_array().unwrap();
+    assert!(
+        missing.iter().any(|m| m["file"] == "材料/年度报告.md"
+            && m["status"] == "missing"
+            && m["indicators"]
+                .as_array()
+                .unwrap()
+                .contains(&Value::from("6.1"))),
+        "{missing:?}"
+    );
+    // Past the deadline a late report cannot earn 按时发布 (6.1); the content checks remain.
+    let p = precheck(&b.dir, "2022-02-15");
+    assert!(recovery(&p, "6.1").is_none());
+    assert_eq!(recovery(&p, "6.2").unwrap()["by"], "2022-02-15");
+    // Stakes still add up to the score's deduction.
+    assert_adds_up(&b.dir, "2022-02-15");
+}
