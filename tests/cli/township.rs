@@ -351,6 +351,10 @@ fn init_skeleton_scores_and_shows_what_is_missing() {
     let p = precheck(&dir, "2022-01-10");
     let missing = p["missing"].to_string();
     assert!(missing.contains("材料/年度报告.md"), "{missing}");
+    // Its stakes add up to what `score` deducts, and the draft report renders.
+    assert_adds_up(&dir, "2022-01-10");
+    let draft = ok_stdout(&run(&["selfreport", dir.to_str().unwrap()]));
+    assert!(draft.contains("2021年度没有登记接收政府公报"), "{draft}");
 
     // --unit overrides; an existing non-empty folder is refused (exit 2) and left untouched.
     let again = run(&["init", dir.to_str().unwrap(), "--unit", "别的镇"]);
