@@ -280,6 +280,39 @@ fn precheck_as_of_clips_periods_not_yet_begun() {
     assert!(close(num(&todo(&d, "1.4").unwrap()["at_stake"]), 2.0));
 }
 
+#[test]
+fn precheck_as_of_counts_new_media_months_not_yet_begun() {
+    // Seed 新媒体发布: months 1–5, 7–10 and 12 (June and November missing): 10 → B1 = 1.
+    let b = Bundle::seed();
+    b.score().expect("B1", 1.0, "partial");
+    // As of 2021-10-31: months 1–10 have begun, 9 of them published (June missing), plus the
+    // 2 not begun = 11 < 12 → still 1 point (the December rows are not counted twice).
+    let p = precheck(&b.dir, "2021-10-31");
+    let b1 = p["bonus"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "B1");
+    assert!(close(num(&b1.expect("B1 still short")["score"]), 1.0));
+    // With a June post: months 1–10 all covered + 2 not begun = 12 → 2 points, B1 not listed.
+    let mut nm = b.read("台账/新媒体发布台账.csv");
+    nm.push_str("“xx镇发布”微信公众号,2021-06-18,端午安全提示,https://mp.weixin.qq.com/s/x\n");
+    b.write("台账/新媒体发布台账.csv", &nm);
+    // The full year still misses November: 11 months → 1.
+    b.score().expect("B1", 1.0, "partial");
+    let p = precheck(&b.dir, "2021-10-31");
+    assert!(
+        p["bonus"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["id"] != "B1")
+    );
+    // A bad --as-of is refused (exit 2).
+    let out = run(&["precheck", b.dir.to_str().unwrap(), "--as-of", "2021/13/01"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
 /// 2021-01-01 plus `n` days, as YYYY-MM-DD.
 fn date_of(n: u32) -> String {
     let lens = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
