@@ -269,7 +269,9 @@ fn precheck_as_of_clips_periods_not_yet_begun() {
     // it is still missing; issues 11 and 12 are not yet due (n < 11), so only 8 is missing.
     let p = precheck(&b.dir, "2021-11-15");
     assert!(todo(&p, "1.4").is_none(), "{}", p["todo"]);
-    assert!(close(num(&todo(&p, "1.5").unwrap()["at_stake"]), 0.5));
+    let q = todo(&p, "1.5").unwrap();
+    assert!(close(num(&q["at_stake"]), 0.5));
+    assert_eq!(q["dates"][0]["note"], "第4季度（10-12月）", "{q}");
     assert!(close(num(&todo(&p, "4.1").unwrap()["at_stake"]), 0.5));
     // As of 2021-09-15 Q4 has not begun: 1.5 is full.
     let p = precheck(&b.dir, "2021-09-15");
