@@ -145,7 +145,9 @@ pub fn precheck(
         if lost <= Decimal::ZERO && ind.status != Status::Manual {
             continue;
         }
-        let source = rules.indicator(&ind.id).map(|i| &i.source);
+        let rule = rules.indicator(&ind.id);
+        let source = rule.map(|i| &i.source);
+        let measure = rule.map_or("", |i| i.measure.as_str());
         let item = Todo {
             id: ind.id.clone(),
             name: ind.name.clone(),
@@ -156,7 +158,15 @@ pub fn precheck(
             status: ind.status,
             findings: ind.findings.clone(),
             fix: ind.fix.clone(),
-            dates: key_dates(ind, source, evidence, &applications, deadline, as_of),
+            dates: key_dates(
+                ind,
+                source,
+                measure,
+                evidence,
+                &applications,
+                deadline,
+                as_of,
+            ),
         };
         if ind.bonus {
             bonus.push(item);
@@ -320,6 +330,7 @@ fn pending_applications(
 fn key_dates(
     ind: &IndicatorResult,
     source: Option<&Source>,
+    measure: &str,
     evidence: &Evidence,
     applications: &[Application],
     deadline: Option<Date>,
@@ -369,6 +380,8 @@ fn key_dates(
         }
         Some(Source::Ledger(ledger)) => {
             if let Some(d) = months_without(ind, ledger, evidence, as_of) {
+                dates.push(d);
+            } else if let Some(d) = quarters_without(ind, measure, ledger, evidence, as_of) {
                 dates.push(d);
             }
         }
@@ -458,6 +471,51 @@ fn months_without(
     })
 }
 
+/// The quarters of the year (up to the as-of day's) with no row of the 栏目 an indicator's
+/// measure names (栏目为“会议通知”), for an indicator measured by quarters that loses points.
+fn quarters_without(
+    ind: &IndicatorResult,
+    measure: &str,
+    ledger_name: &str,
+    evidence: &Evidence,
+    as_of: Date,
+) -> Option<KeyDate> {
+    if !measure.contains("季度") || ind.status == Status::Missing {
+        return None;
+    }
+    let column = measure
+        .split_once("栏目为“")
+        .and_then(|(_, rest)| rest.split_once('”'))
+        .map(|(name, _)| name.to_string())?;
+    let ledger = evidence.ledgers.get(ledger_name)?;
+    ledger.column_index("发布日期")?;
+    ledger.column_index("栏目")?;
+    let year = evidence.header.year;
+    let last_quarter = match i32::from(as_of.year()).cmp(&year) {
+        std::cmp::Ordering::Greater => 4,
+        std::cmp::Ordering::Equal => (as_of.month() - 1) / 3 + 1,
+        std::cmp::Ordering::Less => return None,
+    };
+    let covered: BTreeSet<i8> = (0..ledger.rows.len())
+        .filter(|&i| ledger.cell(i, "栏目").as_text() == Some(column.as_str()))
+        .filter_map(|i| ledger.cell(i, "发布日期").as_date())
+        .filter(|d| i32::from(d.year()) == year)
+        .map(|d| (d.month() - 1) / 3 + 1)
+        .collect();
+    let empty: Vec<String> = (1..=last_quarter)
+        .filter(|q| !covered.contains(q))
+        .map(|q| format!("第{q}季度（{}-{}月）", (q - 1) * 3 + 1, q * 3))
+        .collect();
+    if empty.is_empty() {
+        return None;
+    }
+    Some(KeyDate {
+        what: format!("{year}年没有“{column}”栏目发布的季度"),
+        date: None,
+        note: empty.join("、"),
+    })
+}
+
 fn recovery(
     t: &Todo,
     rules: &RuleSet,
@@ -483,11 +541,20 @@ fn recovery(
     if let Source::Document(doc) = &indicator.source
         && doc == ANNUAL_REPORT
     {
-        let by = deadline.map_or(by_submission.clone(), |d| d.to_string());
+        let by = match deadline {
+            Some(d) if report_open => d.to_string(),
+            _ => by_submission.clone(),
+        };
         let unpublished = report_date(evidence).is_none_or(|d| d > as_of);
         if t.status == Status::Missing {
-            // Past the deadline a late report still earns the content checks, not 按时发布.
-            if !report_open && deadline.is_some() && t.id == "6.1" {
+            // Past the deadline a late report still earns the content checks, but not the
+            // indicator about its 发布日期 (按时发布): claim none of that one.
+            if !report_open
+                && indicator
+                    .requires
+                    .iter()
+                    .any(|r| r.what.contains("发布日期"))
+            {
                 return None;
             }
             let what = what_missing(t);

@@ -157,6 +157,9 @@ fn render(p: &Precheck, md: bool) -> String {
         t.grade,
         if t.provisional { "（暂定）" } else { "" }
     ));
+    if t.veto {
+        o.line("触发一票否决项：无论得分多少，等次均为不合格。");
+    }
     if md {
         o.blank();
     }

@@ -437,6 +437,12 @@ impl Facts<'_> {
             .filter_map(|&i| l.cell(i, "份数").as_num())
             .sum();
         let list: Vec<String> = issues.iter().map(|n| num(*n)).collect();
+        if issues.is_empty() {
+            return vec![format!(
+                "{}年度没有登记接收政府公报（{}中没有接收日期在{}年度内的登记）。",
+                self.year, l.file, self.year
+            )];
+        }
         vec![format!(
             "{}年度登记接收政府公报{}期（第{}期），共{}份，按规定放置查阅（{}，接收日期在{}年度内的{}条登记）。",
             self.year,

@@ -272,7 +272,9 @@ fn precheck_as_of_clips_periods_not_yet_begun() {
     // it is still missing; issues 11 and 12 are not yet due (n < 11), so only 8 is missing.
     let p = precheck(&b.dir, "2021-11-15");
     assert!(todo(&p, "1.4").is_none(), "{}", p["todo"]);
-    assert!(close(num(&todo(&p, "1.5").unwrap()["at_stake"]), 0.5));
+    let q = todo(&p, "1.5").unwrap();
+    assert!(close(num(&q["at_stake"]), 0.5));
+    assert_eq!(q["dates"][0]["note"], "第4季度（10-12月）", "{q}");
     assert!(close(num(&todo(&p, "4.1").unwrap()["at_stake"]), 0.5));
     // As of 2021-09-15 Q4 has not begun: 1.5 is full.
     let p = precheck(&b.dir, "2021-09-15");
@@ -281,6 +283,39 @@ fn precheck_as_of_clips_periods_not_yet_begun() {
     // nothing is clipped and the stakes equal the score's deductions.
     let d = json(&["precheck", b.dir.to_str().unwrap(), "--format", "json"]);
     assert!(close(num(&todo(&d, "1.4").unwrap()["at_stake"]), 2.0));
+}
+
+#[test]
+fn precheck_as_of_counts_new_media_months_not_yet_begun() {
+    // Seed 新媒体发布: months 1–5, 7–10 and 12 (June and November missing): 10 → B1 = 1.
+    let b = Bundle::seed();
+    b.score().expect("B1", 1.0, "partial");
+    // As of 2021-10-31: months 1–10 have begun, 9 of them published (June missing), plus the
+    // 2 not begun = 11 < 12 → still 1 point (the December rows are not counted twice).
+    let p = precheck(&b.dir, "2021-10-31");
+    let b1 = p["bonus"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "B1");
+    assert!(close(num(&b1.expect("B1 still short")["score"]), 1.0));
+    // With a June post: months 1–10 all covered + 2 not begun = 12 → 2 points, B1 not listed.
+    let mut nm = b.read("台账/新媒体发布台账.csv");
+    nm.push_str("“xx镇发布”微信公众号,2021-06-18,端午安全提示,https://mp.weixin.qq.com/s/x\n");
+    b.write("台账/新媒体发布台账.csv", &nm);
+    // The full year still misses November: 11 months → 1.
+    b.score().expect("B1", 1.0, "partial");
+    let p = precheck(&b.dir, "2021-10-31");
+    assert!(
+        p["bonus"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["id"] != "B1")
+    );
+    // A bad --as-of is refused (exit 2).
+    let out = run(&["precheck", b.dir.to_str().unwrap(), "--as-of", "2021/13/01"]);
+    assert_eq!(out.status.code(), Some(2));
 }
 
 /// 2021-01-01 plus `n` days, as YYYY-MM-DD.
@@ -354,6 +389,10 @@ fn init_skeleton_scores_and_shows_what_is_missing() {
     let p = precheck(&dir, "2022-01-10");
     let missing = p["missing"].to_string();
     assert!(missing.contains("材料/年度报告.md"), "{missing}");
+    // Its stakes add up to what `score` deducts, and the draft report renders.
+    assert_adds_up(&dir, "2022-01-10");
+    let draft = ok_stdout(&run(&["selfreport", dir.to_str().unwrap()]));
+    assert!(draft.contains("2021年度没有登记接收政府公报"), "{draft}");
 
     // --unit overrides; an existing non-empty folder is refused (exit 2) and left untouched.
     let again = run(&["init", dir.to_str().unwrap(), "--unit", "别的镇"]);
@@ -571,4 +610,35 @@ fn diff_shows_the_effect_of_a_fix() {
     fs::write(&bad, "{\"schema\": \"kaohe.precheck/1\"}").unwrap();
     let out = run(&["diff", bad.to_str().unwrap(), after.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn precheck_missing_annual_report_and_missing_evidence() {
+    let b = Bundle::seed();
+    b.remove("材料/年度报告.md");
+    // Before the deadline: 6.1, 6.2 and 6.3 (6 each, 缺材料) can all still be earned by
+    // publishing the report by 2022-01-31.
+    let p = precheck(&b.dir, "2022-01-10");
+    for id in ["6.1", "6.2", "6.3"] {
+        assert_eq!(todo(&p, id).unwrap()["status"], "missing");
+        let r = recovery(&p, id).unwrap_or_else(|| panic!("{id}"));
+        assert!(close(num(&r["points"]), 6.0));
+        assert_eq!(r["by"], "2022-01-31");
+    }
+    let missing = p["missing"].as_array().unwrap();
+    assert!(
+        missing.iter().any(|m| m["file"] == "材料/年度报告.md"
+            && m["status"] == "missing"
+            && m["indicators"]
+                .as_array()
+                .unwrap()
+                .contains(&Value::from("6.1"))),
+        "{missing:?}"
+    );
+    // Past the deadline a late report cannot earn 按时发布 (6.1); the content checks remain.
+    let p = precheck(&b.dir, "2022-02-15");
+    assert!(recovery(&p, "6.1").is_none());
+    assert_eq!(recovery(&p, "6.2").unwrap()["by"], "2022-02-15");
+    // Stakes still add up to the score's deduction.
+    assert_adds_up(&b.dir, "2022-02-15");
 }
