@@ -30,7 +30,7 @@ pub struct BatchArgs {
     /// A folder of township bundles: each sub-folder holding a bundle.yaml (or a .zip of one).
     dir: PathBuf,
     /// A rule-set folder (when one exists at that path) or a built-in rule-set id; without it,
-    /// the 考核指标 of the first bundle (in name order) is used for all.
+    /// the 考核指标 most bundles declare is used for all.
     #[arg(long, value_name = "DIR|ID")]
     rules: Option<String>,
     /// A folder of verdict files: `<folder name>.yaml` is the verdict file of that bundle.
@@ -118,6 +118,22 @@ fn describe(fatal: &Fatal) -> String {
         .join("；")
 }
 
+/// The rule-set id most bundles declare; on a tie, the one met first (bundles in name order).
+fn majority<'a>(ids: impl Iterator<Item = &'a str>) -> Option<String> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for id in ids {
+        match counts.iter_mut().find(|(c, _)| *c == id) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((id, 1)),
+        }
+    }
+    let best = counts.iter().map(|(_, n)| *n).max()?;
+    counts
+        .into_iter()
+        .find(|(_, n)| *n == best)
+        .map(|(id, _)| id.to_string())
+}
+
 fn progress(len: usize) -> ProgressBar {
     let target = if std::io::stderr().is_terminal() {
         ProgressDrawTarget::stderr()
@@ -181,10 +197,12 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
     // Phase 1: read every manifest header (cheap), to know which rule set the batch uses.
     let opened: Vec<_> =
         pool.install(|| entries.par_iter().map(|e| open_bundle(&e.path)).collect());
-    let first_declared = opened
-        .iter()
-        .find_map(|o| o.as_ref().ok())
-        .map(|b| b.header.ruleset.clone());
+    let first_declared = majority(
+        opened
+            .iter()
+            .filter_map(|o| o.as_ref().ok())
+            .map(|b| b.header.ruleset.as_str()),
+    );
 
     let mut warnings = Vec::new();
     let mut outcomes: Vec<Result<Assessment, Failed>> = Vec::with_capacity(entries.len());
@@ -202,7 +220,8 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
         }
         Some(declared) => {
             // With --rules every bundle is scored against it, and each whose 考核指标 differs is
-            // named once (as `kaohe score` does); without it, the first bundle's 考核指标 decides.
+            // named once (as `kaohe score` does); without it, the 考核指标 most bundles declare
+            // decides, so one township's typo fails that township, not the county.
             let rules = match args.rules.as_deref() {
                 Some(spec) => rule_loader::compile(&rule_files(spec)?)?,
                 None => resolve_rules(None, &declared)?,
@@ -223,7 +242,7 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
                                     return Err(cli_error(
                                         "batch-mixed-rulesets",
                                         format!(
-                                            "考核指标为 {}，而本批次按 {} 评分（取自按名称排序的第一份材料）；请统一考核指标，或用 --rules 指定",
+                                            "考核指标为 {}，而本批次按多数材料所写的 {} 评分；请核对考核指标，或用 --rules 指定",
                                             b.header.ruleset, rules.id
                                         ),
                                     ));

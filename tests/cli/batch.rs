@@ -326,7 +326,7 @@ fn rules_override_names_each_bundle_that_declared_another() {
         text.replace("考核指标: county-zwgk-2021", "考核指标: other-2021"),
     )
     .unwrap();
-    // Without --rules the first bundle's unknown id stops the batch (nothing to score with).
+    // Without --rules, the only bundle's unknown id stops the batch (nothing to score with).
     let out = batch(&dir, &[]);
     assert_eq!(out.status.code(), Some(2));
     let rules = concat!(env!("CARGO_MANIFEST_DIR"), "/rules/county-zwgk-2021");
@@ -336,5 +336,29 @@ fn rules_override_names_each_bundle_that_declared_another() {
     assert!(
         stderr.contains("a-2021") && stderr.contains("other-2021"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn one_township_declaring_another_rule_set_fails_alone() {
+    let (_tmp, dir) = seeds(&[("a-2021", "甲镇"), ("b-2021", "乙镇"), ("c-2021", "丙镇")]);
+    let y = dir.join("a-2021/bundle.yaml");
+    let text = fs::read_to_string(&y).unwrap();
+    fs::write(
+        &y,
+        text.replace("考核指标: county-zwgk-2021", "考核指标: county-zwgk-2O21"),
+    )
+    .unwrap();
+    // Two of three declare county-zwgk-2021: the batch uses it and lists a-2021 as failed.
+    let out = batch(&dir, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["ranking"].as_array().unwrap().len(), 2);
+    assert_eq!(json["failed"][0]["bundle"], "a-2021");
+    assert!(
+        json["failed"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("county-zwgk-2O21")
     );
 }
