@@ -118,6 +118,22 @@ fn describe(fatal: &Fatal) -> String {
         .join("；")
 }
 
+/// Run one bundle's step so that a bug it triggers (a panic) fails that bundle, not the batch:
+/// rayon would otherwise carry the panic to the whole run.
+fn guard<T>(step: impl FnOnce() -> Result<T, Fatal>) -> Result<T, Fatal> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(cli_error(
+            "internal-error",
+            format!("kaohe 内部错误，此份材料未能评分（请把材料和这条消息报告给开发者）：{what}"),
+        ))
+    })
+}
+
 /// The rule-set id most bundles declare; on a tie, the one met first (bundles in name order).
 fn majority<'a>(ids: impl Iterator<Item = &'a str>) -> Option<String> {
     let mut counts: Vec<(&str, usize)> = Vec::new();
@@ -195,8 +211,12 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
     let bar = progress(entries.len());
 
     // Phase 1: read every manifest header (cheap), to know which rule set the batch uses.
-    let opened: Vec<_> =
-        pool.install(|| entries.par_iter().map(|e| open_bundle(&e.path)).collect());
+    let opened: Vec<_> = pool.install(|| {
+        entries
+            .par_iter()
+            .map(|e| guard(|| open_bundle(&e.path)))
+            .collect()
+    });
     let first_declared = majority(
         opened
             .iter()
@@ -253,7 +273,7 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
                                 ));
                             }
                             let verdicts = verdict_file(args.verdicts_dir.as_deref(), &e.name);
-                            score_bundle(b, &rules, verdicts.as_deref(), &calendar)
+                            guard(|| score_bundle(b, &rules, verdicts.as_deref(), &calendar))
                         });
                         bar.inc(1);
                         let result = result.map_err(|fatal| Failed {
@@ -312,4 +332,24 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_fails_one_bundle_not_the_batch() {
+        let out: Result<(), Fatal> = guard(|| panic!("boom"));
+        let fatal = out.unwrap_err();
+        assert_eq!(fatal.problems[0].code, "internal-error");
+        assert!(fatal.problems[0].message.contains("boom"));
+    }
+
+    #[test]
+    fn majority_rule_set_with_first_seen_on_a_tie() {
+        assert_eq!(majority(["a", "b", "b"].into_iter()), Some("b".into()));
+        assert_eq!(majority(["a", "b"].into_iter()), Some("a".into()));
+        assert_eq!(majority(std::iter::empty()), None);
+    }
 }
