@@ -309,7 +309,7 @@ fn summary_sheet(
             r += 1;
         }
     }
-    w.apply(&mut ws, &[4, 24, 30, 6, 6, 6, 6, 16, 4, 50, 50])?;
+    w.apply(&mut ws, &[4, 16, 20, 6, 6, 6, 6, 14, 4, 36, 30])?;
     Ok(ws)
 }
 
@@ -383,8 +383,8 @@ fn township_sheet(a: &Assessment, name: &str, st: &Styles) -> Result<Worksheet, 
             .collect();
         let texts = [
             (0, ind.id.clone(), &st.text),
-            (1, ind.group.clone(), &st.text),
-            (2, ind.name.clone(), &st.text),
+            (1, ind.group.clone(), &st.wrap),
+            (2, ind.name.clone(), &st.wrap),
             (5, ind.status.label().to_string(), &st.text),
             (7, adjustment_text(ind).unwrap_or_default(), &st.wrap),
             (8, findings.join("\n"), &st.wrap),
@@ -437,7 +437,8 @@ fn township_sheet(a: &Assessment, name: &str, st: &Styles) -> Result<Worksheet, 
         ws.write_string_with_format(r, 2, label, &st.text)?;
         ws.write_string(r, 3, clip(&v))?;
     }
-    w.apply(&mut ws, &[5, 24, 18, 4, 6, 8, 8, 36, 60, 36])?;
+    // About 175 columns in all: A4 landscape, one page wide, prints at roughly 75 %.
+    w.apply(&mut ws, &[5, 14, 16, 4, 6, 8, 8, 24, 48, 24])?;
     Ok(ws)
 }
 
