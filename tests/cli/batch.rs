@@ -362,3 +362,24 @@ fn one_township_declaring_another_rule_set_fails_alone() {
             .contains("county-zwgk-2O21")
     );
 }
+
+#[test]
+fn a_zip_in_the_batch_folder_counts_as_a_bundle() {
+    let (_tmp, dir) = seeds(&[("a-2021", "甲镇")]);
+    // Not a real archive: whether zip bundles are read yet or not, it must be listed (scored or
+    // failed with its reason), never skipped; and other files are ignored.
+    fs::write(dir.join("b-2021.zip"), b"PK\x05\x06").unwrap();
+    fs::write(dir.join("说明.txt"), "not a bundle").unwrap();
+    let out = batch(&dir, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut names: Vec<&str> = json["ranking"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(json["failed"].as_array().unwrap())
+        .map(|e| e["bundle"].as_str().unwrap().trim_end_matches(".zip"))
+        .collect();
+    names.sort();
+    assert_eq!(names, vec!["a-2021", "b-2021"]);
+}
