@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use super::score::{
     check_output, emit, load_calendar, parse_fail_under, pick_format, refuse_binary_to_terminal,
-    score_bundle,
+    score_bundle, stamp,
 };
 use super::{cli_error, resolve_rules, rule_files, warn};
 use crate::batch::{self, Failed};
@@ -23,7 +23,7 @@ use crate::diag::{Fatal, render_location};
 use crate::load::open_bundle;
 use crate::load::rules as rule_loader;
 use crate::model::assessment::Assessment;
-use crate::report::Format;
+use crate::report::{Format, Options};
 
 #[derive(Args)]
 pub struct BatchArgs {
@@ -49,6 +49,9 @@ pub struct BatchArgs {
     /// Exit with code 1 when any township's total score is below this.
     #[arg(long, value_name = "SCORE")]
     fail_under: Option<String>,
+    /// Add when the report was made (UTC). Without it the same inputs give the same bytes.
+    #[arg(long)]
+    stamp: bool,
     /// How many bundles to score at once (default: one per CPU core; 1 = one after another).
     /// The output is the same whatever the number.
     #[arg(short = 'j', long, value_name = "N")]
@@ -320,7 +323,11 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = to_terminal && format == Format::Table && std::env::var_os("NO_COLOR").is_none();
-    emit(&format.render_batch(&report, color), args.output.as_deref())?;
+    let opts = Options {
+        color,
+        stamp: stamp(args.stamp),
+    };
+    emit(&format.render_batch(&report, &opts), args.output.as_deref())?;
 
     if scored == 0 {
         eprintln!("kaohe: 错误：没有一份材料能够评分");

@@ -6,7 +6,7 @@
 //! numbers, the header row is frozen and repeated on every printed page, column widths follow
 //! the display width of the Chinese text (two columns per character), pages are A4 with page
 //! numbers in the footer. The document's date is the evaluation date (else the submission date),
-//! never the clock, so the same inputs give the same bytes.
+//! never the clock unless `--stamp` asks, so the same inputs give the same bytes.
 
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
@@ -21,7 +21,7 @@ use crate::model::assessment::{Assessment, Status};
 const MAX_CELL: usize = 32_000;
 const A4: u8 = 9;
 
-pub fn render_score(a: &Assessment) -> Vec<u8> {
+pub fn render_score(a: &Assessment, stamp: Option<&str>) -> Vec<u8> {
     let rows = vec![Summary {
         rank: None,
         assessment: a,
@@ -31,11 +31,12 @@ pub fn render_score(a: &Assessment) -> Vec<u8> {
         &rows,
         None,
         &format!("{}　{}年度考核结果", a.unit, a.ruleset.year),
+        stamp,
     )
     .expect("an XLSX workbook from valid sheet names and cells")
 }
 
-pub fn render_batch(b: &BatchReport) -> Vec<u8> {
+pub fn render_batch(b: &BatchReport, stamp: Option<&str>) -> Vec<u8> {
     let rows: Vec<Summary> = b
         .ranking
         .iter()
@@ -50,7 +51,7 @@ pub fn render_batch(b: &BatchReport) -> Vec<u8> {
         Some(r) => format!("{}年度考核排名　{}", r.year, r.title),
         None => "考核排名".to_string(),
     };
-    build(&rows, Some(b), &title).expect("an XLSX workbook from valid sheet names and cells")
+    build(&rows, Some(b), &title, stamp).expect("an XLSX workbook from valid sheet names and cells")
 }
 
 struct Summary<'a> {
@@ -188,10 +189,17 @@ fn document_date(rows: &[Summary]) -> Option<ExcelDateTime> {
     ExcelDateTime::from_ymd(y, m as u8, d as u8).ok()
 }
 
-fn build(rows: &[Summary], batch: Option<&BatchReport>, title: &str) -> Result<Vec<u8>, XlsxError> {
+fn build(
+    rows: &[Summary],
+    batch: Option<&BatchReport>,
+    title: &str,
+    stamp: Option<&str>,
+) -> Result<Vec<u8>, XlsxError> {
     let styles = Styles::new();
     let mut wb = Workbook::new();
-    let date = document_date(rows)
+    let date = stamp
+        .and_then(|s| ExcelDateTime::parse_from_str(s).ok())
+        .or_else(|| document_date(rows))
         .unwrap_or_else(|| ExcelDateTime::from_ymd(2000, 1, 1).expect("a valid date"));
     wb.set_properties(
         &DocProperties::new()
