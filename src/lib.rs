@@ -14,6 +14,7 @@ pub mod diag;
 pub mod expr;
 pub mod load;
 pub mod model;
+pub mod precheck;
 pub mod report;
 pub mod score;
 pub mod text;

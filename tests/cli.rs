@@ -16,6 +16,8 @@ mod errors;
 mod formats;
 #[path = "cli/gazette.rs"]
 mod gazette;
+#[path = "cli/hostile.rs"]
+mod hostile;
 #[path = "cli/org.rs"]
 mod org;
 #[path = "cli/platform.rs"]
@@ -26,7 +28,13 @@ mod report;
 mod reports;
 #[path = "cli/seed.rs"]
 mod seed;
+#[path = "cli/toolkit.rs"]
+mod toolkit;
+#[path = "cli/township.rs"]
+mod township;
 #[path = "cli/ysq.rs"]
 mod ysq;
+#[path = "cli/yy.rs"]
+mod yy;
 #[path = "cli/zwgk.rs"]
 mod zwgk;

@@ -6,8 +6,15 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use super::rule_files;
-use crate::diag::{Fatal, render_snippet};
-use crate::load::rules::compile;
+use crate::calendar::Calendar;
+use crate::diag::{Fatal, render_location, render_snippet};
+use crate::load::rules::TestCase;
+use crate::load::rules::{self as rule_loader, compile};
+use crate::load::{open_bundle, verdicts};
+use crate::model::assessment::{Assessment, Status};
+use crate::model::ruleset::RuleSet;
+use crate::report::table::plain;
+use crate::score;
 
 #[derive(Subcommand)]
 pub enum RulesCommand {
@@ -17,6 +24,22 @@ pub enum RulesCommand {
         #[arg(value_name = "DIR|ID")]
         ruleset: String,
     },
+    /// Score the rule set's test bundles (`<DIR>/tests/<case>/`) and show every difference
+    /// from their `expected.yaml`. Exit 0 all pass, 1 a case fails, 2 cannot run.
+    Test {
+        /// A rule-set folder (its tests/ folder holds the cases).
+        #[arg(value_name = "DIR")]
+        ruleset: String,
+        /// Run only the cases whose name contains this.
+        #[arg(long)]
+        case: Option<String>,
+    },
+    /// Print the built-in functions of the expression language (Markdown, as docs/functions.md).
+    Functions,
+    /// Print every diagnostic code of `rules check` (Markdown, as docs/diagnostics.md).
+    Codes,
+    /// Print a JSON Schema for rule files (ruleset.yaml and indicator files), for editors.
+    Schema,
     /// Show the indicator tree: points, method, basis, what is measured and how to fix a gap.
     Show {
         /// A rule-set folder or a built-in id.
@@ -28,6 +51,19 @@ pub enum RulesCommand {
 pub fn run(cmd: &RulesCommand) -> Result<ExitCode, Fatal> {
     match cmd {
         RulesCommand::Check { ruleset } => check(ruleset),
+        RulesCommand::Functions => {
+            print!("{}", crate::report::rules::functions_markdown());
+            Ok(ExitCode::SUCCESS)
+        }
+        RulesCommand::Codes => {
+            print!("{}", crate::report::rules::codes_markdown());
+            Ok(ExitCode::SUCCESS)
+        }
+        RulesCommand::Schema => {
+            println!("{}", crate::report::rules::schema_json());
+            Ok(ExitCode::SUCCESS)
+        }
+        RulesCommand::Test { ruleset, case } => test(ruleset, case.as_deref()),
         RulesCommand::Show { ruleset } => {
             let rules = compile(&rule_files(ruleset)?)?;
             print!("{}", crate::report::rules::render(&rules));
@@ -36,27 +72,198 @@ pub fn run(cmd: &RulesCommand) -> Result<ExitCode, Fatal> {
     }
 }
 
-/// `kaohe rules check`: every problem at once, each with a caret under the spot.
+/// `kaohe rules check`: every problem at once, each with a caret under the spot and a help
+/// line from the registry. Exit 0 clean, 2 with any error or warning.
 fn check(spec: &str) -> Result<ExitCode, Fatal> {
-    let files = rule_files(spec)?;
-    Ok(match compile(&files) {
-        Ok(rules) => {
-            println!(
-                "规则集 {}（{}）：{} 个指标，检查通过",
-                rules.id,
-                rules.title,
-                rules.indicators.len()
-            );
-            ExitCode::SUCCESS
-        }
+    let mut err = std::io::stderr().lock();
+    let files = match rule_files(spec) {
+        Ok(files) => files,
         Err(fatal) => {
-            let mut err = std::io::stderr().lock();
+            // Unreadable files, not UTF-8, no ruleset.yaml: shown like every other problem.
             for p in &fatal.problems {
-                let source = files.source_of(&p.file);
-                let _ = writeln!(err, "{}", render_snippet(p, source));
+                let _ = write!(err, "{}", render_snippet(p, None));
+                if let Some(code) = rule_loader::rule_code(p.code) {
+                    let _ = writeln!(err, "  = help: {}", code.help);
+                }
+                let _ = writeln!(err);
             }
             let _ = writeln!(err, "共 {} 个问题", fatal.problems.len());
-            ExitCode::from(2)
+            return Ok(ExitCode::from(2));
         }
+    };
+    let checked = rule_loader::check(&files);
+    for p in &checked.problems {
+        let source = files.source_of(&p.file);
+        let _ = write!(err, "{}", render_snippet(p, source));
+        if let Some(code) = rule_loader::rule_code(p.code) {
+            let _ = writeln!(err, "  = help: {}", code.help);
+        }
+        let _ = writeln!(err);
+    }
+    if let Some(rules) = &checked.rules {
+        println!(
+            "规则集 {}（{}）：{} 个指标，{}",
+            rules.id,
+            rules.title,
+            rules.indicators.len(),
+            if checked.problems.is_empty() {
+                "检查通过".to_string()
+            } else {
+                format!("{} 个警告", checked.problems.len())
+            }
+        );
+    }
+    if checked.problems.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        let _ = writeln!(err, "共 {} 个问题", checked.problems.len());
+        Ok(ExitCode::from(2))
+    }
+}
+
+/// `kaohe rules test`: score every case and compare with what it expects.
+fn test(spec: &str, only: Option<&str>) -> Result<ExitCode, Fatal> {
+    let dir = std::path::Path::new(spec);
+    if !dir.is_dir() {
+        return Err(super::cli_error(
+            "tests-need-folder",
+            format!(
+                "「{spec}」不是规则集目录：内置规则集不带测试用例，请给出规则集目录（如 rules/{spec}）"
+            ),
+        ));
+    }
+    let rules = compile(&rule_files(spec)?)?;
+    let cases = rule_loader::test_cases(dir)?;
+    let calendar = Calendar::builtin();
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "规则集 {}：{}", rules.id, dir.display());
+    let (mut passed, mut failed) = (0, 0);
+    for case in cases
+        .iter()
+        .filter(|c| only.is_none_or(|o| c.name.contains(o)))
+    {
+        let differences = match run_case(&rules, case, &calendar) {
+            Ok(d) => d,
+            Err(fatal) => fatal
+                .problems
+                .iter()
+                .map(|p| format!("无法评分：{}：{}", render_location(p), p.message))
+                .collect(),
+        };
+        if differences.is_empty() {
+            passed += 1;
+            let _ = writeln!(
+                out,
+                "  通过  {}（{} 项）{}",
+                case.name,
+                case.indicators.len(),
+                if case.description.is_empty() {
+                    String::new()
+                } else {
+                    format!("：{}", case.description)
+                }
+            );
+        } else {
+            failed += 1;
+            let _ = writeln!(out, "  失败  {}", case.name);
+            for d in differences {
+                let _ = writeln!(out, "        {}", plain(&d));
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "共 {} 个用例：{passed} 个通过，{failed} 个失败",
+        passed + failed
+    );
+    Ok(if failed == 0 && passed > 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     })
+}
+
+/// Score one case and list how the assessment differs from what the case expects.
+fn run_case(rules: &RuleSet, case: &TestCase, calendar: &Calendar) -> Result<Vec<String>, Fatal> {
+    let bundle = open_bundle(&case.dir)?;
+    let verdicts = case
+        .verdicts
+        .as_deref()
+        .map(|p| verdicts::load(p, rules, &bundle.header.unit))
+        .transpose()?;
+    let evidence = bundle.load(&rules.evidence);
+    let assessment = score::score(rules, &evidence, verdicts.as_ref(), calendar);
+    Ok(differences(case, &assessment))
+}
+
+fn differences(case: &TestCase, a: &Assessment) -> Vec<String> {
+    let mut out = Vec::new();
+    for (id, score, status) in &case.indicators {
+        let Some(got) = a.indicators.iter().find(|i| &i.id == id) else {
+            out.push(format!("{id}：规则集中没有这个指标"));
+            continue;
+        };
+        if let Some(want) = score
+            && got.status != Status::Manual
+            && got.score != *want
+        {
+            out.push(format!(
+                "{id} {} 得分：期望 {}，实为 {}",
+                got.name,
+                want.normalize(),
+                got.score.normalize()
+            ));
+        }
+        if let Some(want) = status {
+            let got_word = status_word(got.status);
+            if want != got_word && want != got.status.label() {
+                out.push(format!(
+                    "{id} {} 状态：期望 {want}，实为 {got_word}（{}）",
+                    got.name,
+                    got.status.label()
+                ));
+            }
+        }
+        if score.is_some() && got.status == Status::Manual {
+            out.push(format!(
+                "{id} {} 得分：期望 {}，实为 待评分",
+                got.name,
+                score.unwrap_or_default().normalize()
+            ));
+        }
+    }
+    for (field, want) in &case.total {
+        let t = &a.total;
+        let got = match field.as_str() {
+            "base" => t.base.normalize().to_string(),
+            "bonus" => t.bonus.normalize().to_string(),
+            "score" => t.score.normalize().to_string(),
+            "grade" => t.grade.clone(),
+            "veto" => t.veto.to_string(),
+            _ => t.provisional.to_string(),
+        };
+        let want = match rule_loader::yaml_decimal(want) {
+            Some(d) if field != "grade" => d.normalize().to_string(),
+            _ => match want {
+                serde_yaml::Value::Bool(b) => b.to_string(),
+                serde_yaml::Value::String(s) => s.clone(),
+                other => format!("{other:?}"),
+            },
+        };
+        if got != want {
+            out.push(format!("总分 {field}：期望 {want}，实为 {got}"));
+        }
+    }
+    out
+}
+
+fn status_word(s: Status) -> &'static str {
+    match s {
+        Status::Pass => "pass",
+        Status::Partial => "partial",
+        Status::Gap => "gap",
+        Status::Missing => "missing",
+        Status::Manual => "manual",
+        Status::Veto => "veto",
+    }
 }

@@ -178,6 +178,37 @@ impl Expr {
         eval::Evaluator::new(ctx, vars).eval(&self.ir)
     }
 
+    /// The names bound in `Vars` that the expression reads (params, manifest keys, `let`
+    /// names, `it`), for lints such as an unused parameter.
+    pub fn globals(&self) -> std::collections::BTreeSet<Arc<str>> {
+        fn walk(ir: &ast::Ir, out: &mut std::collections::BTreeSet<Arc<str>>) {
+            use ast::Ir;
+            match ir {
+                Ir::Const(_) | Ir::Local(_) => {}
+                Ir::Global(name) => {
+                    out.insert(Arc::clone(name));
+                }
+                Ir::List(items) => items.iter().for_each(|i| walk(i, out)),
+                Ir::Record(fields) => fields.iter().for_each(|(_, i)| walk(i, out)),
+                Ir::Field(e, _) | Ir::Column(e, _, _) | Ir::Neg(e) | Ir::Not(e) => walk(e, out),
+                Ir::Lambda { body, .. } => walk(body, out),
+                Ir::Call(c) => c.args.iter().for_each(|i| walk(i, out)),
+                Ir::Binary(_, l, r) => {
+                    walk(l, out);
+                    walk(r, out);
+                }
+                Ir::If(c, t, e) => {
+                    walk(c, out);
+                    walk(t, out);
+                    walk(e, out);
+                }
+            }
+        }
+        let mut out = std::collections::BTreeSet::new();
+        walk(&self.ir, &mut out);
+        out
+    }
+
     /// `eval` read as a condition: only `true` is true (null and false are not).
     pub fn eval_bool(&self, ctx: &EvalCtx, vars: &Vars) -> bool {
         matches!(self.eval(ctx, vars), Value::Bool(true))

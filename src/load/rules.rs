@@ -29,6 +29,350 @@ pub const RULESET_FILE: &str = "ruleset.yaml";
 /// Rule files larger than this are refused (a rule set is a few dozen KiB).
 const MAX_RULE_FILE: u64 = 4 * 1024 * 1024;
 
+/// One diagnostic `kaohe rules check` can report: code, severity, one sentence, what to do.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleCode {
+    pub code: &'static str,
+    pub severity: Severity,
+    /// What is wrong, one sentence.
+    pub summary: &'static str,
+    /// What to do about it, one line.
+    pub help: &'static str,
+}
+
+macro_rules! code {
+    ($code:literal, $sev:ident, $summary:literal, $help:literal) => {
+        RuleCode {
+            code: $code,
+            severity: Severity::$sev,
+            summary: $summary,
+            help: $help,
+        }
+    };
+}
+
+/// Every diagnostic of a rule set (the expression checker's codes included), in the order the
+/// documentation lists them. Each has a broken-rule fixture `fixtures/rules/<code>/`.
+pub const RULE_CODES: &[RuleCode] = &[
+    // Files and YAML.
+    code!(
+        "ruleset-file-missing",
+        Error,
+        "A file the rule set names (ruleset.yaml, a group's `file`) does not exist.",
+        "create the file, or correct the group's `file:`"
+    ),
+    code!(
+        "ruleset-unreadable",
+        Error,
+        "A rule-set folder or file cannot be read.",
+        "check the path and its permissions"
+    ),
+    code!(
+        "ruleset-file-too-large",
+        Error,
+        "A rule file is larger than 4 MiB.",
+        "a rule set is a few dozen KiB; split or trim the file"
+    ),
+    code!(
+        "ruleset-not-utf8",
+        Error,
+        "A rule file is not UTF-8.",
+        "save the file as UTF-8 (in WPS/Notepad: 另存为 UTF-8)"
+    ),
+    code!(
+        "yaml-syntax",
+        Error,
+        "The file is not valid YAML.",
+        "look for a full-width colon ：, a tab, or an unclosed quote or bracket"
+    ),
+    code!(
+        "yaml-too-large",
+        Error,
+        "Aliases expand the file past 2,000,000 nodes.",
+        "write the values out instead of nesting aliases"
+    ),
+    code!(
+        "yaml-too-deep",
+        Error,
+        "Mappings and lists nest deeper than 128 levels.",
+        "flatten the structure"
+    ),
+    code!(
+        "duplicate-key",
+        Error,
+        "The same key appears twice in one mapping.",
+        "keep one of them; YAML would silently use the last"
+    ),
+    code!(
+        "ruleset-shape",
+        Error,
+        "A required key is missing or a value has the wrong shape.",
+        "compare with docs/rules.md or validate against `kaohe rules schema`"
+    ),
+    code!(
+        "unknown-key",
+        Error,
+        "A key the rule format does not know (often a typo).",
+        "correct the spelling; `kaohe rules schema` lists every key"
+    ),
+    // Rule set.
+    code!(
+        "grades-empty",
+        Error,
+        "The rule set has no grade bands.",
+        "add grades, highest first, the last with min: 0"
+    ),
+    code!(
+        "grades-not-descending",
+        Error,
+        "Grade bands are not listed from highest to lowest `min`.",
+        "order grades by min, highest first"
+    ),
+    code!(
+        "grades-no-floor",
+        Error,
+        "The lowest grade's `min` is not 0, so a low total would have no grade.",
+        "set the last grade's min to 0"
+    ),
+    code!(
+        "unknown-grade",
+        Error,
+        "`veto_grade` is not one of the grades.",
+        "use one of the names under grades"
+    ),
+    code!(
+        "year-not-in-calendar",
+        Error,
+        "The rule set's year is not in the working-day calendar, so workdays() cannot be computed.",
+        "use a year the built-in calendar covers (2019-2026)"
+    ),
+    code!(
+        "date-outside-year",
+        Warning,
+        "A date parameter or date(\"...\") literal is neither in the rule set's year nor the next one.",
+        "move the date to the assessment year (copied from last year's rule set?)"
+    ),
+    code!(
+        "unused-param",
+        Warning,
+        "A parameter no expression or message reads.",
+        "use it where the number is written out, or delete it"
+    ),
+    code!(
+        "name-clash",
+        Error,
+        "A parameter or `let` name is already taken (a manifest key, a parameter, an earlier name).",
+        "rename it"
+    ),
+    code!(
+        "bad-code",
+        Error,
+        "A data check's `code` is not kebab-case.",
+        "write it lower-case with hyphens, like reply-before-receipt"
+    ),
+    code!(
+        "bad-severity",
+        Error,
+        "A data check's `severity` is neither error nor warning.",
+        "write error or warning"
+    ),
+    // Evidence declaration.
+    code!(
+        "unknown-field-type",
+        Error,
+        "A column or field type is not one of text, date, count, flag, file, [T], {map: T} or a record.",
+        "use one of the field types in docs/rules.md"
+    ),
+    code!(
+        "bad-count-max",
+        Error,
+        "`{count: N}` needs a non-negative whole number.",
+        "write a maximum such as {count: 60}"
+    ),
+    code!(
+        "ledger-no-columns",
+        Error,
+        "A ledger declares no required columns.",
+        "list the columns the indicators read under required:"
+    ),
+    // Groups and points.
+    code!(
+        "points-not-number",
+        Error,
+        "Points are not a number.",
+        "write points as a number, like 2 or 1.5"
+    ),
+    code!(
+        "points-negative",
+        Error,
+        "Points are negative.",
+        "points are what an indicator is worth; write deductions in the method"
+    ),
+    code!(
+        "points-precision",
+        Error,
+        "Points have more than two decimals.",
+        "round to at most two decimals (0.25, not 0.125)"
+    ),
+    code!(
+        "group-points-mismatch",
+        Error,
+        "A group's points differ from the sum of its indicators' points.",
+        "correct the group's points or an indicator's points"
+    ),
+    code!(
+        "total-points-mismatch",
+        Error,
+        "`max` differs from the sum of the non-bonus groups' points.",
+        "correct max or a group's points"
+    ),
+    // Indicators.
+    code!(
+        "unquoted-id",
+        Error,
+        "An indicator id is a YAML number (1.10 would read as 1.1).",
+        "quote the id: \"1.10\""
+    ),
+    code!(
+        "bad-id",
+        Error,
+        "An indicator id is not text.",
+        "write the id as quoted text"
+    ),
+    code!(
+        "duplicate-id",
+        Error,
+        "Two indicators have the same id.",
+        "give each indicator its own id"
+    ),
+    code!(
+        "unknown-source",
+        Error,
+        "`source` names neither a declared ledger, a declared document nor bundle.yaml.",
+        "write 台账.<ledger>, 文档.<document> or bundle.yaml"
+    ),
+    code!(
+        "unused-let",
+        Warning,
+        "A `let` name nothing in the indicator reads.",
+        "use it or delete it"
+    ),
+    code!(
+        "ambiguous-name",
+        Warning,
+        "A bare name is a manifest key or parameter, and also a column of the rows in scope.",
+        "write r.<column> for the row's column; rename the parameter if you meant it"
+    ),
+    code!(
+        "manual-with-measure",
+        Error,
+        "A manual indicator has `let` measures nothing uses.",
+        "remove the let, or give the indicator a computed method"
+    ),
+    code!(
+        "unknown-method",
+        Error,
+        "`method` is not manual, all, tiers or deduct.",
+        "write one of: manual, all, tiers, deduct"
+    ),
+    code!(
+        "tiers-empty",
+        Error,
+        "A tiers method has no levels.",
+        "add levels such as [{min: 24, points: 3}]"
+    ),
+    code!(
+        "bad-level",
+        Error,
+        "A tier's `min` is not a number.",
+        "write min as a number"
+    ),
+    code!(
+        "level-over-points",
+        Error,
+        "A tier awards more points than the indicator is worth.",
+        "lower the level's points or raise the indicator's"
+    ),
+    code!(
+        "tiers-not-monotone",
+        Error,
+        "Tiers are not highest first (min decreasing, points not increasing).",
+        "order the levels from the highest min down"
+    ),
+    // Expressions and messages.
+    code!(
+        "syntax",
+        Error,
+        "An expression or message cannot be parsed.",
+        "check brackets, quotes and operators; see docs/rules.md#syntax"
+    ),
+    code!(
+        "unknown-name",
+        Error,
+        "A name is neither a lambda parameter, a `let`, a parameter nor a manifest key.",
+        "check the spelling; a column is read from a row, as in r.栏目"
+    ),
+    code!(
+        "unknown-function",
+        Error,
+        "No built-in function has this name.",
+        "see docs/functions.md or `kaohe rules functions`"
+    ),
+    code!(
+        "unknown-column",
+        Error,
+        "The ledger's evidence declaration has no such column.",
+        "declare the column under evidence.ledgers, or correct the spelling"
+    ),
+    code!(
+        "unknown-field",
+        Error,
+        "A record has no such field, or no document declaration declares it.",
+        "declare the field under evidence, or correct the spelling"
+    ),
+    code!(
+        "no-fields",
+        Error,
+        "`.name` on a value that has no fields.",
+        "read fields from rows, records and documents only"
+    ),
+    code!(
+        "wrong-arity",
+        Error,
+        "A function is called with the wrong number of arguments.",
+        "see the function's signature in docs/functions.md"
+    ),
+    code!(
+        "type-mismatch",
+        Error,
+        "An argument, operand or whole expression has the wrong type.",
+        "see docs/rules.md#types; a date is written date(\"2021-12-31\")"
+    ),
+    code!(
+        "misplaced-lambda",
+        Error,
+        "A lambda `x => ...` where no function takes one.",
+        "use lambdas only as the last argument of filter, map, any, all"
+    ),
+    code!(
+        "bad-date",
+        Error,
+        "A date(\"...\") literal is not a valid YYYY-MM-DD date.",
+        "write the date as YYYY-MM-DD"
+    ),
+    code!(
+        "duplicate-field",
+        Error,
+        "A record literal names the same field twice.",
+        "remove one of them"
+    ),
+];
+
+/// The registry entry of a rule-set diagnostic code.
+pub fn rule_code(code: &str) -> Option<&'static RuleCode> {
+    RULE_CODES.iter().find(|c| c.code == code)
+}
+
 /// The YAML files of one rule set, by path relative to its folder.
 #[derive(Debug, Clone)]
 pub struct RuleFiles {
@@ -312,6 +656,10 @@ struct Checker<'a> {
     /// Per file: key path → position of the value (from the position-aware parse).
     positions: BTreeMap<String, BTreeMap<String, Pos>>,
     problems: Vec<Problem>,
+    /// Names read by the expressions compiled so far (for unused parameters and lets).
+    used: BTreeSet<String>,
+    /// The rule set's year, once read (for date lints).
+    year: Option<i16>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -327,6 +675,16 @@ impl<'a> Checker<'a> {
     fn error(&mut self, file: &str, path: &str, code: &'static str, message: impl Into<String>) {
         let mut p = Problem::error(self.files.display(file), code, message);
         if let Some(pos) = self.pos(file, path) {
+            p = p.at(pos.line, pos.col);
+        }
+        self.problems.push(p);
+    }
+
+    fn warn(&mut self, file: &str, path: &str, code: &'static str, message: impl Into<String>) {
+        let mut p = Problem::warning(self.files.display(file), code, message);
+        // Point at the key when there is one (`年报截止:`), else at the value.
+        let key = format!("{path}#key");
+        if let Some(pos) = self.pos(file, &key).or_else(|| self.pos(file, path)) {
             p = p.at(pos.line, pos.col);
         }
         self.problems.push(p);
@@ -431,6 +789,8 @@ impl<'a> Checker<'a> {
     ) -> Option<Expr> {
         match Expr::compile(src, env) {
             Ok(e) => {
+                self.used.extend(e.globals().iter().map(|g| g.to_string()));
+                self.lint_source(file, path, src, env, false);
                 if !want.accepts(e.ty()) {
                     self.error(
                         file,
@@ -450,7 +810,14 @@ impl<'a> Checker<'a> {
 
     fn template(&mut self, file: &str, path: &str, src: &str, env: &TypeEnv) -> Option<Template> {
         match Template::compile(src, env) {
-            Ok(t) => Some(t),
+            Ok(t) => {
+                for hole in t.holes() {
+                    self.used
+                        .extend(hole.globals().iter().map(|g| g.to_string()));
+                }
+                self.lint_source(file, path, src, env, true);
+                Some(t)
+            }
             Err(errors) => {
                 self.expr_errors(file, path, src, errors);
                 None
@@ -541,7 +908,16 @@ fn index_positions(node: &Node, path: String, out: &mut BTreeMap<String, Pos>) {
         NodeValue::Map(entries) => {
             for (k, v) in entries {
                 if let NodeValue::Scalar { text, .. } = &k.value {
-                    index_positions(v, join(&path, text), out);
+                    let child = join(&path, text);
+                    out.insert(
+                        format!("{child}#key"),
+                        Pos {
+                            line: k.line,
+                            col: k.col,
+                            inline: Some(0),
+                        },
+                    );
+                    index_positions(v, child, out);
                 }
             }
         }
@@ -766,6 +1142,7 @@ fn base_env(evidence: &Arc<EvidenceDecl>) -> TypeEnv {
     names.insert("上级单位".to_string(), Type::Text);
     names.insert("考核年度".to_string(), Type::Num);
     names.insert("报送日期".to_string(), Type::Date);
+    names.insert("截至日期".to_string(), Type::Date);
     let ledgers = evidence
         .ledgers
         .iter()
@@ -811,20 +1188,70 @@ fn element_type(ty: &Type) -> Type {
     }
 }
 
-/// Load and validate a rule set completely. All problems are returned together.
+/// What `kaohe rules check` reports: the compiled rule set when there is no error, and every
+/// problem (errors and warnings) in file order.
+pub struct Checked {
+    pub rules: Option<RuleSet>,
+    pub problems: Vec<Problem>,
+}
+
+/// Load and validate a rule set completely. All errors are returned together; warnings
+/// (`unused-param`, …) do not stop scoring and only `kaohe rules check` shows them.
 pub fn compile(files: &RuleFiles) -> Result<RuleSet, Fatal> {
+    let checked = check(files);
+    match checked.rules {
+        Some(rules) => Ok(rules),
+        None => Err(Fatal {
+            problems: checked
+                .problems
+                .into_iter()
+                .filter(|p| p.severity == Severity::Error)
+                .collect(),
+        }),
+    }
+}
+
+/// Validate a rule set completely, collecting errors and warnings.
+pub fn check(files: &RuleFiles) -> Checked {
     let mut c = Checker {
         files,
         positions: BTreeMap::new(),
         problems: Vec::new(),
+        used: BTreeSet::new(),
+        year: None,
     };
-    let Some(raw) = c.parse::<RawRuleSet>(RULESET_FILE) else {
-        return Err(Fatal {
-            problems: c.problems,
-        });
-    };
+    let rules = compile_checked(&mut c);
+    let mut problems = c.problems;
+    // Stable: problems of one spot keep the order they were found in.
+    problems.sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
+    problems.dedup();
+    let has_error = problems.iter().any(|p| p.severity == Severity::Error);
+    Checked {
+        rules: rules.filter(|_| !has_error),
+        problems,
+    }
+}
+
+fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
+    let files = c.files;
+    let raw = c.parse::<RawRuleSet>(RULESET_FILE)?;
     let f = RULESET_FILE;
     c.extra_keys(f, "", &raw.extra);
+    c.year = Some(raw.year);
+    let calendar_years = crate::calendar::Calendar::builtin().years();
+    if !calendar_years.contains(&raw.year) {
+        c.error(
+            f,
+            "year",
+            "year-not-in-calendar",
+            format!(
+                "考核年度 {} 不在工作日日历内（日历覆盖 {}–{} 年）",
+                raw.year,
+                calendar_years.first().copied().unwrap_or_default(),
+                calendar_years.last().copied().unwrap_or_default()
+            ),
+        );
+    }
 
     let max = c.points(f, "max", &raw.max);
     let bonus_cap = raw
@@ -866,7 +1293,7 @@ pub fn compile(files: &RuleFiles) -> Result<RuleSet, Fatal> {
         .clone()
         .or_else(|| grades.last().map(|g| g.name.clone()))
         .unwrap_or_default();
-    if !grades.iter().any(|g| g.name == veto_grade) {
+    if !grades.is_empty() && !grades.iter().any(|g| g.name == veto_grade) {
         c.error(
             f,
             "veto_grade",
@@ -891,6 +1318,30 @@ pub fn compile(files: &RuleFiles) -> Result<RuleSet, Fatal> {
             );
         }
         env.names.insert(name.clone(), value_type(&value));
+        let dates: Vec<jiff::civil::Date> = match &value {
+            Value::Date(d) => vec![*d],
+            Value::List(items) => items
+                .iter()
+                .filter_map(|v| match v {
+                    Value::Date(d) => Some(*d),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        for d in dates {
+            if d.year() != raw.year && d.year() != raw.year + 1 {
+                c.warn(
+                    f,
+                    &format!("params.{name}"),
+                    "date-outside-year",
+                    format!(
+                        "参数 {name} 的日期 {d} 不在考核年度 {} 或次年内（是否沿用了上一年的日期？）",
+                        raw.year
+                    ),
+                );
+            }
+        }
         params.push((name, value));
     }
 
@@ -971,6 +1422,15 @@ pub fn compile(files: &RuleFiles) -> Result<RuleSet, Fatal> {
             bonus: rg.bonus,
         });
         let file = rg.file.as_str();
+        if !files.files.contains_key(file) {
+            c.error(
+                f,
+                &join(&gpath, "file"),
+                "ruleset-file-missing",
+                format!("{} 的文件 {file} 不存在", rg.name),
+            );
+            continue;
+        }
         let Some(raw_file) = c.parse::<RawIndicatorFile>(file) else {
             continue;
         };
@@ -981,7 +1441,7 @@ pub fn compile(files: &RuleFiles) -> Result<RuleSet, Fatal> {
             // Budgets count what is written, also for an indicator that failed to compile, so
             // one mistake is not reported twice.
             group_total += yaml_decimal(&ri.points).unwrap_or_default();
-            if let Some(ind) = compile_indicator(&mut c, file, &path, ri, gi, &env) {
+            if let Some(ind) = compile_indicator(c, file, &path, ri, gi, &env) {
                 if !ids.insert(ind.id.clone()) {
                     c.error(
                         file,
@@ -1020,10 +1480,21 @@ pub fn compile(files: &RuleFiles) -> Result<RuleSet, Fatal> {
         );
     }
 
-    if !c.problems.is_empty() {
-        return Err(Fatal {
-            problems: c.problems,
-        });
+    // Usage is only known when everything compiled.
+    let compiled = !c.problems.iter().any(|p| p.severity == Severity::Error);
+    for (name, _) in &params {
+        if compiled && !c.used.contains(name) {
+            c.warn(
+                f,
+                &format!("params.{name}"),
+                "unused-param",
+                format!("参数 {name} 没有被任何表达式或消息使用"),
+            );
+        }
+    }
+
+    if c.problems.iter().any(|p| p.severity == Severity::Error) {
+        return None;
     }
 
     let mut hasher = Sha256::new();
@@ -1033,7 +1504,7 @@ pub fn compile(files: &RuleFiles) -> Result<RuleSet, Fatal> {
         hasher.update(text.as_bytes());
         hasher.update([0]);
     }
-    Ok(RuleSet {
+    Some(RuleSet {
         id: raw.id,
         title: raw.title,
         year: raw.year,
@@ -1051,6 +1522,35 @@ pub fn compile(files: &RuleFiles) -> Result<RuleSet, Fatal> {
 }
 
 fn compile_indicator(
+    c: &mut Checker,
+    file: &str,
+    path: &str,
+    ri: &RawIndicator,
+    group: usize,
+    env: &TypeEnv,
+) -> Option<Indicator> {
+    // `let` names are the indicator's own: count what this indicator reads, apart.
+    let outer = std::mem::take(&mut c.used);
+    let indicator = compile_indicator_body(c, file, path, ri, group, env);
+    if let Some(ind) = &indicator
+        && !matches!(ind.method, Method::Manual)
+    {
+        for (name, _) in &ind.lets {
+            if !c.used.contains(name) {
+                c.warn(
+                    file,
+                    &format!("{path}.let.{name}"),
+                    "unused-let",
+                    format!("指标 {} 的 let 名称 {name} 没有被使用", ind.id),
+                );
+            }
+        }
+    }
+    c.used.extend(outer);
+    indicator
+}
+
+fn compile_indicator_body(
     c: &mut Checker,
     file: &str,
     path: &str,
@@ -1353,4 +1853,344 @@ fn is_kebab(s: &str) -> bool {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lints over an expression's syntax tree: what compiles but is probably not what was meant.
+
+/// The list functions whose last argument is a lambda over the list's elements.
+const LAMBDA_FUNCTIONS: [&str; 4] = ["filter", "map", "any", "all"];
+
+impl Checker<'_> {
+    /// `ambiguous-name` and `date-outside-year` inside one expression (or each hole of a
+    /// message), with the position of the very token.
+    fn lint_source(&mut self, file: &str, path: &str, src: &str, env: &TypeEnv, template: bool) {
+        use crate::expr::{lexer, parser, template as tpl};
+        let holes: Vec<(&str, usize)> = if template {
+            match tpl::split(src) {
+                Ok(pieces) => pieces
+                    .into_iter()
+                    .filter_map(|p| match p {
+                        tpl::Piece::Hole(h, base) => Some((h, base)),
+                        tpl::Piece::Lit(_) => None,
+                    })
+                    .collect(),
+                Err(_) => return,
+            }
+        } else {
+            vec![(src, 0)]
+        };
+        let mut found = Vec::new();
+        for (hole, base) in holes {
+            let Ok(tokens) = lexer::lex(hole, base) else {
+                continue;
+            };
+            let Ok(ast) = parser::parse(&tokens) else {
+                continue;
+            };
+            let mut scope: Vec<(String, Option<String>)> = Vec::new();
+            if let Some(Type::Row(ledger)) = env.names.get("it") {
+                scope.push(("it".to_string(), Some(ledger.to_string())));
+            }
+            lint_ast(&ast, env, &mut scope, self.year, &mut found);
+        }
+        // An expression that reads the row's column too (`it.报送日期 > 报送日期`) shows its author
+        // knows the two apart: no warning for the bare name there.
+        found.retain(|(start, code, _)| {
+            *code != "ambiguous-name" || {
+                let name: String = src[*start..]
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                !src.contains(&format!(".{name}"))
+            }
+        });
+        let pos = self.pos(file, path);
+        for (span_start, code, message) in found {
+            let mut p = Problem::warning(self.files.display(file), code, message).value(src);
+            if let Some(pos) = pos {
+                let (line, col) = span_position(pos, src, span_start);
+                p = p.at(line, col);
+            }
+            self.problems.push(p);
+        }
+    }
+}
+
+/// The ledger whose rows a list expression holds, when it is plain to see: `台账.X`, a name of
+/// type `list<row<X>>`, or `filter`/`sort`/`distinct` of those, or `a ?? b`.
+fn rows_of(
+    ast: &crate::expr::ast::Ast,
+    env: &TypeEnv,
+    scope: &[(String, Option<String>)],
+) -> Option<String> {
+    use crate::expr::ast::{AstKind, BinOp};
+    match &ast.kind {
+        AstKind::Name(n) if !scope.iter().any(|(p, _)| p == n) => match env.names.get(n) {
+            Some(Type::List(t)) => match &**t {
+                Type::Row(l) => Some(l.to_string()),
+                _ => None,
+            },
+            _ => None,
+        },
+        AstKind::Field(base, ledger, _) => match &base.kind {
+            AstKind::Name(n) if n == "台账" && !scope.iter().any(|(p, _)| p == n) => {
+                Some(ledger.clone())
+            }
+            _ => None,
+        },
+        AstKind::Call { name, args, .. }
+            if matches!(name.as_str(), "filter" | "sort" | "distinct") && !args.is_empty() =>
+        {
+            rows_of(&args[0], env, scope)
+        }
+        AstKind::Binary(BinOp::Coalesce, l, _) => rows_of(l, env, scope),
+        _ => None,
+    }
+}
+
+fn lint_ast(
+    ast: &crate::expr::ast::Ast,
+    env: &TypeEnv,
+    scope: &mut Vec<(String, Option<String>)>,
+    year: Option<i16>,
+    out: &mut Vec<(usize, &'static str, String)>,
+) {
+    use crate::expr::ast::AstKind;
+    match &ast.kind {
+        AstKind::Lit(_) => {}
+        AstKind::Name(n) => {
+            if scope.iter().any(|(p, _)| p == n) {
+                return;
+            }
+            for ledger in scope.iter().filter_map(|(_, l)| l.as_deref()) {
+                let Some(decl) = env.evidence.ledger(ledger) else {
+                    continue;
+                };
+                if decl.column(n).is_some() {
+                    let param = scope
+                        .iter()
+                        .rev()
+                        .find(|(_, l)| l.as_deref() == Some(ledger))
+                        .map_or("r", |(p, _)| p.as_str());
+                    out.push((
+                        ast.span.start,
+                        "ambiguous-name",
+                        format!(
+                            "`{n}` 读的是清单字段或参数 {n}，而台账 {ledger} 也有“{n}”列：若指该行的列，请写 {param}.{n}"
+                        ),
+                    ));
+                    return;
+                }
+            }
+        }
+        AstKind::List(items) => items
+            .iter()
+            .for_each(|i| lint_ast(i, env, scope, year, out)),
+        AstKind::Record(fields) => fields
+            .iter()
+            .for_each(|(_, _, i)| lint_ast(i, env, scope, year, out)),
+        AstKind::Field(base, _, _) => lint_ast(base, env, scope, year, out),
+        AstKind::Call { name, args, .. } => {
+            if name == "date"
+                && let [arg] = args.as_slice()
+                && let AstKind::Lit(Value::Text(t)) = &arg.kind
+                && let (Some(d), Some(y)) = (parse_date(t), year)
+                && d.year() != y
+                && d.year() != y + 1
+            {
+                out.push((
+                    arg.span.start,
+                    "date-outside-year",
+                    format!("日期 {d} 不在考核年度 {y} 或次年内（是否沿用了上一年的日期？）"),
+                ));
+            }
+            let lambda_fn = LAMBDA_FUNCTIONS.contains(&name.as_str());
+            for (i, arg) in args.iter().enumerate() {
+                match &arg.kind {
+                    AstKind::Lambda { param, body } if lambda_fn && i > 0 => {
+                        let ledger = rows_of(&args[0], env, scope);
+                        scope.push((param.clone(), ledger));
+                        lint_ast(body, env, scope, year, out);
+                        scope.pop();
+                    }
+                    _ => lint_ast(arg, env, scope, year, out),
+                }
+            }
+        }
+        AstKind::Lambda { param, body } => {
+            scope.push((param.clone(), None));
+            lint_ast(body, env, scope, year, out);
+            scope.pop();
+        }
+        AstKind::Neg(e) | AstKind::Not(e) => lint_ast(e, env, scope, year, out),
+        AstKind::Binary(_, l, r) => {
+            lint_ast(l, env, scope, year, out);
+            lint_ast(r, env, scope, year, out);
+        }
+        AstKind::If(c, t, e) => {
+            lint_ast(c, env, scope, year, out);
+            lint_ast(t, env, scope, year, out);
+            lint_ast(e, env, scope, year, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod registry_tests {
+    use super::*;
+
+    #[test]
+    fn codes_unique_kebab_case_and_documented() {
+        let mut seen = BTreeSet::new();
+        for c in RULE_CODES {
+            assert!(seen.insert(c.code), "duplicate {}", c.code);
+            assert!(is_kebab(c.code), "{} is not kebab-case", c.code);
+            assert!(c.summary.ends_with('.'), "{}: one sentence", c.code);
+            assert!(!c.help.is_empty() && !c.help.contains('\n'), "{}", c.code);
+        }
+        // The expression checker's codes are rule-set diagnostics too.
+        for (code, _) in crate::expr::ERROR_CODES {
+            assert!(
+                rule_code(code).is_some(),
+                "expression code {code} not registered"
+            );
+        }
+    }
+
+    /// Every kebab-case literal the rule loader (and the YAML reader it uses) emits is in the
+    /// registry, so no diagnostic goes undocumented.
+    #[test]
+    fn every_emitted_code_is_registered() {
+        const NOT_CODES: [&str; 1] = ["county-zwgk-2021"];
+        let src = include_str!("rules.rs");
+        let registry_end = src.find("pub fn rule_code").unwrap();
+        for lit in src[registry_end..].split('"').skip(1).step_by(2) {
+            let kebab = lit.contains('-')
+                && lit.as_bytes()[0].is_ascii_lowercase()
+                && is_kebab(lit)
+                && !lit.starts_with("reply-");
+            if kebab && !NOT_CODES.contains(&lit) {
+                assert!(rule_code(lit).is_some(), "unregistered code {lit}");
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rule-set tests: `<DIR>/tests/<case>/` is a bundle plus `expected.yaml`.
+
+/// The file in a test case folder that holds what the case expects.
+pub const EXPECTED_FILE: &str = "expected.yaml";
+
+/// One test case of a rule set: a bundle and the score and status it expects per indicator.
+#[derive(Debug, Clone)]
+pub struct TestCase {
+    pub name: String,
+    /// The bundle folder (the case folder itself).
+    pub dir: std::path::PathBuf,
+    /// What the case shows, for the report.
+    pub description: String,
+    /// A verdict file inside the case folder, when the case needs one.
+    pub verdicts: Option<std::path::PathBuf>,
+    /// Indicator id → (expected score, expected status as written).
+    pub indicators: Vec<(String, Option<Decimal>, Option<String>)>,
+    /// `total` fields: base, bonus, score (numbers), grade (text), veto, provisional (bool).
+    pub total: Vec<(String, Yaml)>,
+}
+
+/// The test cases under `<dir>/tests/`, sorted by name. A folder without `expected.yaml` is
+/// a problem, not a silent skip.
+pub fn test_cases(dir: &Path) -> Result<Vec<TestCase>, Fatal> {
+    let tests = dir.join("tests");
+    let origin = tests.display().to_string();
+    let entries = std::fs::read_dir(&tests).map_err(|e| {
+        Fatal::one(Problem::error(
+            &origin,
+            "ruleset-unreadable",
+            format!("规则集没有 tests/ 目录或无法读取：{e}"),
+        ))
+    })?;
+    let mut dirs: Vec<_> = entries
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.path())
+        .collect();
+    dirs.sort();
+    let mut cases = Vec::new();
+    let mut problems = Vec::new();
+    for case_dir in dirs {
+        match read_case(&case_dir) {
+            Ok(case) => cases.push(case),
+            Err(p) => problems.push(p),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Fatal { problems });
+    }
+    Ok(cases)
+}
+
+fn read_case(dir: &Path) -> Result<TestCase, Problem> {
+    let path = dir.join(EXPECTED_FILE);
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Problem::error(
+            &file,
+            "ruleset-unreadable",
+            format!("无法读取 {EXPECTED_FILE}：{e}"),
+        )
+    })?;
+    let shape = |msg: String| Problem::error(&file, "ruleset-shape", msg);
+    let doc: Yaml = serde_yaml::from_str(&text).map_err(|e| shape(e.to_string()))?;
+    let map = doc
+        .as_mapping()
+        .ok_or_else(|| shape("expected.yaml 应为映射".into()))?;
+    let mut case = TestCase {
+        name: dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        dir: dir.to_path_buf(),
+        description: String::new(),
+        verdicts: None,
+        indicators: Vec::new(),
+        total: Vec::new(),
+    };
+    for (k, v) in map {
+        match k.as_str().unwrap_or_default() {
+            "description" => case.description = yaml_display(v),
+            "verdicts" => case.verdicts = Some(dir.join(yaml_display(v))),
+            "indicators" => {
+                let m = v
+                    .as_mapping()
+                    .ok_or_else(|| shape("indicators 应为 编号: {score, status} 的映射".into()))?;
+                for (id, e) in m {
+                    let id = yaml_key(id).unwrap_or_default();
+                    let score = e.get("score").and_then(yaml_decimal);
+                    let status = e.get("status").map(yaml_display);
+                    if score.is_none() && status.is_none() {
+                        return Err(shape(format!("指标 {id} 应写明 score 或 status")));
+                    }
+                    case.indicators.push((id, score, status));
+                }
+            }
+            "total" => {
+                let m = v
+                    .as_mapping()
+                    .ok_or_else(|| shape("total 应为映射".into()))?;
+                for (field, e) in m {
+                    let field = yaml_display(field);
+                    if !["base", "bonus", "score", "grade", "veto", "provisional"]
+                        .contains(&field.as_str())
+                    {
+                        return Err(shape(format!("total 中未知的键 `{field}`")));
+                    }
+                    case.total.push((field, e.clone()));
+                }
+            }
+            other => return Err(shape(format!("未知的键 `{other}`"))),
+        }
+    }
+    Ok(case)
 }

@@ -2,10 +2,14 @@
 //! `kaohe batch`); none recomputes a score.
 pub mod batch_table;
 pub mod csv;
+pub mod diff;
+pub mod explain;
 pub mod html;
 pub mod json;
 pub mod md;
+pub mod precheck;
 pub mod rules;
+pub mod selfreport;
 pub mod table;
 pub mod xlsx;
 

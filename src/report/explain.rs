@@ -1,0 +1,311 @@
+//! `kaohe explain`: why one indicator got its score, in plain Chinese — the rule (basis, what
+//! is measured, how points are given), the arithmetic, and the evidence of every finding.
+//! Renders the assessment's numbers; never decides a score itself.
+
+use std::fmt::Write as _;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use crate::expr::value::Value;
+use crate::model::assessment::{EvidenceRef, Finding, IndicatorResult, Status};
+use crate::model::ruleset::{Indicator, Method};
+use crate::report::table::plain;
+use crate::score::trace::Trace;
+
+/// At most this many elements of a list are spelled out.
+const SHOW_ITEMS: usize = 12;
+
+pub fn render(ind: &Indicator, r: &IndicatorResult, trace: &Trace) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} {}（{}）", r.id, r.name, r.group);
+    let score = if r.status == Status::Manual {
+        "待评分".to_string()
+    } else {
+        num(r.score)
+    };
+    let _ = writeln!(
+        out,
+        "得分：{score} / {}（{}）{}",
+        num(r.max),
+        r.status.label(),
+        if r.bonus { "，加分项" } else { "" }
+    );
+    for (label, text) in [("依据", &ind.basis), ("口径", &ind.measure)] {
+        if !text.is_empty() {
+            let _ = writeln!(out, "{label}：{text}");
+        }
+    }
+    let _ = writeln!(out, "计分：{}", method_text(ind));
+    let _ = writeln!(out, "算式：{}", arithmetic(ind, r, trace));
+
+    if !trace.lets.is_empty() {
+        let _ = writeln!(out, "所用数据：");
+        for (name, value) in &trace.lets {
+            let _ = writeln!(out, "  {name} = {}", summarize(value));
+        }
+    }
+    if !r.findings.is_empty() {
+        let _ = writeln!(out, "扣分明细：");
+        for (i, f) in r.findings.iter().enumerate() {
+            let _ = writeln!(out, "  {}. {}", i + 1, finding_line(f));
+        }
+    }
+    if let Some(adj) = &r.adjusted {
+        let _ = writeln!(
+            out,
+            "评分人调整：{} 改为 {}（{}，{}）",
+            num(adj.from),
+            num(adj.to),
+            adj.reason,
+            adj.by
+        );
+    }
+    if r.score < r.max && !ind.fix.is_empty() {
+        let _ = writeln!(out, "整改：{}", ind.fix);
+    }
+    plain(&out)
+}
+
+fn num(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// How the method turns a measure into points, in words.
+fn method_text(ind: &Indicator) -> String {
+    let veto = if ind.veto.is_some() {
+        "；出现否决情形时一票否决"
+    } else {
+        ""
+    };
+    let text = match &ind.method {
+        Method::All { pass, .. } => format!(
+            "达标得{}分，否则0分（达标条件：{}）",
+            num(ind.points),
+            pass.source()
+        ),
+        Method::Tiers {
+            measure, levels, ..
+        } => {
+            let tiers: Vec<String> = levels
+                .iter()
+                .map(|l| {
+                    format!(
+                        "{}达到{}得{}分",
+                        measure.source(),
+                        num(l.min),
+                        num(l.points)
+                    )
+                })
+                .collect();
+            format!("分档：{}，否则0分", tiers.join("；"))
+        }
+        Method::Deduct { each, .. } => match constant(each.source()) {
+            Some(e) => format!("每项扣{}分，扣完为止（共{}分）", num(e), num(ind.points)),
+            None => format!(
+                "每项按 {} 扣分，扣完为止（共{}分）",
+                each.source(),
+                num(ind.points)
+            ),
+        },
+        Method::Manual => format!("评分人在0至{}分内评定", num(ind.points)),
+    };
+    format!("{text}{veto}")
+}
+
+fn constant(src: &str) -> Option<Decimal> {
+    Decimal::from_str(src.trim()).ok()
+}
+
+/// The arithmetic from the points to the score, with what each step stands for.
+fn arithmetic(ind: &Indicator, r: &IndicatorResult, trace: &Trace) -> String {
+    let max = num(r.max);
+    match r.status {
+        Status::Manual => return "待评分人评分（以 --verdicts 提供评分文件）".to_string(),
+        Status::Missing => {
+            let what = r
+                .findings
+                .first()
+                .map(|f| f.message.trim_start_matches("缺材料："))
+                .unwrap_or_default();
+            return format!("{max} - {max} = 0：缺材料，{what}");
+        }
+        Status::Veto => {
+            return format!(
+                "{max} - {max} = 0：一票否决（{}），等次为否决等次",
+                r.findings
+                    .first()
+                    .map(|f| f.message.trim_start_matches("一票否决："))
+                    .unwrap_or("")
+            );
+        }
+        _ => {}
+    }
+    if let Some(verdict) = &r.verdict {
+        return format!("评分人评定 {}（{verdict}）", num(r.score));
+    }
+    // Computed findings, without an evaluator's adjustment line.
+    let computed: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| !f.message.starts_with("评分人调整"))
+        .collect();
+    let computed_score = r.adjusted.as_ref().map_or(r.score, |a| a.from);
+    let mut line = match &ind.method {
+        Method::Tiers { levels, .. } => {
+            let m = trace
+                .measure
+                .as_ref()
+                .map_or_else(|| "空".to_string(), Value::to_string);
+            let reached = trace
+                .measure
+                .as_ref()
+                .and_then(Value::as_num)
+                .and_then(|m| levels.iter().find(|l| m >= l.min));
+            match reached {
+                Some(l) => format!(
+                    "测量值 {m}，达到 {} 档，得 {} 分",
+                    num(l.min),
+                    num(computed_score)
+                ),
+                None => format!("测量值 {m}，未达到任何一档，得 0 分"),
+            }
+        }
+        Method::All { .. } if computed.is_empty() => format!("达标条件成立，得 {max} 分"),
+        Method::All { .. } => format!("达标条件不成立：{max} - {max} = 0"),
+        Method::Deduct { each, .. } => deduct_line(r.max, computed_score, &computed, each.source()),
+        Method::Manual => String::new(),
+    };
+    // A zero_when finding carries the whole indicator and cites no row.
+    if ind.zero_when.is_some()
+        && r.status == Status::Gap
+        && !matches!(ind.method, Method::All { .. })
+        && let [only] = computed.as_slice()
+        && only.deduct == r.max
+        && !only.capped
+        && only.evidence.iter().all(|e| e.row.is_none())
+    {
+        line = format!("{max} - {max} = 0：{}", only.message);
+    }
+    if let Some(adj) = &r.adjusted {
+        line.push_str(&format!("；评分人调整为 {}（{}）", num(adj.to), adj.reason));
+    }
+    line
+}
+
+fn deduct_line(max: Decimal, score: Decimal, findings: &[&Finding], each: &str) -> String {
+    let m = num(max);
+    if findings.is_empty() {
+        return format!("没有扣分项，得 {m} 分");
+    }
+    let charged: Vec<&&Finding> = findings.iter().filter(|f| !f.deduct.is_zero()).collect();
+    let cited = cited_rows(findings);
+    let suffix = if cited.is_empty() {
+        format!("{}项", findings.len())
+    } else {
+        cited
+    };
+    match constant(each) {
+        Some(e) if findings.iter().all(|f| !f.capped) => format!(
+            "{m} - {} x {} = {}：{suffix}",
+            num(e),
+            findings.len(),
+            num(score)
+        ),
+        Some(e) => format!(
+            "{m} - {} x {} = {}，扣完为止，得 {}：{suffix}",
+            num(e),
+            findings.len(),
+            num(max - e * Decimal::from(findings.len())),
+            num(score)
+        ),
+        None => {
+            let parts: Vec<String> = charged.iter().map(|f| num(f.deduct)).collect();
+            let capped = if findings.iter().any(|f| f.capped) {
+                "（扣完为止）"
+            } else {
+                ""
+            };
+            let sum = if parts.len() == 1 {
+                parts.join("")
+            } else {
+                format!("({})", parts.join(" + "))
+            };
+            format!("{m} - {sum} = {}{capped}：{suffix}", num(score))
+        }
+    }
+}
+
+/// `第17行、第23行` for the rows the findings cite (one per finding, in order).
+fn cited_rows(findings: &[&Finding]) -> String {
+    let rows: Vec<String> = findings
+        .iter()
+        .filter_map(|f| f.evidence.iter().find_map(|e| e.row))
+        .map(|r| format!("第{r}行"))
+        .collect();
+    if rows.len() != findings.len() {
+        return String::new();
+    }
+    rows.join("、")
+}
+
+fn finding_line(f: &Finding) -> String {
+    let deduct = if f.deduct.is_zero() && f.capped {
+        "不再扣分（已扣完）".to_string()
+    } else if f.deduct < Decimal::ZERO {
+        format!("加{}分", num(-f.deduct))
+    } else if f.capped {
+        format!("扣{}分（扣完为止）", num(f.deduct))
+    } else {
+        format!("扣{}分", num(f.deduct))
+    };
+    let refs: Vec<String> = f.evidence.iter().map(evidence_text).collect();
+    let refs = if refs.is_empty() {
+        String::new()
+    } else {
+        format!("（证据：{}）", refs.join("；"))
+    };
+    format!("{deduct}：{}{refs}", f.message)
+}
+
+fn evidence_text(e: &EvidenceRef) -> String {
+    let mut s = e.file.clone();
+    if let Some(sheet) = &e.sheet {
+        s.push_str(&format!(" [{sheet}]"));
+    }
+    if let Some(row) = e.row {
+        s.push_str(&format!(" 第{row}行"));
+    }
+    s
+}
+
+/// A value as the reader needs it: lists by count and their first elements.
+fn summarize(v: &Value) -> String {
+    match v {
+        Value::List(items) => {
+            let shown: Vec<String> = items.iter().take(SHOW_ITEMS).map(short).collect();
+            let more = if items.len() > SHOW_ITEMS {
+                format!("...（共{}项）", items.len())
+            } else {
+                String::new()
+            };
+            if items.is_empty() {
+                "0项（空）".to_string()
+            } else {
+                format!("{}项：{}{more}", items.len(), shown.join("、"))
+            }
+        }
+        Value::Table(_) => "表格（已找到）".to_string(),
+        Value::Null => "空".to_string(),
+        other => short(other),
+    }
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 60 {
+        format!("{}...", s.chars().take(60).collect::<String>())
+    } else {
+        s
+    }
+}

@@ -1,0 +1,49 @@
+//! What `kaohe explain` shows besides the findings: the value of every `let` of one indicator
+//! and, for tiers, the measure. Evaluated exactly as `score` evaluates them (same globals, same
+//! order); it never decides points — those come from the assessment.
+
+use std::cell::RefCell;
+
+use crate::calendar::Calendar;
+use crate::expr::EvalCtx;
+use crate::expr::value::Value;
+use crate::model::evidence::Evidence;
+use crate::model::ruleset::{Indicator, Method, RuleSet};
+
+/// The named values behind one indicator's score.
+#[derive(Debug, Clone, Default)]
+pub struct Trace {
+    /// Each `let`, in order, with its value.
+    pub lets: Vec<(String, Value)>,
+    /// The tiers measure, when the method is tiers.
+    pub measure: Option<Value>,
+}
+
+pub fn trace(
+    rules: &RuleSet,
+    indicator: &Indicator,
+    evidence: &Evidence,
+    calendar: &Calendar,
+) -> Trace {
+    let ctx = EvalCtx {
+        year: rules.year,
+        calendar,
+        evidence,
+        problems: RefCell::new(Vec::new()),
+        row_stack: RefCell::new(Vec::new()),
+    };
+    let mut vars = super::globals(rules, evidence);
+    let mut trace = Trace::default();
+    if matches!(indicator.method, Method::Manual) {
+        return trace;
+    }
+    for (name, expr) in &indicator.lets {
+        let value = expr.eval(&ctx, &vars);
+        vars.set(name, value.clone());
+        trace.lets.push((name.clone(), value));
+    }
+    if let Method::Tiers { measure, .. } = &indicator.method {
+        trace.measure = Some(measure.eval(&ctx, &vars));
+    }
+    trace
+}

@@ -1,0 +1,493 @@
+//! The rule authors' toolkit (issue 4): `rules check` on a broken-rule fixture per diagnostic
+//! code, `rules test`, `explain`, the generated docs and the JSON Schema.
+
+use std::path::Path;
+
+use super::harness::kaohe;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/rules");
+
+/// Each broken-rule fixture `fixtures/rules/<code>/` and where its one problem is
+/// (`file:line:col`; YAML errors have a line only). Worked out by reading each fixture.
+const BROKEN: &[(&str, &str)] = &[
+    ("ambiguous-name", "1.yaml:7:41"),
+    ("bad-code", "ruleset.yaml:15:11"),
+    ("bad-count-max", "ruleset.yaml:18:30"),
+    ("bad-date", "1.yaml:10:51"),
+    ("bad-id", "1.yaml:2:9"),
+    ("bad-level", "1.yaml:11:24"),
+    ("bad-severity", "ruleset.yaml:18:15"),
+    ("date-outside-year", "ruleset.yaml:12:3"),
+    ("duplicate-field", "1.yaml:10:41"),
+    ("duplicate-id", "1.yaml:7:9"),
+    ("duplicate-key", "1.yaml:5"),
+    ("grades-empty", "ruleset.yaml:7:9"),
+    ("grades-no-floor", "ruleset.yaml:9:22"),
+    ("grades-not-descending", "ruleset.yaml:9:21"),
+    ("group-points-mismatch", "ruleset.yaml:13:35"),
+    ("ledger-no-columns", "ruleset.yaml:19:15"),
+    ("level-over-points", "1.yaml:11:35"),
+    ("manual-with-measure", "1.yaml:8:13"),
+    ("misplaced-lambda", "1.yaml:10:47"),
+    ("name-clash", "1.yaml:7:13"),
+    ("no-fields", "1.yaml:10:35"),
+    ("points-negative", "ruleset.yaml:6:12"),
+    ("points-not-number", "ruleset.yaml:6:12"),
+    ("points-precision", "ruleset.yaml:6:12"),
+    ("ruleset-file-missing", "ruleset.yaml:13:44"),
+    ("ruleset-not-utf8", "1.yaml"),
+    ("ruleset-shape", "1.yaml:2:5"),
+    ("syntax", "1.yaml:10:33"),
+    ("tiers-empty", "1.yaml:10:16"),
+    ("tiers-not-monotone", "1.yaml:11:39"),
+    ("total-points-mismatch", "ruleset.yaml:5:6"),
+    ("type-mismatch", "1.yaml:10:15"),
+    ("unknown-column", "1.yaml:7:43"),
+    ("unknown-field-type", "ruleset.yaml:17:22"),
+    ("unknown-field", "1.yaml:10:42"),
+    ("unknown-function", "1.yaml:10:15"),
+    ("unknown-grade", "ruleset.yaml:10:13"),
+    ("unknown-key", "1.yaml:5:14"),
+    ("unknown-method", "1.yaml:10:13"),
+    ("unknown-name", "1.yaml:10:21"),
+    ("unknown-source", "1.yaml:5:13"),
+    ("unquoted-id", "1.yaml:2:9"),
+    ("unused-let", "1.yaml:7:7"),
+    ("unused-param", "ruleset.yaml:12:3"),
+    ("wrong-arity", "1.yaml:10:15"),
+    ("yaml-syntax", "1.yaml:4"),
+    ("yaml-too-deep", "1.yaml:5"),
+    ("yaml-too-large", "1.yaml:7"),
+    ("year-not-in-calendar", "ruleset.yaml:4:7"),
+];
+
+/// Codes without a checked-in fixture, and why; each is exercised by a test below instead.
+const NO_FIXTURE: &[(&str, &str)] = &[
+    (
+        "ruleset-unreadable",
+        "needs a folder without read permission, which root (CI) reads anyway",
+    ),
+    ("ruleset-file-too-large", "needs a 4 MiB file"),
+];
+
+fn check(dir: &Path) -> (i32, String, String) {
+    let out = kaohe()
+        .args(["rules", "check"])
+        .arg(dir)
+        .output()
+        .expect("run kaohe");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn every_broken_rule_fixture_triggers_exactly_its_code_at_its_place() {
+    for (code, at) in BROKEN {
+        let dir = Path::new(FIXTURES).join(code);
+        let (status, _, stderr) = check(&dir);
+        assert_eq!(status, 2, "{code}: exit code\n{stderr}");
+        let codes: Vec<&str> = stderr
+            .lines()
+            .filter_map(|l| {
+                l.split_once('[')
+                    .filter(|(lvl, _)| *lvl == "error" || *lvl == "warning")
+            })
+            .filter_map(|(_, rest)| rest.split_once(']').map(|(c, _)| c))
+            .collect();
+        assert!(
+            !codes.is_empty() && codes.iter().all(|c| c == code),
+            "{code}: expected only [{code}], got {codes:?}\n{stderr}"
+        );
+        let want = format!("--> {}/{at}", dir.display());
+        assert!(
+            stderr.lines().any(|l| l.trim() == want),
+            "{code}: expected `{want}`\n{stderr}"
+        );
+        assert!(stderr.contains("= help: "), "{code}: help line\n{stderr}");
+        if at.contains(':') && at.matches(':').count() == 2 {
+            assert!(stderr.contains('^'), "{code}: caret\n{stderr}");
+        }
+    }
+}
+
+#[test]
+fn every_registered_code_has_a_fixture() {
+    for c in kaohe::load::rules::RULE_CODES {
+        let fixture = BROKEN.iter().any(|(code, _)| *code == c.code);
+        let exempt = NO_FIXTURE.iter().any(|(code, _)| *code == c.code);
+        assert!(
+            fixture != exempt,
+            "{}: needs exactly one of a fixture under fixtures/rules/ or an exemption",
+            c.code
+        );
+        if fixture {
+            assert!(Path::new(FIXTURES).join(c.code).is_dir(), "{}", c.code);
+        }
+    }
+    for entry in std::fs::read_dir(FIXTURES).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            BROKEN.iter().any(|(code, _)| *code == name),
+            "fixtures/rules/{name} is not in the table"
+        );
+    }
+}
+
+#[test]
+fn too_large_rule_file_is_reported() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let dir = tmp.path();
+    std::fs::copy(
+        Path::new(FIXTURES).join("unused-param/ruleset.yaml"),
+        dir.join("ruleset.yaml"),
+    )
+    .unwrap();
+    let mut big = String::from("indicators: []\n");
+    while big.len() <= 4 * 1024 * 1024 {
+        big.push_str("# padding padding padding padding padding padding padding padding\n");
+    }
+    std::fs::write(dir.join("1.yaml"), big).unwrap();
+    let (status, _, stderr) = check(dir);
+    assert_eq!(status, 2);
+    assert!(stderr.contains("error[ruleset-file-too-large]"), "{stderr}");
+}
+
+#[test]
+fn unknown_rule_set_is_reported() {
+    // A path that is not a folder is looked up as a built-in id.
+    let (status, _, stderr) = check(Path::new(FIXTURES).join("no-such-rule-set").as_path());
+    assert_eq!(status, 2);
+    assert!(stderr.contains("unknown-ruleset"), "{stderr}");
+}
+
+#[test]
+fn shipped_rule_sets_are_clean() {
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")).unwrap() {
+        let dir = entry.unwrap().path();
+        let (status, stdout, stderr) = check(&dir);
+        assert_eq!(status, 0, "{}\n{stdout}{stderr}", dir.display());
+        assert!(stdout.contains("检查通过"), "{stdout}");
+    }
+}
+
+const COUNTY_2021: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/rules/county-zwgk-2021");
+
+fn rules_test(dir: &Path) -> (i32, String, String) {
+    let out = kaohe()
+        .args(["rules", "test"])
+        .arg(dir)
+        .output()
+        .expect("run kaohe");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn county_rule_set_passes_its_own_tests() {
+    let (status, stdout, stderr) = rules_test(Path::new(COUNTY_2021));
+    assert_eq!(status, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("0 个失败"), "{stdout}");
+}
+
+/// Every indicator of county-zwgk-2021 has a case where it passes and one where it loses.
+#[test]
+fn county_tests_cover_every_indicator_pass_and_loss() {
+    let out = kaohe()
+        .args(["rules", "show", COUNTY_2021])
+        .output()
+        .unwrap();
+    let show = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut pass = std::collections::BTreeSet::new();
+    let mut loss = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(Path::new(COUNTY_2021).join("tests")).unwrap() {
+        let expected = entry.unwrap().path().join("expected.yaml");
+        let doc: serde_yaml::Value =
+            serde_yaml::from_str(&std::fs::read_to_string(&expected).unwrap()).unwrap();
+        for (id, e) in doc["indicators"].as_mapping().unwrap() {
+            let id = id.as_str().unwrap().to_string();
+            match e["status"].as_str() {
+                Some("pass") => pass.insert(id),
+                Some("partial" | "gap" | "missing" | "veto") => loss.insert(id),
+                _ => false,
+            };
+        }
+    }
+    let ids: Vec<&str> = show
+        .lines()
+        .filter_map(|l| l.strip_prefix("  "))
+        .filter(|l| !l.starts_with(' '))
+        .filter_map(|l| l.split(' ').next())
+        .collect();
+    assert_eq!(ids.len(), 30, "{show}");
+    for id in ids {
+        assert!(pass.contains(id), "no case where {id} passes");
+        assert!(loss.contains(id), "no case where {id} loses points");
+    }
+}
+
+#[test]
+fn a_wrong_expectation_is_shown_and_fails() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let dir = tmp.path().join("rules");
+    copy_tree(Path::new(COUNTY_2021), &dir);
+    let expected = dir.join("tests/seed/expected.yaml");
+    let text = std::fs::read_to_string(&expected).unwrap();
+    let text = text.replace(
+        "\"1.6\": {score: 3, status: partial}",
+        "\"1.6\": {score: 4, status: pass}",
+    );
+    std::fs::write(&expected, text).unwrap();
+    let (status, stdout, _) = rules_test(&dir);
+    assert_eq!(status, 1, "{stdout}");
+    assert!(stdout.contains("失败  seed"), "{stdout}");
+    assert!(
+        stdout.contains("1.6 政府文件公开时效 得分：期望 4，实为 3"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("1.6 政府文件公开时效 状态：期望 pass，实为 partial"),
+        "{stdout}"
+    );
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn explain(bundle: &str, id: &str, extra: &[&str]) -> String {
+    let out = kaohe()
+        .arg("explain")
+        .arg(Path::new(COUNTY_2021).join("tests").join(bundle))
+        .arg(id)
+        .args(extra)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Terminal text: no East-Asian ambiguous-width characters.
+    use unicode_width::UnicodeWidthChar;
+    for c in stdout.chars() {
+        assert_eq!(
+            c.width(),
+            c.width_cjk(),
+            "ambiguous-width {c:?} in\n{stdout}"
+        );
+    }
+    stdout
+}
+
+#[test]
+fn explain_shows_the_arithmetic_and_the_rows() {
+    // seed 1.6: row 57 is 21 working days late → 4 − 1 × 1 = 3 (EXPECTED.md)
+    let out = explain("seed", "1.6", &[]);
+    assert!(out.contains("得分：3 / 4（部分达标）"), "{out}");
+    assert!(out.contains("算式：4 - 1 x 1 = 3：第57行"), "{out}");
+    assert!(out.contains("台账/主动公开台账.csv 第57行"), "{out}");
+    assert!(out.contains("整改："), "{out}");
+    // partial 1.6: rows 17 and 18 → 4 − 1 × 2 = 2
+    let out = explain("partial", "1.6", &[]);
+    assert!(out.contains("算式：4 - 1 x 2 = 2：第17行、第18行"), "{out}");
+}
+
+#[test]
+fn explain_tiers_missing_manual_veto() {
+    // partial 1.3: 12 工作动态 reach the 12 tier → 1.5
+    let out = explain("partial", "1.3", &[]);
+    assert!(out.contains("测量值 12，达到 12 档，得 1.5 分"), "{out}");
+    let out = explain("nothing-handed-in", "2.1", &[]);
+    assert!(out.contains("2 - 2 = 0：缺材料，依申请公开登记簿"), "{out}");
+    let out = explain("nothing-handed-in", "3.5", &[]);
+    assert!(out.contains("一票否决"), "{out}");
+    let out = explain("seed", "3.4", &[]);
+    assert!(out.contains("待评分"), "{out}");
+    let verdicts = Path::new(COUNTY_2021).join("tests/partial/verdicts.yaml");
+    let out = explain(
+        "partial",
+        "3.4",
+        &["--verdicts", verdicts.to_str().unwrap()],
+    );
+    assert!(out.contains("评分人评定 1.5"), "{out}");
+}
+
+#[test]
+fn explain_unknown_indicator_lists_the_ids() {
+    let out = kaohe()
+        .arg("explain")
+        .arg(Path::new(COUNTY_2021).join("tests/seed"))
+        .arg("9.9")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("没有指标「9.9」") && stderr.contains("1.1、1.2"),
+        "{stderr}"
+    );
+}
+
+// ------------------------------------------------------------------ JSON Schema
+
+fn schema() -> serde_json::Value {
+    let out = kaohe().args(["rules", "schema"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    serde_json::from_slice(&out.stdout).expect("the schema is JSON")
+}
+
+/// A small validator for the keywords the schema uses (enough to prove the schema accepts the
+/// shipped rule files and rejects a misspelt key).
+fn valid(schema: &serde_json::Value, root: &serde_json::Value, v: &serde_json::Value) -> bool {
+    use serde_json::Value as J;
+    let Some(s) = schema.as_object() else {
+        return true;
+    };
+    if let Some(r) = s.get("$ref").and_then(J::as_str) {
+        let name = r.trim_start_matches("#/$defs/");
+        return valid(&root["$defs"][name], root, v);
+    }
+    if let Some(any) = s.get("anyOf").and_then(J::as_array)
+        && !any.iter().any(|sub| valid(sub, root, v))
+    {
+        return false;
+    }
+    if let Some(c) = s.get("const")
+        && c != v
+    {
+        return false;
+    }
+    if let Some(e) = s.get("enum").and_then(J::as_array)
+        && !e.contains(v)
+    {
+        return false;
+    }
+    if let Some(t) = s.get("type") {
+        let types: Vec<&str> = match t {
+            J::String(t) => vec![t.as_str()],
+            J::Array(ts) => ts.iter().filter_map(J::as_str).collect(),
+            _ => vec![],
+        };
+        let ok = types.iter().any(|t| match *t {
+            "object" => v.is_object(),
+            "array" => v.is_array(),
+            "string" => v.is_string(),
+            "number" => v.is_number(),
+            "integer" => v.is_i64() || v.is_u64(),
+            "boolean" => v.is_boolean(),
+            _ => false,
+        });
+        if !ok {
+            return false;
+        }
+    }
+    if let Some(obj) = v.as_object() {
+        if let Some(req) = s.get("required").and_then(J::as_array)
+            && !req
+                .iter()
+                .all(|k| obj.contains_key(k.as_str().unwrap_or_default()))
+        {
+            return false;
+        }
+        let props = s.get("properties").and_then(J::as_object);
+        for (k, val) in obj {
+            let sub = match props.and_then(|p| p.get(k)) {
+                Some(sub) => sub,
+                None => match s.get("additionalProperties") {
+                    Some(J::Bool(false)) => return false,
+                    Some(sub @ J::Object(_)) => sub,
+                    _ => continue,
+                },
+            };
+            if !valid(sub, root, val) {
+                return false;
+            }
+        }
+    }
+    if let Some(items) = v.as_array() {
+        if let Some(sub) = s.get("items")
+            && !items.iter().all(|i| valid(sub, root, i))
+        {
+            return false;
+        }
+        if let Some(min) = s.get("minItems").and_then(J::as_u64)
+            && (items.len() as u64) < min
+        {
+            return false;
+        }
+    }
+    true
+}
+
+fn yaml_as_json(path: &Path) -> serde_json::Value {
+    let y: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    serde_json::to_value(y).unwrap()
+}
+
+#[test]
+fn schema_accepts_every_shipped_rule_file_and_rejects_a_typo() {
+    let schema = schema();
+    let mut checked = 0;
+    for set in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")).unwrap() {
+        for file in std::fs::read_dir(set.unwrap().path()).unwrap() {
+            let path = file.unwrap().path();
+            if path.extension().is_some_and(|e| e == "yaml") {
+                assert!(
+                    valid(&schema, &schema, &yaml_as_json(&path)),
+                    "{} does not fit the schema",
+                    path.display()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 9);
+    let typo = yaml_as_json(&Path::new(FIXTURES).join("unknown-key/1.yaml"));
+    assert!(!valid(&schema, &schema, &typo));
+    let fine = yaml_as_json(&Path::new(FIXTURES).join("unused-param/1.yaml"));
+    assert!(valid(&schema, &schema, &fine));
+}
+
+// ------------------------------------------------------------------ generated docs
+
+fn generated(args: &[&str]) -> String {
+    let out = kaohe().args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// docs/functions.md and docs/diagnostics.md are generated from the registries; regenerate
+/// with `cargo run -- rules functions > docs/functions.md` (and `rules codes`).
+#[test]
+fn generated_docs_are_up_to_date() {
+    for (args, file) in [
+        (["rules", "functions"], "docs/functions.md"),
+        (["rules", "codes"], "docs/diagnostics.md"),
+    ] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            on_disk == generated(&args),
+            "{file} is stale: run `cargo run -- {} > {file}`",
+            args.join(" ")
+        );
+    }
+}
