@@ -383,3 +383,54 @@ fn a_zip_in_the_batch_folder_counts_as_a_bundle() {
     names.sort();
     assert_eq!(names, vec!["a-2021", "b-2021"]);
 }
+
+/// Zip `dir` as `<name>/…` members (a zipped bundle folder, as townships hand them in).
+fn zip_folder(dir: &Path, name: &str, to: &Path) {
+    use std::io::Write;
+    fn add(w: &mut zip::ZipWriter<fs::File>, base: &Path, dir: &Path, prefix: &str) {
+        let opts =
+            zip::write::SimpleFileOptions::default().last_modified_time(zip::DateTime::default());
+        let mut entries: Vec<_> = fs::read_dir(dir).unwrap().map(|e| e.unwrap()).collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let rel = e
+                .path()
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if e.file_type().unwrap().is_dir() {
+                add(w, base, &e.path(), prefix);
+            } else {
+                w.start_file(format!("{prefix}/{rel}"), opts).unwrap();
+                w.write_all(&fs::read(e.path()).unwrap()).unwrap();
+            }
+        }
+    }
+    let mut w = zip::ZipWriter::new(fs::File::create(to).unwrap());
+    add(&mut w, dir, dir, name);
+    w.finish().unwrap();
+}
+
+#[test]
+fn a_zipped_bundle_scores_like_its_folder_with_its_verdict_file() {
+    let (_tmp, dir) = seeds(&[("安平镇-2021", "安平镇")]);
+    zip_folder(
+        &Path::new(COUNTY).join("xx镇-2021"),
+        "xx镇-2021",
+        &dir.join("xx镇-2021.zip"),
+    );
+    let out = batch(&dir, &["--verdicts-dir", VERDICTS, "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // xx镇 from the zip with verdicts/xx镇-2021.yaml: 98 (as in the folder batch), first.
+    assert_eq!(json["ranking"][0]["unit"], "xx镇");
+    assert!(close(num(&json["ranking"][0]["score"]), 98.0));
+    assert_eq!(json["ranking"][0]["adjusted"], serde_json::json!(["3.2"]));
+    assert_eq!(json["failed"], serde_json::json!([]));
+}
