@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use super::score::{
     check_output, emit, load_calendar, parse_fail_under, pick_format, refuse_binary_to_terminal,
-    score_bundle,
+    score_bundle, stamp,
 };
 use super::{cli_error, resolve_rules, rule_files, warn};
 use crate::batch::{self, Failed};
@@ -23,14 +23,14 @@ use crate::diag::{Fatal, render_location};
 use crate::load::open_bundle;
 use crate::load::rules as rule_loader;
 use crate::model::assessment::Assessment;
-use crate::report::Format;
+use crate::report::{Format, Options};
 
 #[derive(Args)]
 pub struct BatchArgs {
     /// A folder of township bundles: each sub-folder holding a bundle.yaml (or a .zip of one).
     dir: PathBuf,
     /// A rule-set folder (when one exists at that path) or a built-in rule-set id; without it,
-    /// the 考核指标 of the first bundle (in name order) is used for all.
+    /// the 考核指标 most bundles declare is used for all.
     #[arg(long, value_name = "DIR|ID")]
     rules: Option<String>,
     /// A folder of verdict files: `<folder name>.yaml` is the verdict file of that bundle.
@@ -49,6 +49,9 @@ pub struct BatchArgs {
     /// Exit with code 1 when any township's total score is below this.
     #[arg(long, value_name = "SCORE")]
     fail_under: Option<String>,
+    /// Add when the report was made (UTC). Without it the same inputs give the same bytes.
+    #[arg(long)]
+    stamp: bool,
     /// How many bundles to score at once (default: one per CPU core; 1 = one after another).
     /// The output is the same whatever the number.
     #[arg(short = 'j', long, value_name = "N")]
@@ -118,6 +121,38 @@ fn describe(fatal: &Fatal) -> String {
         .join("；")
 }
 
+/// Run one bundle's step so that a bug it triggers (a panic) fails that bundle, not the batch:
+/// rayon would otherwise carry the panic to the whole run.
+fn guard<T>(step: impl FnOnce() -> Result<T, Fatal>) -> Result<T, Fatal> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(cli_error(
+            "internal-error",
+            format!("kaohe 内部错误，此份材料未能评分（请把材料和这条消息报告给开发者）：{what}"),
+        ))
+    })
+}
+
+/// The rule-set id most bundles declare; on a tie, the one met first (bundles in name order).
+fn majority<'a>(ids: impl Iterator<Item = &'a str>) -> Option<String> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for id in ids {
+        match counts.iter_mut().find(|(c, _)| *c == id) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((id, 1)),
+        }
+    }
+    let best = counts.iter().map(|(_, n)| *n).max()?;
+    counts
+        .into_iter()
+        .find(|(_, n)| *n == best)
+        .map(|(id, _)| id.to_string())
+}
+
 fn progress(len: usize) -> ProgressBar {
     let target = if std::io::stderr().is_terminal() {
         ProgressDrawTarget::stderr()
@@ -179,12 +214,18 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
     let bar = progress(entries.len());
 
     // Phase 1: read every manifest header (cheap), to know which rule set the batch uses.
-    let opened: Vec<_> =
-        pool.install(|| entries.par_iter().map(|e| open_bundle(&e.path)).collect());
-    let first_declared = opened
-        .iter()
-        .find_map(|o| o.as_ref().ok())
-        .map(|b| b.header.ruleset.clone());
+    let opened: Vec<_> = pool.install(|| {
+        entries
+            .par_iter()
+            .map(|e| guard(|| open_bundle(&e.path)))
+            .collect()
+    });
+    let first_declared = majority(
+        opened
+            .iter()
+            .filter_map(|o| o.as_ref().ok())
+            .map(|b| b.header.ruleset.as_str()),
+    );
 
     let mut warnings = Vec::new();
     let mut outcomes: Vec<Result<Assessment, Failed>> = Vec::with_capacity(entries.len());
@@ -202,7 +243,8 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
         }
         Some(declared) => {
             // With --rules every bundle is scored against it, and each whose 考核指标 differs is
-            // named once (as `kaohe score` does); without it, the first bundle's 考核指标 decides.
+            // named once (as `kaohe score` does); without it, the 考核指标 most bundles declare
+            // decides, so one township's typo fails that township, not the county.
             let rules = match args.rules.as_deref() {
                 Some(spec) => rule_loader::compile(&rule_files(spec)?)?,
                 None => resolve_rules(None, &declared)?,
@@ -223,7 +265,7 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
                                     return Err(cli_error(
                                         "batch-mixed-rulesets",
                                         format!(
-                                            "考核指标为 {}，而本批次按 {} 评分（取自按名称排序的第一份材料）；请统一考核指标，或用 --rules 指定",
+                                            "考核指标为 {}，而本批次按多数材料所写的 {} 评分；请核对考核指标，或用 --rules 指定",
                                             b.header.ruleset, rules.id
                                         ),
                                     ));
@@ -234,7 +276,7 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
                                 ));
                             }
                             let verdicts = verdict_file(args.verdicts_dir.as_deref(), &e.name);
-                            score_bundle(b, &rules, verdicts.as_deref(), &calendar)
+                            guard(|| score_bundle(b, &rules, verdicts.as_deref(), &calendar))
                         });
                         bar.inc(1);
                         let result = result.map_err(|fatal| Failed {
@@ -281,7 +323,11 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = to_terminal && format == Format::Table && std::env::var_os("NO_COLOR").is_none();
-    emit(&format.render_batch(&report, color), args.output.as_deref())?;
+    let opts = Options {
+        color,
+        stamp: stamp(args.stamp),
+    };
+    emit(&format.render_batch(&report, &opts), args.output.as_deref())?;
 
     if scored == 0 {
         eprintln!("kaohe: 错误：没有一份材料能够评分");
@@ -293,4 +339,24 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_fails_one_bundle_not_the_batch() {
+        let out: Result<(), Fatal> = guard(|| panic!("boom"));
+        let fatal = out.unwrap_err();
+        assert_eq!(fatal.problems[0].code, "internal-error");
+        assert!(fatal.problems[0].message.contains("boom"));
+    }
+
+    #[test]
+    fn majority_rule_set_with_first_seen_on_a_tie() {
+        assert_eq!(majority(["a", "b", "b"].into_iter()), Some("b".into()));
+        assert_eq!(majority(["a", "b"].into_iter()), Some("a".into()));
+        assert_eq!(majority(std::iter::empty()), None);
+    }
 }

@@ -14,7 +14,7 @@ use crate::diag::{Fatal, Problem};
 use crate::load::{OpenBundle, open_bundle, verdicts};
 use crate::model::assessment::Assessment;
 use crate::model::ruleset::RuleSet;
-use crate::report::Format;
+use crate::report::{Format, Options};
 use crate::score;
 
 #[derive(Args)]
@@ -41,6 +41,9 @@ pub struct ScoreArgs {
     /// Exit with code 1 when the total score is below this.
     #[arg(long, value_name = "SCORE")]
     fail_under: Option<String>,
+    /// Add when the report was made (UTC). Without it the same inputs give the same bytes.
+    #[arg(long)]
+    stamp: bool,
 }
 
 /// Refuse an output path inside the bundle: kaohe never writes into a bundle.
@@ -87,8 +90,12 @@ pub fn run(args: &ScoreArgs) -> Result<ExitCode, Fatal> {
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = to_terminal && format == Format::Table && std::env::var_os("NO_COLOR").is_none();
+    let opts = Options {
+        color,
+        stamp: stamp(args.stamp),
+    };
     emit(
-        &format.render_score(&assessment, color),
+        &format.render_score(&assessment, &opts),
         args.output.as_deref(),
     )?;
 
@@ -126,6 +133,15 @@ pub(super) fn score_bundle(
         .transpose()?;
     let evidence = bundle.load(&rules.evidence);
     Ok(score::score(rules, &evidence, verdicts.as_ref(), calendar))
+}
+
+/// The clock, read only for `--stamp`.
+pub(super) fn stamp(wanted: bool) -> Option<String> {
+    wanted.then(|| {
+        jiff::Timestamp::now()
+            .strftime("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
+    })
 }
 
 /// The built-in holiday calendar plus any `--calendar` files.

@@ -21,8 +21,9 @@ use crate::model::assessment::{Assessment, Status};
 const TEMPLATE: &str = include_str!("templates/report.html");
 const CHART: &str = include_str!("templates/chart.svg");
 
-pub fn render_score(a: &Assessment) -> String {
+pub fn render_score(a: &Assessment, stamp: Option<&str>) -> String {
     let page = Page {
+        generated: stamp.map(String::from),
         title: format!("{} {}年度政务公开考核结果", a.unit, a.ruleset.year),
         batch: None,
         townships: vec![township(a, 0)],
@@ -30,12 +31,13 @@ pub fn render_score(a: &Assessment) -> String {
     render(&page)
 }
 
-pub fn render_batch(b: &BatchReport) -> String {
+pub fn render_batch(b: &BatchReport, stamp: Option<&str>) -> String {
     let title = match &b.ruleset {
         Some(r) => format!("{}年度政务公开考核排名", r.year),
         None => "政务公开考核排名".to_string(),
     };
     let page = Page {
+        generated: stamp.map(String::from),
         title,
         batch: Some(batch_view(b)),
         townships: b
@@ -69,6 +71,8 @@ fn render(page: &Page) -> String {
 
 #[derive(Serialize)]
 struct Page {
+    /// Only with `--stamp`.
+    generated: Option<String>,
     title: String,
     batch: Option<BatchView>,
     townships: Vec<Township>,

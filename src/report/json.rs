@@ -17,3 +17,15 @@ pub fn render_batch(batch: &crate::batch::BatchReport) -> String {
     out.push('\n');
     out
 }
+
+/// JSON with a top-level `generated` field when `--stamp` asks for one.
+pub fn render_stamped<T: serde::Serialize>(value: &T, stamp: Option<&str>) -> String {
+    let mut v =
+        serde_json::to_value(value).unwrap_or_else(|e| serde_json::json!({"error": e.to_string()}));
+    if let (Some(stamp), Some(map)) = (stamp, v.as_object_mut()) {
+        map.insert("generated".to_string(), serde_json::Value::from(stamp));
+    }
+    let mut out = serde_json::to_string_pretty(&v).unwrap_or_default();
+    out.push('\n');
+    out
+}

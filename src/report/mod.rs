@@ -89,28 +89,47 @@ impl Format {
     }
 
     /// Render one township's assessment.
-    pub fn render_score(self, assessment: &Assessment, color: bool) -> Vec<u8> {
+    pub fn render_score(self, assessment: &Assessment, opts: &Options) -> Vec<u8> {
+        let stamp = opts.stamp.as_deref();
         match self {
-            Format::Table => table::render(assessment, color).into_bytes(),
-            Format::Json => json::render(assessment).into_bytes(),
+            Format::Table => stamped(table::render(assessment, opts.color), stamp),
+            Format::Json => json::render_stamped(assessment, stamp).into_bytes(),
             Format::Csv => csv::render_score(assessment),
-            Format::Md => md::render_score(assessment).into_bytes(),
-            Format::Xlsx => xlsx::render_score(assessment),
-            Format::Html => html::render_score(assessment).into_bytes(),
+            Format::Md => stamped(md::render_score(assessment), stamp),
+            Format::Xlsx => xlsx::render_score(assessment, stamp),
+            Format::Html => html::render_score(assessment, stamp).into_bytes(),
         }
     }
 
     /// Render a county's batch.
-    pub fn render_batch(self, batch: &BatchReport, color: bool) -> Vec<u8> {
+    pub fn render_batch(self, batch: &BatchReport, opts: &Options) -> Vec<u8> {
+        let stamp = opts.stamp.as_deref();
         match self {
-            Format::Table => batch_table::render(batch, color).into_bytes(),
-            Format::Json => json::render_batch(batch).into_bytes(),
+            Format::Table => stamped(batch_table::render(batch, opts.color), stamp),
+            Format::Json => json::render_stamped(batch, stamp).into_bytes(),
             Format::Csv => csv::render_batch(batch),
-            Format::Md => md::render_batch(batch).into_bytes(),
-            Format::Xlsx => xlsx::render_batch(batch),
-            Format::Html => html::render_batch(batch).into_bytes(),
+            Format::Md => stamped(md::render_batch(batch), stamp),
+            Format::Xlsx => xlsx::render_batch(batch, stamp),
+            Format::Html => html::render_batch(batch, stamp).into_bytes(),
         }
     }
+}
+
+/// What a report may add to what it renders.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Colour for a terminal (table only).
+    pub color: bool,
+    /// When the report was made, `YYYY-MM-DDTHH:MM:SSZ`, only with `--stamp`: without it the same
+    /// inputs give the same bytes. CSV has no place for it and leaves it out.
+    pub stamp: Option<String>,
+}
+
+fn stamped(mut text: String, stamp: Option<&str>) -> Vec<u8> {
+    if let Some(stamp) = stamp {
+        text.push_str(&format!("\n生成时间：{stamp}\n"));
+    }
+    text.into_bytes()
 }
 
 // ------------------------------------------------------------------ shared wording

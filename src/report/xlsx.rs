@@ -6,7 +6,7 @@
 //! numbers, the header row is frozen and repeated on every printed page, column widths follow
 //! the display width of the Chinese text (two columns per character), pages are A4 with page
 //! numbers in the footer. The document's date is the evaluation date (else the submission date),
-//! never the clock, so the same inputs give the same bytes.
+//! never the clock unless `--stamp` asks, so the same inputs give the same bytes.
 
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
@@ -21,7 +21,7 @@ use crate::model::assessment::{Assessment, Status};
 const MAX_CELL: usize = 32_000;
 const A4: u8 = 9;
 
-pub fn render_score(a: &Assessment) -> Vec<u8> {
+pub fn render_score(a: &Assessment, stamp: Option<&str>) -> Vec<u8> {
     let rows = vec![Summary {
         rank: None,
         assessment: a,
@@ -31,11 +31,12 @@ pub fn render_score(a: &Assessment) -> Vec<u8> {
         &rows,
         None,
         &format!("{}　{}年度考核结果", a.unit, a.ruleset.year),
+        stamp,
     )
     .expect("an XLSX workbook from valid sheet names and cells")
 }
 
-pub fn render_batch(b: &BatchReport) -> Vec<u8> {
+pub fn render_batch(b: &BatchReport, stamp: Option<&str>) -> Vec<u8> {
     let rows: Vec<Summary> = b
         .ranking
         .iter()
@@ -50,7 +51,7 @@ pub fn render_batch(b: &BatchReport) -> Vec<u8> {
         Some(r) => format!("{}年度考核排名　{}", r.year, r.title),
         None => "考核排名".to_string(),
     };
-    build(&rows, Some(b), &title).expect("an XLSX workbook from valid sheet names and cells")
+    build(&rows, Some(b), &title, stamp).expect("an XLSX workbook from valid sheet names and cells")
 }
 
 struct Summary<'a> {
@@ -188,10 +189,17 @@ fn document_date(rows: &[Summary]) -> Option<ExcelDateTime> {
     ExcelDateTime::from_ymd(y, m as u8, d as u8).ok()
 }
 
-fn build(rows: &[Summary], batch: Option<&BatchReport>, title: &str) -> Result<Vec<u8>, XlsxError> {
+fn build(
+    rows: &[Summary],
+    batch: Option<&BatchReport>,
+    title: &str,
+    stamp: Option<&str>,
+) -> Result<Vec<u8>, XlsxError> {
     let styles = Styles::new();
     let mut wb = Workbook::new();
-    let date = document_date(rows)
+    let date = stamp
+        .and_then(|s| ExcelDateTime::parse_from_str(s).ok())
+        .or_else(|| document_date(rows))
         .unwrap_or_else(|| ExcelDateTime::from_ymd(2000, 1, 1).expect("a valid date"));
     wb.set_properties(
         &DocProperties::new()
@@ -309,7 +317,7 @@ fn summary_sheet(
             r += 1;
         }
     }
-    w.apply(&mut ws, &[4, 24, 30, 6, 6, 6, 6, 16, 4, 50, 50])?;
+    w.apply(&mut ws, &[4, 16, 20, 6, 6, 6, 6, 14, 4, 36, 30])?;
     Ok(ws)
 }
 
@@ -383,8 +391,8 @@ fn township_sheet(a: &Assessment, name: &str, st: &Styles) -> Result<Worksheet, 
             .collect();
         let texts = [
             (0, ind.id.clone(), &st.text),
-            (1, ind.group.clone(), &st.text),
-            (2, ind.name.clone(), &st.text),
+            (1, ind.group.clone(), &st.wrap),
+            (2, ind.name.clone(), &st.wrap),
             (5, ind.status.label().to_string(), &st.text),
             (7, adjustment_text(ind).unwrap_or_default(), &st.wrap),
             (8, findings.join("\n"), &st.wrap),
@@ -437,7 +445,8 @@ fn township_sheet(a: &Assessment, name: &str, st: &Styles) -> Result<Worksheet, 
         ws.write_string_with_format(r, 2, label, &st.text)?;
         ws.write_string(r, 3, clip(&v))?;
     }
-    w.apply(&mut ws, &[5, 24, 18, 4, 6, 8, 8, 36, 60, 36])?;
+    // About 175 columns in all: A4 landscape, one page wide, prints at roughly 75 %.
+    w.apply(&mut ws, &[5, 14, 16, 4, 6, 8, 8, 24, 48, 24])?;
     Ok(ws)
 }
 

@@ -326,7 +326,7 @@ fn rules_override_names_each_bundle_that_declared_another() {
         text.replace("考核指标: county-zwgk-2021", "考核指标: other-2021"),
     )
     .unwrap();
-    // Without --rules the first bundle's unknown id stops the batch (nothing to score with).
+    // Without --rules, the only bundle's unknown id stops the batch (nothing to score with).
     let out = batch(&dir, &[]);
     assert_eq!(out.status.code(), Some(2));
     let rules = concat!(env!("CARGO_MANIFEST_DIR"), "/rules/county-zwgk-2021");
@@ -337,4 +337,100 @@ fn rules_override_names_each_bundle_that_declared_another() {
         stderr.contains("a-2021") && stderr.contains("other-2021"),
         "{stderr}"
     );
+}
+
+#[test]
+fn one_township_declaring_another_rule_set_fails_alone() {
+    let (_tmp, dir) = seeds(&[("a-2021", "甲镇"), ("b-2021", "乙镇"), ("c-2021", "丙镇")]);
+    let y = dir.join("a-2021/bundle.yaml");
+    let text = fs::read_to_string(&y).unwrap();
+    fs::write(
+        &y,
+        text.replace("考核指标: county-zwgk-2021", "考核指标: county-zwgk-2O21"),
+    )
+    .unwrap();
+    // Two of three declare county-zwgk-2021: the batch uses it and lists a-2021 as failed.
+    let out = batch(&dir, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["ranking"].as_array().unwrap().len(), 2);
+    assert_eq!(json["failed"][0]["bundle"], "a-2021");
+    assert!(
+        json["failed"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("county-zwgk-2O21")
+    );
+}
+
+#[test]
+fn a_zip_in_the_batch_folder_counts_as_a_bundle() {
+    let (_tmp, dir) = seeds(&[("a-2021", "甲镇")]);
+    // Not a real archive: whether zip bundles are read yet or not, it must be listed (scored or
+    // failed with its reason), never skipped; and other files are ignored.
+    fs::write(dir.join("b-2021.zip"), b"PK\x05\x06").unwrap();
+    fs::write(dir.join("说明.txt"), "not a bundle").unwrap();
+    let out = batch(&dir, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut names: Vec<&str> = json["ranking"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(json["failed"].as_array().unwrap())
+        .map(|e| e["bundle"].as_str().unwrap().trim_end_matches(".zip"))
+        .collect();
+    names.sort();
+    assert_eq!(names, vec!["a-2021", "b-2021"]);
+}
+
+/// Zip `dir` as `<name>/…` members (a zipped bundle folder, as townships hand them in).
+fn zip_folder(dir: &Path, name: &str, to: &Path) {
+    use std::io::Write;
+    fn add(w: &mut zip::ZipWriter<fs::File>, base: &Path, dir: &Path, prefix: &str) {
+        let opts =
+            zip::write::SimpleFileOptions::default().last_modified_time(zip::DateTime::default());
+        let mut entries: Vec<_> = fs::read_dir(dir).unwrap().map(|e| e.unwrap()).collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let rel = e
+                .path()
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if e.file_type().unwrap().is_dir() {
+                add(w, base, &e.path(), prefix);
+            } else {
+                w.start_file(format!("{prefix}/{rel}"), opts).unwrap();
+                w.write_all(&fs::read(e.path()).unwrap()).unwrap();
+            }
+        }
+    }
+    let mut w = zip::ZipWriter::new(fs::File::create(to).unwrap());
+    add(&mut w, dir, dir, name);
+    w.finish().unwrap();
+}
+
+#[test]
+fn a_zipped_bundle_scores_like_its_folder_with_its_verdict_file() {
+    let (_tmp, dir) = seeds(&[("安平镇-2021", "安平镇")]);
+    zip_folder(
+        &Path::new(COUNTY).join("xx镇-2021"),
+        "xx镇-2021",
+        &dir.join("xx镇-2021.zip"),
+    );
+    let out = batch(&dir, &["--verdicts-dir", VERDICTS, "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // xx镇 from the zip with verdicts/xx镇-2021.yaml: 98 (as in the folder batch), first.
+    assert_eq!(json["ranking"][0]["unit"], "xx镇");
+    assert!(close(num(&json["ranking"][0]["score"]), 98.0));
+    assert_eq!(json["ranking"][0]["adjusted"], serde_json::json!(["3.2"]));
+    assert_eq!(json["failed"], serde_json::json!([]));
 }

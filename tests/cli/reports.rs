@@ -534,3 +534,35 @@ fn output_extension_picks_the_format() {
         assert!(bytes.starts_with(starts), "-o xx.{ext}");
     }
 }
+
+#[test]
+fn stamp_adds_when_the_report_was_made_and_only_then() {
+    let tmp = TempDir::new().unwrap();
+    for ext in ["json", "html", "md", "txt"] {
+        let plain = fs::read_to_string(township_report(&tmp, ext)).unwrap();
+        assert!(
+            !plain.contains("生成时间") && !plain.contains("\"generated\""),
+            "{ext}"
+        );
+        let out = tmp.path().join(format!("stamped.{ext}"));
+        let o = kaohe()
+            .arg("score")
+            .arg(SEED)
+            .arg("--stamp")
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0));
+        let text = fs::read_to_string(&out).unwrap();
+        let marker = if ext == "json" {
+            "\"generated\": \"20"
+        } else {
+            "生成时间：20"
+        };
+        assert!(text.contains(marker), "{ext}: {marker}");
+    }
+    let o = batch(Path::new(COUNTY), &["--stamp", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(json["generated"].as_str().unwrap().ends_with('Z'));
+}
