@@ -6,6 +6,7 @@
 // readability for no measurable gain.
 #![allow(clippy::result_large_err)]
 
+pub mod batch;
 pub mod calendar;
 pub mod cli;
 pub mod dates;
@@ -13,6 +14,7 @@ pub mod diag;
 pub mod expr;
 pub mod load;
 pub mod model;
+pub mod precheck;
 pub mod report;
 pub mod score;
 pub mod text;

@@ -6,6 +6,8 @@
 #[path = "cli/harness.rs"]
 mod harness;
 
+#[path = "cli/batch.rs"]
+mod batch;
 #[path = "cli/bonus.rs"]
 mod bonus;
 #[path = "cli/errors.rs"]
@@ -14,17 +16,25 @@ mod errors;
 mod formats;
 #[path = "cli/gazette.rs"]
 mod gazette;
+#[path = "cli/hostile.rs"]
+mod hostile;
 #[path = "cli/org.rs"]
 mod org;
 #[path = "cli/platform.rs"]
 mod platform;
 #[path = "cli/report.rs"]
 mod report;
+#[path = "cli/reports.rs"]
+mod reports;
 #[path = "cli/seed.rs"]
 mod seed;
 #[path = "cli/toolkit.rs"]
 mod toolkit;
+#[path = "cli/township.rs"]
+mod township;
 #[path = "cli/ysq.rs"]
 mod ysq;
+#[path = "cli/yy.rs"]
+mod yy;
 #[path = "cli/zwgk.rs"]
 mod zwgk;

@@ -3,9 +3,14 @@
 //!
 //! Exit codes (PRODUCT.md): 0 scored; 1 a total below `--fail-under`; 2 could not score.
 
+mod batch;
+mod diff;
 mod explain;
+mod init;
+mod precheck;
 mod rules;
 mod score;
+mod selfreport;
 
 use std::io::Write;
 use std::path::Path;
@@ -33,11 +38,21 @@ struct Cli {
 enum Command {
     /// Score one evidence bundle (a folder holding bundle.yaml).
     Score(score::ScoreArgs),
+    /// Score every township bundle in a folder, rank them, and report.
+    Batch(batch::BatchArgs),
     /// Work with rule sets: check, show.
     #[command(subcommand)]
     Rules(rules::RulesCommand),
     /// Explain one indicator's score: the rule, the arithmetic and the evidence.
     Explain(explain::ExplainArgs),
+    /// Pre-check a bundle: indicators that lose points, largest first, and what to fix.
+    Precheck(precheck::PrecheckArgs),
+    /// Create a bundle skeleton (bundle.yaml, ledgers, 材料/) from a rule set.
+    Init(init::InitArgs),
+    /// Draft the 自查报告 (self-inspection report) from a bundle's ledgers.
+    Selfreport(selfreport::SelfreportArgs),
+    /// Compare two JSON assessments (before/after fixes, or two years).
+    Diff(diff::DiffArgs),
 }
 
 /// Parse arguments, run, and turn the outcome into an exit code.
@@ -55,8 +70,13 @@ pub fn run() -> ExitCode {
     };
     let outcome = match cli.command {
         Command::Score(args) => score::run(&args),
+        Command::Batch(args) => batch::run(&args),
         Command::Rules(cmd) => rules::run(&cmd),
         Command::Explain(args) => explain::run(&args),
+        Command::Precheck(args) => precheck::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Selfreport(args) => selfreport::run(&args),
+        Command::Diff(args) => diff::run(&args),
     };
     outcome.unwrap_or_else(|fatal| {
         print_fatal(&fatal);

@@ -11,8 +11,10 @@ use rust_decimal::Decimal;
 use super::{cli_error, resolve_rules};
 use crate::calendar::Calendar;
 use crate::diag::{Fatal, Problem};
-use crate::load::{open_bundle, verdicts};
-use crate::report::Format;
+use crate::load::{OpenBundle, open_bundle, verdicts};
+use crate::model::assessment::Assessment;
+use crate::model::ruleset::RuleSet;
+use crate::report::{Format, Options};
 use crate::score;
 
 #[derive(Args)]
@@ -26,7 +28,8 @@ pub struct ScoreArgs {
     /// The evaluator's verdict file (人工评分 and 调整).
     #[arg(long, value_name = "FILE")]
     verdicts: Option<PathBuf>,
-    /// Output format; without it, `-o`'s extension decides (.json), else table.
+    /// Output format; without it, `-o`'s extension decides (.json .csv .md .html .xlsx), else
+    /// table.
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// Write the report to FILE instead of standard output (never inside the bundle).
@@ -38,10 +41,13 @@ pub struct ScoreArgs {
     /// Exit with code 1 when the total score is below this.
     #[arg(long, value_name = "SCORE")]
     fail_under: Option<String>,
+    /// Add when the report was made (UTC). Without it the same inputs give the same bytes.
+    #[arg(long)]
+    stamp: bool,
 }
 
 /// Refuse an output path inside the bundle: kaohe never writes into a bundle.
-fn check_output(output: &Path, bundle_root: &Path) -> Result<(), Fatal> {
+pub(super) fn check_output(output: &Path, bundle_root: &Path) -> Result<(), Fatal> {
     let parent = match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -70,24 +76,48 @@ fn check_output(output: &Path, bundle_root: &Path) -> Result<(), Fatal> {
 }
 
 pub fn run(args: &ScoreArgs) -> Result<ExitCode, Fatal> {
-    let fail_under = args
-        .fail_under
-        .as_deref()
-        .map(|s| {
-            Decimal::from_str(s.trim()).map_err(|_| {
-                cli_error(
-                    "bad-fail-under",
-                    format!("--fail-under 应为数字，实为「{s}」"),
-                )
-            })
-        })
-        .transpose()?;
+    let fail_under = parse_fail_under(args.fail_under.as_deref())?;
+    let format = pick_format(args.format, args.output.as_deref());
+    refuse_binary_to_terminal(format, args.output.as_deref())?;
 
     let bundle = open_bundle(&args.bundle)?;
     if let Some(out) = &args.output {
         check_output(out, &bundle.root)?;
     }
     let rules = resolve_rules(args.rules.as_deref(), &bundle.header.ruleset)?;
+    let calendar = load_calendar(&args.calendar)?;
+    let assessment = score_bundle(bundle, &rules, args.verdicts.as_deref(), &calendar)?;
+
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = to_terminal && format == Format::Table && std::env::var_os("NO_COLOR").is_none();
+    let opts = Options {
+        color,
+        stamp: stamp(args.stamp),
+    };
+    emit(
+        &format.render_score(&assessment, &opts),
+        args.output.as_deref(),
+    )?;
+
+    if let Some(threshold) = fail_under
+        && assessment.total.score < threshold
+    {
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+// ------------------------------------------------------------------ shared with `kaohe batch`
+
+/// Score one opened bundle against a compiled rule set: the year check, the verdict file, the
+/// evidence, the scorer. `kaohe score` and `kaohe batch` both go through here, so a township
+/// scores the same alone and in a batch.
+pub(super) fn score_bundle(
+    bundle: OpenBundle,
+    rules: &RuleSet,
+    verdicts: Option<&Path>,
+    calendar: &Calendar,
+) -> Result<Assessment, Fatal> {
     if bundle.header.year != i32::from(rules.year) {
         return Err(Fatal::one(Problem::error(
             "bundle.yaml",
@@ -98,9 +128,26 @@ pub fn run(args: &ScoreArgs) -> Result<ExitCode, Fatal> {
             ),
         )));
     }
+    let verdicts = verdicts
+        .map(|path| verdicts::load(path, rules, &bundle.header.unit))
+        .transpose()?;
+    let evidence = bundle.load(&rules.evidence);
+    Ok(score::score(rules, &evidence, verdicts.as_ref(), calendar))
+}
 
+/// The clock, read only for `--stamp`.
+pub(super) fn stamp(wanted: bool) -> Option<String> {
+    wanted.then(|| {
+        jiff::Timestamp::now()
+            .strftime("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
+    })
+}
+
+/// The built-in holiday calendar plus any `--calendar` files.
+pub(super) fn load_calendar(files: &[PathBuf]) -> Result<Calendar, Fatal> {
     let mut calendar = Calendar::builtin();
-    for file in &args.calendar {
+    for file in files {
         let text = std::fs::read_to_string(file).map_err(|e| {
             cli_error(
                 "calendar-unreadable",
@@ -111,43 +158,61 @@ pub fn run(args: &ScoreArgs) -> Result<ExitCode, Fatal> {
             .map_err(|problems| Fatal { problems })?;
         calendar.merge(extra);
     }
+    Ok(calendar)
+}
 
-    let unit = bundle.header.unit.clone();
-    let verdicts = args
-        .verdicts
-        .as_deref()
-        .map(|path| verdicts::load(path, &rules, &unit))
-        .transpose()?;
+pub(super) fn parse_fail_under(raw: Option<&str>) -> Result<Option<Decimal>, Fatal> {
+    raw.map(|s| {
+        Decimal::from_str(s.trim()).map_err(|_| {
+            cli_error(
+                "bad-fail-under",
+                format!("--fail-under 应为数字，实为「{s}」"),
+            )
+        })
+    })
+    .transpose()
+}
 
-    let evidence = bundle.load(&rules.evidence);
-    let assessment = score::score(&rules, &evidence, verdicts.as_ref(), &calendar);
+/// `--format`, else the extension of `-o FILE`, else the table.
+pub(super) fn pick_format(format: Option<Format>, output: Option<&Path>) -> Format {
+    format
+        .or_else(|| output.and_then(Format::from_extension))
+        .unwrap_or(Format::Table)
+}
 
-    let format = args
-        .format
-        .or_else(|| args.output.as_deref().and_then(Format::from_extension))
-        .unwrap_or(Format::Table);
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let color = to_terminal && format == Format::Table && std::env::var_os("NO_COLOR").is_none();
-    let text = format.render(&assessment, color);
-    match &args.output {
-        Some(path) => std::fs::write(path, text.as_bytes()).map_err(|e| {
+/// A workbook is bytes for a file, not for a terminal: ask for `-o` instead of printing them.
+pub(super) fn refuse_binary_to_terminal(
+    format: Format,
+    output: Option<&Path>,
+) -> Result<(), Fatal> {
+    if format.is_binary() && output.is_none() && std::io::stdout().is_terminal() {
+        return Err(cli_error(
+            "binary-to-terminal",
+            format!(
+                "{} 是二进制文件，不能输出到终端；请用 -o 报告.{} 写入文件（或重定向到文件）",
+                format.name(),
+                format.extension()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Write the report to `-o FILE`, else to standard output.
+pub(super) fn emit(bytes: &[u8], output: Option<&Path>) -> Result<(), Fatal> {
+    match output {
+        Some(path) => std::fs::write(path, bytes).map_err(|e| {
             cli_error(
                 "output-unwritable",
                 format!("无法写入 {}：{e}", path.display()),
             )
-        })?,
+        }),
         None => {
             let mut out = std::io::stdout().lock();
             // A closed pipe (kaohe … | head) is not an error worth a panic.
-            let _ = out.write_all(text.as_bytes());
+            let _ = out.write_all(bytes);
             let _ = out.flush();
+            Ok(())
         }
     }
-
-    if let Some(threshold) = fail_under
-        && assessment.total.score < threshold
-    {
-        return Ok(ExitCode::from(1));
-    }
-    Ok(ExitCode::SUCCESS)
 }

@@ -737,6 +737,15 @@ fn ret_type(def: &FunctionDef, types: &[Type], body: Option<Type>) -> Type {
                 ("value", value),
             ])))
         }
+        Ret::CountBy => {
+            let item = element(&first());
+            Type::List(Box::new(record_type(&[
+                ("item", item.clone()),
+                ("count", Type::Num),
+                ("nth", Type::Num),
+                ("first", item),
+            ])))
+        }
         Ret::Gaps => Type::List(Box::new(record_type(&[
             ("from", Type::Date),
             ("to", Type::Date),

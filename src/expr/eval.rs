@@ -1,7 +1,7 @@
 //! Tree-walking evaluation of checked `Ir`. Never fails: a data problem is pushed into
 //! `EvalCtx::problems` and the value is `Null`. Null semantics are those of docs/rules.md.
 use std::cmp::Ordering;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use jiff::civil::Date;
@@ -100,6 +100,18 @@ enum Key {
     Text(Arc<str>),
     Date(Date),
     Row(usize, usize),
+}
+
+/// The key `count_by` groups by: a scalar, or a list or record of scalars (several columns); `None` when
+/// it is null or holds a null (an empty cell never makes two rows "the same"), or is not
+/// hashable.
+fn group_key(v: &Value) -> Option<Vec<Key>> {
+    match v {
+        Value::List(items) => items.iter().map(key).collect(),
+        Value::Record(r) => r.fields.iter().map(|(_, v)| key(v)).collect(),
+        Value::Text(t) if t.trim().is_empty() => None,
+        v => key(v).map(|k| vec![k]),
+    }
 }
 
 fn key(v: &Value) -> Option<Key> {
@@ -412,6 +424,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
             Func::Filter | Func::Map | Func::Any | Func::All => {
                 return self.higher_order(call.func, &args[0], &args[1]);
             }
+            Func::CountBy => return self.count_by(&args[0], &args[1]),
             _ => {}
         }
         // At most three arguments: evaluate into an array, no allocation per call.
@@ -630,7 +643,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 _ => Value::Null,
             },
             Func::Exists => Value::Bool(text0.is_some_and(|p| self.ctx.evidence.file_exists(p))),
-            Func::Filter | Func::Map | Func::Any | Func::All => Value::Null,
+            Func::Filter | Func::Map | Func::Any | Func::All | Func::CountBy => Value::Null,
         }
     }
 
@@ -654,6 +667,55 @@ impl<'a, 'c> Evaluator<'a, 'c> {
             Func::Any => Value::Bool(items.iter().any(|x| truthy(&self.apply(lambda, x)))),
             _ => Value::Bool(items.iter().all(|x| truthy(&self.apply(lambda, x)))),
         }
+    }
+
+    /// `count_by`: one pass to key every element (hashing), one to build the records: O(n).
+    fn count_by(&mut self, list: &Ir, lambda: &Ir) -> Value {
+        let list = self.eval(list);
+        let Some(items) = list.as_list() else {
+            return Value::Null;
+        };
+        let keys: Vec<Option<Vec<Key>>> = items
+            .iter()
+            .map(|x| group_key(&self.apply(lambda, x)))
+            .collect();
+        // key → (count, index of the first element)
+        let mut groups: HashMap<&[Key], (usize, usize)> = HashMap::new();
+        for (i, k) in keys.iter().enumerate() {
+            if let Some(k) = k {
+                groups.entry(k.as_slice()).or_insert((0, i)).0 += 1;
+            }
+        }
+        let mut seen: HashMap<&[Key], usize> = HashMap::new();
+        let out = items
+            .iter()
+            .zip(&keys)
+            .map(|(item, k)| {
+                let (count, first, nth) = match k {
+                    Some(k) => {
+                        let (count, first) = groups[k.as_slice()];
+                        let nth = seen.entry(k.as_slice()).or_insert(0);
+                        *nth += 1;
+                        (count, first, *nth)
+                    }
+                    None => (1, usize::MAX, 1),
+                };
+                let first = if first == usize::MAX {
+                    item.clone()
+                } else {
+                    items[first].clone()
+                };
+                Value::Record(Arc::new(Record {
+                    fields: vec![
+                        (Arc::from("item"), item.clone()),
+                        (Arc::from("count"), Value::Num(Decimal::from(count))),
+                        (Arc::from("nth"), Value::Num(Decimal::from(nth))),
+                        (Arc::from("first"), first),
+                    ],
+                }))
+            })
+            .collect();
+        Value::list(out)
     }
 
     fn missing_year(&self, missing: MissingYear, date: Date, column: Option<&str>) {

@@ -15,6 +15,7 @@ pub enum Func {
     Any,
     All,
     Distinct,
+    CountBy,
     Sort,
     Flatten,
     Range,
@@ -90,6 +91,9 @@ pub enum Ret {
     Entries,
     /// `{from, to, days}` records (`date_gaps`).
     Gaps,
+    /// `{item, count, nth, first}` records, `item`/`first` of the first argument's element
+    /// type (`count_by`).
+    CountBy,
 }
 
 /// One built-in function.
@@ -184,6 +188,15 @@ static FUNCTIONS: &[FunctionDef] = &[
         "map(list, x => value) -> list",
         "The value for each element, in order; null → null.",
         "台账.主动公开.map(r => r.发布日期)"
+    ),
+    f!(
+        "count_by",
+        CountBy,
+        [List, Lambda],
+        CountBy,
+        "count_by(list, x => key) -> list<{item, count, nth, first}>",
+        "Each element with how many elements share its key (count), its place among them (nth, 1-based) and the first of them (first), in one pass; a null key (or a list key holding a null) → count 1; null → null.",
+        "count_by(台账.主动公开, r => r.索引号).filter(e => e.count > 1)"
     ),
     f!(
         "any",

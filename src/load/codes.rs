@@ -22,11 +22,6 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         "fatal: the bundle folder cannot be read",
     ),
     (
-        "zip-unsupported",
-        Error,
-        "fatal: .zip bundles are not read yet (extension point)",
-    ),
-    (
         "manifest-missing",
         Error,
         "fatal: the folder has no bundle.yaml",
@@ -131,9 +126,14 @@ pub const CODES: &[(&str, Severity, &str)] = &[
     ),
     // Ledgers.
     (
-        "xlsx-unsupported",
+        "corrupt-file",
         Error,
-        "XLSX/XLS ledgers are not read yet (extension point)",
+        "文件已损坏: a workbook, .docx or zip member that cannot be parsed (or whose parser panicked), or that would inflate past the size cap",
+    ),
+    (
+        "sheet-missing",
+        Error,
+        "the workbook has no worksheet named by 工作表:; the ledger is unusable",
     ),
     (
         "unsupported-ledger-format",
@@ -191,7 +191,7 @@ pub const CODES: &[(&str, Severity, &str)] = &[
     (
         "unreadable-document",
         Warning,
-        "已报送但无法读取: a document type whose text is not read (.pdf, images, .docx for now)",
+        "已报送但无法读取: a document type whose text is not read (.pdf, images)",
     ),
 ];
 
@@ -234,6 +234,9 @@ mod tests {
             include_str!("mod.rs"),
             include_str!("fs.rs"),
             include_str!("decode.rs"),
+            include_str!("xlsx.rs"),
+            include_str!("docx.rs"),
+            include_str!("zip.rs"),
             include_str!("yaml.rs"),
             include_str!("manifest.rs"),
             include_str!("values.rs"),

@@ -3,8 +3,7 @@
 //! Readable: `.md` (text as written; GFM pipe tables and raw HTML tables), `.txt` (text as
 //! written), `.html`/`.htm` (`<meta charset>` first; text without comments, script, style and
 //! tags; HTML tables). Anything else (`.pdf`, images) is listed and hashed, its text not read:
-//! "已报送但无法读取". Extension point: `.docx` (zip + `word/document.xml`) slots in as one
-//! more arm of [`read_document`].
+//! "已报送但无法读取". `.docx`: `word/document.xml` read into the same HTML view (`docx.rs`).
 
 use std::sync::Arc;
 
@@ -14,6 +13,7 @@ use crate::model::evidence::Document;
 use crate::text::{document_text, is_html_ext};
 
 use super::decode::{SAVE_AS_HINT, decode};
+use super::docx::docx_html;
 use super::fs::extension;
 use super::tables::{html_tables, markdown_tables};
 
@@ -34,11 +34,23 @@ pub fn read_document(
         tables: Vec::new(),
         fields,
     };
+    if ext == "docx" {
+        match docx_html(bytes) {
+            Ok(html) => {
+                doc.text = Some(document_text("html", &html));
+                doc.tables = html_tables(&html);
+            }
+            Err(why) => problems.push(Problem::error(
+                file,
+                "corrupt-file",
+                format!("{why}：文档的文字和表格无法读取，请在 Word/WPS 中重新保存为 .docx，或另存为 .html/.md"),
+            )),
+        }
+        return doc;
+    }
     let readable = matches!(ext.as_str(), "md" | "txt") || is_html_ext(&ext);
     if !readable {
-        let why = if ext == "docx" {
-            "暂不读取 .docx 的文字和表格，可另存为 .html 或 .md 后报送".to_string()
-        } else if ext.is_empty() {
+        let why = if ext.is_empty() {
             "没有扩展名，无法判断类型".to_string()
         } else {
             format!(".{ext} 文件的文字和表格不读取")

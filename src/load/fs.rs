@@ -15,6 +15,8 @@ use sha2::{Digest, Sha256};
 
 use crate::model::evidence::{FileStatus, normalize_manifest_path};
 
+use super::zip::ZipBundle;
+
 /// What reading one manifest path gave.
 #[derive(Debug, Clone)]
 pub struct Fetched {
@@ -25,10 +27,11 @@ pub struct Fetched {
     pub reason: String,
 }
 
-/// A bundle folder on disk, with the files read so far.
+/// A bundle folder on disk (or a zip archive read in place), with the files read so far.
 pub struct BundleFs {
-    /// Canonical folder path.
+    /// Canonical folder path (for a zip bundle: the canonical path of the .zip file).
     root: PathBuf,
+    zip: Option<ZipBundle>,
     cache: HashMap<String, Fetched>,
 }
 
@@ -37,6 +40,16 @@ impl BundleFs {
     pub fn new(root: PathBuf) -> Self {
         BundleFs {
             root,
+            zip: None,
+            cache: HashMap::new(),
+        }
+    }
+
+    /// A bundle handed in as a zip (`path` is the canonical path of the .zip file).
+    pub fn zip(path: PathBuf, zip: ZipBundle) -> Self {
+        BundleFs {
+            root: path,
+            zip: Some(zip),
             cache: HashMap::new(),
         }
     }
@@ -52,7 +65,13 @@ impl BundleFs {
         if let Some(f) = self.cache.get(&key) {
             return (key, f.clone());
         }
-        let fetched = read_inside(&self.root, raw);
+        let fetched = match &mut self.zip {
+            Some(z) => match lexical_parts(raw) {
+                Ok(parts) => z.fetch(&parts.join("/")),
+                Err(reason) => status(FileStatus::Refused, reason),
+            },
+            None => read_inside(&self.root, raw),
+        };
         self.cache.insert(key.clone(), fetched.clone());
         (key, fetched)
     }
@@ -69,6 +88,15 @@ fn status(status: FileStatus, reason: impl Into<String>) -> Fetched {
 /// The path inside `root` that `raw` names, checked lexically: `\` means `/`; absolute paths,
 /// drive letters, NUL bytes and `..` past the top are refused.
 pub fn lexical_resolve(root: &Path, raw: &str) -> Result<PathBuf, String> {
+    let mut out = root.to_path_buf();
+    for part in lexical_parts(raw)? {
+        out.push(part);
+    }
+    Ok(out)
+}
+
+/// The components of a manifest path inside the bundle (see [`lexical_resolve`]).
+pub fn lexical_parts(raw: &str) -> Result<Vec<String>, String> {
     if raw.contains('\0') {
         return Err("路径含有 NUL 字符".into());
     }
@@ -89,11 +117,7 @@ pub fn lexical_resolve(root: &Path, raw: &str) -> Result<PathBuf, String> {
             _ => parts.push(part),
         }
     }
-    let mut out = root.to_path_buf();
-    for part in parts {
-        out.push(part);
-    }
-    Ok(out)
+    Ok(parts.into_iter().map(str::to_string).collect())
 }
 
 fn read_inside(root: &Path, raw: &str) -> Fetched {

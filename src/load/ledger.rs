@@ -2,7 +2,7 @@
 //!
 //! Two stages so that every format shares the rules of bundle-spec.md "Ledgers":
 //! 1. a format reader turns the file into `SheetRow`s (the row number a spreadsheet shows, and
-//!    the raw cell texts) — CSV here; XLSX/XLS is the extension point ([`read_ledger`]);
+//!    the raw cell texts) — CSV here, XLSX/XLS in `xlsx.rs` ([`read_ledger`]);
 //! 2. [`build_ledger`] finds the header, checks the columns, skips empty and totals rows and
 //!    types the cells of the declared columns only (undeclared columns — applicants' personal
 //!    data — are never read, so never reach a problem or a report).
@@ -71,22 +71,24 @@ pub fn read_ledger(
             };
             build_ledger(decl, file, None, rows, problems)
         }
-        // Extension point: an XLSX reader (calamine) produces `SheetRow`s for the first sheet in
-        // tab order or `opts.sheet`, with Excel dates as Y-M-D text and whole numbers as digits,
-        // then calls `build_ledger` with `Some(sheet)`.
-        "xlsx" | "xlsm" | "xls" => {
-            problems.push(Problem::error(
-                file,
-                "xlsx-unsupported",
-                "暂不支持读取 XLSX/XLS 台账：请在 Excel/WPS 中另存为 CSV（UTF-8 或 GBK），并在 bundle.yaml 中改用该 CSV 文件",
-            ));
-            None
-        }
+        // Excel and WPS workbooks: calamine behind catch_unwind, rows numbered as Excel shows.
+        "xlsx" | "xlsm" | "xls" => match super::xlsx::sheet_rows(bytes, ext, opts.sheet.as_deref())
+        {
+            Ok((sheet, rows)) => build_ledger(decl, file, Some(sheet), rows, problems),
+            Err(p) => {
+                let p = p.with_file(file);
+                problems.push(match &opts.sheet {
+                    Some(s) if p.code == "sheet-missing" => p.sheet(s.clone()),
+                    _ => p,
+                });
+                None
+            }
+        },
         _ => {
             problems.push(Problem::error(
                 file,
                 "unsupported-ledger-format",
-                format!("台账文件类型「.{ext}」无法读取：台账应为 .csv 或 .xlsx 文件"),
+                format!("台账文件类型「.{ext}」无法读取：台账应为 .csv、.xlsx 或 .xls 文件"),
             ));
             None
         }
@@ -347,9 +349,14 @@ pub fn build_ledger(
             let raw = row.cells.get(pos).map(String::as_str).unwrap_or("");
             let (value, bad) = scalar_value(raw, ty, Origin::Cell);
             if let Some(bad) = bad {
+                // A workbook's problems also give the column letter Excel shows (D列).
+                let column = match &sheet {
+                    Some(_) => format!("{}（{}列）", columns[k], super::xlsx::column_letters(pos)),
+                    None => columns[k].clone(),
+                };
                 problems.push(at(Problem::error(file, bad.code, bad.message)
                     .row(row.number)
-                    .column(columns[k].clone())
+                    .column(column)
                     .value(trim(raw).to_string())));
             }
             cells.push(value);

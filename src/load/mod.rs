@@ -18,14 +18,18 @@
 pub mod codes;
 pub mod decode;
 pub mod document;
+pub mod docx;
 pub mod fs;
+pub mod guard;
 pub mod ledger;
 pub mod manifest;
 pub mod rules;
 pub mod tables;
 pub mod values;
 pub mod verdicts;
+pub mod xlsx;
 pub mod yaml;
+pub mod zip;
 
 #[cfg(test)]
 mod tests;
@@ -68,46 +72,26 @@ pub fn open_bundle(path: &Path) -> Result<OpenBundle, Fatal> {
             format!("找不到报送材料「{shown}」：{e}"),
         )
     })?;
-    if meta.is_file() {
+    let (name, root, bfs) = if meta.is_file() {
         let is_zip = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
-        // Extension point: a zip bundle is read in place (member names UTF-8 or GBK), with a
-        // `BundleFs` over the archive instead of the folder and the same path rules.
-        return Err(if is_zip {
-            fatal(
-                "zip-unsupported",
-                &shown,
-                "暂不支持 .zip 报送材料：请解压后指定文件夹",
-            )
-        } else {
-            fatal(
+        if !is_zip {
+            return Err(fatal(
                 "bundle-not-folder",
                 &shown,
                 "报送材料应是一个文件夹（内含 bundle.yaml）或 .zip 文件",
-            )
-        });
-    }
-    if !meta.is_dir() {
-        return Err(fatal(
-            "bundle-not-folder",
-            &shown,
-            "报送材料应是一个文件夹（内含 bundle.yaml）",
-        ));
-    }
-    let root = std::fs::canonicalize(path).map_err(|e| {
-        fatal(
-            "bundle-unreadable",
-            &shown,
-            format!("无法读取报送材料文件夹：{e}"),
-        )
-    })?;
-    let name = root
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| shown.clone());
+            ));
+        }
+        open_zip(path, &shown, meta.len())?
+    } else {
+        open_folder(path, &shown, &meta)?
+    };
+    read_manifest(name, root, bfs)
+}
 
-    let mut bfs = BundleFs::new(root.clone());
+/// Read and check `bundle.yaml` from a bundle's file source.
+fn read_manifest(name: String, root: PathBuf, mut bfs: BundleFs) -> Result<OpenBundle, Fatal> {
     let (_, fetched) = bfs.fetch(MANIFEST);
     let bytes = match (&fetched.status, &fetched.bytes) {
         (FileStatus::Ok { .. }, Some(b)) => b.clone(),
@@ -149,6 +133,94 @@ pub fn open_bundle(path: &Path) -> Result<OpenBundle, Fatal> {
         manifest,
         manifest_sha256,
     })
+}
+
+/// A bundle folder: its name, canonical path and file source.
+fn open_folder(
+    path: &Path,
+    shown: &str,
+    meta: &std::fs::Metadata,
+) -> Result<(String, PathBuf, BundleFs), Fatal> {
+    if !meta.is_dir() {
+        return Err(fatal(
+            "bundle-not-folder",
+            shown,
+            "报送材料应是一个文件夹（内含 bundle.yaml）",
+        ));
+    }
+    let root = std::fs::canonicalize(path).map_err(|e| {
+        fatal(
+            "bundle-unreadable",
+            shown,
+            format!("无法读取报送材料文件夹：{e}"),
+        )
+    })?;
+    let name = root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| shown.to_string());
+    Ok((name, root.clone(), BundleFs::new(root)))
+}
+
+/// The largest .zip bundle we read into memory.
+const MAX_ZIP_BUNDLE: u64 = 512 * 1024 * 1024;
+
+/// A bundle handed in as a .zip, read in place: its name is the folder inside the archive
+/// (or the archive's own name when bundle.yaml is at its top level).
+fn open_zip(path: &Path, shown: &str, len: u64) -> Result<(String, PathBuf, BundleFs), Fatal> {
+    if len > MAX_ZIP_BUNDLE {
+        return Err(fatal(
+            "bundle-unreadable",
+            shown,
+            format!(
+                "报送材料压缩包过大（{}MiB，上限{}MiB）",
+                len / (1024 * 1024),
+                MAX_ZIP_BUNDLE / (1024 * 1024)
+            ),
+        ));
+    }
+    let unreadable = |e: String| {
+        fatal(
+            "bundle-unreadable",
+            shown,
+            format!("无法读取报送材料压缩包：{e}"),
+        )
+    };
+    let root = std::fs::canonicalize(path).map_err(|e| unreadable(e.to_string()))?;
+    let bytes = std::fs::read(&root).map_err(|e| unreadable(e.to_string()))?;
+    let stem = root
+        .file_stem()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| shown.to_string());
+    zip_source(bytes, root, &stem, shown)
+}
+
+fn zip_source(
+    bytes: Vec<u8>,
+    root: PathBuf,
+    stem: &str,
+    shown: &str,
+) -> Result<(String, PathBuf, BundleFs), Fatal> {
+    let (zb, prefix) = zip::ZipBundle::open(bytes).map_err(|e| {
+        fatal(
+            "bundle-unreadable",
+            shown,
+            format!("无法读取报送材料压缩包：{e}"),
+        )
+    })?;
+    let name = if prefix.is_empty() {
+        stem.to_string()
+    } else {
+        prefix
+    };
+    Ok((name, root.clone(), BundleFs::zip(root, zb)))
+}
+
+/// A bundle handed in as the bytes of a .zip (no file on disk): what `open_bundle` does for a
+/// `.zip` path. Used by the fuzz targets, which must not touch the file system.
+pub fn open_zip_bytes(bytes: Vec<u8>, name: &str) -> Result<OpenBundle, Fatal> {
+    let (name, root, bfs) = zip_source(bytes, PathBuf::from(name), name, name)?;
+    read_manifest(name, root, bfs)
 }
 
 impl OpenBundle {

@@ -906,6 +906,7 @@ fn base_env(evidence: &Arc<EvidenceDecl>) -> TypeEnv {
     names.insert("上级单位".to_string(), Type::Text);
     names.insert("考核年度".to_string(), Type::Num);
     names.insert("报送日期".to_string(), Type::Date);
+    names.insert("截至日期".to_string(), Type::Date);
     let ledgers = evidence
         .ledgers
         .iter()

@@ -207,7 +207,7 @@ fn missing_manifest_zip_and_missing_folder_are_fatal() {
     std::fs::write(&zip, b"PK").unwrap();
     assert_eq!(
         open_bundle(&zip).err().unwrap().problems[0].code,
-        "zip-unsupported"
+        "bundle-unreadable"
     );
     assert_eq!(
         open_bundle(&dir.path().join("nope"))
@@ -599,11 +599,11 @@ fn short_rows_padded_extra_cells_warned_once() {
 }
 
 #[test]
-fn xlsx_is_an_extension_point_and_undeclared_ledger_warned() {
+fn truncated_xlsx_is_corrupt_and_undeclared_ledger_warned() {
     let m = format!("{HEAD}台账:\n  依申请: 台账/登记簿.XLSX\n  其他台账: 台账/x.csv\n");
     let dir = bundle(&m, &[("台账/登记簿.XLSX", b"PK"), ("台账/x.csv", b"a\n")]);
     let ev = load(dir.path());
-    assert_eq!(with_code(&ev, "xlsx-unsupported").len(), 1);
+    assert_eq!(with_code(&ev, "corrupt-file").len(), 1);
     assert_eq!(
         with_code(&ev, "unknown-ledger")[0].key.as_deref(),
         Some("台账.其他台账")
@@ -845,7 +845,7 @@ fn bundle_spec_sample_manifest() {
     assert!(
         ev.problems
             .iter()
-            .all(|p| matches!(p.code, "file-missing" | "xlsx-unsupported")),
+            .all(|p| matches!(p.code, "file-missing" | "corrupt-file")),
         "{codes:?}"
     );
     assert_eq!(ev.header.submitted.to_string(), "2022-02-15");

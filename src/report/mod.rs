@@ -1,37 +1,236 @@
-//! Report formats. Each renders the same `Assessment`; none recomputes a score.
+//! Report formats. Each renders the same `Assessment` (for `kaohe score`) or `BatchReport` (for
+//! `kaohe batch`); none recomputes a score.
+pub mod batch_table;
+pub mod csv;
+pub mod diff;
 pub mod explain;
+pub mod html;
 pub mod json;
+pub mod md;
+pub mod precheck;
 pub mod rules;
+pub mod selfreport;
 pub mod table;
+pub mod xlsx;
 
 use std::path::Path;
 
-use crate::model::assessment::Assessment;
+use rust_decimal::Decimal;
+
+use crate::batch::BatchReport;
+use crate::model::assessment::{Assessment, IndicatorResult};
 
 /// One registry of output formats: name, file extension, renderer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// Per-indicator pass/gap table for a terminal or a printout.
     Table,
-    /// The machine-readable assessment (`kaohe.assessment/1`).
+    /// The machine-readable assessment (`kaohe.assessment/1`) or batch (`kaohe.batch/1`).
     Json,
+    /// UTF-8 with a BOM, so Excel and WPS open the Chinese text correctly.
+    Csv,
+    /// Markdown tables, for a wiki or a message.
+    Md,
+    /// An Excel workbook: 总表, one sheet per township, 问题清单 (needs `-o`).
+    Xlsx,
+    /// One self-contained page to open, print on A4 or read on a phone.
+    Html,
 }
 
 impl Format {
-    /// The format `-o FILE` implies by its extension, when no `--format` is given.
-    pub fn from_extension(path: &Path) -> Option<Format> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
-            "json" => Some(Format::Json),
-            "txt" => Some(Format::Table),
-            _ => None,
+    pub const ALL: [Format; 6] = [
+        Format::Table,
+        Format::Json,
+        Format::Csv,
+        Format::Md,
+        Format::Xlsx,
+        Format::Html,
+    ];
+
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Md => "md",
+            Format::Xlsx => "xlsx",
+            Format::Html => "html",
         }
     }
 
-    pub fn render(self, assessment: &Assessment, color: bool) -> String {
+    /// The extension `-o FILE` is recognised by (the first) and written with.
+    pub fn extensions(self) -> &'static [&'static str] {
         match self {
-            Format::Table => table::render(assessment, color),
-            Format::Json => json::render(assessment),
+            Format::Table => &["txt"],
+            Format::Json => &["json"],
+            Format::Csv => &["csv"],
+            Format::Md => &["md", "markdown"],
+            Format::Xlsx => &["xlsx"],
+            Format::Html => &["html", "htm"],
         }
+    }
+
+    pub fn extension(self) -> &'static str {
+        self.extensions()[0]
+    }
+
+    /// Bytes that must not go to a terminal.
+    pub fn is_binary(self) -> bool {
+        self == Format::Xlsx
+    }
+
+    /// The format `-o FILE` implies by its extension, when no `--format` is given.
+    pub fn from_extension(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Format::ALL
+            .into_iter()
+            .find(|f| f.extensions().contains(&ext.as_str()))
+    }
+
+    /// Render one township's assessment.
+    pub fn render_score(self, assessment: &Assessment, opts: &Options) -> Vec<u8> {
+        let stamp = opts.stamp.as_deref();
+        match self {
+            Format::Table => stamped(table::render(assessment, opts.color), stamp),
+            Format::Json => json::render_stamped(assessment, stamp).into_bytes(),
+            Format::Csv => csv::render_score(assessment),
+            Format::Md => stamped(md::render_score(assessment), stamp),
+            Format::Xlsx => xlsx::render_score(assessment, stamp),
+            Format::Html => html::render_score(assessment, stamp).into_bytes(),
+        }
+    }
+
+    /// Render a county's batch.
+    pub fn render_batch(self, batch: &BatchReport, opts: &Options) -> Vec<u8> {
+        let stamp = opts.stamp.as_deref();
+        match self {
+            Format::Table => stamped(batch_table::render(batch, opts.color), stamp),
+            Format::Json => json::render_stamped(batch, stamp).into_bytes(),
+            Format::Csv => csv::render_batch(batch),
+            Format::Md => stamped(md::render_batch(batch), stamp),
+            Format::Xlsx => xlsx::render_batch(batch, stamp),
+            Format::Html => html::render_batch(batch, stamp).into_bytes(),
+        }
+    }
+}
+
+/// What a report may add to what it renders.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Colour for a terminal (table only).
+    pub color: bool,
+    /// When the report was made, `YYYY-MM-DDTHH:MM:SSZ`, only with `--stamp`: without it the same
+    /// inputs give the same bytes. CSV has no place for it and leaves it out.
+    pub stamp: Option<String>,
+}
+
+fn stamped(mut text: String, stamp: Option<&str>) -> Vec<u8> {
+    if let Some(stamp) = stamp {
+        text.push_str(&format!("\n生成时间：{stamp}\n"));
+    }
+    text.into_bytes()
+}
+
+// ------------------------------------------------------------------ shared wording
+
+/// Points as people write them: 2, 1.5, 0.25.
+pub fn num(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// Points as a spreadsheet number (exact for two decimals).
+pub fn as_f64(d: Decimal) -> f64 {
+    use rust_decimal::prelude::ToPrimitive;
+    d.to_f64().unwrap_or(0.0)
+}
+
+/// The score as every report shows it: `-` for a pending manual indicator, and for an adjusted
+/// one the evaluator's score beside the computed one.
+pub fn score_text(ind: &IndicatorResult) -> String {
+    use crate::model::assessment::Status;
+    match (ind.status, &ind.adjusted) {
+        (Status::Manual, _) => "-".to_string(),
+        (_, Some(adj)) => format!("{}（原{}）", num(adj.to), num(adj.from)),
+        _ => num(ind.score),
+    }
+}
+
+/// One sentence for an evaluator's 调整: computed score, adjusted score, reason, evaluator.
+pub fn adjustment_text(ind: &IndicatorResult) -> Option<String> {
+    ind.adjusted.as_ref().map(|adj| {
+        format!(
+            "计算得分 {}，调整为 {}；理由：{}；评分人：{}",
+            num(adj.from),
+            num(adj.to),
+            adj.reason,
+            adj.by
+        )
+    })
+}
+
+/// 总分 with （暂定） and the veto, as one line.
+pub fn grade_text(a: &Assessment) -> String {
+    let t = &a.total;
+    let mut s = t.grade.clone();
+    if t.provisional {
+        s.push_str("（暂定）");
+    }
+    if t.veto {
+        s.push_str("（一票否决）");
+    }
+    s
+}
+
+/// A finding's evidence as `file 第N行` items.
+pub fn evidence_text(refs: &[crate::model::assessment::EvidenceRef]) -> Vec<String> {
+    refs.iter()
+        .map(|r| {
+            let mut s = r.file.clone();
+            if let Some(sheet) = &r.sheet {
+                s.push_str(&format!("［{sheet}］"));
+            }
+            if let Some(row) = r.row {
+                s.push_str(&format!(" 第{row}行"));
+            }
+            s
+        })
+        .collect()
+}
+
+/// Problem severity in Chinese.
+pub fn severity_text(p: &crate::diag::Problem) -> &'static str {
+    match p.severity {
+        crate::diag::Severity::Error => "错误",
+        crate::diag::Severity::Warning => "提示",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn format_registry_names_and_extensions_are_unique() {
+        let mut names = HashSet::new();
+        let mut exts = HashSet::new();
+        for f in Format::ALL {
+            assert!(names.insert(f.name()), "duplicate name {}", f.name());
+            assert_eq!(
+                f.name(),
+                f.name().to_ascii_lowercase(),
+                "format names are lower case"
+            );
+            for e in f.extensions() {
+                assert!(exts.insert(*e), "duplicate extension {e}");
+            }
+            let path = format!("报告.{}", f.extension().to_ascii_uppercase());
+            assert_eq!(Format::from_extension(Path::new(&path)), Some(f));
+            // The clap name matches the registry name.
+            use clap::ValueEnum;
+            assert_eq!(f.to_possible_value().unwrap().get_name(), f.name());
+        }
+        assert_eq!(Format::from_extension(Path::new("x.pdf")), None);
     }
 }

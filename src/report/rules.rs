@@ -225,7 +225,8 @@ pub fn schema_json() -> String {
                     "params": {"type": "object", "description": "constants usable by name in every expression"},
                     "groups": {"type": "array", "items": {"$ref": "#/$defs/group"}},
                     "evidence": {"$ref": "#/$defs/evidence"},
-                    "checks": {"type": "array", "items": {"$ref": "#/$defs/check"}},
+                    "checks": {"type": "array", "items": {"anyOf": [
+                        {"$ref": "#/$defs/check"}, {"$ref": "#/$defs/checkChange"}]}},
                     "drop": {"type": "array", "items": id, "description": "overlay: inherited indicators to remove"},
                     "indicators": {"type": "object", "description": "overlay: changes to inherited indicators, by id",
                         "additionalProperties": {"$ref": "#/$defs/indicatorChange"}}
@@ -302,6 +303,12 @@ pub fn schema_json() -> String {
             "properties": change_keys
         }),
     );
+    // An overlay changes a check by its code and may write only some of its keys.
+    if let Some(mut change) = defs.get("check").cloned() {
+        change["required"] = json!(["code"]);
+        change["description"] = json!("overlay: a change to the check with this code");
+        defs.insert("checkChange".into(), change);
+    }
     defs.insert("method".into(), json!({
                 "anyOf": [
                     {"const": "manual"},

@@ -16,11 +16,13 @@ use crate::model::assessment::{Assessment, Status};
 /// Width used when the output is not a terminal, so files and pipes get the same bytes.
 const DEFAULT_WIDTH: u16 = 140;
 
+/// `color` is true only when writing to a terminal: then the table fits the terminal's width.
 pub fn render(a: &Assessment, color: bool) -> String {
-    render_with_width(a, color, DEFAULT_WIDTH)
+    render_with_width(a, color, (!color).then_some(DEFAULT_WIDTH))
 }
 
-pub fn render_with_width(a: &Assessment, color: bool, width: u16) -> String {
+/// `width: None` lets the table take the terminal's width.
+pub fn render_with_width(a: &Assessment, color: bool, width: Option<u16>) -> String {
     let mut out = String::new();
     out.push_str(&plain(&format!(
         "{}　{}年度　{}\n规则集：{}（{}）　材料：{}　报送日期：{}\n",
@@ -43,8 +45,10 @@ pub fn render_with_width(a: &Assessment, color: bool, width: u16) -> String {
     table
         .load_style(ASCII_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(width)
         .set_header(["编号", "指标", "分值", "得分", "状态", "主要问题"]);
+    if let Some(width) = width {
+        table.set_width(width);
+    }
     if color {
         table.enforce_styling();
     } else {
@@ -111,6 +115,14 @@ pub fn render_with_width(a: &Assessment, color: bool, width: u16) -> String {
             ids.join("、"),
             t.grade
         ));
+    }
+    for ind in &a.indicators {
+        if let Some(text) = super::adjustment_text(ind) {
+            out.push_str(&plain(&format!(
+                "评分人调整：{} {}：{text}\n",
+                ind.id, ind.name
+            )));
+        }
     }
     let pending: Vec<String> = a
         .indicators

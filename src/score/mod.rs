@@ -34,6 +34,12 @@ pub fn globals(rules: &RuleSet, evidence: &Evidence) -> Vars {
     );
     vars.set("考核年度", Value::Num(Decimal::from(h.year)));
     vars.set("报送日期", Value::Date(h.submitted));
+    // 截至日期: the day the periods of the year are counted up to. Scoring counts the whole
+    // year; a pre-check (`score_as_of`) may count only up to an earlier day.
+    vars.set(
+        "截至日期",
+        Value::Date(jiff::civil::date(rules.year, 12, 31)),
+    );
     let ledgers = rules
         .evidence
         .ledgers
@@ -94,6 +100,19 @@ pub fn score(
     verdicts: Option<&Verdicts>,
     calendar: &Calendar,
 ) -> Assessment {
+    score_as_of(rules, evidence, verdicts, calendar, None)
+}
+
+/// Score one bundle counting the year's periods (months, quarters, 断更 gaps, gazette issues)
+/// only up to `as_of` (the expression name `截至日期`) when it falls before the year end; `None`
+/// or a later day counts the whole year, exactly as `score`.
+pub fn score_as_of(
+    rules: &RuleSet,
+    evidence: &Evidence,
+    verdicts: Option<&Verdicts>,
+    calendar: &Calendar,
+    as_of: Option<jiff::civil::Date>,
+) -> Assessment {
     let ctx = EvalCtx {
         year: rules.year,
         calendar,
@@ -101,7 +120,10 @@ pub fn score(
         problems: RefCell::new(Vec::new()),
         row_stack: RefCell::new(Vec::new()),
     };
-    let globals = globals(rules, evidence);
+    let mut globals = globals(rules, evidence);
+    if let Some(d) = as_of {
+        globals.set("截至日期", Value::Date(d));
+    }
 
     let mut results = Vec::with_capacity(rules.indicators.len());
     for indicator in &rules.indicators {
@@ -531,7 +553,16 @@ fn run_check(check: &Check, evidence: &Evidence, ctx: &EvalCtx, globals: &Vars) 
             .as_ref()
             .map(|v| v.eval(ctx, &vars))
             .filter(|v| !v.is_null());
-        let mut problem = match item {
+        // A check over `count_by(...)` records cites the row of their `item`.
+        let row = match item {
+            Value::Record(rec) => rec
+                .fields
+                .iter()
+                .find(|(k, v)| &**k == "item" && matches!(v, Value::Row(_)))
+                .map_or(item, |(_, v)| v),
+            _ => item,
+        };
+        let mut problem = match row {
             Value::Row(r) => {
                 let mut p =
                     Problem::error(r.ledger.file.clone(), check.code, message).row(r.number());

@@ -181,5 +181,7 @@ fn deterministic_output() {
     let b = Bundle::seed();
     let a = b.run(&[]);
     let c = b.run(&[]);
+    assert_eq!(a.status.code(), Some(0));
+    assert!(!a.stdout.is_empty(), "a JSON report on stdout");
     assert_eq!(a.stdout, c.stdout, "same inputs give the same bytes");
 }

@@ -568,7 +568,7 @@ fn overlay_budgets_are_rechecked() {
     assert_eq!(status, 2, "{stderr}");
     assert!(stderr.contains("error[group-points-mismatch]"), "{stderr}");
     assert!(
-        stderr.contains("<内置>/county-zwgk-2021/ruleset.yaml:31:"),
+        stderr.contains("--> <内置>/county-zwgk-2021/ruleset.yaml:"),
         "{stderr}"
     );
     // Moving a point from 1.2 to 1.1 keeps every budget. (A new message that no longer read

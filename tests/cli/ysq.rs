@@ -221,11 +221,21 @@ fn t2_2_personal_data_never_in_output() {
     let b = Bundle::seed();
     b.ysq(&ysq(&[("2021-09-24", "", "否", "2021-10-28", "予以公开")]));
     let out = b.run(&[]);
+    assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("\"2.2\""), "a report was written");
     let stderr = String::from_utf8_lossy(&out.stderr);
     for secret in ["欧阳明月", "13912345671", "李家村征地补偿明细"] {
         assert!(!stdout.contains(secret), "{secret} leaked into stdout");
         assert!(!stderr.contains(secret), "{secret} leaked into stderr");
+    }
+    // the default table format must not show them either
+    let out = kaohe().arg("score").arg(&b.dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(!table.is_empty());
+    for secret in ["欧阳明月", "13912345671", "李家村征地补偿明细"] {
+        assert!(!table.contains(secret), "{secret} leaked into the table");
     }
 }
 

@@ -89,6 +89,37 @@ pub(super) fn prepare_overlay(c: &mut Checker) -> bool {
                     changes.push((yaml_key(id).unwrap_or_default(), change.clone(), false));
                 }
             }
+            "checks" => {
+                // By code: a known code's fields change, a new code is added.
+                let mut checks = merged
+                    .get("checks")
+                    .and_then(Yaml::as_sequence)
+                    .cloned()
+                    .unwrap_or_default();
+                for (oi, oc) in v.as_sequence().into_iter().flatten().enumerate() {
+                    let opath = format!("checks[{oi}]");
+                    let code = oc.get("code").map(yaml_display);
+                    let found = checks
+                        .iter()
+                        .position(|c| c.get("code").map(yaml_display) == code);
+                    match (found, oc.as_mapping()) {
+                        (Some(bi), Some(_)) => {
+                            let mpath = format!("checks[{bi}]");
+                            merge_yaml(c, &mut checks[bi], oc, RULESET_FILE, &mpath, &opath);
+                        }
+                        _ => {
+                            c.remap.insert(
+                                (RULESET_FILE.into(), format!("checks[{}]", checks.len())),
+                                (OVERLAY_RULESET.into(), opath),
+                            );
+                            checks.push(oc.clone());
+                        }
+                    }
+                }
+                if let Some(m) = merged.as_mapping_mut() {
+                    m.insert("checks".into(), Yaml::Sequence(checks));
+                }
+            }
             "groups" => {
                 let base_groups = merged
                     .get("groups")

@@ -1,0 +1,26 @@
+#!/bin/sh
+# Seed corpus/ for each target from the fixtures (run from fuzz/).
+set -e
+cd "$(dirname "$0")"
+F=../fixtures
+mkdir -p corpus/manifest corpus/ledger corpus/rules corpus/zip_bundle
+for m in $F/xx-town-2021/bundle.yaml $F/xx-town-2021-excel/bundle.yaml $F/malformed/*/bundle/bundle.yaml; do
+  cp "$m" "corpus/manifest/$(echo "${m#../fixtures/}" | tr / _)"
+done
+# ledger: selector byte, then the file (ledger index & 7, type index << 3).
+i=0
+for f in $F/xx-town-2021/台账/*.csv; do printf "\\$(printf %o $i)" > corpus/ledger/csv$i; cat "$f" >> corpus/ledger/csv$i; i=$((i+1)); done
+printf '\020' > corpus/ledger/xlsx; cat $F/xx-town-2021-excel/台账/主动公开台账.xlsx >> corpus/ledger/xlsx
+printf '\034' > corpus/ledger/xls; cat $F/xx-town-2021-excel/台账/新媒体发布台账.xls >> corpus/ledger/xls
+printf '\040' > corpus/ledger/docx; cat $F/xx-town-2021-excel/材料/年度报告.docx >> corpus/ledger/docx
+printf '\010' > corpus/ledger/utf16; cat $F/xx-town-2021-excel/台账/依申请公开登记簿.txt >> corpus/ledger/utf16
+# rules: selector byte (files in name order), then the file.
+i=0
+for f in $(ls ../rules/county-zwgk-2021/*.yaml | sort); do printf "\\$(printf %o $i)" > corpus/rules/r$i; cat "$f" >> corpus/rules/r$i; i=$((i+1)); done
+(cd $F/xx-town-2021-excel && python3 -c "
+import zipfile,os
+z=zipfile.ZipFile('/tmp/kaohe-seed.zip','w',zipfile.ZIP_DEFLATED)
+for r,_,fs in os.walk('.'):
+  for f in fs: z.write(os.path.join(r,f))
+z.close()")
+cp /tmp/kaohe-seed.zip corpus/zip_bundle/twin.zip

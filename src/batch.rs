@@ -1,0 +1,380 @@
+//! A county's batch: rank the townships, count them per grade, add up the points each indicator
+//! cost, flag duplicate 单位 and list bundles that could not be scored. Pure: assessments in, a
+//! `BatchReport` out (`kaohe.batch/1`); the reports only render it.
+//!
+//! Ranking (issue 5): by total score, highest first; a vetoed township ranks after every
+//! non-vetoed one and the numbering goes on through them; equal scores share a rank (1, 2, 2, 4)
+//! and are listed in pinyin order of the unit name, then by bundle name so the order is total.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use pinyin::ToPinyin;
+use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
+
+use crate::model::assessment::{Assessment, RulesetInfo, Status, points};
+
+pub const SCHEMA: &str = "kaohe.batch/1";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BatchReport {
+    pub schema: &'static str,
+    /// The rule set every township was scored against (absent when none could be scored).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ruleset: Option<RulesetInfo>,
+    pub ranking: Vec<RankEntry>,
+    /// Townships per grade, in the rule set's order of grades (highest first).
+    #[serde(serialize_with = "ordered_map")]
+    pub grades: Vec<(String, usize)>,
+    /// Indicators by the points they cost the county in total, most first.
+    pub losses: Vec<Loss>,
+    /// Two or more bundles handed in for the same 单位.
+    pub duplicates: Vec<Duplicate>,
+    /// In ranking order.
+    pub assessments: Vec<Assessment>,
+    /// Sorted by bundle.
+    pub failed: Vec<Failed>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RankEntry {
+    pub rank: u32,
+    pub unit: String,
+    pub bundle: String,
+    #[serde(serialize_with = "points")]
+    pub score: Decimal,
+    pub grade: String,
+    pub veto: bool,
+    pub provisional: bool,
+    /// Ids of indicators whose computed score the evaluator adjusted (调整).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub adjusted: Vec<String>,
+    /// Another bundle has the same 单位.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub duplicate: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Loss {
+    pub id: String,
+    pub name: String,
+    pub group: String,
+    #[serde(serialize_with = "points")]
+    pub points_lost: Decimal,
+    /// How many townships lost points on it.
+    pub townships: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Duplicate {
+    pub unit: String,
+    pub bundles: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Failed {
+    pub bundle: String,
+    pub error: String,
+}
+
+fn ordered_map<S: Serializer>(pairs: &[(String, usize)], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(pairs.len()))?;
+    for (k, v) in pairs {
+        map.serialize_entry(k, v)?;
+    }
+    map.end()
+}
+
+/// What ranking needs to know of one township.
+#[derive(Debug, Clone)]
+pub struct Standing<'a> {
+    pub unit: &'a str,
+    pub bundle: &'a str,
+    pub score: Decimal,
+    pub veto: bool,
+}
+
+/// Pinyin collation key: each Chinese character by its toneless pinyin then tone, any other
+/// character by itself (lower-cased), so 安 < 北 < 张 and xx镇 sorts under x.
+pub fn pinyin_key(s: &str) -> Vec<(String, char)> {
+    s.chars()
+        .zip(s.to_pinyin())
+        .map(|(c, p)| match p {
+            Some(p) => {
+                let numbered = p.with_tone_num_end();
+                let tone = numbered.chars().last().filter(char::is_ascii_digit);
+                (p.plain().to_string(), tone.unwrap_or('0'))
+            }
+            None => (c.to_lowercase().collect(), '\0'),
+        })
+        .collect()
+}
+
+/// Pinyin order of two unit names; code-point order only breaks what pinyin leaves equal.
+pub fn pinyin_cmp(a: &str, b: &str) -> Ordering {
+    pinyin_key(a).cmp(&pinyin_key(b)).then_with(|| a.cmp(b))
+}
+
+/// Order the townships and number them. Returns (index into `items`, rank) in ranking order.
+pub fn rank(items: &[Standing]) -> Vec<(usize, u32)> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&i, &j| {
+        let (a, b) = (&items[i], &items[j]);
+        a.veto
+            .cmp(&b.veto)
+            .then_with(|| b.score.cmp(&a.score))
+            .then_with(|| pinyin_cmp(a.unit, b.unit))
+            .then_with(|| a.bundle.cmp(b.bundle))
+    });
+    let mut ranked = Vec::with_capacity(order.len());
+    let mut previous: Option<(bool, Decimal, u32)> = None;
+    for (position, &i) in order.iter().enumerate() {
+        let item = &items[i];
+        let rank = match previous {
+            Some((veto, score, rank)) if veto == item.veto && score == item.score => rank,
+            _ => position as u32 + 1,
+        };
+        previous = Some((item.veto, item.score, rank));
+        ranked.push((i, rank));
+    }
+    ranked
+}
+
+/// Build the batch report. `grade_names` are the rule set's bands, highest first, followed by
+/// its veto grade when that is not one of them.
+pub fn summarize(
+    assessments: Vec<Assessment>,
+    mut failed: Vec<Failed>,
+    grade_names: &[String],
+) -> BatchReport {
+    let standings: Vec<Standing> = assessments
+        .iter()
+        .map(|a| Standing {
+            unit: &a.unit,
+            bundle: &a.bundle,
+            score: a.total.score,
+            veto: a.total.veto,
+        })
+        .collect();
+    let order = rank(&standings);
+
+    let mut by_unit: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for a in &assessments {
+        by_unit
+            .entry(a.unit.clone())
+            .or_default()
+            .push(a.bundle.clone());
+    }
+    let mut duplicates: Vec<Duplicate> = by_unit
+        .iter()
+        .filter(|(_, bundles)| bundles.len() > 1)
+        .map(|(unit, bundles)| {
+            let mut bundles = bundles.clone();
+            bundles.sort();
+            Duplicate {
+                unit: unit.clone(),
+                bundles,
+            }
+        })
+        .collect();
+    duplicates.sort_by(|a, b| pinyin_cmp(&a.unit, &b.unit));
+
+    let mut grades: Vec<(String, usize)> = grade_names.iter().map(|g| (g.clone(), 0)).collect();
+    for a in &assessments {
+        match grades.iter_mut().find(|(g, _)| *g == a.total.grade) {
+            Some((_, n)) => *n += 1,
+            None => grades.push((a.total.grade.clone(), 1)),
+        }
+    }
+
+    let losses = losses(&assessments);
+
+    let mut slots: Vec<Option<Assessment>> = assessments.into_iter().map(Some).collect();
+    let mut ranking = Vec::with_capacity(slots.len());
+    let mut ranked = Vec::with_capacity(slots.len());
+    for (i, rank) in order {
+        let a = slots[i].take().expect("each township ranked once");
+        ranking.push(RankEntry {
+            rank,
+            unit: a.unit.clone(),
+            bundle: a.bundle.clone(),
+            score: a.total.score,
+            grade: a.total.grade.clone(),
+            veto: a.total.veto,
+            provisional: a.total.provisional,
+            adjusted: a
+                .indicators
+                .iter()
+                .filter(|i| i.adjusted.is_some())
+                .map(|i| i.id.clone())
+                .collect(),
+            duplicate: by_unit.get(a.unit.as_str()).is_some_and(|b| b.len() > 1),
+        });
+        ranked.push(a);
+    }
+    failed.sort_by(|a, b| a.bundle.cmp(&b.bundle).then_with(|| a.error.cmp(&b.error)));
+
+    BatchReport {
+        schema: SCHEMA,
+        ruleset: ranked.first().map(|a| a.ruleset.clone()),
+        ranking,
+        grades,
+        losses,
+        duplicates,
+        assessments: ranked,
+        failed,
+    }
+}
+
+/// Points each (non-bonus) indicator cost across the townships, largest first, then in the
+/// rule set's order. A bonus item not earned is not a loss, and a manual indicator still waiting
+/// for its verdict has lost nothing yet.
+fn losses(assessments: &[Assessment]) -> Vec<Loss> {
+    let mut losses: Vec<Loss> = Vec::new();
+    for a in assessments {
+        for ind in &a.indicators {
+            if ind.bonus || ind.status == Status::Manual {
+                continue;
+            }
+            let lost = ind.max - ind.score;
+            let pos = match losses.iter().position(|l| l.id == ind.id) {
+                Some(pos) => pos,
+                None => {
+                    losses.push(Loss {
+                        id: ind.id.clone(),
+                        name: ind.name.clone(),
+                        group: ind.group.clone(),
+                        points_lost: Decimal::ZERO,
+                        townships: 0,
+                    });
+                    losses.len() - 1
+                }
+            };
+            if lost > Decimal::ZERO {
+                losses[pos].points_lost += lost;
+                losses[pos].townships += 1;
+            }
+        }
+    }
+    losses.retain(|l| l.points_lost > Decimal::ZERO);
+    // Stable sort: equal losses keep the rule set's order (first seen).
+    losses.sort_by_key(|l| std::cmp::Reverse(l.points_lost));
+    for l in &mut losses {
+        l.points_lost = l.points_lost.normalize();
+    }
+    losses
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn st<'a>(unit: &'a str, bundle: &'a str, score: &str, veto: bool) -> Standing<'a> {
+        Standing {
+            unit,
+            bundle,
+            score: d(score),
+            veto,
+        }
+    }
+
+    fn ranked<'a>(items: &[Standing<'a>]) -> Vec<(u32, &'a str)> {
+        rank(items)
+            .into_iter()
+            .map(|(i, r)| (r, items[i].unit))
+            .collect()
+    }
+
+    #[test]
+    fn ties_share_a_rank_and_the_next_rank_skips() {
+        let items = [
+            st("丙镇", "c", "90", false),
+            st("甲镇", "a", "95.5", false),
+            st("乙镇", "b", "90", false),
+            st("丁镇", "d", "80", false),
+        ];
+        // 甲 95.5 → 1; 丙 and 乙 90 → 2, 2 (bing3 < yi3); 丁 80 → 4.
+        assert_eq!(
+            ranked(&items),
+            vec![(1, "甲镇"), (2, "丙镇"), (2, "乙镇"), (4, "丁镇")]
+        );
+    }
+
+    #[test]
+    fn vetoed_rank_after_every_non_vetoed_and_numbering_goes_on() {
+        let items = [
+            st("安镇", "a", "99", true),
+            st("北镇", "b", "60", false),
+            st("城镇", "c", "70", false),
+            st("东镇", "d", "50", true),
+            st("鄂镇", "e", "99", true),
+        ];
+        // non-vetoed: 城 70 → 1, 北 60 → 2; vetoed by score: 安 99 and 鄂 99 → 3, 3; 东 50 → 5.
+        assert_eq!(
+            ranked(&items),
+            vec![
+                (1, "城镇"),
+                (2, "北镇"),
+                (3, "安镇"),
+                (3, "鄂镇"),
+                (5, "东镇")
+            ]
+        );
+    }
+
+    #[test]
+    fn equal_scores_are_listed_in_pinyin_order_not_code_point_order() {
+        // Code points would give 安 U+5B89 < 张 U+5F20 < 李 U+674E; pinyin gives an < li < x < zhang.
+        let items = [
+            st("张村镇", "1", "88", false),
+            st("李家镇", "2", "88", false),
+            st("安平镇", "3", "88", false),
+            st("xx镇", "4", "88", false),
+        ];
+        assert_eq!(
+            ranked(&items),
+            vec![(1, "安平镇"), (1, "李家镇"), (1, "xx镇"), (1, "张村镇")]
+        );
+    }
+
+    #[test]
+    fn decimal_scores_compare_exactly() {
+        let items = [
+            st("甲镇", "a", "89.50", false),
+            st("乙镇", "b", "89.5", false),
+        ];
+        assert_eq!(ranked(&items), vec![(1, "甲镇"), (1, "乙镇")]);
+    }
+
+    #[test]
+    fn same_unit_is_ordered_by_bundle() {
+        let items = [st("甲镇", "z", "80", false), st("甲镇", "a", "80", false)];
+        let order: Vec<&str> = rank(&items)
+            .into_iter()
+            .map(|(i, _)| items[i].bundle)
+            .collect();
+        assert_eq!(order, vec!["a", "z"]);
+    }
+
+    #[test]
+    fn pinyin_key_separates_syllable_and_tone() {
+        assert!(pinyin_cmp("安", "北") == Ordering::Less);
+        assert!(pinyin_cmp("张", "战") == Ordering::Greater); // zhang > zhan
+        assert!(pinyin_cmp("梨", "李") == Ordering::Less); // li2 < li3
+    }
+
+    #[test]
+    fn empty_batch_ranks_nothing() {
+        let report = summarize(Vec::new(), Vec::new(), &["优秀".to_string()]);
+        assert!(report.ranking.is_empty());
+        assert_eq!(report.grades, vec![("优秀".to_string(), 0)]);
+        assert!(report.ruleset.is_none());
+    }
+}

@@ -1,0 +1,55 @@
+//! `kaohe diff`: what changed between two JSON assessments.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+
+use super::cli_error;
+use super::precheck::emit;
+use crate::diag::Fatal;
+use crate::report::diff;
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Changed indicators and the totals, aligned for a terminal.
+    Table,
+    /// The `kaohe.diff/1` JSON document.
+    Json,
+}
+
+#[derive(Args)]
+pub struct DiffArgs {
+    /// The earlier assessment (kaohe score --format json).
+    a: PathBuf,
+    /// The later assessment.
+    b: PathBuf,
+    #[arg(long, value_enum, default_value = "table")]
+    format: DiffFormat,
+    /// Write to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+fn read(path: &Path) -> Result<serde_json::Value, Fatal> {
+    let shown = path.display();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| cli_error("diff-unreadable", format!("无法读取 {shown}：{e}")))?;
+    let value: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+        .map_err(|e| cli_error("diff-bad-json", format!("{shown} 不是 JSON：{e}")))?;
+    diff::check_assessment(&value)
+        .map_err(|m| cli_error("diff-not-assessment", format!("{shown} {m}")))?;
+    Ok(value)
+}
+
+pub fn run(args: &DiffArgs) -> Result<ExitCode, Fatal> {
+    let a = read(&args.a)?;
+    let b = read(&args.b)?;
+    let d = diff::diff(&a, &b);
+    let text = match args.format {
+        DiffFormat::Table => diff::render_table(&d),
+        DiffFormat::Json => diff::render_json(&d),
+    };
+    emit(args.output.as_deref(), &text)?;
+    Ok(ExitCode::SUCCESS)
+}

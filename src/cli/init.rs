@@ -1,0 +1,321 @@
+//! `kaohe init`: a bundle skeleton from a rule set's declared evidence — `bundle.yaml` with
+//! every key commented in Chinese, ledger CSVs with their headers (UTF-8 with BOM so Excel
+//! opens them), and the 材料/ folders. Documents are not created: an empty 年度报告 would be
+//! scored as a bad report instead of reported as missing.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+use jiff::civil::Date;
+
+use super::{cli_error, rule_files};
+use crate::diag::Fatal;
+use crate::load::rules::{self as rule_loader, RuleFiles};
+use crate::model::ruleset::RuleSet;
+use crate::model::schema::{FieldType, LedgerDecl};
+
+#[derive(Args)]
+pub struct InitArgs {
+    /// The new bundle folder (must not exist, or be empty).
+    new_dir: PathBuf,
+    /// A rule-set folder or a built-in rule-set id (default: the only built-in rule set).
+    #[arg(long, value_name = "ID|DIR")]
+    rules: Option<String>,
+    /// The township's name (单位); default: the folder's name.
+    #[arg(long, value_name = "NAME")]
+    unit: Option<String>,
+}
+
+/// One file of the skeleton: a path relative to the bundle and its bytes.
+pub struct SkeletonFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+pub fn run(args: &InitArgs) -> Result<ExitCode, Fatal> {
+    let dir = &args.new_dir;
+    if dir.exists() {
+        let empty = std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !dir.is_dir() || !empty {
+            return Err(cli_error(
+                "init-target-exists",
+                format!(
+                    "{} 已存在且不是空文件夹；kaohe init 不覆盖已有材料，请换一个新文件夹名",
+                    dir.display()
+                ),
+            ));
+        }
+    }
+    let files = match args.rules.as_deref() {
+        Some(spec) => rule_files(spec)?,
+        None => {
+            let ids = RuleFiles::builtin_ids();
+            match ids.as_slice() {
+                [only] => RuleFiles::builtin(only).expect("listed built-in"),
+                _ => {
+                    return Err(cli_error(
+                        "init-rules-needed",
+                        format!("请用 --rules 指定规则集；内置规则集：{}", ids.join("、")),
+                    ));
+                }
+            }
+        }
+    };
+    let rules = rule_loader::compile(&files)?;
+    // A folder named like the spec's example (xx镇-2021) gives the unit without the year.
+    let unit = match &args.unit {
+        Some(u) => u.trim().to_string(),
+        None => {
+            let name = dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let suffix = format!("-{}", rules.year);
+            name.strip_suffix(&suffix)
+                .unwrap_or(&name)
+                .trim()
+                .to_string()
+        }
+    };
+    if unit.is_empty() {
+        return Err(cli_error(
+            "init-unit-needed",
+            "无法从文件夹名得出单位名称，请用 --unit 指定".to_string(),
+        ));
+    }
+
+    let (dirs, skeleton) = skeleton(&rules, &unit);
+    let io = |e: std::io::Error, p: &Path| {
+        cli_error("init-unwritable", format!("无法写入 {}：{e}", p.display()))
+    };
+    std::fs::create_dir_all(dir).map_err(|e| io(e, dir))?;
+    for d in &dirs {
+        let p = dir.join(d);
+        std::fs::create_dir_all(&p).map_err(|e| io(e, &p))?;
+    }
+    for f in &skeleton {
+        let p = dir.join(&f.path);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io(e, parent))?;
+        }
+        std::fs::write(&p, &f.bytes).map_err(|e| io(e, &p))?;
+    }
+    eprintln!(
+        "kaohe: 已按规则集 {} 生成报送材料模板 {}：请填写 bundle.yaml 和 台账/ 下的表格，把文件放入 材料/，然后运行 kaohe precheck {}",
+        rules.id,
+        dir.display(),
+        dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The submission date written into the template: the rule set's `报送截止` param when it has
+/// one; else its `年报截止` (the bundle cannot be complete before the annual report is out);
+/// else 1月31日 of the next year.
+fn submission_date(rules: &RuleSet) -> Date {
+    ["报送截止", "年报截止"]
+        .iter()
+        .find_map(|name| {
+            rules
+                .params
+                .iter()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, v)| v.as_date())
+        })
+        .unwrap_or_else(|| jiff::civil::date(rules.year + 1, 1, 31))
+}
+
+/// The folders and files of a fresh bundle. Pure, so tests and other front ends can reuse it.
+pub fn skeleton(rules: &RuleSet, unit: &str) -> (Vec<String>, Vec<SkeletonFile>) {
+    let decl = &rules.evidence;
+    let mut dirs = vec!["台账".to_string(), "材料".to_string()];
+    for (name, ty) in &decl.manifest {
+        collect_dirs(name, ty, &mut dirs);
+    }
+    dirs.sort();
+    dirs.dedup();
+
+    let mut files = Vec::new();
+    for ledger in &decl.ledgers {
+        let header: Vec<&str> = ledger.columns().map(|c| c.name.as_str()).collect();
+        let mut bytes = "\u{feff}".as_bytes().to_vec();
+        bytes.extend_from_slice(header.join(",").as_bytes());
+        bytes.extend_from_slice(b"\r\n");
+        files.push(SkeletonFile {
+            path: ledger_path(ledger),
+            bytes,
+        });
+    }
+    files.push(SkeletonFile {
+        path: "bundle.yaml".to_string(),
+        bytes: manifest(rules, unit).into_bytes(),
+    });
+    (dirs, files)
+}
+
+fn ledger_path(ledger: &LedgerDecl) -> String {
+    format!("台账/{}.csv", ledger.title)
+}
+
+/// 材料/{key}/ for every manifest list whose items name a file (制度, 培训, 经验推广).
+fn collect_dirs(name: &str, ty: &FieldType, dirs: &mut Vec<String>) {
+    match ty {
+        FieldType::List(inner) => {
+            if let FieldType::Record(fields) = inner.as_ref()
+                && fields.iter().any(|(_, t)| *t == FieldType::File)
+            {
+                dirs.push(format!("材料/{name}"));
+            }
+        }
+        FieldType::Record(fields) => {
+            for (n, t) in fields {
+                collect_dirs(n, t, dirs);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What goes into a manifest key, by the key's name in bundle-spec.md; other keys are
+/// described by their type.
+fn describe(name: &str, ty: &FieldType) -> String {
+    let known = match name {
+        "自查申报" => "自查报告中申报的数字，与台账比对（不一致的扣分）",
+        "主动公开总数" => "自查报告中写的全年主动公开信息总条数",
+        "分类数量" => "自查报告中各栏目的条数，每行一个“栏目: 条数”，如 工作动态: 40",
+        "组织保障" => "组织保障",
+        "领导小组" => "政务公开工作领导小组；没有成立的，删去整个 领导小组 项",
+        "组长" => "组长姓名",
+        "组长职务" => "组长职务，如 镇长、党委书记",
+        "工作机构" => "政务公开工作机构，如 党政办",
+        "专职人员" => "专职人员姓名，如 [李某]",
+        "读网检查责任人" => "读网检查责任人姓名",
+        "制度" => {
+            "政务公开制度，每项一行：- {名称: 信息主动公开制度, 文件: 材料/制度/信息主动公开制度.pdf}"
+        }
+        "培训" => {
+            "年度内业务培训，每项一行：- {日期: 2021-06-10, 内容: 政务公开业务培训, 文件: 材料/培训/签到表.pdf}"
+        }
+        "建议提案" => "人大代表建议、政协委员提案办理结果公开",
+        "承办数量" => "年度内承办的建议提案件数（没有填 0）",
+        "已公开办理结果" => "已公开办理结果的件数",
+        "安全事件" => {
+            "年度内平台安全事件，每项一行：- {日期: …, 类型: …, 描述: …}；类型为 泄密、严重表述错误、违规内容、安全攻击、一般表述错误 之一；没有就保留 []"
+        }
+        "经验推广" => {
+            "被上级刊发推广的经验做法，每项一行：- {日期: …, 刊发单位: …, 标题: …, 文件: 材料/经验推广/…}"
+        }
+        _ => "",
+    };
+    if known.is_empty() {
+        type_word(ty)
+    } else {
+        known.to_string()
+    }
+}
+
+fn type_word(ty: &FieldType) -> String {
+    match ty {
+        FieldType::Text => "文字".to_string(),
+        FieldType::Date => "日期，如 2022-01-25".to_string(),
+        FieldType::Count { .. } => "非负整数".to_string(),
+        FieldType::Flag => "是 或 否".to_string(),
+        FieldType::File => "材料中的文件路径，如 材料/xx.pdf".to_string(),
+        FieldType::List(inner) => format!("列表，每项：{}", type_word(inner)),
+        FieldType::Record(fields) => fields
+            .iter()
+            .map(|(n, t)| format!("{n}（{}）", type_word(t)))
+            .collect::<Vec<_>>()
+            .join("、"),
+        FieldType::Map(inner) => format!("名称: {}", type_word(inner)),
+    }
+}
+
+/// The empty value a key starts with: `[]` for lists, `{}` for maps, nothing for scalars.
+fn empty_value(ty: &FieldType) -> &'static str {
+    match ty {
+        FieldType::List(_) => " []",
+        FieldType::Map(_) => " {}",
+        _ => "",
+    }
+}
+
+fn write_key(out: &mut String, depth: usize, name: &str, ty: &FieldType) {
+    let indent = "  ".repeat(depth);
+    let _ = writeln!(out, "{indent}# {}", describe(name, ty));
+    match ty {
+        FieldType::Record(fields) => {
+            let _ = writeln!(out, "{indent}{name}:");
+            for (n, t) in fields {
+                write_key(out, depth + 1, n, t);
+            }
+        }
+        _ => {
+            let _ = writeln!(out, "{indent}{name}:{}", empty_value(ty));
+        }
+    }
+}
+
+fn manifest(rules: &RuleSet, unit: &str) -> String {
+    let decl = &rules.evidence;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# {unit} {}年度政务公开考核报送材料（kaohe init 按规则集 {} 生成）",
+        rules.year, rules.id
+    );
+    out.push_str(
+        "# 填写方法：在冒号后填写；没有的项留空或删去（空值与未填写相同）；日期写成 2022-01-25；\n\
+         # 路径相对于本文件夹（如 材料/年度报告.md）。填好后运行 kaohe precheck <本文件夹>。\n\n",
+    );
+    let _ = writeln!(out, "# 必填：单位名称");
+    let _ = writeln!(out, "单位: {unit}");
+    let _ = writeln!(out, "# 可选：上级单位，如 xx县");
+    let _ = writeln!(out, "上级单位:");
+    let _ = writeln!(out, "# 必填：考核年度（规则集 {} 的年度）", rules.id);
+    let _ = writeln!(out, "考核年度: {}", rules.year);
+    let _ = writeln!(out, "# 必填：考核指标（{}）", rules.title);
+    let _ = writeln!(out, "考核指标: {}", rules.id);
+    let _ = writeln!(
+        out,
+        "# 必填：报送日期；模板先填报送截止日期，报送时改为实际报送的日期"
+    );
+    let _ = writeln!(out, "报送日期: {}", submission_date(rules));
+    for (name, ty) in &decl.manifest {
+        out.push('\n');
+        write_key(&mut out, 0, name, ty);
+    }
+    out.push_str("\n# 台账：CSV（UTF-8 或 GBK）或 XLSX 文件，第一行为表头\n台账:\n");
+    for l in &decl.ledgers {
+        let required: Vec<&str> = l.required.iter().map(|c| c.name.as_str()).collect();
+        let optional: Vec<&str> = l.optional.iter().map(|c| c.name.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "  # {}：必填列 {}{}",
+            l.title,
+            required.join("、"),
+            if optional.is_empty() {
+                String::new()
+            } else {
+                format!("；可选列 {}", optional.join("、"))
+            }
+        );
+        let _ = writeln!(out, "  {}: {}", l.name, ledger_path(l));
+    }
+    out.push_str("\n# 文档：.md .txt .html 可读取全文；.pdf 等只核对是否报送\n文档:\n");
+    for d in &decl.documents {
+        let mut fields = vec![format!("文件: 材料/{}.md", d.name)];
+        let mut notes = vec![format!("{}（请把文件放到 材料/ 下并核对文件名）", d.title)];
+        for (n, t) in &d.fields {
+            fields.push(format!("{n}: "));
+            notes.push(format!("{n}：{}", type_word(t)));
+        }
+        let _ = writeln!(out, "  # {}", notes.join("；"));
+        let _ = writeln!(out, "  {}: {{{}}}", d.name, fields.join(", ").trim_end());
+    }
+    out
+}

@@ -1,0 +1,260 @@
+//! XLSX / XLSM / XLS ledgers (calamine) → `SheetRow`s for `ledger::build_ledger`.
+//!
+//! bundle-spec.md "File formats and encodings": the first worksheet in tab order unless the
+//! manifest names one (`工作表:`); a date cell is a date (1900 and 1904 systems); a whole number
+//! stored as a number reads as its digits (12, never 12.0); empty cells are empty text. Row
+//! numbers are the sheet's own (row 1 is Excel's row 1, whatever the used range).
+//!
+//! calamine runs behind `catch_unwind` (see [`super::guard`]): a panic inside it becomes the
+//! problem "文件已损坏", never a crash. Cells are streamed for XLSX so that a sheet claiming a
+//! cell at XFD1048576 cannot make us allocate the whole grid; the number of cells kept is capped.
+
+use std::io::Cursor;
+
+use calamine::{Data, DataRef, Reader, SheetType, Sheets, open_workbook_auto_from_rs};
+
+use crate::diag::Problem;
+
+use super::guard::{self, CORRUPT};
+use super::ledger::SheetRow;
+use super::zip as zipguard;
+
+/// Cells (including the empty ones padding a row up to its last cell) kept from one sheet.
+const MAX_CELLS: usize = 20_000_000;
+/// Excel's own limits.
+const MAX_ROWS: u32 = 1_048_576;
+const MAX_COLS: u32 = 16_384;
+
+/// The sheet's name and its rows (only rows holding at least one cell; numbers are Excel's).
+pub fn sheet_rows(
+    bytes: &[u8],
+    ext: &str,
+    wanted: Option<&str>,
+) -> Result<(String, Vec<SheetRow>), Problem> {
+    // A workbook is a zip (XLSX) or an OLE compound file (XLS). Check the zip's declared sizes
+    // first: calamine inflates sharedStrings.xml and the sheet without a cap of its own.
+    if bytes.starts_with(b"PK") {
+        zipguard::check_archive_sizes(bytes).map_err(|m| {
+            corrupt(format!(
+                "文件已损坏或不完整，无法作为 Excel 工作簿（.{ext}）打开：{m}；请在 Excel/WPS 中重新保存"
+            ))
+        })?;
+    }
+    let not_excel = || {
+        corrupt(format!(
+            "无法作为 Excel 工作簿（.{ext}）打开：文件已损坏、不完整，或其实不是 Excel 文件（例如把 CSV 改了扩展名）；请在 Excel/WPS 中重新保存，或另存为 CSV"
+        ))
+    };
+    let owned = bytes.to_vec();
+    let wanted = wanted.map(str::to_string);
+    guard::catch(move || {
+        let mut book = open_workbook_auto_from_rs(Cursor::new(owned)).map_err(|_| not_excel())?;
+        let worksheets: Vec<String> = book
+            .sheets_metadata()
+            .iter()
+            .filter(|s| s.typ == SheetType::WorkSheet)
+            .map(|s| s.name.clone())
+            .collect();
+        let name = match &wanted {
+            Some(w) => {
+                let w = w.trim();
+                match worksheets.iter().find(|n| n.trim() == w) {
+                    Some(n) => n.clone(),
+                    None => {
+                        return Err(Problem::error(
+                            "",
+                            "sheet-missing",
+                            format!(
+                                "工作簿中没有名为「{w}」的工作表（有：{}），台账无法使用：请检查 bundle.yaml 中的「工作表:」",
+                                worksheets.join("、")
+                            ),
+                        ));
+                    }
+                }
+            }
+            None => match worksheets.first() {
+                Some(n) => n.clone(),
+                None => {
+                    return Err(Problem::error(
+                        "",
+                        "empty-ledger",
+                        "工作簿中没有工作表，台账无法使用",
+                    ));
+                }
+            },
+        };
+        let mut grid = Grid::default();
+        match &mut book {
+            Sheets::Xlsx(x) => {
+                let mut cells = x.worksheet_cells_reader(&name).map_err(|_| not_excel())?;
+                while let Some(cell) = cells.next_cell().map_err(|_| not_excel())? {
+                    let (r, c) = cell.get_position();
+                    grid.put(r, c, data_ref_text(cell.get_value()))?;
+                }
+            }
+            other => {
+                let range = other.worksheet_range(&name).map_err(|_| not_excel())?;
+                let (r0, c0) = range.start().unwrap_or((0, 0));
+                for (r, c, v) in range.used_cells() {
+                    grid.put(r0 + r as u32, c0 + c as u32, data_text(v))?;
+                }
+            }
+        }
+        Ok((name, grid.rows()))
+    })
+    .unwrap_or_else(|| Err(corrupt(CORRUPT.to_string())))
+}
+
+fn corrupt(message: String) -> Problem {
+    Problem::error("", "corrupt-file", message)
+}
+
+/// Cells gathered by absolute position; rows come out sorted, padded to their last cell.
+#[derive(Default)]
+struct Grid {
+    rows: std::collections::BTreeMap<u32, Vec<String>>,
+    cells: usize,
+}
+
+impl Grid {
+    fn put(&mut self, r: u32, c: u32, text: String) -> Result<(), Problem> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        if r >= MAX_ROWS || c >= MAX_COLS {
+            return Ok(()); // outside any real sheet: ignore, as Excel would not show it
+        }
+        let row = self.rows.entry(r).or_default();
+        let c = c as usize;
+        if row.len() <= c {
+            self.cells += c + 1 - row.len();
+            if self.cells > MAX_CELLS {
+                return Err(corrupt(format!(
+                    "工作表过大（超过{MAX_CELLS}个单元格），台账无法使用：请只保留台账本身的行和列"
+                )));
+            }
+            row.resize(c + 1, String::new());
+        }
+        row[c] = text;
+        Ok(())
+    }
+
+    fn rows(self) -> Vec<SheetRow> {
+        self.rows
+            .into_iter()
+            .map(|(r, cells)| SheetRow {
+                number: r + 1,
+                cells,
+            })
+            .collect()
+    }
+}
+
+fn data_text(v: &Data) -> String {
+    match v {
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number_text(*f),
+        Data::String(s) => s.clone(),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        Data::DateTime(d) => date_text(d),
+        Data::DateTimeIso(s) => s.split('T').next().unwrap_or(s).to_string(),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
+        Data::Empty => String::new(),
+    }
+}
+
+fn data_ref_text(v: &DataRef<'_>) -> String {
+    match v {
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) => number_text(*f),
+        DataRef::String(s) => s.clone(),
+        DataRef::SharedString(s) => (*s).to_string(),
+        DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        DataRef::DateTime(d) => date_text(d),
+        DataRef::DateTimeIso(s) => s.split('T').next().unwrap_or(s).to_string(),
+        DataRef::DurationIso(s) => s.clone(),
+        DataRef::Error(e) => format!("#{e:?}"),
+        DataRef::Empty => String::new(),
+    }
+}
+
+/// A whole number reads as its digits (12, not 12.0); others in the shortest form that reads
+/// back the same (0.1, not 0.1000000000000000055).
+pub fn number_text(f: f64) -> String {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+/// An Excel date cell as `Y-M-D` (a time of day is dropped, as the spec ignores it). Serials
+/// outside Excel's calendar (before 1900 or after 9999) stay numbers, so they become a data
+/// problem ("not a date") instead of a wrapped year.
+fn date_text(d: &calamine::ExcelDateTime) -> String {
+    let v = d.as_f64();
+    if d.is_duration() || !(1.0..2_958_466.0).contains(&v) {
+        return number_text(v);
+    }
+    let (y, m, day, ..) = d.to_ymd_hms_milli();
+    format!("{y:04}-{m:02}-{day:02}")
+}
+
+/// Excel's column letters for a 0-based index (0 → A, 26 → AA).
+pub fn column_letters(mut c: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(16383), "XFD");
+    }
+
+    #[test]
+    fn numbers_as_digits() {
+        assert_eq!(number_text(12.0), "12");
+        assert_eq!(number_text(3.5), "3.5");
+        assert_eq!(number_text(0.1), "0.1");
+        assert_eq!(number_text(-0.0), "0");
+    }
+
+    #[test]
+    fn dates_both_systems() {
+        use calamine::{ExcelDateTime, ExcelDateTimeType::DateTime};
+        // 2021-03-05 is serial 44260 (1900 system) and 42798 (1904 system).
+        assert_eq!(
+            date_text(&ExcelDateTime::new(44260.0, DateTime, false)),
+            "2021-03-05"
+        );
+        assert_eq!(
+            date_text(&ExcelDateTime::new(42798.75, DateTime, true)),
+            "2021-03-05"
+        );
+        assert_eq!(date_text(&ExcelDateTime::new(-5.0, DateTime, false)), "-5");
+    }
+
+    #[test]
+    fn text_named_xlsx_is_a_problem() {
+        let e = sheet_rows("标题,栏目\n".as_bytes(), "xlsx", None).unwrap_err();
+        assert_eq!(e.code, "corrupt-file");
+        let e = sheet_rows(b"PK\x03\x04truncated", "xlsx", None).unwrap_err();
+        assert_eq!(e.code, "corrupt-file");
+    }
+}

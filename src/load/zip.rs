@@ -1,0 +1,319 @@
+//! Zip archives, read in place and never extracted: a bundle handed in as a `.zip`, a `.docx`,
+//! and the size check before calamine opens an `.xlsx`.
+//!
+//! bundle-spec.md "Safety and privacy": member names are UTF-8 or GBK (Windows' "发送到压缩文件夹"
+//! writes GBK without the UTF-8 flag); the manifest's paths follow the same rules as in a
+//! folder (resolved lexically inside the bundle; no symlinks followed). Uncompressed sizes are
+//! capped against zip bombs: declared sizes are checked before anything is inflated, and every
+//! read stops at the cap whatever the header claims. The `zip` crate runs behind `guard::catch`.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::{Cursor, Read};
+use std::sync::Arc;
+
+use encoding_rs::GB18030;
+use zip::ZipArchive;
+
+use crate::model::evidence::FileStatus;
+
+use super::fs::{Fetched, sha256_hex};
+use super::guard::{self, CORRUPT};
+
+/// Largest uncompressed member we inflate (a ledger or a document).
+pub const MAX_MEMBER: u64 = 64 * 1024 * 1024;
+/// Largest uncompressed total of one archive, by its declared sizes.
+pub const MAX_TOTAL: u64 = 1024 * 1024 * 1024;
+/// Most members an archive may list.
+pub const MAX_ENTRIES: usize = 100_000;
+
+const MIB: u64 = 1024 * 1024;
+
+/// Declared sizes within the caps, or why not (the archive cannot be opened at all, or it
+/// would inflate to more than we read).
+pub fn check_archive_sizes(bytes: &[u8]) -> Result<(), String> {
+    let owned = bytes.to_vec();
+    guard::catch(move || {
+        let mut zip = ZipArchive::new(Cursor::new(owned))
+            .map_err(|e| format!("不是有效的 zip 压缩格式（{e}）"))?;
+        if zip.len() > MAX_ENTRIES {
+            return Err(format!("压缩包内文件过多（{}个）", zip.len()));
+        }
+        let mut total: u64 = 0;
+        for i in 0..zip.len() {
+            let f = zip
+                .by_index_raw(i)
+                .map_err(|e| format!("压缩包已损坏（{e}）"))?;
+            if f.size() > MAX_MEMBER {
+                return Err(format!(
+                    "压缩包内「{}」解压后有{}MiB，超过上限{}MiB（疑似 zip 炸弹），拒绝读取",
+                    member_name(f.name_raw()),
+                    f.size() / MIB,
+                    MAX_MEMBER / MIB
+                ));
+            }
+            total = total.saturating_add(f.size());
+        }
+        if total > MAX_TOTAL {
+            return Err(format!(
+                "压缩包解压后共{}MiB，超过上限{}MiB（疑似 zip 炸弹），拒绝读取",
+                total / MIB,
+                MAX_TOTAL / MIB
+            ));
+        }
+        Ok(())
+    })
+    .unwrap_or_else(|| Err(CORRUPT.to_string()))
+}
+
+/// A member name as text: UTF-8 when it is valid UTF-8 (whether or not the UTF-8 flag is set),
+/// else GBK/GB18030; `\` means `/`.
+pub fn member_name(raw: &[u8]) -> String {
+    let s = match std::str::from_utf8(raw) {
+        Ok(s) => s.to_string(),
+        Err(_) => GB18030.decode_without_bom_handling(raw).0.into_owned(),
+    };
+    s.replace('\\', "/")
+}
+
+/// Read one member, inflating at most `MAX_MEMBER` bytes whatever its header says.
+fn read_member<R: Read + std::io::Seek>(
+    zip: &mut ZipArchive<R>,
+    i: usize,
+) -> Result<Vec<u8>, String> {
+    let f = zip.by_index(i).map_err(|e| match e {
+        zip::result::ZipError::UnsupportedArchive(m) => {
+            format!("无法解压（{m}；加密的压缩文件无法读取）")
+        }
+        e => format!("无法解压（{e}）"),
+    })?;
+    let mut out = Vec::with_capacity(f.size().min(MAX_MEMBER) as usize);
+    f.take(MAX_MEMBER + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("无法解压，文件已损坏（{e}）"))?;
+    if out.len() as u64 > MAX_MEMBER {
+        return Err(format!(
+            "解压后超过{}MiB（疑似 zip 炸弹），拒绝读取",
+            MAX_MEMBER / MIB
+        ));
+    }
+    Ok(out)
+}
+
+/// The member called `name` (exactly, after `\` → `/`) of the archive in `bytes`: `Ok(None)`
+/// when there is none.
+pub fn read_named(bytes: &[u8], name: &str) -> Result<Option<Vec<u8>>, String> {
+    check_archive_sizes(bytes)?;
+    let owned = bytes.to_vec();
+    let name = name.to_string();
+    guard::catch(move || {
+        let mut zip = ZipArchive::new(Cursor::new(owned)).map_err(|e| format!("{e}"))?;
+        for i in 0..zip.len() {
+            let raw = zip.by_index_raw(i).map_err(|e| format!("{e}"))?;
+            if member_name(raw.name_raw()) == name {
+                drop(raw);
+                return read_member(&mut zip, i).map(Some);
+            }
+        }
+        Ok(None)
+    })
+    .unwrap_or_else(|| Err(CORRUPT.to_string()))
+}
+
+/// What one member is.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    File(usize),
+    Symlink,
+}
+
+/// A bundle handed in as a zip: the archive in memory, its members indexed by their path
+/// relative to the bundle folder inside it.
+pub struct ZipBundle {
+    zip: ZipArchive<Cursor<Bytes>>,
+    members: HashMap<String, Kind>,
+    dirs: BTreeSet<String>,
+}
+
+/// `Arc<Vec<u8>>` as a byte slice for `Cursor`.
+#[derive(Clone)]
+struct Bytes(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl ZipBundle {
+    /// Index the archive. The bundle folder is the archive's top level when `bundle.yaml` is
+    /// there, else the one top-level folder holding `bundle.yaml` (a zip "of the folder").
+    /// Returns the folder's name inside the archive (empty at the top level) too.
+    pub fn open(bytes: Vec<u8>) -> Result<(ZipBundle, String), String> {
+        check_archive_sizes(&bytes)?;
+        let bytes = Arc::new(bytes);
+        guard::catch(move || {
+            let mut zip = ZipArchive::new(Cursor::new(Bytes(bytes)))
+                .map_err(|e| format!("不是有效的 zip 压缩包（{e}）"))?;
+            let mut all: Vec<(String, Option<Kind>)> = Vec::with_capacity(zip.len());
+            for i in 0..zip.len() {
+                let f = zip
+                    .by_index_raw(i)
+                    .map_err(|e| format!("压缩包已损坏（{e}）"))?;
+                let name = member_name(f.name_raw());
+                let kind = if f.is_dir() {
+                    None
+                } else if f.is_symlink() {
+                    Some(Kind::Symlink)
+                } else {
+                    Some(Kind::File(i))
+                };
+                all.push((name, kind));
+            }
+            let top = all.iter().any(|(n, k)| k.is_some() && clean(n) == super::manifest::MANIFEST);
+            let prefix = if top {
+                String::new()
+            } else {
+                let mut roots: BTreeSet<String> = BTreeSet::new();
+                for (n, k) in &all {
+                    let c = clean(n);
+                    if let (Some(_), Some((dir, rest))) = (k, c.split_once('/')) {
+                        if rest == super::manifest::MANIFEST {
+                            roots.insert(dir.to_string());
+                        }
+                    }
+                }
+                match roots.len() {
+                    1 => roots.into_iter().next().unwrap_or_default(),
+                    0 => return Err("压缩包中没有 bundle.yaml（应在压缩包的最上层，或在唯一的文件夹中）".to_string()),
+                    _ => {
+                        return Err(format!(
+                            "压缩包中有多个含 bundle.yaml 的文件夹（{}），无法确定报送材料：每个压缩包只放一份材料",
+                            roots.into_iter().collect::<Vec<_>>().join("、")
+                        ));
+                    }
+                }
+            };
+            let strip = |n: &str| -> Option<String> {
+                let c = clean(n);
+                if prefix.is_empty() {
+                    Some(c)
+                } else {
+                    c.strip_prefix(&format!("{prefix}/")).map(str::to_string)
+                }
+            };
+            let mut members = HashMap::new();
+            let mut dirs = BTreeSet::new();
+            for (n, k) in all {
+                let Some(rel) = strip(&n) else { continue };
+                // Every ancestor of a member is a folder, listed or not.
+                let mut acc = String::new();
+                for part in rel.split('/').collect::<Vec<_>>().iter().rev().skip(1).rev() {
+                    if !acc.is_empty() {
+                        acc.push('/');
+                    }
+                    acc.push_str(part);
+                    dirs.insert(acc.clone());
+                }
+                match k {
+                    None => {
+                        dirs.insert(rel);
+                    }
+                    // The first member of a name wins, as most unzip tools do.
+                    Some(kind) => {
+                        members.entry(rel).or_insert(kind);
+                    }
+                }
+            }
+            Ok((ZipBundle { zip, members, dirs }, prefix))
+        })
+        .unwrap_or_else(|| Err(CORRUPT.to_string()))
+    }
+
+    /// Read the member at `rel` (a path already resolved lexically inside the bundle, `/`
+    /// separated, no `.`/`..`), as `fs::read_inside` does for a folder.
+    pub fn fetch(&mut self, rel: &str) -> Fetched {
+        let status = |s: FileStatus, reason: &str| Fetched {
+            status: s,
+            bytes: None,
+            reason: reason.to_string(),
+        };
+        match self.members.get(rel).copied() {
+            Some(Kind::Symlink) => {
+                status(FileStatus::Refused, "压缩包中的符号链接，不跟随，拒绝打开")
+            }
+            Some(Kind::File(i)) => {
+                let zip = &mut self.zip;
+                match guard::catch(|| read_member(zip, i)) {
+                    Some(Ok(bytes)) => Fetched {
+                        status: FileStatus::Ok {
+                            sha256: sha256_hex(&bytes),
+                        },
+                        bytes: Some(Arc::new(bytes)),
+                        reason: String::new(),
+                    },
+                    Some(Err(m)) => status(FileStatus::Unreadable, &m),
+                    None => status(FileStatus::Unreadable, CORRUPT),
+                }
+            }
+            None if self.dirs.contains(rel) || rel.is_empty() => {
+                status(FileStatus::NotAFile, "这是一个文件夹，不是文件")
+            }
+            None => status(FileStatus::Missing, "文件不存在"),
+        }
+    }
+}
+
+/// A member name as a bundle path: `\` → `/`, no leading `./` or `/`, no trailing `/`.
+fn clean(name: &str) -> String {
+    name.replace('\\', "/")
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn archive(members: &[(&[u8], &[u8])]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, data) in members {
+            let name = String::from_utf8_lossy(name).into_owned();
+            w.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            w.write_all(data).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn gbk_member_names() {
+        let gbk = GB18030.encode("台账/主动公开台账.csv").0.into_owned();
+        assert_eq!(member_name(&gbk), "台账/主动公开台账.csv");
+        assert_eq!(member_name("材料\\a.md".as_bytes()), "材料/a.md");
+    }
+
+    #[test]
+    fn bundle_in_one_folder() {
+        let z = archive(&[
+            ("x镇/bundle.yaml".as_bytes(), b"a: 1"),
+            ("x镇/台账/a.csv".as_bytes(), b"x"),
+        ]);
+        let (mut b, prefix) = ZipBundle::open(z).unwrap();
+        assert_eq!(prefix, "x镇");
+        assert!(matches!(
+            b.fetch("bundle.yaml").status,
+            FileStatus::Ok { .. }
+        ));
+        assert!(matches!(b.fetch("台账").status, FileStatus::NotAFile));
+        assert!(matches!(b.fetch("台账/b.csv").status, FileStatus::Missing));
+    }
+
+    #[test]
+    fn not_a_zip() {
+        assert!(ZipBundle::open(b"hello".to_vec()).is_err());
+        assert!(read_named(b"PK\x03\x04", "word/document.xml").is_err());
+    }
+}

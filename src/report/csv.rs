@@ -1,0 +1,166 @@
+//! `--format csv`: UTF-8 with a byte-order mark, so Excel and WPS on Chinese Windows open the
+//! Chinese text correctly (without it they guess GBK and show mojibake). One header row, one
+//! row per indicator (score) or per township (batch); multi-line cells are quoted.
+
+use super::{adjustment_text, evidence_text, grade_text, num};
+use crate::batch::BatchReport;
+use crate::model::assessment::{Assessment, Status};
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+fn write(rows: Vec<Vec<String>>) -> Vec<u8> {
+    let mut out = BOM.to_vec();
+    {
+        let mut w = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        for row in rows {
+            // Writing to a Vec cannot fail.
+            let _ = w.write_record(row);
+        }
+        let _ = w.flush();
+    }
+    out
+}
+
+/// Text that a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with a quote
+/// mark, so a ledger title cannot become a formula in the evaluator's Excel.
+fn cell(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@') => format!("'{s}"),
+        _ => s.to_string(),
+    }
+}
+
+pub fn render_score(a: &Assessment) -> Vec<u8> {
+    let mut rows = vec![
+        [
+            "单位",
+            "编号",
+            "分组",
+            "指标",
+            "分值",
+            "得分",
+            "状态",
+            "计算得分",
+            "调整说明",
+            "问题",
+            "依据",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for ind in &a.indicators {
+        let score = if ind.status == Status::Manual {
+            String::new()
+        } else {
+            num(ind.score)
+        };
+        let findings: Vec<String> = ind
+            .findings
+            .iter()
+            .map(|f| {
+                let capped = if f.capped {
+                    "，已达扣分上限"
+                } else {
+                    ""
+                };
+                format!("{}（扣{}{capped}）", f.message, num(f.deduct))
+            })
+            .collect();
+        let evidence: Vec<String> = ind
+            .findings
+            .iter()
+            .flat_map(|f| evidence_text(&f.evidence))
+            .collect();
+        rows.push(vec![
+            cell(&a.unit),
+            ind.id.clone(),
+            cell(&ind.group),
+            cell(&ind.name),
+            num(ind.max),
+            score,
+            ind.status.label().to_string(),
+            ind.adjusted
+                .as_ref()
+                .map(|adj| num(adj.from))
+                .unwrap_or_default(),
+            adjustment_text(ind).unwrap_or_default(),
+            cell(&findings.join("\n")),
+            cell(&evidence.join("\n")),
+        ]);
+    }
+    let t = &a.total;
+    rows.push(vec![
+        cell(&a.unit),
+        "合计".to_string(),
+        String::new(),
+        format!("基本分 {} + 加分 {}", num(t.base), num(t.bonus)),
+        num(t.max),
+        num(t.score),
+        grade_text(a),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+    ]);
+    write(rows)
+}
+
+pub fn render_batch(b: &BatchReport) -> Vec<u8> {
+    let mut rows = vec![
+        [
+            "名次",
+            "单位",
+            "材料",
+            "总分",
+            "基本分",
+            "加分",
+            "等次",
+            "否决",
+            "暂定",
+            "调整",
+            "备注",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for (e, a) in b.ranking.iter().zip(&b.assessments) {
+        let yes = |v: bool| if v { "是" } else { "否" }.to_string();
+        let adjusted: Vec<String> = a
+            .indicators
+            .iter()
+            .filter_map(|i| {
+                i.adjusted.as_ref().map(|adj| {
+                    format!(
+                        "{} {}→{}（{}）",
+                        i.id,
+                        num(adj.from),
+                        num(adj.to),
+                        adj.reason
+                    )
+                })
+            })
+            .collect();
+        rows.push(vec![
+            e.rank.to_string(),
+            cell(&e.unit),
+            cell(&e.bundle),
+            num(e.score),
+            num(a.total.base),
+            num(a.total.bonus),
+            e.grade.clone(),
+            yes(e.veto),
+            yes(e.provisional),
+            cell(&adjusted.join("\n")),
+            if e.duplicate { "单位重复" } else { "" }.to_string(),
+        ]);
+    }
+    for f in &b.failed {
+        let mut row = vec![String::new(); 11];
+        row[2] = cell(&f.bundle);
+        row[10] = cell(&format!("无法评分：{}", f.error));
+        rows.push(row);
+    }
+    write(rows)
+}

@@ -1,0 +1,351 @@
+//! What changed between two JSON assessments (`kaohe.assessment/1`): before and after fixes, or
+//! one year and the next. Works on the JSON contract, so assessments written by any kaohe
+//! version (or kept for years) compare; numbers are read as exact decimals from their digits.
+
+use std::str::FromStr;
+
+use comfy_table::presets::ASCII_FULL_CONDENSED;
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::model::assessment::points;
+use crate::report::table::plain;
+
+pub const SCHEMA: &str = "kaohe.diff/1";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Diff {
+    pub schema: &'static str,
+    pub a: Side,
+    pub b: Side,
+    pub total: TotalChange,
+    /// Every indicator of A (in A's order), then those only in B (in B's order).
+    pub indicators: Vec<IndicatorChange>,
+}
+
+/// Which assessment: unit, rule set, bundle, submission date.
+#[derive(Debug, Clone, Serialize)]
+pub struct Side {
+    pub unit: String,
+    pub ruleset: String,
+    pub year: Option<i64>,
+    pub bundle: String,
+    pub submitted: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TotalChange {
+    pub a: Totals,
+    pub b: Totals,
+    #[serde(serialize_with = "points")]
+    pub change: Decimal,
+    pub grade_changed: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Totals {
+    #[serde(serialize_with = "points")]
+    pub base: Decimal,
+    #[serde(serialize_with = "points")]
+    pub bonus: Decimal,
+    #[serde(serialize_with = "points")]
+    pub score: Decimal,
+    pub grade: String,
+    pub provisional: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorChange {
+    pub id: String,
+    pub name: String,
+    /// `same`, `changed`, `added` (only in B) or `dropped` (only in A).
+    pub change: &'static str,
+    pub a: Option<Scored>,
+    pub b: Option<Scored>,
+    /// B − A; null when the indicator is on one side only.
+    #[serde(serialize_with = "opt_points")]
+    pub delta: Option<Decimal>,
+    /// Finding messages of A that B no longer has.
+    pub resolved: Vec<String>,
+    /// Finding messages of B that A did not have.
+    pub new: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Scored {
+    #[serde(serialize_with = "points")]
+    pub score: Decimal,
+    #[serde(serialize_with = "points")]
+    pub max: Decimal,
+    pub status: String,
+}
+
+fn opt_points<S: serde::Serializer>(p: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    match p {
+        Some(d) => points(d, s),
+        None => s.serialize_none(),
+    }
+}
+
+fn dec(v: &Value) -> Decimal {
+    match v {
+        Value::Number(n) => Decimal::from_str(&n.to_string())
+            .or_else(|_| Decimal::from_scientific(&n.to_string()))
+            .unwrap_or_default(),
+        _ => Decimal::ZERO,
+    }
+}
+
+fn text(v: &Value) -> String {
+    v.as_str().unwrap_or_default().to_string()
+}
+
+/// Check that a JSON document is an assessment; the message says what it is instead.
+pub fn check_assessment(v: &Value) -> Result<(), String> {
+    match v.get("schema").and_then(Value::as_str) {
+        Some("kaohe.assessment/1") => Ok(()),
+        Some(other) => Err(format!(
+            "不是评分结果（schema 为 {other}，应为 kaohe.assessment/1）"
+        )),
+        None => {
+            Err("不是评分结果（没有 schema 字段）；请用 kaohe score --format json 生成".to_string())
+        }
+    }
+}
+
+fn side(v: &Value) -> Side {
+    Side {
+        unit: text(&v["unit"]),
+        ruleset: text(&v["ruleset"]["id"]),
+        year: v["ruleset"]["year"].as_i64(),
+        bundle: text(&v["bundle"]),
+        submitted: v["provenance"]["submitted"].as_str().map(str::to_string),
+    }
+}
+
+fn totals(v: &Value) -> Totals {
+    let t = &v["total"];
+    Totals {
+        base: dec(&t["base"]).normalize(),
+        bonus: dec(&t["bonus"]).normalize(),
+        score: dec(&t["score"]).normalize(),
+        grade: text(&t["grade"]),
+        provisional: t["provisional"].as_bool().unwrap_or(false),
+    }
+}
+
+fn indicators(v: &Value) -> Vec<&Value> {
+    v["indicators"]
+        .as_array()
+        .map(|a| a.iter().collect())
+        .unwrap_or_default()
+}
+
+fn scored(i: &Value) -> Scored {
+    Scored {
+        score: dec(&i["score"]).normalize(),
+        max: dec(&i["max"]).normalize(),
+        status: text(&i["status"]),
+    }
+}
+
+fn messages(i: &Value) -> Vec<String> {
+    i["findings"]
+        .as_array()
+        .map(|f| f.iter().map(|f| text(&f["message"])).collect())
+        .unwrap_or_default()
+}
+
+fn find<'a>(list: &[&'a Value], id: &str) -> Option<&'a Value> {
+    list.iter().find(|i| i["id"] == id).copied()
+}
+
+pub fn diff(a: &Value, b: &Value) -> Diff {
+    let ia = indicators(a);
+    let ib = indicators(b);
+    let mut out = Vec::new();
+    for x in &ia {
+        let id = text(&x["id"]);
+        match find(&ib, &id) {
+            Some(y) => {
+                let (sa, sb) = (scored(x), scored(y));
+                let (ma, mb) = (messages(x), messages(y));
+                let resolved: Vec<String> =
+                    ma.iter().filter(|m| !mb.contains(m)).cloned().collect();
+                let new: Vec<String> = mb.iter().filter(|m| !ma.contains(m)).cloned().collect();
+                let changed = sa.score != sb.score
+                    || sa.status != sb.status
+                    || sa.max != sb.max
+                    || !resolved.is_empty()
+                    || !new.is_empty();
+                out.push(IndicatorChange {
+                    id,
+                    name: text(&y["name"]),
+                    change: if changed { "changed" } else { "same" },
+                    delta: Some((sb.score - sa.score).normalize()),
+                    a: Some(sa),
+                    b: Some(sb),
+                    resolved,
+                    new,
+                });
+            }
+            None => out.push(IndicatorChange {
+                id,
+                name: text(&x["name"]),
+                change: "dropped",
+                a: Some(scored(x)),
+                b: None,
+                delta: None,
+                resolved: messages(x),
+                new: Vec::new(),
+            }),
+        }
+    }
+    for y in &ib {
+        let id = text(&y["id"]);
+        if find(&ia, &id).is_none() {
+            out.push(IndicatorChange {
+                id,
+                name: text(&y["name"]),
+                change: "added",
+                a: None,
+                b: Some(scored(y)),
+                delta: None,
+                resolved: Vec::new(),
+                new: messages(y),
+            });
+        }
+    }
+    let (ta, tb) = (totals(a), totals(b));
+    Diff {
+        schema: SCHEMA,
+        a: side(a),
+        b: side(b),
+        total: TotalChange {
+            change: (tb.score - ta.score).normalize(),
+            grade_changed: ta.grade != tb.grade,
+            a: ta,
+            b: tb,
+        },
+        indicators: out,
+    }
+}
+
+fn status_label(s: &str) -> &str {
+    match s {
+        "pass" => "达标",
+        "partial" => "部分达标",
+        "gap" => "未达标",
+        "missing" => "缺材料",
+        "manual" => "待评分",
+        "veto" => "否决",
+        other => other,
+    }
+}
+
+fn signed(d: Decimal) -> String {
+    let d = d.normalize();
+    if d > Decimal::ZERO {
+        format!("+{d}")
+    } else {
+        d.to_string()
+    }
+}
+
+fn show(s: &Option<Scored>) -> String {
+    match s {
+        Some(s) if s.status == "manual" => format!("-/{} 待评分", s.max),
+        Some(s) => format!("{}/{} {}", s.score, s.max, status_label(&s.status)),
+        None => "（无）".to_string(),
+    }
+}
+
+pub fn render_json(d: &Diff) -> String {
+    let mut s =
+        serde_json::to_string_pretty(d).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
+/// The table: changed, added and dropped indicators (unchanged ones are counted, not listed),
+/// then the totals.
+pub fn render_table(d: &Diff) -> String {
+    let mut out = String::new();
+    let who = |s: &Side| {
+        format!(
+            "{}（{}，{}{}）",
+            s.unit,
+            s.ruleset,
+            s.bundle,
+            s.submitted
+                .as_deref()
+                .map(|d| format!("，报送{d}"))
+                .unwrap_or_default()
+        )
+    };
+    out.push_str(&format!("A：{}\nB：{}\n", who(&d.a), who(&d.b)));
+    if d.a.ruleset != d.b.ruleset {
+        out.push_str("注意：两次评分所用规则集不同，指标和分值可能不可直接比较。\n");
+    }
+    let mut table = Table::new();
+    table
+        .load_style(ASCII_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(140)
+        .force_no_tty()
+        .set_header(["编号", "指标", "A", "B", "变化", "说明"]);
+    let mut same = 0;
+    for c in &d.indicators {
+        if c.change == "same" {
+            same += 1;
+            continue;
+        }
+        let change = match (c.change, c.delta) {
+            ("added", _) => "新增".to_string(),
+            ("dropped", _) => "删除".to_string(),
+            (_, Some(delta)) if delta != Decimal::ZERO => signed(delta),
+            _ => "0".to_string(),
+        };
+        let mut notes: Vec<String> = c.resolved.iter().map(|m| format!("已解决：{m}")).collect();
+        notes.extend(c.new.iter().map(|m| format!("新问题：{m}")));
+        table.add_row(vec![
+            Cell::new(&c.id),
+            Cell::new(plain(&c.name)),
+            Cell::new(show(&c.a)),
+            Cell::new(show(&c.b)),
+            Cell::new(change).set_alignment(CellAlignment::Right),
+            Cell::new(plain(&notes.join("\n"))),
+        ]);
+    }
+    if same == d.indicators.len() {
+        out.push_str("各指标得分和问题均无变化。\n");
+    } else {
+        out.push_str(&table.to_string());
+        out.push('\n');
+        if same > 0 {
+            out.push_str(&format!("另有{same}项指标无变化。\n"));
+        }
+    }
+    let t = &d.total;
+    let grade = |x: &Totals| format!("{}{}", x.grade, if x.provisional { "（暂定）" } else { "" });
+    out.push_str(&format!(
+        "\n总分：{} -> {}（{}）　基本分 {} -> {}　加分 {} -> {}\n等次：{} -> {}{}\n",
+        t.a.score,
+        t.b.score,
+        signed(t.change),
+        t.a.base,
+        t.b.base,
+        t.a.bonus,
+        t.b.bonus,
+        grade(&t.a),
+        grade(&t.b),
+        if t.grade_changed {
+            "（等次变化）"
+        } else {
+            ""
+        }
+    ));
+    plain(&out)
+}

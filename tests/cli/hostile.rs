@@ -1,0 +1,372 @@
+//! The malformed and hostile corpus (fixtures/malformed/<case>/): each case is a bundle folder
+//! (`bundle/`), an optional `verdicts.yaml`, and `expected.txt` — `exit N` on the first line,
+//! then substrings that must appear in what kaohe prints (stderr for exit 2, the JSON report's
+//! problems for exit 0). Inputs that git cannot hold (a FIFO, a symlink loop, a link out of the
+//! bundle, a zip that claims gigabytes) are made by [`setup`]. Every run must end within the
+//! time limit, with the expected code and never a panic.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::formats::stored_zip;
+use crate::harness::*;
+
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/malformed");
+/// Far more than any case needs (each takes well under a second); a hang fails the case.
+const LIMIT: Duration = Duration::from_secs(60);
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Run a command to completion within `LIMIT`, or fail the test (killing it).
+pub fn run_limited(cmd: &mut Command, what: &str) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    // Drain the pipes on threads so a large output cannot block the child.
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let t_out = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut out, &mut v).unwrap();
+        v
+    });
+    let t_err = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut err, &mut v).unwrap();
+        v
+    });
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if start.elapsed() > LIMIT {
+            child.kill().unwrap();
+            panic!("{what}: kaohe did not finish within {LIMIT:?} (hang)");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: t_out.join().unwrap(),
+        stderr: t_err.join().unwrap(),
+    }
+}
+
+/// Inputs made at test time, by case name.
+fn setup(case: &str, bundle: &Path) {
+    match case {
+        "fifo-as-document" => {
+            fs::create_dir_all(bundle.join("材料")).unwrap();
+            let fifo = bundle.join("材料/年度报告.md");
+            let ok = Command::new("mkfifo").arg(&fifo).status().unwrap();
+            assert!(ok.success(), "mkfifo");
+        }
+        "symlink-loop-as-document" => {
+            fs::create_dir_all(bundle.join("材料")).unwrap();
+            std::os::unix::fs::symlink("环b.md", bundle.join("材料/年度报告.md")).unwrap();
+            std::os::unix::fs::symlink("年度报告.md", bundle.join("材料/环b.md")).unwrap();
+        }
+        "symlink-outside-bundle" => {
+            fs::create_dir_all(bundle.join("材料")).unwrap();
+            let secret = bundle.parent().unwrap().join("secret.html");
+            fs::write(&secret, "<p>受理机构 通信地址 联系电话 SECRET-OUTSIDE</p>").unwrap();
+            std::os::unix::fs::symlink(&secret, bundle.join("材料/指南.html")).unwrap();
+        }
+        "zip-bomb-docx" => {
+            // A docx whose document.xml claims 3 GB uncompressed (central directory and local
+            // header): refused before anything is inflated.
+            let mut z = stored_zip(
+                &[("word/document.xml".to_string(), b"<w:document/>".to_vec())],
+                false,
+            );
+            let huge = 3_000_000_000u32.to_le_bytes();
+            z[22..26].copy_from_slice(&huge);
+            let eocd = z.len() - 22;
+            let cd = u32::from_le_bytes(z[eocd + 16..eocd + 20].try_into().unwrap()) as usize;
+            z[cd + 24..cd + 28].copy_from_slice(&huge);
+            fs::create_dir_all(bundle.join("材料")).unwrap();
+            fs::write(bundle.join("材料/年度报告.docx"), z).unwrap();
+        }
+        "long-and-wide-cells" => {
+            // A 4 MiB title cell, then a row of 100,000 cells.
+            let mut csv = String::from("标题,栏目,索引号,成文日期,发布日期\n");
+            csv.push_str(&"长".repeat((4 << 20) / 3));
+            csv.push_str(",工作动态,X/1,2021-03-01,2021-03-02\n");
+            csv.push_str("宽,工作动态,X/2,2021-03-01,2021-03-03");
+            csv.push_str(&",多".repeat(100_000));
+            csv.push('\n');
+            fs::create_dir_all(bundle.join("台账")).unwrap();
+            fs::write(bundle.join("台账/主动公开台账.csv"), csv).unwrap();
+        }
+        "xlsx-far-cell" => {
+            // A workbook with one cell at XFD1048576, Excel's last: no grid is allocated.
+            let mut wb = rust_xlsxwriter::Workbook::new();
+            let ws = wb.add_worksheet();
+            for (c, h) in ["标题", "栏目", "索引号", "成文日期", "发布日期"]
+                .iter()
+                .enumerate()
+            {
+                ws.write_string(0, c as u16, *h).unwrap();
+            }
+            ws.write_string(1_048_575, 16_383, "远").unwrap();
+            fs::create_dir_all(bundle.join("台账")).unwrap();
+            fs::write(
+                bundle.join("台账/主动公开台账.xlsx"),
+                wb.save_to_buffer().unwrap(),
+            )
+            .unwrap();
+        }
+        _ => {}
+    }
+}
+
+struct Expected {
+    exit: i32,
+    needles: Vec<String>,
+}
+
+fn expected(dir: &Path) -> Expected {
+    let text = fs::read_to_string(dir.join("expected.txt"))
+        .unwrap_or_else(|e| panic!("{}: expected.txt: {e}", dir.display()));
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or("");
+    let exit = first
+        .strip_prefix("exit ")
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{}: first line must be `exit N`", dir.display()));
+    let needles = lines
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect();
+    Expected { exit, needles }
+}
+
+fn cases() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = fs::read_dir(CORPUS)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn corpus_has_at_least_30_cases_each_with_an_expectation() {
+    let cases = cases();
+    assert!(cases.len() >= 30, "only {} cases", cases.len());
+    for c in &cases {
+        assert!(c.join("bundle").is_dir(), "{}: no bundle/", c.display());
+        let e = expected(c);
+        assert!(
+            !e.needles.is_empty(),
+            "{}: no expected message",
+            c.display()
+        );
+    }
+}
+
+#[test]
+fn every_malformed_input_gets_its_expected_message() {
+    let mut failures = Vec::new();
+    for case in cases() {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let tmp = tempfile::TempDir::new().unwrap();
+        let bundle = tmp.path().join("xx镇-2021");
+        copy_dir(&case.join("bundle"), &bundle);
+        setup(&name, &bundle);
+        let mut cmd = kaohe();
+        cmd.arg("score").arg(&bundle).args(["--format", "json"]);
+        if case.join("verdicts.yaml").is_file() {
+            let v = tmp.path().join("verdicts.yaml");
+            fs::copy(case.join("verdicts.yaml"), &v).unwrap();
+            cmd.arg("--verdicts").arg(&v);
+        }
+        let out = run_limited(&mut cmd, &name);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let want = expected(&case);
+        let mut why = Vec::new();
+        if out.status.code() != Some(want.exit) {
+            why.push(format!(
+                "exit {:?}, expected {}",
+                out.status.code(),
+                want.exit
+            ));
+        }
+        if stderr.contains("panicked") || stderr.contains("RUST_BACKTRACE") {
+            why.push("panicked".to_string());
+        }
+        if stdout.contains("SECRET-OUTSIDE") {
+            why.push("read a file outside the bundle".to_string());
+        }
+        let seen = if want.exit == 0 {
+            // The report must parse, and the needles are looked for in its problems.
+            match serde_json::from_str::<serde_json::Value>(&stdout) {
+                Ok(j) => format!("{}\n{}", j["problems"], j),
+                Err(e) => {
+                    why.push(format!("stdout is not a JSON report: {e}"));
+                    String::new()
+                }
+            }
+        } else {
+            if stdout.contains("\"indicators\"") {
+                why.push("a partial report was written on exit 2".to_string());
+            }
+            stderr.to_string()
+        };
+        for n in &want.needles {
+            if !seen.contains(n.as_str()) {
+                why.push(format!("missing {n:?}"));
+            }
+        }
+        if !why.is_empty() {
+            failures.push(format!(
+                "{name}: {}\n--- stderr:\n{stderr}\n--- problems:\n{}",
+                why.join("; "),
+                serde_json::from_str::<serde_json::Value>(&stdout)
+                    .map(|j| j["problems"].to_string())
+                    .unwrap_or_default()
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+// ---------------------------------------------------------------- zip bundles
+
+fn score_zip(bytes: Vec<u8>) -> (Output, tempfile::TempDir) {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let p = tmp.path().join("xx镇-2021.zip");
+    fs::write(&p, bytes).unwrap();
+    let mut cmd = kaohe();
+    cmd.arg("score").arg(&p).args(["--format", "json"]);
+    (run_limited(&mut cmd, "zip"), tmp)
+}
+
+const HEAD: &str = "单位: xx镇\n考核年度: 2021\n考核指标: county-zwgk-2021\n报送日期: 2022-02-15\n";
+
+#[test]
+fn garbage_or_empty_zip_bundle_exits_2_naming_the_archive() {
+    for bytes in [b"PK\x03\x04 not really".to_vec(), Vec::new()] {
+        let (out, _t) = score_zip(bytes);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("压缩包"), "{err}");
+    }
+    // A zip without bundle.yaml.
+    let (out, _t) = score_zip(stored_zip(&[("a.txt".into(), b"x".to_vec())], false));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bundle.yaml"));
+}
+
+#[test]
+fn zip_bundle_paths_follow_the_folder_rules() {
+    let manifest = format!(
+        "{HEAD}台账:\n  主动公开: ../evil.csv\n  依申请: 台账\n文档:\n  年度报告: {{文件: 材料/link.md}}\n  公开指南: {{文件: 材料\\指南.html}}\n"
+    );
+    let members = vec![
+        ("b/bundle.yaml".to_string(), manifest.into_bytes()),
+        // A member whose name climbs out: never reachable, never written anywhere.
+        ("evil.csv".to_string(), b"SECRET-OUTSIDE".to_vec()),
+        ("b/台账/x.csv".to_string(), b"a".to_vec()),
+        (
+            "b/材料/指南.html".to_string(),
+            "<p>受理机构 通信地址 联系电话</p>".as_bytes().to_vec(),
+        ),
+    ];
+    let (out, _t) = score_zip(stored_zip(&members, true));
+    let r = Report::from_output(out);
+    assert!(!r.stdout.contains("SECRET-OUTSIDE"));
+    assert!(!r.problems_mentioning("离开了报送材料文件夹").is_empty());
+    assert!(!r.problems_mentioning("这是一个文件夹").is_empty());
+    // `\` in a manifest path means `/` inside a zip too: the guide is read → 2.4 passes.
+    r.expect("2.4", 2.0, "pass");
+}
+
+// ---------------------------------------------------------------- sanity warnings
+
+#[test]
+fn sanity_warnings_point_at_the_rows_an_evaluator_would_check() {
+    let b = Bundle::seed();
+    let mut zd = b.read("台账/主动公开台账.csv");
+    // The seed's 69 rows are spreadsheet rows 2–70; these are rows 71–75.
+    zd.push_str(
+        "70,xx镇召开2021年第一次党政联席会议,工作动态,003287165/2021-09999,2021-01-08,2021-01-08,,\n\
+         71,另一条信息,工作动态,003287165/2021-00001,2021-03-01,2021-03-02,,\n\
+         72,尚未发生的信息,工作动态,003287165/2021-09998,2022-03-01,2022-03-01,,\n\
+         73,栏目写错的信息,工作动太,003287165/2021-09997,2021-05-01,2021-05-02,,\n\
+         74,栏目写错的信息二,工作动太,003287165/2021-09996,2021-05-01,2021-05-03,,\n",
+    );
+    b.zdgk(&zd);
+    b.edit("  主动公开总数: 69", "  主动公开总数: 70");
+    let r = b.score();
+    let by_code = |code: &str| -> Vec<&serde_json::Value> {
+        r.problems().iter().filter(|p| p["code"] == code).collect()
+    };
+    let rows = |code: &str| -> Vec<u64> {
+        by_code(code)
+            .iter()
+            .filter_map(|p| p["row"].as_u64())
+            .collect()
+    };
+    // Row 71 repeats row 2's 标题 and 发布日期.
+    assert_eq!(rows("duplicate-row"), vec![71]);
+    assert!(
+        by_code("duplicate-row")[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("第2行")
+    );
+    // Row 72 reuses row 2's 索引号.
+    assert_eq!(rows("duplicate-index-number"), vec![72]);
+    assert_eq!(by_code("duplicate-index-number")[0]["column"], "索引号");
+    // Row 73 is dated after 报送日期 2022-02-15.
+    assert_eq!(rows("published-after-submission"), vec![73]);
+    assert_eq!(rows("written-after-submission"), vec![73]);
+    // 工作动太: once, at its first row, with how many rows use it.
+    assert_eq!(rows("unknown-category"), vec![74]);
+    assert!(
+        by_code("unknown-category")[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("共2行")
+    );
+    // 69 declared by category, 70 declared in total.
+    let s = by_code("self-report-sum-mismatch");
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0]["key"], "自查申报.分类数量");
+    assert!(s[0]["line"].as_u64().is_some());
+    // Warnings only: every one is severity warning.
+    for code in [
+        "duplicate-row",
+        "duplicate-index-number",
+        "published-after-submission",
+        "unknown-category",
+        "self-report-sum-mismatch",
+    ] {
+        assert!(by_code(code).iter().all(|p| p["severity"] == "warning"));
+    }
+}
