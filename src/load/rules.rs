@@ -581,6 +581,7 @@ impl<'a> Checker<'a> {
                         .extend(hole.globals().iter().map(|g| g.to_string()));
                 }
                 self.lint_source(file, path, src, env, true);
+                self.past_year(file, path, src);
                 Some(t)
             }
             Err(errors) => {
@@ -1358,6 +1359,13 @@ fn compile_indicator_body(
         }
     };
     let points = c.points(file, &join(path, "points"), &ri.points);
+    for (key, text) in [
+        ("basis", &ri.basis),
+        ("measure", &ri.measure),
+        ("fix", &ri.fix),
+    ] {
+        c.past_year(file, &join(path, key), text);
+    }
 
     let evidence = Arc::clone(&env.evidence);
     let source = match ri.source.as_deref().map(str::trim) {

@@ -128,6 +128,12 @@ pub const RULE_CODES: &[RuleCode] = &[
         "move the date to the assessment year (copied from last year's rule set?)"
     ),
     code!(
+        "text-names-past-year",
+        Warning,
+        "A basis, measure, fix or message names the year before the rule set's year.",
+        "say the assessment year (copied from last year's rule set?); write {考核年度} in a message"
+    ),
+    code!(
         "unused-param",
         Warning,
         "A parameter no expression or message reads.",

@@ -11,6 +11,23 @@ use crate::expr::value::{Type, Value};
 const LAMBDA_FUNCTIONS: [&str; 4] = ["filter", "map", "any", "all"];
 
 impl Checker<'_> {
+    /// `text-names-past-year`: a text that says `Y−1年` (or a date in Y−1) in a rule set for
+    /// year Y was probably copied from last year's rule set and not moved.
+    pub(super) fn past_year(&mut self, file: &str, path: &str, text: &str) {
+        let Some(year) = self.year else { return };
+        let past = year - 1;
+        if text.contains(&format!("{past}年")) || text.contains(&format!("{past}-")) {
+            self.warn(
+                file,
+                path,
+                "text-names-past-year",
+                format!(
+                    "文字提到 {past} 年，而考核年度为 {year}（是否沿用了上一年的文字？）：{text}"
+                ),
+            );
+        }
+    }
+
     /// `ambiguous-name` and `date-outside-year` inside one expression (or each hole of a
     /// message), with the position of the very token.
     pub(super) fn lint_source(
