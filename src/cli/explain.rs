@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::{cli_error, resolve_rules};
-use crate::calendar::Calendar;
 use crate::diag::{Fatal, Problem};
 use crate::load::{open_bundle, verdicts};
 use crate::report;
@@ -24,6 +23,9 @@ pub struct ExplainArgs {
     /// The evaluator's verdict file (人工评分 and 调整).
     #[arg(long, value_name = "FILE")]
     verdicts: Option<PathBuf>,
+    /// An extra holiday calendar (date,kind,festival CSV), as for `kaohe score`.
+    #[arg(long, value_name = "FILE")]
+    calendar: Vec<PathBuf>,
 }
 
 pub fn run(args: &ExplainArgs) -> Result<ExitCode, Fatal> {
@@ -56,7 +58,7 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, Fatal> {
         .as_deref()
         .map(|p| verdicts::load(p, &rules, &bundle.header.unit))
         .transpose()?;
-    let calendar = Calendar::builtin();
+    let calendar = super::score::load_calendar(&args.calendar)?;
     let evidence = bundle.load(&rules.evidence);
     let assessment = score::score(&rules, &evidence, verdicts.as_ref(), &calendar);
     let result = assessment
