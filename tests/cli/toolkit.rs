@@ -735,3 +735,48 @@ fn explain_shows_data_problems_of_the_cited_rows() {
         "{stdout}"
     );
 }
+
+#[test]
+fn overlay_adds_a_group() {
+    // A new bonus group (bonus points are outside max, so no other budget changes).
+    let dir = overlay(&[
+        (
+            "ruleset.yaml",
+            &format!(
+                "{HEAD}groups:\n  - {{id: 加分2, name: 加分项（二）, points: 1, bonus: true, file: 9-extra.yaml}}\n"
+            ),
+        ),
+        (
+            "9-extra.yaml",
+            "indicators:\n  - id: \"B3\"\n    name: 政务开放日\n    points: 1\n    method:\n      all:\n        pass: present(单位)\n        message: 未举办\n",
+        ),
+    ]);
+    let (status, stdout, stderr) = check(dir.path());
+    assert_eq!(status, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("31 个指标"), "{stdout}");
+    let out = kaohe()
+        .args(["rules", "show"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let show = String::from_utf8_lossy(&out.stdout);
+    assert!(show.contains("加分项（二）（1分）（本规则集）"), "{show}");
+    assert!(show.contains("B3 政务开放日（1分）"), "{show}");
+    // An error in the new file names that file.
+    let bad = overlay(&[
+        (
+            "ruleset.yaml",
+            &format!(
+                "{HEAD}groups:\n  - {{id: 加分2, name: 加分项（二）, points: 1, bonus: true, file: 9-extra.yaml}}\n"
+            ),
+        ),
+        (
+            "9-extra.yaml",
+            "indicators:\n  - id: \"B3\"\n    name: 政务开放日\n    points: 1\n    method:\n      all:\n        pass: present(单位名称)\n        message: 未举办\n",
+        ),
+    ]);
+    let (status, _, stderr) = check(bad.path());
+    assert_eq!(status, 2);
+    let want = format!("--> {}/9-extra.yaml:7:23", bad.path().display());
+    assert!(stderr.lines().any(|l| l.trim() == want), "{want}\n{stderr}");
+}
