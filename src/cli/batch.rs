@@ -13,10 +13,8 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
-use super::score::{
-    check_output, emit, load_calendar, parse_fail_under, pick_format, refuse_binary_to_terminal,
-    score_bundle, stamp,
-};
+use super::pipeline::{check_output, emit, load_calendar, score_bundle};
+use super::score::{parse_fail_under, pick_format, refuse_binary_to_terminal, stamp};
 use super::{cli_error, resolve_rules, rule_files, warn};
 use crate::batch::{self, Failed};
 use crate::diag::{Fatal, render_location};

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 
 use super::cli_error;
-use super::precheck::emit;
+use super::pipeline::emit;
 use crate::diag::Fatal;
 use crate::report::diff;
 
@@ -50,6 +50,6 @@ pub fn run(args: &DiffArgs) -> Result<ExitCode, Fatal> {
         DiffFormat::Table => diff::render_table(&d),
         DiffFormat::Json => diff::render_json(&d),
     };
-    emit(args.output.as_deref(), &text)?;
+    emit(text.as_bytes(), args.output.as_deref())?;
     Ok(ExitCode::SUCCESS)
 }

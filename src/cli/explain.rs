@@ -5,9 +5,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::{cli_error, resolve_rules};
-use crate::diag::{Fatal, Problem};
-use crate::load::{open_bundle, verdicts};
+use super::{cli_error, pipeline};
+use crate::diag::Fatal;
 use crate::report;
 use crate::score;
 
@@ -29,18 +28,14 @@ pub struct ExplainArgs {
 }
 
 pub fn run(args: &ExplainArgs) -> Result<ExitCode, Fatal> {
-    let bundle = open_bundle(&args.bundle)?;
-    let rules = resolve_rules(args.rules.as_deref(), &bundle.header.ruleset)?;
-    if bundle.header.year != i32::from(rules.year) {
-        return Err(Fatal::one(Problem::error(
-            "bundle.yaml",
-            "year-mismatch",
-            format!(
-                "材料的考核年度为 {}，而规则集 {} 的年度为 {}",
-                bundle.header.year, rules.id, rules.year
-            ),
-        )));
-    }
+    let loaded = pipeline::load(
+        &args.bundle,
+        args.rules.as_deref(),
+        args.verdicts.as_deref(),
+        &args.calendar,
+        None,
+    )?;
+    let rules = &loaded.rules;
     let Some(indicator) = rules.indicator(args.id.trim()) else {
         let ids: Vec<&str> = rules.indicators.iter().map(|i| i.id.as_str()).collect();
         return Err(cli_error(
@@ -53,20 +48,13 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, Fatal> {
             ),
         ));
     };
-    let verdicts = args
-        .verdicts
-        .as_deref()
-        .map(|p| verdicts::load(p, &rules, &bundle.header.unit))
-        .transpose()?;
-    let calendar = super::score::load_calendar(&args.calendar)?;
-    let evidence = bundle.load(&rules.evidence);
-    let assessment = score::score(&rules, &evidence, verdicts.as_ref(), &calendar);
+    let assessment = loaded.score();
     let result = assessment
         .indicators
         .iter()
         .find(|r| r.id == indicator.id)
         .expect("every indicator is scored");
-    let trace = score::trace::trace(&rules, indicator, &evidence, &calendar);
+    let trace = score::trace::trace(rules, indicator, &loaded.evidence, &loaded.calendar);
     print!(
         "{}",
         report::explain::render(indicator, result, &trace, &assessment.problems)

@@ -1,21 +1,15 @@
 //! `kaohe precheck`: the township's ranked to-do list before it hands its bundle in.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
 use jiff::civil::Date;
 
-use super::score::check_output;
-use super::{cli_error, resolve_rules};
-use crate::calendar::Calendar;
+use super::cli_error;
+use super::pipeline::{self, emit};
 use crate::dates;
-use crate::diag::{Fatal, Problem};
-use crate::load::{OpenBundle, open_bundle, verdicts};
-use crate::model::evidence::Evidence;
-use crate::model::ruleset::RuleSet;
-use crate::model::verdicts::Verdicts;
+use crate::diag::Fatal;
 use crate::precheck;
 use crate::report::precheck::PrecheckFormat;
 use crate::score;
@@ -45,81 +39,6 @@ pub struct PrecheckArgs {
     calendar: Vec<PathBuf>,
 }
 
-/// A bundle loaded with its rule set, calendar and verdicts: what `precheck` and `selfreport`
-/// start from (the same steps as `score`).
-pub(super) struct Loaded {
-    pub rules: RuleSet,
-    pub evidence: Evidence,
-    pub calendar: Calendar,
-    pub verdicts: Option<Verdicts>,
-}
-
-pub(super) fn load(
-    bundle: &Path,
-    rules: Option<&str>,
-    verdicts_file: Option<&Path>,
-    calendars: &[PathBuf],
-    output: Option<&Path>,
-) -> Result<Loaded, Fatal> {
-    let bundle: OpenBundle = open_bundle(bundle)?;
-    if let Some(out) = output {
-        check_output(out, &bundle.root)?;
-    }
-    let rules = resolve_rules(rules, &bundle.header.ruleset)?;
-    if bundle.header.year != i32::from(rules.year) {
-        return Err(Fatal::one(Problem::error(
-            "bundle.yaml",
-            "year-mismatch",
-            format!(
-                "材料的考核年度为 {}，而规则集 {} 的年度为 {}；请核对 bundle.yaml 的 考核年度 或改用对应年度的规则集",
-                bundle.header.year, rules.id, rules.year
-            ),
-        )));
-    }
-    let mut calendar = Calendar::builtin();
-    for file in calendars {
-        let text = std::fs::read_to_string(file).map_err(|e| {
-            cli_error(
-                "calendar-unreadable",
-                format!("无法读取日历文件 {}：{e}", file.display()),
-            )
-        })?;
-        let extra = Calendar::parse_csv(&text, &file.display().to_string())
-            .map_err(|problems| Fatal { problems })?;
-        calendar.merge(extra);
-    }
-    let unit = bundle.header.unit.clone();
-    let verdicts = verdicts_file
-        .map(|path| verdicts::load(path, &rules, &unit))
-        .transpose()?;
-    let evidence = bundle.load(&rules.evidence);
-    Ok(Loaded {
-        rules,
-        evidence,
-        calendar,
-        verdicts,
-    })
-}
-
-/// Write to `-o FILE` or standard output.
-pub(super) fn emit(output: Option<&Path>, text: &str) -> Result<(), Fatal> {
-    match output {
-        Some(path) => std::fs::write(path, text.as_bytes()).map_err(|e| {
-            cli_error(
-                "output-unwritable",
-                format!("无法写入 {}：{e}", path.display()),
-            )
-        }),
-        None => {
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (kaohe … | head) is not an error worth a panic.
-            let _ = out.write_all(text.as_bytes());
-            let _ = out.flush();
-            Ok(())
-        }
-    }
-}
-
 fn parse_as_of(s: &str) -> Result<Date, Fatal> {
     dates::parse_date(s).ok_or_else(|| {
         cli_error(
@@ -144,7 +63,7 @@ fn today() -> Date {
 
 pub fn run(args: &PrecheckArgs) -> Result<ExitCode, Fatal> {
     let explicit = args.as_of.as_deref().map(parse_as_of).transpose()?;
-    let loaded = load(
+    let loaded = pipeline::load(
         &args.bundle,
         args.rules.as_deref(),
         args.verdicts.as_deref(),
@@ -175,6 +94,6 @@ pub fn run(args: &PrecheckArgs) -> Result<ExitCode, Fatal> {
                 .and_then(PrecheckFormat::from_extension)
         })
         .unwrap_or(PrecheckFormat::Table);
-    emit(args.output.as_deref(), &format.render(&report))?;
+    emit(format.render(&report).as_bytes(), args.output.as_deref())?;
     Ok(ExitCode::SUCCESS)
 }

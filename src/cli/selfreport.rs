@@ -6,10 +6,9 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::precheck::{emit, load};
+use super::pipeline::{emit, load};
 use crate::diag::Fatal;
 use crate::report::selfreport;
-use crate::score;
 
 #[derive(Args)]
 pub struct SelfreportArgs {
@@ -37,13 +36,8 @@ pub fn run(args: &SelfreportArgs) -> Result<ExitCode, Fatal> {
         &args.calendar,
         args.output.as_deref(),
     )?;
-    let assessment = score::score(
-        &loaded.rules,
-        &loaded.evidence,
-        loaded.verdicts.as_ref(),
-        &loaded.calendar,
-    );
+    let assessment = loaded.score();
     let text = selfreport::render(&assessment, &loaded.rules, &loaded.evidence);
-    emit(args.output.as_deref(), &text)?;
+    emit(text.as_bytes(), args.output.as_deref())?;
     Ok(ExitCode::SUCCESS)
 }

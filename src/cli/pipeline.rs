@@ -1,0 +1,159 @@
+//! The steps every command that scores a bundle shares: open it, refuse an output inside it,
+//! resolve and compile the rule set, read the calendar, check the year, validate the verdict
+//! file, load the evidence. `score`, `batch`, `explain`, `precheck` and `selfreport` all go
+//! through here, so a township scores the same whichever command asks.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::{cli_error, resolve_rules};
+use crate::calendar::Calendar;
+use crate::diag::{Fatal, Problem};
+use crate::load::{OpenBundle, open_bundle, verdicts};
+use crate::model::assessment::Assessment;
+use crate::model::evidence::Evidence;
+use crate::model::ruleset::RuleSet;
+use crate::model::verdicts::Verdicts;
+use crate::score;
+
+/// A bundle loaded with its rule set, calendar and verdicts, ready to score.
+pub(super) struct Loaded {
+    pub rules: RuleSet,
+    pub evidence: Evidence,
+    pub calendar: Calendar,
+    pub verdicts: Option<Verdicts>,
+}
+
+impl Loaded {
+    /// The assessment `kaohe score` prints.
+    pub fn score(&self) -> Assessment {
+        score::score(
+            &self.rules,
+            &self.evidence,
+            self.verdicts.as_ref(),
+            &self.calendar,
+        )
+    }
+}
+
+/// Open `bundle` and load everything needed to score it. `output` (the `-o` path) is refused
+/// when it lies inside the bundle, before anything is read.
+pub(super) fn load(
+    bundle: &Path,
+    rules: Option<&str>,
+    verdicts: Option<&Path>,
+    calendars: &[PathBuf],
+    output: Option<&Path>,
+) -> Result<Loaded, Fatal> {
+    let bundle = open_bundle(bundle)?;
+    if let Some(out) = output {
+        check_output(out, &bundle.root)?;
+    }
+    let rules = resolve_rules(rules, &bundle.header.ruleset)?;
+    let calendar = load_calendar(calendars)?;
+    let (evidence, verdicts) = prepare(bundle, &rules, verdicts)?;
+    Ok(Loaded {
+        rules,
+        evidence,
+        calendar,
+        verdicts,
+    })
+}
+
+/// For an opened bundle and a compiled rule set: the year check, the verdict file, the evidence.
+pub(super) fn prepare(
+    bundle: OpenBundle,
+    rules: &RuleSet,
+    verdicts: Option<&Path>,
+) -> Result<(Evidence, Option<Verdicts>), Fatal> {
+    if bundle.header.year != i32::from(rules.year) {
+        return Err(Fatal::one(Problem::error(
+            "bundle.yaml",
+            "year-mismatch",
+            format!(
+                "材料的考核年度为 {}，而规则集 {} 的年度为 {}；请核对 bundle.yaml 的 考核年度 或改用对应年度的规则集",
+                bundle.header.year, rules.id, rules.year
+            ),
+        )));
+    }
+    let verdicts = verdicts
+        .map(|path| verdicts::load(path, rules, &bundle.header.unit))
+        .transpose()?;
+    Ok((bundle.load(&rules.evidence), verdicts))
+}
+
+/// Score one opened bundle against an already compiled rule set (`kaohe batch`).
+pub(super) fn score_bundle(
+    bundle: OpenBundle,
+    rules: &RuleSet,
+    verdicts: Option<&Path>,
+    calendar: &Calendar,
+) -> Result<Assessment, Fatal> {
+    let (evidence, verdicts) = prepare(bundle, rules, verdicts)?;
+    Ok(score::score(rules, &evidence, verdicts.as_ref(), calendar))
+}
+
+/// The built-in holiday calendar plus any `--calendar` files.
+pub(super) fn load_calendar(files: &[PathBuf]) -> Result<Calendar, Fatal> {
+    let mut calendar = Calendar::builtin();
+    for file in files {
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            cli_error(
+                "calendar-unreadable",
+                format!("无法读取日历文件 {}：{e}", file.display()),
+            )
+        })?;
+        let extra = Calendar::parse_csv(&text, &file.display().to_string())
+            .map_err(|problems| Fatal { problems })?;
+        calendar.merge(extra);
+    }
+    Ok(calendar)
+}
+
+/// Refuse an output path inside the bundle: kaohe never writes into a bundle.
+pub(super) fn check_output(output: &Path, bundle_root: &Path) -> Result<(), Fatal> {
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let parent = parent.canonicalize().map_err(|e| {
+        cli_error(
+            "output-unwritable",
+            format!("输出目录 {} 不可用：{e}", parent.display()),
+        )
+    })?;
+    let target = match output.file_name() {
+        Some(name) => parent.join(name),
+        None => parent,
+    };
+    let target = target.canonicalize().unwrap_or(target);
+    if target.starts_with(bundle_root) {
+        return Err(cli_error(
+            "output-inside-bundle",
+            format!(
+                "输出文件 {} 位于材料目录内；kaohe 不向报送材料写入任何文件，请换一个位置",
+                output.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Write the report to `-o FILE`, else to standard output.
+pub(super) fn emit(bytes: &[u8], output: Option<&Path>) -> Result<(), Fatal> {
+    match output {
+        Some(path) => std::fs::write(path, bytes).map_err(|e| {
+            cli_error(
+                "output-unwritable",
+                format!("无法写入 {}：{e}", path.display()),
+            )
+        }),
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (kaohe … | head) is not an error worth a panic.
+            let _ = out.write_all(bytes);
+            let _ = out.flush();
+            Ok(())
+        }
+    }
+}
