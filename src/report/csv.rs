@@ -2,7 +2,7 @@
 //! Chinese text correctly (without it they guess GBK and show mojibake). One header row, one
 //! row per indicator (score) or per township (batch); multi-line cells are quoted.
 
-use super::{adjustment_text, evidence_text, grade_text, num};
+use super::{adjustment_text, evidence_text, finding_text, grade_text, num};
 use crate::batch::BatchReport;
 use crate::model::assessment::{Assessment, Status};
 
@@ -56,18 +56,7 @@ pub fn render_score(a: &Assessment) -> Vec<u8> {
         } else {
             num(ind.score)
         };
-        let findings: Vec<String> = ind
-            .findings
-            .iter()
-            .map(|f| {
-                let capped = if f.capped {
-                    "，已达扣分上限"
-                } else {
-                    ""
-                };
-                format!("{}（扣{}{capped}）", f.message, num(f.deduct))
-            })
-            .collect();
+        let findings: Vec<String> = ind.findings.iter().map(finding_text).collect();
         let evidence: Vec<String> = ind
             .findings
             .iter()

@@ -11,6 +11,7 @@ use crate::diag::{Problem, render_location};
 use crate::expr::value::Value;
 use crate::model::assessment::{EvidenceRef, Finding, IndicatorResult, Status};
 use crate::model::ruleset::{Indicator, Method};
+use crate::report::num;
 use crate::report::table::plain;
 use crate::score::trace::Trace;
 
@@ -83,10 +84,6 @@ pub fn render(ind: &Indicator, r: &IndicatorResult, trace: &Trace, problems: &[P
         let _ = writeln!(out, "整改：{}", ind.fix);
     }
     plain(&out)
-}
-
-fn num(d: Decimal) -> String {
-    d.normalize().to_string()
 }
 
 /// How the method turns a measure into points, in words.

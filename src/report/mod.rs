@@ -182,6 +182,16 @@ pub fn grade_text(a: &Assessment) -> String {
     s
 }
 
+/// A finding as one sentence with its deduction: `message（扣1，已达扣分上限）`.
+pub fn finding_text(f: &crate::model::assessment::Finding) -> String {
+    let capped = if f.capped {
+        "，已达扣分上限"
+    } else {
+        ""
+    };
+    format!("{}（扣{}{capped}）", f.message, num(f.deduct))
+}
+
 /// A finding's evidence as `file 第N行` items.
 pub fn evidence_text(refs: &[crate::model::assessment::EvidenceRef]) -> Vec<String> {
     refs.iter()

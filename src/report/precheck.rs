@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use crate::diag::{Severity, render_location};
 use crate::model::assessment::{EvidenceRef, Status};
 use crate::precheck::{Precheck, Todo};
+use crate::report::num;
 use crate::report::table::plain;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -41,10 +42,6 @@ impl PrecheckFormat {
             PrecheckFormat::Md => render(p, true),
         }
     }
-}
-
-fn num(d: Decimal) -> String {
-    d.normalize().to_string()
 }
 
 fn cite(e: &EvidenceRef) -> String {

@@ -16,6 +16,7 @@ use crate::expr::value::Value;
 use crate::model::assessment::{Assessment, Status};
 use crate::model::evidence::{Evidence, Ledger};
 use crate::model::ruleset::{Indicator, RuleSet, Source};
+use crate::report::num;
 
 const NUMERALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
 
@@ -25,10 +26,6 @@ fn numeral(i: usize) -> String {
         10..=19 => format!("十{}", if i == 10 { "" } else { NUMERALS[i - 11] }),
         _ => (i + 1).to_string(),
     }
-}
-
-fn num(d: Decimal) -> String {
-    d.normalize().to_string()
 }
 
 /// What each block of figures is about, and when a group's indicator calls for it: by the

@@ -7,11 +7,11 @@
 
 use comfy_table::presets::ASCII_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table};
-use rust_decimal::Decimal;
 use unicode_width::UnicodeWidthChar;
 
 use crate::diag::{Severity, render_location};
 use crate::model::assessment::{Assessment, Status};
+use crate::report::{num, score_text};
 
 /// Width used when the output is not a terminal, so files and pipes get the same bytes.
 const DEFAULT_WIDTH: u16 = 140;
@@ -75,11 +75,7 @@ pub fn render_with_width(a: &Assessment, color: bool, width: Option<u16>) -> Str
                 Status::Gap | Status::Missing | Status::Veto => Color::Red,
             });
         }
-        let score = match (ind.status, &ind.adjusted) {
-            (Status::Manual, _) => "-".to_string(),
-            (_, Some(adj)) => format!("{}（原{}）", num(adj.to), num(adj.from)),
-            _ => num(ind.score),
-        };
+        let score = score_text(ind);
         table.add_row(vec![
             Cell::new(&ind.id),
             Cell::new(plain(&ind.name)),
@@ -186,10 +182,6 @@ fn main_finding(ind: &crate::model::assessment::IndicatorResult) -> String {
         s.push_str(&format!("（另{}处）", ind.findings.len() - 1));
     }
     s
-}
-
-fn num(d: Decimal) -> String {
-    d.normalize().to_string()
 }
 
 /// Replace East-Asian ambiguous-width characters with unambiguous equivalents.

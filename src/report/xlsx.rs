@@ -13,7 +13,7 @@ use rust_xlsxwriter::{
 };
 use unicode_width::UnicodeWidthStr;
 
-use super::{adjustment_text, as_f64, evidence_text, grade_text, num, severity_text};
+use super::{adjustment_text, as_f64, evidence_text, finding_text, grade_text, num, severity_text};
 use crate::batch::BatchReport;
 use crate::model::assessment::{Assessment, Status};
 
@@ -372,18 +372,7 @@ fn township_sheet(a: &Assessment, name: &str, st: &Styles) -> Result<Worksheet, 
     let mut w = Widths::new(&TOWNSHIP);
     let mut r = 1u32;
     for ind in &a.indicators {
-        let findings: Vec<String> = ind
-            .findings
-            .iter()
-            .map(|f| {
-                let capped = if f.capped {
-                    "，已达扣分上限"
-                } else {
-                    ""
-                };
-                format!("{}（扣{}{capped}）", f.message, num(f.deduct))
-            })
-            .collect();
+        let findings: Vec<String> = ind.findings.iter().map(finding_text).collect();
         let evidence: Vec<String> = ind
             .findings
             .iter()

@@ -50,19 +50,6 @@ fn ranking(json: &Value) -> Vec<(u64, String, f64, bool)> {
         .collect()
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// A temporary batch folder holding copies of the seed under the given folder names, each with
 /// its 单位 replaced.
 fn seeds(bundles: &[(&str, &str)]) -> (TempDir, PathBuf) {

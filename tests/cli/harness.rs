@@ -19,7 +19,8 @@ pub fn kaohe() -> Command {
     Command::new(env!("CARGO_BIN_EXE_kaohe"))
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copy a folder tree (a fixture bundle) into a temporary place.
+pub fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();

@@ -17,19 +17,6 @@ const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/malformed");
 /// Far more than any case needs (each takes well under a second); a hang fails the case.
 const LIMIT: Duration = Duration::from_secs(60);
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// Run a command to completion within `LIMIT`, or fail the test (killing it).
 pub fn run_limited(cmd: &mut Command, what: &str) -> Output {
     let mut child = cmd
