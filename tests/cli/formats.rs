@@ -86,8 +86,9 @@ fn windows_backslash_paths_in_manifest() {
 // fixtures/xx-town-2021-excel is the seed township's evidence as Excel, WPS and Word save it:
 // 主动公开 as XLSX (a 说明 sheet first, the ledger on sheet 主动公开 under a title row, real date
 // cells), 公报发放 as GBK CSV, 依申请 as UTF-16 "Unicode 文本" (.txt, tab-separated, BOM),
-// 查阅场所报送 as UTF-8 CSV with a BOM, 新媒体发布 as XLS (make_xls.py, xlwt), and the annual
-// report as .docx with Table 3 in a Word table (merged cells). It must score exactly like the
+// 查阅场所报送 as UTF-8 CSV with a BOM, 新媒体发布 as XLS (make_xls.py, xlwt), the annual
+// report as .docx with Table 3 in a Word table (merged cells), and the guide as a GB2312 web
+// page (`<meta http-equiv … charset=gb2312>`). It must score exactly like the
 // seed (EXPECTED.md): base 94.5, bonus 1, total 95.5, 优秀, provisional.
 
 pub const TWIN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/xx-town-2021-excel");
@@ -284,6 +285,15 @@ fn regenerate_twin_fixture() {
         "材料/年度报告.docx",
         &docx_from_markdown(&read("材料/年度报告.md")),
     );
+    // The guide as an old web page saves it: GB2312 with a <meta http-equiv> charset.
+    let guide = read("材料/政府信息公开指南.html").replace(
+        "<meta charset=\"utf-8\">",
+        "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">",
+    );
+    assert!(guide.contains("charset=gb2312"));
+    let (gb, _, bad) = encoding_rs::GBK.encode(&guide);
+    assert!(!bad);
+    write("材料/政府信息公开指南.html", &gb);
 
     let manifest = read("bundle.yaml")
         .replace(
