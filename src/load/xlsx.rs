@@ -40,6 +40,15 @@ pub fn sheet_rows(
             ))
         })?;
     }
+    // An XLS is an OLE compound file: calamine follows its sector chains without a cycle check
+    // (a 5 KB file whose FAT loops made it allocate until the process died, found by fuzzing).
+    if bytes.starts_with(&CFB_MAGIC) {
+        check_cfb(bytes).map_err(|m| {
+            corrupt(format!(
+                "文件已损坏，无法作为 Excel 工作簿（.{ext}）打开：{m}；请在 Excel/WPS 中重新保存"
+            ))
+        })?;
+    }
     let not_excel = || {
         corrupt(format!(
             "无法作为 Excel 工作簿（.{ext}）打开：文件已损坏、不完整，或其实不是 Excel 文件（例如把 CSV 改了扩展名）；请在 Excel/WPS 中重新保存，或另存为 CSV"
@@ -103,6 +112,88 @@ pub fn sheet_rows(
         Ok((name, grid.rows()))
     })
     .unwrap_or_else(|| Err(corrupt(CORRUPT.to_string())))
+}
+
+const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+/// Sector ids at or above this are markers (free, end of chain, FAT, DIFAT), not sectors.
+const MAX_REGULAR_SECTOR: u32 = 0xFFFF_FFFA;
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// The sector chains of an OLE compound file (XLS) end: the DIFAT chain and every FAT chain are
+/// free of cycles, so following any of them reads at most the file's own size.
+fn check_cfb(b: &[u8]) -> Result<(), String> {
+    let shift = b.get(30..32).map(|s| u16::from_le_bytes([s[0], s[1]]));
+    let ss: usize = match shift {
+        Some(9) => 512,
+        Some(12) => 4096,
+        _ => return Err("复合文档扇区大小无效".into()),
+    };
+    if b.len() < ss {
+        return Err("文件不完整".into());
+    }
+    // Sector i starts at (i + 1) × ss: the header takes the first sector's place.
+    let nsec = (b.len() - ss).div_ceil(ss);
+    let sector = |id: u32| -> Option<&[u8]> {
+        let start = (id as usize).checked_add(1)?.checked_mul(ss)?;
+        b.get(start..(start + ss).min(b.len()))
+    };
+    let mut fat_sectors: Vec<u32> = (0..109).filter_map(|i| u32_at(b, 76 + 4 * i)).collect();
+    let mut difat = u32_at(b, 68).unwrap_or(u32::MAX);
+    let mut steps = 0;
+    while difat < MAX_REGULAR_SECTOR {
+        steps += 1;
+        if steps > nsec {
+            return Err("复合文档的 DIFAT 链成环".into());
+        }
+        let Some(s) = sector(difat) else { break };
+        let n = s.len() / 4;
+        fat_sectors.extend((0..n.saturating_sub(1)).filter_map(|i| u32_at(s, 4 * i)));
+        difat = if n == ss / 4 {
+            u32_at(s, 4 * (n - 1)).unwrap_or(u32::MAX)
+        } else {
+            u32::MAX
+        };
+    }
+    let mut fat: Vec<u32> = Vec::new();
+    for id in fat_sectors
+        .into_iter()
+        .filter(|&id| id < MAX_REGULAR_SECTOR)
+    {
+        if let Some(s) = sector(id) {
+            fat.extend((0..s.len() / 4).filter_map(|i| u32_at(s, 4 * i)));
+        }
+        if fat.len() > nsec.saturating_mul(ss / 4) + ss {
+            return Err("复合文档的 FAT 过大".into());
+        }
+    }
+    // Every chain ends: no cycles in the FAT (0 unseen, 1 on the current path, 2 done).
+    let mut state = vec![0u8; fat.len()];
+    let mut path = Vec::new();
+    for start in 0..fat.len() {
+        let mut i = start;
+        path.clear();
+        loop {
+            match state[i] {
+                2 => break,
+                1 => return Err("复合文档的扇区链成环".into()),
+                _ => {}
+            }
+            state[i] = 1;
+            path.push(i);
+            let next = fat[i];
+            if next >= MAX_REGULAR_SECTOR || next as usize >= fat.len() {
+                break;
+            }
+            i = next as usize;
+        }
+        for &p in &path {
+            state[p] = 2;
+        }
+    }
+    Ok(())
 }
 
 fn corrupt(message: String) -> Problem {
@@ -248,6 +339,37 @@ mod tests {
             "2021-03-05"
         );
         assert_eq!(date_text(&ExcelDateTime::new(-5.0, DateTime, false)), "-5");
+    }
+
+    #[test]
+    fn xls_with_a_fat_cycle_is_corrupt_not_an_endless_read() {
+        // Header: 512-byte sectors, one FAT sector (sector 0), directory chain from sector 1,
+        // whose FAT entry points back to itself.
+        let mut b = vec![0u8; 512 * 3];
+        b[..8].copy_from_slice(&CFB_MAGIC);
+        b[26] = 3;
+        b[30] = 9;
+        b[32] = 6;
+        b[44] = 1; // FAT sectors
+        b[48..52].copy_from_slice(&1u32.to_le_bytes()); // directory start
+        b[60..64].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
+        b[68..72].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
+        b[76..80].copy_from_slice(&0u32.to_le_bytes()); // FAT in sector 0
+        for i in 1..109 {
+            b[76 + 4 * i..80 + 4 * i].copy_from_slice(&u32::MAX.to_le_bytes());
+        }
+        let fat = 512;
+        b[fat..fat + 4].copy_from_slice(&0xFFFF_FFFDu32.to_le_bytes()); // sector 0: FAT
+        b[fat + 4..fat + 8].copy_from_slice(&1u32.to_le_bytes()); // sector 1 → 1
+        for i in 2..128 {
+            b[fat + 4 * i..fat + 4 * i + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        }
+        assert!(check_cfb(&b).unwrap_err().contains("成环"));
+        let e = sheet_rows(&b, "xls", None).unwrap_err();
+        assert_eq!(e.code, "corrupt-file");
+        // Ending the chain makes it a (still empty) well-formed compound file.
+        b[fat + 4..fat + 8].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
+        assert!(check_cfb(&b).is_ok());
     }
 
     #[test]
