@@ -193,6 +193,110 @@ fn check_cfb(b: &[u8]) -> Result<(), String> {
             state[p] = 2;
         }
     }
+    // The workbook stream's cell records: calamine lays a sheet out as one grid from the
+    // smallest to the largest row and column, so a cell at column 65535 would ask for
+    // billions of slots. BIFF8 has 256 columns and 65536 rows.
+    if let Some(stream) = cfb_stream(b, ss, &fat, &["Workbook", "Book"]) {
+        check_biff_cells(&stream)?;
+    }
+    Ok(())
+}
+
+/// Follow a FAT chain (known to be acyclic) from `start`, at most `len` bytes.
+fn fat_chain(b: &[u8], ss: usize, fat: &[u32], start: u32, len: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut id = start;
+    while id < MAX_REGULAR_SECTOR && out.len() < len {
+        let from = (id as usize + 1) * ss;
+        let Some(s) = b.get(from..(from + ss).min(b.len())) else {
+            break;
+        };
+        out.extend_from_slice(s);
+        match fat.get(id as usize) {
+            Some(&next) => id = next,
+            None => break,
+        }
+    }
+    out.truncate(len);
+    out
+}
+
+/// A stream of the compound file by name (regular or mini sectors).
+fn cfb_stream(b: &[u8], ss: usize, fat: &[u32], names: &[&str]) -> Option<Vec<u8>> {
+    let dir_start = u32_at(b, 48)?;
+    let dirs = fat_chain(b, ss, fat, dir_start, usize::MAX);
+    let entry = |e: &[u8]| -> (String, u32, usize) {
+        let n = (u16::from_le_bytes([e[64], e[65]]) as usize).min(64);
+        let units: Vec<u16> = e[..n.saturating_sub(2)]
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        let start = u32_at(e, 116).unwrap_or(u32::MAX);
+        let size = u32_at(e, 120).unwrap_or(0) as usize;
+        (String::from_utf16_lossy(&units), start, size)
+    };
+    let entries: Vec<&[u8]> = dirs.chunks_exact(128).collect();
+    let (_, root_start, root_size) = entry(entries.first()?);
+    let (_, start, size) = entries
+        .iter()
+        .map(|e| entry(e))
+        .find(|(name, ..)| names.contains(&name.as_str()))?;
+    let size = size.min(b.len());
+    if size >= 4096 {
+        return Some(fat_chain(b, ss, fat, start, size));
+    }
+    // A small stream lives in 64-byte mini sectors inside the root's mini stream.
+    let ministream = fat_chain(b, ss, fat, root_start, root_size.min(b.len()));
+    let minifat_bytes = fat_chain(b, ss, fat, u32_at(b, 60)?, b.len());
+    let minifat: Vec<u32> = (0..minifat_bytes.len() / 4)
+        .filter_map(|i| u32_at(&minifat_bytes, 4 * i))
+        .collect();
+    let mut out = Vec::new();
+    let mut id = start;
+    let mut steps = 0;
+    while id < MAX_REGULAR_SECTOR && out.len() < size && steps <= minifat.len() {
+        steps += 1;
+        let from = id as usize * 64;
+        let s = ministream.get(from..(from + 64).min(ministream.len()))?;
+        out.extend_from_slice(s);
+        id = *minifat.get(id as usize)?;
+    }
+    out.truncate(size);
+    Some(out)
+}
+
+/// Every cell record of a BIFF stream within Excel's grid (256 columns).
+fn check_biff_cells(s: &[u8]) -> Result<(), String> {
+    let mut at = 0;
+    while at + 4 <= s.len() {
+        let kind = u16::from_le_bytes([s[at], s[at + 1]]);
+        let len = u16::from_le_bytes([s[at + 2], s[at + 3]]) as usize;
+        let data = &s[at + 4..(at + 4 + len).min(s.len())];
+        // NUMBER, LABELSST, RK, BLANK, LABEL, BOOLERR, FORMULA, RSTRING: row, column first.
+        let first_col = matches!(
+            kind,
+            0x0203 | 0x00FD | 0x027E | 0x0201 | 0x0204 | 0x0205 | 0x0006 | 0x00D6
+        )
+        .then(|| data.get(2..4).map(|c| u16::from_le_bytes([c[0], c[1]])))
+        .flatten();
+        // MULRK, MULBLANK: the last column ends the record.
+        let last_col = matches!(kind, 0x00BD | 0x00BE)
+            .then(|| {
+                data.len()
+                    .checked_sub(2)
+                    .map(|i| u16::from_le_bytes([data[i], data[i + 1]]))
+            })
+            .flatten();
+        if let Some(c) = first_col.into_iter().chain(last_col).max() {
+            if c > 255 {
+                return Err(format!(
+                    "单元格在第{}列，超出 .xls 的256列",
+                    u32::from(c) + 1
+                ));
+            }
+        }
+        at += 4 + len;
+    }
     Ok(())
 }
 
@@ -370,6 +474,23 @@ mod tests {
         // Ending the chain makes it a (still empty) well-formed compound file.
         b[fat + 4..fat + 8].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
         assert!(check_cfb(&b).is_ok());
+    }
+
+    #[test]
+    fn xls_cell_beyond_256_columns_is_refused_before_calamine() {
+        let xls = include_bytes!("../../fixtures/xx-town-2021-excel/台账/新媒体发布台账.xls");
+        assert!(check_cfb(xls).is_ok());
+        let (_, rows) = sheet_rows(xls, "xls", None).unwrap();
+        assert_eq!(rows[0].cells[1], "发布日期");
+        assert_eq!(rows[1].cells[1], "2021-01-08");
+        // Move the first LABELSST cell (record 0x00FD, 10 bytes) to column 40000.
+        let mut bad = xls.to_vec();
+        let at = bad
+            .windows(4)
+            .position(|w| w == [0xFD, 0x00, 0x0A, 0x00])
+            .unwrap();
+        bad[at + 6..at + 8].copy_from_slice(&40_000u16.to_le_bytes());
+        assert!(check_cfb(&bad).unwrap_err().contains("40001"));
     }
 
     #[test]
