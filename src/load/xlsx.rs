@@ -101,13 +101,16 @@ pub fn sheet_rows(
                     grid.put(r, c, data_ref_text(cell.get_value()))?;
                 }
             }
-            other => {
-                let range = other.worksheet_range(&name).map_err(|_| not_excel())?;
+            // XLS only: its grid is bounded by the checks above. XLSB and ODS (which calamine
+            // also opens) are not ledger formats, and their grids are not bounded.
+            Sheets::Xls(xls) => {
+                let range = xls.worksheet_range(&name).map_err(|_| not_excel())?;
                 let (r0, c0) = range.start().unwrap_or((0, 0));
                 for (r, c, v) in range.used_cells() {
                     grid.put(r0 + r as u32, c0 + c as u32, data_text(v))?;
                 }
             }
+            _ => return Err(not_excel()),
         }
         Ok((name, grid.rows()))
     })
