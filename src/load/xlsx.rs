@@ -496,6 +496,44 @@ mod tests {
         assert!(check_cfb(&bad).unwrap_err().contains("40001"));
     }
 
+    /// A workbook in the 1904 date system (Excel for Mac's old default): the same date is a
+    /// different serial, and the workbook says which system it uses.
+    #[test]
+    fn xlsx_in_the_1904_date_system() {
+        use std::io::{Read, Write};
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        let date = rust_xlsxwriter::Format::new().set_num_format("yyyy/mm/dd");
+        ws.write_string(0, 0, "发布日期").unwrap();
+        // 2021-03-05 in the 1904 system is serial 42798 (44260 − 1462).
+        ws.write_number_with_format(1, 0, 42798.0, &date).unwrap();
+        ws.write_number(1, 1, 12.0).unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        // Mark the workbook as 1904 (rust_xlsxwriter always writes the 1900 system).
+        let mut zin = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..zin.len() {
+            let mut f = zin.by_index(i).unwrap();
+            let name = f.name().to_string();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            if name == "xl/workbook.xml" {
+                let text = String::from_utf8(data).unwrap();
+                assert!(text.contains("<workbookPr"));
+                data = text
+                    .replace("<workbookPr", "<workbookPr date1904=\"1\"")
+                    .into_bytes();
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            out.write_all(&data).unwrap();
+        }
+        let book = out.finish().unwrap().into_inner();
+        let (_, rows) = sheet_rows(&book, "xlsx", None).unwrap();
+        assert_eq!(rows[1].cells, vec!["2021-03-05", "12"]);
+        assert_eq!(rows[1].number, 2);
+    }
+
     #[test]
     fn text_named_xlsx_is_a_problem() {
         let e = sheet_rows("标题,栏目\n".as_bytes(), "xlsx", None).unwrap_err();
