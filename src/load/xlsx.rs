@@ -137,6 +137,12 @@ fn check_cfb(b: &[u8]) -> Result<(), String> {
     if b.len() < ss {
         return Err("文件不完整".into());
     }
+    // calamine reserves room for a DIFAT of the size it reads at bytes 62..66 (straddling the
+    // mini-FAT fields); a hostile header asks for 16 GB there (found by fuzzing). Real files
+    // give at most a few hundred thousand.
+    if u32_at(b, 62).is_none_or(|n| n > 16 << 20) {
+        return Err("复合文档头无效".into());
+    }
     // Sector i starts at (i + 1) × ss: the header takes the first sector's place.
     let nsec = (b.len() - ss).div_ceil(ss);
     let sector = |id: u32| -> Option<&[u8]> {
