@@ -296,6 +296,33 @@ fn check_biff_cells(s: &[u8]) -> Result<(), String> {
                     .map(|i| u16::from_le_bytes([data[i], data[i + 1]]))
             })
             .flatten();
+        // DIMENSIONS: calamine reserves rows × columns cells from it, rows being 32-bit (a
+        // hostile record asked for 660 GB; found by fuzzing).
+        if kind == 0x0200 {
+            let u16_at = |i: usize| u16::from_le_bytes([data[i], data[i + 1]]) as u32;
+            let (rf, rl, cf, cl) = match data.len() {
+                10 => (u16_at(0), u16_at(2), u16_at(4), u16_at(6)),
+                14 => (
+                    u32_at(data, 0).unwrap_or(0),
+                    u32_at(data, 4).unwrap_or(0),
+                    u16_at(8),
+                    u16_at(10),
+                ),
+                _ => (0, 0, 0, 0),
+            };
+            // As calamine reads it.
+            let cf = if cf > 0xFF || cl < cf { 0 } else { cf };
+            let (er, ec) = if rl >= 1 && cl >= 1 {
+                (rl - 1, cl - 1)
+            } else {
+                (rf, cf)
+            };
+            let rows = u64::from(er.wrapping_sub(rf).wrapping_add(1));
+            let cols = u64::from(ec.wrapping_sub(cf).wrapping_add(1));
+            if rows.saturating_mul(cols) > MAX_CELLS as u64 {
+                return Err(format!("工作表尺寸记录无效（{rows}行×{cols}列）"));
+            }
+        }
         if let Some(c) = first_col.into_iter().chain(last_col).max() {
             if c > 255 {
                 return Err(format!(
