@@ -39,6 +39,11 @@ pub fn sheet_rows(
                 "文件已损坏或不完整，无法作为 Excel 工作簿（.{ext}）打开：{m}；请在 Excel/WPS 中重新保存"
             ))
         })?;
+        check_shared_strings(bytes).map_err(|m| {
+            corrupt(format!(
+                "文件已损坏，无法作为 Excel 工作簿（.{ext}）打开：{m}；请在 Excel/WPS 中重新保存"
+            ))
+        })?;
     }
     // An XLS is an OLE compound file: calamine follows its sector chains without a cycle check
     // (a 5 KB file whose FAT loops made it allocate until the process died, found by fuzzing).
@@ -115,6 +120,31 @@ pub fn sheet_rows(
         Ok((name, grid.rows()))
     })
     .unwrap_or_else(|| Err(corrupt(CORRUPT.to_string())))
+}
+
+/// calamine reserves room for as many shared strings as `<sst uniqueCount="…">` claims before
+/// reading any; a claim the file cannot hold (each string takes at least `<si></si>`) is a
+/// broken or hostile workbook.
+fn check_shared_strings(bytes: &[u8]) -> Result<(), String> {
+    let sst =
+        zipguard::read_member_where(bytes, |n| n.eq_ignore_ascii_case("xl/sharedStrings.xml"))
+            .unwrap_or(None);
+    let Some(sst) = sst else { return Ok(()) };
+    let head = &sst[..sst.len().min(4096)];
+    let head = String::from_utf8_lossy(head);
+    let Some(at) = head.find("uniqueCount=") else {
+        return Ok(());
+    };
+    let digits: String = head[at + 12..]
+        .chars()
+        .skip(1)
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    match digits.parse::<u64>() {
+        Ok(n) if n <= sst.len() as u64 / 9 + 1 => Ok(()),
+        Ok(n) => Err(format!("共享字符串表声称有{n}个字符串，文件容不下")),
+        Err(_) => Ok(()),
+    }
 }
 
 const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];

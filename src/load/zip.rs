@@ -105,14 +105,21 @@ fn read_member<R: Read + std::io::Seek>(
 /// The member called `name` (exactly, after `\` → `/`) of the archive in `bytes`: `Ok(None)`
 /// when there is none.
 pub fn read_named(bytes: &[u8], name: &str) -> Result<Option<Vec<u8>>, String> {
+    read_member_where(bytes, |n| n == name)
+}
+
+/// The first member whose name (after `\` → `/`) satisfies `matches`.
+pub fn read_member_where(
+    bytes: &[u8],
+    matches: impl Fn(&str) -> bool,
+) -> Result<Option<Vec<u8>>, String> {
     check_archive_sizes(bytes)?;
     let owned = bytes.to_vec();
-    let name = name.to_string();
     guard::catch(move || {
         let mut zip = ZipArchive::new(Cursor::new(owned)).map_err(|e| format!("{e}"))?;
         for i in 0..zip.len() {
             let raw = zip.by_index_raw(i).map_err(|e| format!("{e}"))?;
-            if member_name(raw.name_raw()) == name {
+            if matches(&member_name(raw.name_raw())) {
                 drop(raw);
                 return read_member(&mut zip, i).map(Some);
             }
