@@ -33,6 +33,8 @@ pub struct BundleFs {
     root: PathBuf,
     zip: Option<ZipBundle>,
     cache: HashMap<String, Fetched>,
+    /// Files read so far, by canonical path.
+    by_file: HashMap<PathBuf, Fetched>,
 }
 
 impl BundleFs {
@@ -42,6 +44,7 @@ impl BundleFs {
             root,
             zip: None,
             cache: HashMap::new(),
+            by_file: HashMap::new(),
         }
     }
 
@@ -51,6 +54,7 @@ impl BundleFs {
             root: path,
             zip: Some(zip),
             cache: HashMap::new(),
+            by_file: HashMap::new(),
         }
     }
 
@@ -70,7 +74,7 @@ impl BundleFs {
                 Ok(parts) => z.fetch(&parts.join("/")),
                 Err(reason) => status(FileStatus::Refused, reason),
             },
-            None => read_inside(&self.root, raw),
+            None => read_inside(&self.root, raw, &mut self.by_file),
         };
         self.cache.insert(key.clone(), fetched.clone());
         (key, fetched)
@@ -120,7 +124,7 @@ pub fn lexical_parts(raw: &str) -> Result<Vec<String>, String> {
     Ok(parts.into_iter().map(str::to_string).collect())
 }
 
-fn read_inside(root: &Path, raw: &str) -> Fetched {
+fn read_inside(root: &Path, raw: &str, by_file: &mut HashMap<PathBuf, Fetched>) -> Fetched {
     let path = match lexical_resolve(root, raw) {
         Ok(p) => p,
         Err(reason) => return status(FileStatus::Refused, reason),
@@ -152,7 +156,12 @@ fn read_inside(root: &Path, raw: &str) -> Fetched {
         Ok(_) => return status(FileStatus::NotAFile, "这不是普通文件（管道、设备等）"),
         Err(e) => return status(FileStatus::Unreadable, format!("无法读取：{e}")),
     }
-    match fs::read(&canon) {
+    // One read per file, however many spellings (`a/../x.csv`, links) name it: a manifest
+    // naming one big file a thousand ways must not hold it a thousand times.
+    if let Some(f) = by_file.get(&canon) {
+        return f.clone();
+    }
+    let fetched = match fs::read(&canon) {
         Ok(bytes) => Fetched {
             status: FileStatus::Ok {
                 sha256: sha256_hex(&bytes),
@@ -161,7 +170,9 @@ fn read_inside(root: &Path, raw: &str) -> Fetched {
             reason: String::new(),
         },
         Err(e) => status(FileStatus::Unreadable, format!("无法读取：{e}")),
-    }
+    };
+    by_file.insert(canon, fetched.clone());
+    fetched
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {

@@ -39,6 +39,20 @@ pub fn sheet_rows(
                 "文件已损坏或不完整，无法作为 Excel 工作簿（.{ext}）打开：{m}；请在 Excel/WPS 中重新保存"
             ))
         })?;
+        check_shared_strings(bytes).map_err(|m| {
+            corrupt(format!(
+                "文件已损坏，无法作为 Excel 工作簿（.{ext}）打开：{m}；请在 Excel/WPS 中重新保存"
+            ))
+        })?;
+    }
+    // An XLS is an OLE compound file: calamine follows its sector chains without a cycle check
+    // (a 5 KB file whose FAT loops made it allocate until the process died, found by fuzzing).
+    if bytes.starts_with(&CFB_MAGIC) {
+        check_cfb(bytes).map_err(|m| {
+            corrupt(format!(
+                "文件已损坏，无法作为 Excel 工作簿（.{ext}）打开：{m}；请在 Excel/WPS 中重新保存"
+            ))
+        })?;
     }
     let not_excel = || {
         corrupt(format!(
@@ -92,17 +106,264 @@ pub fn sheet_rows(
                     grid.put(r, c, data_ref_text(cell.get_value()))?;
                 }
             }
-            other => {
-                let range = other.worksheet_range(&name).map_err(|_| not_excel())?;
+            // XLS only: its grid is bounded by the checks above. XLSB and ODS (which calamine
+            // also opens) are not ledger formats, and their grids are not bounded.
+            Sheets::Xls(xls) => {
+                let range = xls.worksheet_range(&name).map_err(|_| not_excel())?;
                 let (r0, c0) = range.start().unwrap_or((0, 0));
                 for (r, c, v) in range.used_cells() {
                     grid.put(r0 + r as u32, c0 + c as u32, data_text(v))?;
                 }
             }
+            _ => return Err(not_excel()),
         }
         Ok((name, grid.rows()))
     })
     .unwrap_or_else(|| Err(corrupt(CORRUPT.to_string())))
+}
+
+/// calamine reserves room for as many shared strings as `<sst uniqueCount="…">` claims before
+/// reading any; a claim the file cannot hold (each string takes at least `<si></si>`) is a
+/// broken or hostile workbook.
+fn check_shared_strings(bytes: &[u8]) -> Result<(), String> {
+    let sst =
+        zipguard::read_member_where(bytes, |n| n.eq_ignore_ascii_case("xl/sharedStrings.xml"))
+            .unwrap_or(None);
+    let Some(sst) = sst else { return Ok(()) };
+    let head = &sst[..sst.len().min(4096)];
+    let head = String::from_utf8_lossy(head);
+    let Some(at) = head.find("uniqueCount=") else {
+        return Ok(());
+    };
+    let digits: String = head[at + 12..]
+        .chars()
+        .skip(1)
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    match digits.parse::<u64>() {
+        Ok(n) if n <= sst.len() as u64 / 9 + 1 => Ok(()),
+        Ok(n) => Err(format!("共享字符串表声称有{n}个字符串，文件容不下")),
+        Err(_) => Ok(()),
+    }
+}
+
+const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+/// Sector ids at or above this are markers (free, end of chain, FAT, DIFAT), not sectors.
+const MAX_REGULAR_SECTOR: u32 = 0xFFFF_FFFA;
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// The sector chains of an OLE compound file (XLS) end: the DIFAT chain and every FAT chain are
+/// free of cycles, so following any of them reads at most the file's own size.
+fn check_cfb(b: &[u8]) -> Result<(), String> {
+    let shift = b.get(30..32).map(|s| u16::from_le_bytes([s[0], s[1]]));
+    let ss: usize = match shift {
+        Some(9) => 512,
+        Some(12) => 4096,
+        _ => return Err("复合文档扇区大小无效".into()),
+    };
+    if b.len() < ss {
+        return Err("文件不完整".into());
+    }
+    // calamine reserves room for a DIFAT of the size it reads at bytes 62..66 (straddling the
+    // mini-FAT fields); a hostile header asks for 16 GB there (found by fuzzing). Real files
+    // give at most a few hundred thousand.
+    if u32_at(b, 62).is_none_or(|n| n > 16 << 20) {
+        return Err("复合文档头无效".into());
+    }
+    // Sector i starts at (i + 1) × ss: the header takes the first sector's place.
+    let nsec = (b.len() - ss).div_ceil(ss);
+    let sector = |id: u32| -> Option<&[u8]> {
+        let start = (id as usize).checked_add(1)?.checked_mul(ss)?;
+        b.get(start..(start + ss).min(b.len()))
+    };
+    let mut fat_sectors: Vec<u32> = (0..109).filter_map(|i| u32_at(b, 76 + 4 * i)).collect();
+    let mut difat = u32_at(b, 68).unwrap_or(u32::MAX);
+    let mut steps = 0;
+    while difat < MAX_REGULAR_SECTOR {
+        steps += 1;
+        if steps > nsec {
+            return Err("复合文档的 DIFAT 链成环".into());
+        }
+        let Some(s) = sector(difat) else { break };
+        let n = s.len() / 4;
+        fat_sectors.extend((0..n.saturating_sub(1)).filter_map(|i| u32_at(s, 4 * i)));
+        difat = if n == ss / 4 {
+            u32_at(s, 4 * (n - 1)).unwrap_or(u32::MAX)
+        } else {
+            u32::MAX
+        };
+    }
+    let mut fat: Vec<u32> = Vec::new();
+    for id in fat_sectors
+        .into_iter()
+        .filter(|&id| id < MAX_REGULAR_SECTOR)
+    {
+        if let Some(s) = sector(id) {
+            fat.extend((0..s.len() / 4).filter_map(|i| u32_at(s, 4 * i)));
+        }
+        if fat.len() > nsec.saturating_mul(ss / 4) + ss {
+            return Err("复合文档的 FAT 过大".into());
+        }
+    }
+    // Every chain ends: no cycles in the FAT (0 unseen, 1 on the current path, 2 done).
+    let mut state = vec![0u8; fat.len()];
+    let mut path = Vec::new();
+    for start in 0..fat.len() {
+        let mut i = start;
+        path.clear();
+        loop {
+            match state[i] {
+                2 => break,
+                1 => return Err("复合文档的扇区链成环".into()),
+                _ => {}
+            }
+            state[i] = 1;
+            path.push(i);
+            let next = fat[i];
+            if next >= MAX_REGULAR_SECTOR || next as usize >= fat.len() {
+                break;
+            }
+            i = next as usize;
+        }
+        for &p in &path {
+            state[p] = 2;
+        }
+    }
+    // The workbook stream's cell records: calamine lays a sheet out as one grid from the
+    // smallest to the largest row and column, so a cell at column 65535 would ask for
+    // billions of slots. BIFF8 has 256 columns and 65536 rows.
+    if let Some(stream) = cfb_stream(b, ss, &fat, &["Workbook", "Book"]) {
+        check_biff_cells(&stream)?;
+    }
+    Ok(())
+}
+
+/// Follow a FAT chain (known to be acyclic) from `start`, at most `len` bytes.
+fn fat_chain(b: &[u8], ss: usize, fat: &[u32], start: u32, len: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut id = start;
+    while id < MAX_REGULAR_SECTOR && out.len() < len {
+        let from = (id as usize + 1) * ss;
+        let Some(s) = b.get(from..(from + ss).min(b.len())) else {
+            break;
+        };
+        out.extend_from_slice(s);
+        match fat.get(id as usize) {
+            Some(&next) => id = next,
+            None => break,
+        }
+    }
+    out.truncate(len);
+    out
+}
+
+/// A stream of the compound file by name (regular or mini sectors).
+fn cfb_stream(b: &[u8], ss: usize, fat: &[u32], names: &[&str]) -> Option<Vec<u8>> {
+    let dir_start = u32_at(b, 48)?;
+    let dirs = fat_chain(b, ss, fat, dir_start, usize::MAX);
+    let entry = |e: &[u8]| -> (String, u32, usize) {
+        let n = (u16::from_le_bytes([e[64], e[65]]) as usize).min(64);
+        let units: Vec<u16> = e[..n.saturating_sub(2)]
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        let start = u32_at(e, 116).unwrap_or(u32::MAX);
+        let size = u32_at(e, 120).unwrap_or(0) as usize;
+        (String::from_utf16_lossy(&units), start, size)
+    };
+    let entries: Vec<&[u8]> = dirs.chunks_exact(128).collect();
+    let (_, root_start, root_size) = entry(entries.first()?);
+    let (_, start, size) = entries
+        .iter()
+        .map(|e| entry(e))
+        .find(|(name, ..)| names.contains(&name.as_str()))?;
+    let size = size.min(b.len());
+    if size >= 4096 {
+        return Some(fat_chain(b, ss, fat, start, size));
+    }
+    // A small stream lives in 64-byte mini sectors inside the root's mini stream.
+    let ministream = fat_chain(b, ss, fat, root_start, root_size.min(b.len()));
+    let minifat_bytes = fat_chain(b, ss, fat, u32_at(b, 60)?, b.len());
+    let minifat: Vec<u32> = (0..minifat_bytes.len() / 4)
+        .filter_map(|i| u32_at(&minifat_bytes, 4 * i))
+        .collect();
+    let mut out = Vec::new();
+    let mut id = start;
+    let mut steps = 0;
+    while id < MAX_REGULAR_SECTOR && out.len() < size && steps <= minifat.len() {
+        steps += 1;
+        let from = id as usize * 64;
+        let s = ministream.get(from..(from + 64).min(ministream.len()))?;
+        out.extend_from_slice(s);
+        id = *minifat.get(id as usize)?;
+    }
+    out.truncate(size);
+    Some(out)
+}
+
+/// Every cell record of a BIFF stream within Excel's grid (256 columns).
+fn check_biff_cells(s: &[u8]) -> Result<(), String> {
+    let mut at = 0;
+    while at + 4 <= s.len() {
+        let kind = u16::from_le_bytes([s[at], s[at + 1]]);
+        let len = u16::from_le_bytes([s[at + 2], s[at + 3]]) as usize;
+        let data = &s[at + 4..(at + 4 + len).min(s.len())];
+        // NUMBER, LABELSST, RK, BLANK, LABEL, BOOLERR, FORMULA, RSTRING: row, column first.
+        let first_col = matches!(
+            kind,
+            0x0203 | 0x00FD | 0x027E | 0x0201 | 0x0204 | 0x0205 | 0x0006 | 0x00D6
+        )
+        .then(|| data.get(2..4).map(|c| u16::from_le_bytes([c[0], c[1]])))
+        .flatten();
+        // MULRK, MULBLANK: the last column ends the record.
+        let last_col = matches!(kind, 0x00BD | 0x00BE)
+            .then(|| {
+                data.len()
+                    .checked_sub(2)
+                    .map(|i| u16::from_le_bytes([data[i], data[i + 1]]))
+            })
+            .flatten();
+        // DIMENSIONS: calamine reserves rows × columns cells from it, rows being 32-bit (a
+        // hostile record asked for 660 GB; found by fuzzing).
+        if kind == 0x0200 {
+            let u16_at = |i: usize| u16::from_le_bytes([data[i], data[i + 1]]) as u32;
+            let (rf, rl, cf, cl) = match data.len() {
+                10 => (u16_at(0), u16_at(2), u16_at(4), u16_at(6)),
+                14 => (
+                    u32_at(data, 0).unwrap_or(0),
+                    u32_at(data, 4).unwrap_or(0),
+                    u16_at(8),
+                    u16_at(10),
+                ),
+                _ => (0, 0, 0, 0),
+            };
+            // As calamine reads it.
+            let cf = if cf > 0xFF || cl < cf { 0 } else { cf };
+            let (er, ec) = if rl >= 1 && cl >= 1 {
+                (rl - 1, cl - 1)
+            } else {
+                (rf, cf)
+            };
+            let rows = u64::from(er.wrapping_sub(rf).wrapping_add(1));
+            let cols = u64::from(ec.wrapping_sub(cf).wrapping_add(1));
+            if rows.saturating_mul(cols) > MAX_CELLS as u64 {
+                return Err(format!("工作表尺寸记录无效（{rows}行×{cols}列）"));
+            }
+        }
+        if let Some(c) = first_col.into_iter().chain(last_col).max() {
+            if c > 255 {
+                return Err(format!(
+                    "单元格在第{}列，超出 .xls 的256列",
+                    u32::from(c) + 1
+                ));
+            }
+        }
+        at += 4 + len;
+    }
+    Ok(())
 }
 
 fn corrupt(message: String) -> Problem {
@@ -248,6 +509,92 @@ mod tests {
             "2021-03-05"
         );
         assert_eq!(date_text(&ExcelDateTime::new(-5.0, DateTime, false)), "-5");
+    }
+
+    #[test]
+    fn xls_with_a_fat_cycle_is_corrupt_not_an_endless_read() {
+        // Header: 512-byte sectors, one FAT sector (sector 0), directory chain from sector 1,
+        // whose FAT entry points back to itself.
+        let mut b = vec![0u8; 512 * 3];
+        b[..8].copy_from_slice(&CFB_MAGIC);
+        b[26] = 3;
+        b[30] = 9;
+        b[32] = 6;
+        b[44] = 1; // FAT sectors
+        b[48..52].copy_from_slice(&1u32.to_le_bytes()); // directory start
+        b[60..64].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
+        b[68..72].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
+        b[76..80].copy_from_slice(&0u32.to_le_bytes()); // FAT in sector 0
+        for i in 1..109 {
+            b[76 + 4 * i..80 + 4 * i].copy_from_slice(&u32::MAX.to_le_bytes());
+        }
+        let fat = 512;
+        b[fat..fat + 4].copy_from_slice(&0xFFFF_FFFDu32.to_le_bytes()); // sector 0: FAT
+        b[fat + 4..fat + 8].copy_from_slice(&1u32.to_le_bytes()); // sector 1 → 1
+        for i in 2..128 {
+            b[fat + 4 * i..fat + 4 * i + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        }
+        assert!(check_cfb(&b).unwrap_err().contains("成环"));
+        let e = sheet_rows(&b, "xls", None).unwrap_err();
+        assert_eq!(e.code, "corrupt-file");
+        // Ending the chain makes it a (still empty) well-formed compound file.
+        b[fat + 4..fat + 8].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
+        assert!(check_cfb(&b).is_ok());
+    }
+
+    #[test]
+    fn xls_cell_beyond_256_columns_is_refused_before_calamine() {
+        let xls = include_bytes!("../../fixtures/xx-town-2021-excel/台账/新媒体发布台账.xls");
+        assert!(check_cfb(xls).is_ok());
+        let (_, rows) = sheet_rows(xls, "xls", None).unwrap();
+        assert_eq!(rows[0].cells[1], "发布日期");
+        assert_eq!(rows[1].cells[1], "2021-01-08");
+        // Move the first LABELSST cell (record 0x00FD, 10 bytes) to column 40000.
+        let mut bad = xls.to_vec();
+        let at = bad
+            .windows(4)
+            .position(|w| w == [0xFD, 0x00, 0x0A, 0x00])
+            .unwrap();
+        bad[at + 6..at + 8].copy_from_slice(&40_000u16.to_le_bytes());
+        assert!(check_cfb(&bad).unwrap_err().contains("40001"));
+    }
+
+    /// A workbook in the 1904 date system (Excel for Mac's old default): the same date is a
+    /// different serial, and the workbook says which system it uses.
+    #[test]
+    fn xlsx_in_the_1904_date_system() {
+        use std::io::{Read, Write};
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        let date = rust_xlsxwriter::Format::new().set_num_format("yyyy/mm/dd");
+        ws.write_string(0, 0, "发布日期").unwrap();
+        // 2021-03-05 in the 1904 system is serial 42798 (44260 − 1462).
+        ws.write_number_with_format(1, 0, 42798.0, &date).unwrap();
+        ws.write_number(1, 1, 12.0).unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        // Mark the workbook as 1904 (rust_xlsxwriter always writes the 1900 system).
+        let mut zin = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..zin.len() {
+            let mut f = zin.by_index(i).unwrap();
+            let name = f.name().to_string();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            if name == "xl/workbook.xml" {
+                let text = String::from_utf8(data).unwrap();
+                assert!(text.contains("<workbookPr"));
+                data = text
+                    .replace("<workbookPr", "<workbookPr date1904=\"1\"")
+                    .into_bytes();
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            out.write_all(&data).unwrap();
+        }
+        let book = out.finish().unwrap().into_inner();
+        let (_, rows) = sheet_rows(&book, "xlsx", None).unwrap();
+        assert_eq!(rows[1].cells, vec!["2021-03-05", "12"]);
+        assert_eq!(rows[1].number, 2);
     }
 
     #[test]

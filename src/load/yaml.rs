@@ -29,6 +29,8 @@ use crate::diag::Problem;
 pub const MAX_NODES: usize = 2_000_000;
 /// Mappings and sequences may not nest deeper than this.
 pub const MAX_DEPTH: usize = 128;
+/// Most key paths whose line `collect_key_lines` records.
+pub const MAX_KEY_LINES: usize = 100_000;
 
 /// One YAML node with its position (1-based line and column of its first character; for a
 /// mapping entry the key node holds the key's position).
@@ -132,9 +134,14 @@ pub fn key_index(parent: &str, index0: usize) -> String {
 /// Record the line of every key path under `node` (mapping keys by their key's line, list items
 /// by the item's line), e.g. `组织保障.制度[2].文件` → 23.
 pub fn collect_key_lines(node: &Node, prefix: &str, out: &mut BTreeMap<String, u32>) {
-    // Iterative: the tree may be large after alias expansion.
+    // Iterative: the tree may be large after alias expansion. A real manifest has a few hundred
+    // key paths; past MAX_KEY_LINES (an alias-expanded tree just under MAX_NODES) the rest go
+    // without a line rather than costing seconds and hundreds of MB (found by fuzzing).
     let mut stack: Vec<(&Node, String)> = vec![(node, prefix.to_string())];
     while let Some((n, path)) = stack.pop() {
+        if out.len() >= MAX_KEY_LINES {
+            break;
+        }
         match &n.value {
             NodeValue::Map(entries) => {
                 for (k, v) in entries {

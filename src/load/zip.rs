@@ -86,13 +86,16 @@ fn read_member<R: Read + std::io::Seek>(
         }
         e => format!("无法解压（{e}）"),
     })?;
-    let mut out = Vec::with_capacity(f.size().min(MAX_MEMBER) as usize);
-    f.take(MAX_MEMBER + 1)
+    // Never more than the header declares (the archive's declared total is capped) nor more
+    // than MAX_MEMBER, whatever the compressed data would inflate to.
+    let cap = f.size().min(MAX_MEMBER);
+    let mut out = Vec::with_capacity(cap as usize);
+    f.take(cap + 1)
         .read_to_end(&mut out)
         .map_err(|e| format!("无法解压，文件已损坏（{e}）"))?;
-    if out.len() as u64 > MAX_MEMBER {
+    if out.len() as u64 > cap {
         return Err(format!(
-            "解压后超过{}MiB（疑似 zip 炸弹），拒绝读取",
+            "解压后超过压缩包所声明的大小（{cap}字节，上限{}MiB）（疑似 zip 炸弹），拒绝读取",
             MAX_MEMBER / MIB
         ));
     }
@@ -102,14 +105,21 @@ fn read_member<R: Read + std::io::Seek>(
 /// The member called `name` (exactly, after `\` → `/`) of the archive in `bytes`: `Ok(None)`
 /// when there is none.
 pub fn read_named(bytes: &[u8], name: &str) -> Result<Option<Vec<u8>>, String> {
+    read_member_where(bytes, |n| n == name)
+}
+
+/// The first member whose name (after `\` → `/`) satisfies `matches`.
+pub fn read_member_where(
+    bytes: &[u8],
+    matches: impl Fn(&str) -> bool,
+) -> Result<Option<Vec<u8>>, String> {
     check_archive_sizes(bytes)?;
     let owned = bytes.to_vec();
-    let name = name.to_string();
     guard::catch(move || {
         let mut zip = ZipArchive::new(Cursor::new(owned)).map_err(|e| format!("{e}"))?;
         for i in 0..zip.len() {
             let raw = zip.by_index_raw(i).map_err(|e| format!("{e}"))?;
-            if member_name(raw.name_raw()) == name {
+            if matches(&member_name(raw.name_raw())) {
                 drop(raw);
                 return read_member(&mut zip, i).map(Some);
             }
@@ -130,6 +140,9 @@ enum Kind {
 /// relative to the bundle folder inside it.
 pub struct ZipBundle {
     zip: ZipArchive<Cursor<Bytes>>,
+    /// Members inflated so far, by index: each at most once, so the declared-size cap on the
+    /// archive also caps what the run inflates.
+    read: HashMap<usize, Fetched>,
     members: HashMap<String, Kind>,
     dirs: BTreeSet<String>,
 }
@@ -224,7 +237,15 @@ impl ZipBundle {
                     }
                 }
             }
-            Ok((ZipBundle { zip, members, dirs }, prefix))
+            Ok((
+                ZipBundle {
+                    zip,
+                    read: HashMap::new(),
+                    members,
+                    dirs,
+                },
+                prefix,
+            ))
         })
         .unwrap_or_else(|| Err(CORRUPT.to_string()))
     }
@@ -242,8 +263,11 @@ impl ZipBundle {
                 status(FileStatus::Refused, "压缩包中的符号链接，不跟随，拒绝打开")
             }
             Some(Kind::File(i)) => {
+                if let Some(f) = self.read.get(&i) {
+                    return f.clone();
+                }
                 let zip = &mut self.zip;
-                match guard::catch(|| read_member(zip, i)) {
+                let fetched = match guard::catch(|| read_member(zip, i)) {
                     Some(Ok(bytes)) => Fetched {
                         status: FileStatus::Ok {
                             sha256: sha256_hex(&bytes),
@@ -253,7 +277,9 @@ impl ZipBundle {
                     },
                     Some(Err(m)) => status(FileStatus::Unreadable, &m),
                     None => status(FileStatus::Unreadable, CORRUPT),
-                }
+                };
+                self.read.insert(i, fetched.clone());
+                fetched
             }
             None if self.dirs.contains(rel) || rel.is_empty() => {
                 status(FileStatus::NotAFile, "这是一个文件夹，不是文件")

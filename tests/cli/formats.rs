@@ -86,8 +86,9 @@ fn windows_backslash_paths_in_manifest() {
 // fixtures/xx-town-2021-excel is the seed township's evidence as Excel, WPS and Word save it:
 // 主动公开 as XLSX (a 说明 sheet first, the ledger on sheet 主动公开 under a title row, real date
 // cells), 公报发放 as GBK CSV, 依申请 as UTF-16 "Unicode 文本" (.txt, tab-separated, BOM),
-// 查阅场所报送 as UTF-8 CSV with a BOM, 新媒体发布 as XLS (make_xls.py, xlwt), and the annual
-// report as .docx with Table 3 in a Word table (merged cells). It must score exactly like the
+// 查阅场所报送 as UTF-8 CSV with a BOM, 新媒体发布 as XLS (make_xls.py, xlwt), the annual
+// report as .docx with Table 3 in a Word table (merged cells), and the guide as a GB2312 web
+// page (`<meta http-equiv … charset=gb2312>`). It must score exactly like the
 // seed (EXPECTED.md): base 94.5, bonus 1, total 95.5, 优秀, provisional.
 
 pub const TWIN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/xx-town-2021-excel");
@@ -284,6 +285,15 @@ fn regenerate_twin_fixture() {
         "材料/年度报告.docx",
         &docx_from_markdown(&read("材料/年度报告.md")),
     );
+    // The guide as an old web page saves it: GB2312 with a <meta http-equiv> charset.
+    let guide = read("材料/政府信息公开指南.html").replace(
+        "<meta charset=\"utf-8\">",
+        "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">",
+    );
+    assert!(guide.contains("charset=gb2312"));
+    let (gb, _, bad) = encoding_rs::GBK.encode(&guide);
+    assert!(!bad);
+    write("材料/政府信息公开指南.html", &gb);
 
     let manifest = read("bundle.yaml")
         .replace(
@@ -505,4 +515,57 @@ fn word_table(rows: &[Vec<String>]) -> String {
     }
     x.push_str("</w:tbl>");
     x
+}
+
+#[test]
+fn xlsx_cells_typed_and_problems_cite_sheet_row_and_column_letter() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let b = Bundle::seed();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("报送记录").unwrap();
+    let date = Format::new().set_num_format("yyyy\"年\"m\"月\"d\"日\"");
+    for (c, h) in ["报送日期", "接收单位", "套数", "内容"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    // Row 2: a real date cell, a whole number stored as 2.0.
+    let d = ExcelDateTime::parse_from_str("2021-07-05").unwrap();
+    ws.write_datetime_with_format(1, 0, &d, &date).unwrap();
+    ws.write_string(1, 1, "xx县政务公开办公室").unwrap();
+    ws.write_number(1, 2, 2.0).unwrap();
+    // Row 3: a date typed as text, a count as a number; column D left empty.
+    ws.write_string(2, 0, "2021年12月20日").unwrap();
+    ws.write_string(2, 1, "xx县政务公开办公室").unwrap();
+    ws.write_number(2, 2, 1.0).unwrap();
+    // Row 5 (row 4 empty): values that are not a date and not a count.
+    ws.write_string(4, 0, "明天").unwrap();
+    ws.write_string(4, 1, "xx县档案馆").unwrap();
+    ws.write_string(4, 2, "两套").unwrap();
+    std::fs::write(
+        b.path("台账/查阅场所报送记录.XLSX"),
+        wb.save_to_buffer().unwrap(),
+    )
+    .unwrap();
+    b.edit(
+        "  查阅场所报送: 台账/查阅场所报送记录.csv",
+        "  查阅场所报送: 台账/查阅场所报送记录.XLSX",
+    );
+    let r = b.score();
+    // 2021-07-05 2套 + 2021-12-20 1套, as the seed → 5.1 full marks.
+    r.expect("5.1", 5.0, "pass");
+    let bad: Vec<_> = r
+        .problems()
+        .iter()
+        .filter(|p| p["file"] == "台账/查阅场所报送记录.XLSX")
+        .collect();
+    assert_eq!(bad.len(), 2, "{bad:?}");
+    for (column, value) in [("报送日期（A列）", "明天"), ("套数（C列）", "两套")] {
+        let p = bad
+            .iter()
+            .find(|p| p["column"] == column)
+            .unwrap_or_else(|| panic!("no problem on {column}: {bad:?}"));
+        assert_eq!(p["sheet"], "报送记录");
+        assert_eq!(p["row"], 5);
+        assert_eq!(p["value"], value);
+    }
 }

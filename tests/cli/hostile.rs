@@ -357,3 +357,28 @@ fn sanity_warnings_point_at_the_rows_an_evaluator_would_check() {
         assert!(by_code(code).iter().all(|p| p["severity"] == "warning"));
     }
 }
+
+#[test]
+fn zip_member_inflating_past_its_declared_size_is_refused() {
+    let guide = "<p>受理机构 通信地址 联系电话</p>".repeat(20).into_bytes();
+    let manifest = format!("{HEAD}文档:\n  公开指南: {{文件: 材料/指南.html}}\n");
+    let mut z = stored_zip(
+        &[
+            ("材料/指南.html".to_string(), guide),
+            ("bundle.yaml".to_string(), manifest.into_bytes()),
+        ],
+        false,
+    );
+    // The first member claims 10 bytes uncompressed (local header and central directory).
+    z[22..26].copy_from_slice(&10u32.to_le_bytes());
+    let eocd = z.len() - 22;
+    let cd = u32::from_le_bytes(z[eocd + 16..eocd + 20].try_into().unwrap()) as usize;
+    z[cd + 24..cd + 28].copy_from_slice(&10u32.to_le_bytes());
+    let (out, _t) = score_zip(z);
+    let r = Report::from_output(out);
+    assert!(
+        !r.problems_mentioning("超过压缩包所声明的大小").is_empty(),
+        "{:?}",
+        r.problems()
+    );
+}
