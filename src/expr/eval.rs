@@ -553,6 +553,17 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 (Some(t), None) => Value::list(split(t, "")),
                 _ => Value::list(Vec::new()),
             },
+            Func::Join => {
+                let sep = vals[1].as_text().unwrap_or("");
+                let parts: Vec<String> = v0
+                    .as_list()
+                    .unwrap_or_default()
+                    .iter()
+                    .filter(|v| !v.is_null())
+                    .map(ToString::to_string)
+                    .collect();
+                Value::text(parts.join(sep))
+            }
             Func::StripTrailingParen => {
                 text0.map_or(Value::Null, |t| Value::text(strip_trailing_paren(t)))
             }

@@ -27,6 +27,7 @@ pub enum Func {
     StartsWithAny,
     EndsWithAny,
     Split,
+    Join,
     StripTrailingParen,
     LastNumber,
     Present,
@@ -323,6 +324,15 @@ static FUNCTIONS: &[FunctionDef] = &[
         "split(t: text, seps: text) -> list<text>",
         "Split at any character of seps, trim each part, drop empty parts; null → [].",
         "split(\"农田水利、社会救助\", \"、，,；;/\")"
+    ),
+    f!(
+        "join",
+        Join,
+        [List, Text],
+        Text,
+        "join(list, sep: text) -> text",
+        "The elements as messages print them (dates 2021-03-05, numbers 1.5), nulls dropped, between sep; null → \"\".",
+        "join([1, 2, 12], \"、\")"
     ),
     f!(
         "strip_trailing_paren",

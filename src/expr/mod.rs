@@ -930,6 +930,14 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn join_prints_elements_as_messages_do() {
+        assert_eq!(run("join([1, 2, 12], \"、\")"), "\"1、2、12\"");
+        assert_eq!(run("join([1.50, null, 2], \",\")"), "\"1.5,2\"");
+        assert_eq!(run("join([], \"、\")"), "\"\"");
+        assert_eq!(run("join(null, \"、\")"), "\"\"");
+    }
+
+    #[test]
     fn text_functions() {
         assert_eq!(run("contains(\"镇党委书记\", \"书记\")"), "是");
         assert_eq!(run("contains(\"镇长\", \"书记\")"), "否");
