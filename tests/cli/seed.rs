@@ -185,3 +185,24 @@ fn deterministic_output() {
     assert!(!a.stdout.is_empty(), "a JSON report on stdout");
     assert_eq!(a.stdout, c.stdout, "same inputs give the same bytes");
 }
+
+/// The table README.md shows is what the first set-up command prints, byte for byte; when a
+/// change to the rules or the table moves it, regenerate the block from
+/// `cargo run -- score fixtures/xx-town-2021`.
+#[test]
+fn readme_shows_what_the_seed_command_prints() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let start = readme
+        .find("What the first command prints:\n\n```\n")
+        .expect("README has the seed table")
+        + "What the first command prints:\n\n```\n".len();
+    let end = start + readme[start..].find("```").expect("closing fence");
+    let out = kaohe().arg("score").arg(SEED).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        &readme[start..end],
+        String::from_utf8(out.stdout).unwrap(),
+        "README.md's seed table is stale: regenerate it from `cargo run -- score fixtures/xx-town-2021`"
+    );
+}
