@@ -1,4 +1,4 @@
-//! Embeds every shipped rule set (`rules/<id>/`, its YAML files) into the binary so that
+//! Embeds every shipped rule set (`rules/<id>/`, its YAML files and calendar CSVs) into the binary so that
 //! `kaohe score` works outside the source tree.
 
 use std::fmt::Write as _;
@@ -54,7 +54,10 @@ fn collect_yaml(root: &Path, dir: &Path, out: &mut Vec<String>) {
             if entry.file_name() != "tests" {
                 collect_yaml(root, &path, out);
             }
-        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+        } else if path
+            .extension()
+            .is_some_and(|e| e == "yaml" || e == "yml" || e == "csv")
+        {
             let rel = path.strip_prefix(root).unwrap();
             out.push(rel.to_string_lossy().replace('\\', "/"));
         }

@@ -203,7 +203,6 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
             }
         }
     }
-    let calendar = load_calendar(&args.calendar)?;
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
@@ -247,6 +246,7 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
                 Some(spec) => rule_loader::compile(&rule_files(spec)?)?,
                 None => resolve_rules(None, &declared)?,
             };
+            let calendar = load_calendar(&args.calendar, &rules)?;
             grade_names = rules.grades.iter().map(|g| g.name.clone()).collect();
             if !grade_names.contains(&rules.veto_grade) {
                 grade_names.push(rules.veto_grade.clone());

@@ -50,7 +50,7 @@ pub(super) fn load(
         check_output(out, &bundle.root)?;
     }
     let rules = resolve_rules(rules, &bundle.header.ruleset)?;
-    let calendar = load_calendar(calendars)?;
+    let calendar = load_calendar(calendars, &rules)?;
     let (evidence, verdicts) = prepare(bundle, &rules, verdicts)?;
     Ok(Loaded {
         rules,
@@ -93,9 +93,11 @@ pub(super) fn score_bundle(
     Ok(score::score(rules, &evidence, verdicts.as_ref(), calendar))
 }
 
-/// The built-in holiday calendar plus any `--calendar` files.
-pub(super) fn load_calendar(files: &[PathBuf]) -> Result<Calendar, Fatal> {
+/// The built-in holiday calendar, plus the rule set's own (`calendar:`), plus any `--calendar`
+/// files, later ones winning on the same date.
+pub(super) fn load_calendar(files: &[PathBuf], rules: &RuleSet) -> Result<Calendar, Fatal> {
     let mut calendar = Calendar::builtin();
+    calendar.merge(rules.calendar.clone());
     for file in files {
         let text = std::fs::read_to_string(file).map_err(|e| {
             cli_error(

@@ -176,10 +176,12 @@ fn read_dir_yaml(
             }
             continue;
         }
-        let is_yaml = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+        let is_yaml = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            // YAML rule files, and CSV holiday calendars a rule set may add (`calendar:`).
+            ["yaml", "yml", "csv"]
+                .iter()
+                .any(|x| e.eq_ignore_ascii_case(x))
+        });
         if !is_yaml || !meta.is_file() {
             continue;
         }
@@ -221,6 +223,9 @@ struct RawRuleSet {
     id: String,
     title: String,
     year: i16,
+    /// Holiday calendars (CSV, as data/cn-holidays.csv) the rule set adds: a file or a list.
+    #[serde(default)]
+    calendar: Option<Yaml>,
     max: Yaml,
     #[serde(default)]
     bonus_cap: Option<Yaml>,
@@ -976,6 +981,70 @@ pub fn compile(files: &RuleFiles) -> Result<RuleSet, Fatal> {
     }
 }
 
+/// The holiday calendars a rule set adds (`calendar: file.csv` or a list), from its own folder
+/// or, for an overlay, the folder of the rule set it extends.
+fn rule_calendar(c: &mut Checker, raw: Option<&Yaml>) -> crate::calendar::Calendar {
+    let mut calendar = crate::calendar::Calendar::default();
+    let names: Vec<(String, String)> = match raw {
+        None | Some(Yaml::Null) => Vec::new(),
+        Some(Yaml::String(s)) => vec![("calendar".to_string(), s.clone())],
+        Some(Yaml::Sequence(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (format!("calendar[{i}]"), yaml_display(v)))
+            .collect(),
+        Some(other) => {
+            c.error(
+                RULESET_FILE,
+                "calendar",
+                "ruleset-shape",
+                format!(
+                    "calendar 应为日历文件名或文件名列表，实为 {}",
+                    yaml_display(other)
+                ),
+            );
+            Vec::new()
+        }
+    };
+    for (path, name) in names {
+        let name = name.trim().replace('\\', "/");
+        let found = c
+            .files
+            .files
+            .get(&name)
+            .map(|t| (c.files.display(&name), t))
+            .or_else(|| {
+                let base = c.files.base.as_ref()?;
+                base.files.get(&name).map(|t| (base.display(&name), t))
+            });
+        let Some((display, text)) = found else {
+            c.error(
+                RULESET_FILE,
+                &path,
+                "calendar-file-missing",
+                format!("calendar 指定的日历文件「{name}」不在规则集目录中"),
+            );
+            continue;
+        };
+        match crate::calendar::Calendar::parse_csv(text, &display) {
+            Ok(extra) => calendar.merge(extra),
+            Err(problems) => {
+                for p in problems {
+                    let mut q = Problem::error(
+                        p.file.clone(),
+                        "calendar-file-invalid",
+                        format!("{}（日历文件每行为 日期,holiday|workday,节日）", p.message),
+                    );
+                    q.line = p.line;
+                    q.value = p.value;
+                    c.problems.push(q);
+                }
+            }
+        }
+    }
+    calendar
+}
+
 /// Validate a rule set completely, collecting errors and warnings.
 pub fn check(files: &RuleFiles) -> Checked {
     let mut c = Checker {
@@ -1008,7 +1077,10 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
     let f = RULESET_FILE;
     c.extra_keys(f, "", &raw.extra);
     c.year = Some(raw.year);
-    let calendar_years = crate::calendar::Calendar::builtin().years();
+    let calendar = rule_calendar(c, raw.calendar.as_ref());
+    let mut full_calendar = crate::calendar::Calendar::builtin();
+    full_calendar.merge(calendar.clone());
+    let calendar_years = full_calendar.years();
     if !calendar_years.contains(&raw.year) {
         c.error(
             f,
@@ -1283,6 +1355,7 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
         hasher.update([0]);
     }
     Some(RuleSet {
+        calendar,
         id: raw.id,
         title: raw.title,
         year: raw.year,

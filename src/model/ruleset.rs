@@ -12,6 +12,8 @@ use crate::model::schema::EvidenceDecl;
 
 #[derive(Debug)]
 pub struct RuleSet {
+    /// Holiday calendars the rule set adds to the built-in one (a later year, local days).
+    pub calendar: crate::calendar::Calendar,
     pub id: String,
     pub title: String,
     pub year: i16,

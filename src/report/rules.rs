@@ -216,6 +216,8 @@ pub fn schema_json() -> String {
                     "extends": {"type": "string", "description": "overlay: a built-in rule-set id or a folder relative to this rule set"},
                     "id": text, "title": text,
                     "year": {"type": "integer", "description": "考核年度 Y"},
+                    "calendar": {"anyOf": [text, {"type": "array", "items": text}],
+                        "description": "holiday calendars (date,kind,festival CSV) this rule set adds: a later year, local days"},
                     "max": points, "bonus_cap": points,
                     "grades": {"type": "array", "items": {
                         "type": "object", "additionalProperties": false,

@@ -17,6 +17,8 @@ const BROKEN: &[(&str, &str)] = &[
     ("bad-id", "1.yaml:2:9"),
     ("bad-level", "1.yaml:11:24"),
     ("bad-severity", "ruleset.yaml:18:15"),
+    ("calendar-file-invalid", "日历-2026.csv:3"),
+    ("calendar-file-missing", "ruleset.yaml:5:11"),
     ("date-outside-year", "ruleset.yaml:12:3"),
     ("duplicate-field", "1.yaml:10:41"),
     ("duplicate-id", "1.yaml:7:9"),
@@ -779,4 +781,97 @@ fn overlay_adds_a_group() {
     assert_eq!(status, 2);
     let want = format!("--> {}/9-extra.yaml:7:23", bad.path().display());
     assert!(stderr.lines().any(|l| l.trim() == want), "{want}\n{stderr}");
+}
+
+/// A rule set can add a year to the working-day calendar (`calendar:` in ruleset.yaml): a 2030
+/// rule set whose calendar makes 2030-01-02 a holiday. 成文 2030-01-01 (Tue) → 发布 2030-01-03
+/// (Thu): working days after 01-01 are 01-03 only (01-02 is the declared holiday) → 1 ≤ 1,
+/// on time, 2 points. With a 2030 calendar that declares only 10-01, 01-02 is a working day:
+/// 01-02 and 01-03 → 2 > 1, late → 0 points. Without any 2030 calendar the rule set is refused
+/// (`year-not-in-calendar`, exit 2).
+#[test]
+fn a_rule_set_calendar_adds_a_year() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let rules = tmp.path().join("rules-2030");
+    std::fs::create_dir_all(&rules).unwrap();
+    let ruleset = |calendar: &str| {
+        format!(
+            "id: county-test-2030\ntitle: 2030年测试规则集\nyear: 2030\n{calendar}max: 2\nbonus_cap: 0\n\
+             grades:\n  - {{name: 合格, min: 1}}\n  - {{name: 不合格, min: 0}}\n\
+             groups:\n  - {{id: \"一\", name: 一、测试, points: 2, file: 1.yaml}}\n\
+             evidence:\n  ledgers:\n    主动公开:\n      required: {{标题: text, 成文日期: date, 发布日期: date}}\n"
+        )
+    };
+    std::fs::write(
+        rules.join("1.yaml"),
+        "indicators:\n  - id: \"1.1\"\n    name: 时效\n    points: 2\n    source: 台账.主动公开\n    requires:\n      - {need: 台账.主动公开, what: 主动公开台账}\n    method:\n      deduct:\n        items: 台账.主动公开.filter(r => not (workdays(r.成文日期, r.发布日期) <= 1))\n        each: 2\n        message: \"{it.标题}逾期\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        rules.join("日历-2030.csv"),
+        "date,kind,festival\n2030-01-02,holiday,测试\n",
+    )
+    .unwrap();
+    let bundle = tmp.path().join("zz镇-2030");
+    std::fs::create_dir_all(bundle.join("台账")).unwrap();
+    std::fs::write(
+        bundle.join("bundle.yaml"),
+        "单位: zz镇\n考核年度: 2030\n考核指标: county-test-2030\n报送日期: 2031-01-20\n台账:\n  主动公开: 台账/主动公开.csv\n",
+    )
+    .unwrap();
+    std::fs::write(
+        bundle.join("台账/主动公开.csv"),
+        "标题,成文日期,发布日期\n通知,2030-01-01,2030-01-03\n",
+    )
+    .unwrap();
+    let score = |bundle: &Path, rules: &Path| -> serde_json::Value {
+        let out = kaohe()
+            .args(["score", "--format", "json", "--rules"])
+            .arg(rules)
+            .arg(bundle)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+
+    std::fs::write(
+        rules.join("ruleset.yaml"),
+        ruleset("calendar: 日历-2030.csv\n"),
+    )
+    .unwrap();
+    let check = kaohe()
+        .args(["rules", "check"])
+        .arg(&rules)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let a = score(&bundle, &rules);
+    assert_eq!(a["indicators"][0]["score"], 2, "{a}");
+
+    std::fs::write(
+        rules.join("日历-2030.csv"),
+        "date,kind,festival\n2030-10-01,holiday,国庆节\n",
+    )
+    .unwrap();
+    let a = score(&bundle, &rules);
+    assert_eq!(a["indicators"][0]["score"], 0, "{a}");
+
+    std::fs::write(rules.join("ruleset.yaml"), ruleset("")).unwrap();
+    let out = kaohe()
+        .args(["score", "--rules"])
+        .arg(&rules)
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2030"));
 }

@@ -119,7 +119,19 @@ pub const RULE_CODES: &[RuleCode] = &[
         "year-not-in-calendar",
         Error,
         "The rule set's year is not in the working-day calendar, so workdays() cannot be computed.",
-        "use a year the built-in calendar covers (2019-2026)"
+        "use a year the built-in calendar covers (2019-2026), or add the year's calendar with `calendar: file.csv`"
+    ),
+    code!(
+        "calendar-file-missing",
+        Error,
+        "A holiday calendar named under `calendar:` is not in the rule set's folder.",
+        "put the CSV (date,kind,festival, as data/cn-holidays.csv) beside ruleset.yaml, or correct the name"
+    ),
+    code!(
+        "calendar-file-invalid",
+        Error,
+        "A line of a rule set's holiday calendar is not `date,holiday|workday,festival`.",
+        "fix the line: an ISO date, then holiday (放假) or workday (调休上班), then the festival"
     ),
     code!(
         "date-outside-year",
