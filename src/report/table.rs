@@ -167,6 +167,10 @@ fn main_finding(ind: &crate::model::assessment::IndicatorResult) -> String {
         Status::Pass if ind.findings.is_empty() => return String::new(),
         _ => {}
     }
+    // The evaluator's word comes first; the computed findings stay in the JSON and explain.
+    if let Some(adj) = &ind.adjusted {
+        return format!("评分人调整为{}：{}", num(adj.to), adj.reason);
+    }
     let Some(first) = ind.findings.first() else {
         return String::new();
     };
