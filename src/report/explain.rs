@@ -272,7 +272,7 @@ fn finding_line(f: &Finding) -> String {
     } else if f.capped {
         format!("扣{}分（扣完为止）", num(f.deduct))
     } else {
-        format!("扣{}分", num(f.deduct))
+        format!("{}分", crate::report::deduct_text(f.deduct))
     };
     let refs: Vec<String> = f.evidence.iter().map(evidence_text).collect();
     let refs = if refs.is_empty() {

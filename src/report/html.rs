@@ -13,7 +13,7 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{adjustment_text, as_f64, evidence_text, grade_text, num, severity_text};
+use super::{adjustment_text, as_f64, deduct_text, evidence_text, grade_text, num, severity_text};
 use crate::batch::BatchReport;
 use crate::diag::render_location;
 use crate::model::assessment::{Assessment, Status};
@@ -359,7 +359,7 @@ fn township(a: &Assessment, i: usize) -> Township {
                 .iter()
                 .map(|f| FindingRow {
                     message: f.message.clone(),
-                    deduct: num(f.deduct),
+                    deduct: deduct_text(f.deduct),
                     capped: f.capped,
                     evidence: evidence_text(&f.evidence),
                 })

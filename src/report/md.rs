@@ -2,7 +2,9 @@
 //! (`<` `>` `&` as entities, Markdown punctuation with a backslash, line breaks as `<br>`), so a
 //! ledger title holding `<script>` or `|` shows as written and never breaks the table.
 
-use super::{adjustment_text, evidence_text, grade_text, num, score_text, severity_text};
+use super::{
+    adjustment_text, deduct_text, evidence_text, grade_text, num, score_text, severity_text,
+};
 use crate::batch::BatchReport;
 use crate::diag::render_location;
 use crate::model::assessment::Assessment;
@@ -87,9 +89,9 @@ fn township(out: &mut String, a: &Assessment, h: &str) {
                 format!("〔{}〕", esc(&ev.join("；")))
             };
             notes.push(format!(
-                "{}（扣{}{capped}）{ev}",
+                "{}（{}{capped}）{ev}",
                 esc(&f.message),
-                num(f.deduct)
+                deduct_text(f.deduct)
             ));
         }
         out.push_str(&format!(

@@ -189,7 +189,16 @@ pub fn finding_text(f: &crate::model::assessment::Finding) -> String {
     } else {
         ""
     };
-    format!("{}（扣{}{capped}）", f.message, num(f.deduct))
+    format!("{}（{}{capped}）", f.message, deduct_text(f.deduct))
+}
+
+/// `扣0.5`, or `加0.5` for an evaluator's adjustment that raised a score.
+pub fn deduct_text(deduct: Decimal) -> String {
+    if deduct < Decimal::ZERO {
+        format!("加{}", num(-deduct))
+    } else {
+        format!("扣{}", num(deduct))
+    }
 }
 
 /// A finding's evidence as `file 第N行` items.

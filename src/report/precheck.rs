@@ -314,7 +314,7 @@ fn todo_item(o: &mut Out, n: usize, t: &Todo) {
     for f in &t.findings {
         let mut text = f.message.clone();
         if f.deduct > Decimal::ZERO {
-            text.push_str(&format!("（扣{}分）", num(f.deduct)));
+            text.push_str(&format!("（{}分）", crate::report::deduct_text(f.deduct)));
         } else if f.capped {
             text.push_str("（已扣完，不再扣分）");
         }
