@@ -564,6 +564,11 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                     .collect();
                 Value::text(parts.join(sep))
             }
+            Func::Str => Value::text(if v0.is_null() {
+                String::new()
+            } else {
+                v0.to_string()
+            }),
             Func::StripTrailingParen => {
                 text0.map_or(Value::Null, |t| Value::text(strip_trailing_paren(t)))
             }

@@ -28,6 +28,7 @@ pub enum Func {
     EndsWithAny,
     Split,
     Join,
+    Str,
     StripTrailingParen,
     LastNumber,
     Present,
@@ -333,6 +334,15 @@ static FUNCTIONS: &[FunctionDef] = &[
         "join(list, sep: text) -> text",
         "The elements as messages print them (dates 2021-03-05, numbers 1.5), nulls dropped, between sep; null → \"\".",
         "join([1, 2, 12], \"、\")"
+    ),
+    f!(
+        "str",
+        Str,
+        [Any],
+        Text,
+        "str(x) -> text",
+        "The value as messages print it (dates 2021-03-05, numbers 1.5, rows 第N行); null → \"\".",
+        "\"用时\" + str(21) + \"个工作日\""
     ),
     f!(
         "strip_trailing_paren",

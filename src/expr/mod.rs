@@ -930,6 +930,14 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn str_prints_a_value_as_messages_do() {
+        assert_eq!(run("\"用时\" + str(21) + \"天\""), "\"用时21天\"");
+        assert_eq!(run("str(1.50)"), "\"1.5\"");
+        assert_eq!(run("str(date(\"2021-03-05\"))"), "\"2021-03-05\"");
+        assert_eq!(run("str(null)"), "\"\"");
+    }
+
+    #[test]
     fn join_prints_elements_as_messages_do() {
         assert_eq!(run("join([1, 2, 12], \"、\")"), "\"1、2、12\"");
         assert_eq!(run("join([1.50, null, 2], \",\")"), "\"1.5,2\"");

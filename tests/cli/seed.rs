@@ -203,6 +203,6 @@ fn readme_shows_what_the_seed_command_prints() {
     assert_eq!(
         &readme[start..end],
         String::from_utf8(out.stdout).unwrap(),
-        "README.md's seed table is stale: regenerate it from `cargo run -- score fixtures/xx-town-2021`"
+        "README.md's seed table is stale: run `bash scripts/update-readme`"
     );
 }
