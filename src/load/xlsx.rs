@@ -316,6 +316,10 @@ fn cfb_stream(b: &[u8], ss: usize, fat: &[u32], names: &[&str]) -> Option<Vec<u8
 /// Every cell record of a BIFF stream within Excel's grid (256 columns).
 fn check_biff_cells(s: &[u8]) -> Result<(), String> {
     let mut at = 0;
+    // The box around every cell (all sheets together, so never smaller than one sheet's) and
+    // how many cell records there are: two cells at opposite corners must not make calamine
+    // lay out 16 million slots.
+    let (mut r0, mut r1, mut c0, mut c1, mut records) = (u32::MAX, 0u32, u32::MAX, 0u32, 0u64);
     while at + 4 <= s.len() {
         let kind = u16::from_le_bytes([s[at], s[at + 1]]);
         let len = u16::from_le_bytes([s[at + 2], s[at + 3]]) as usize;
@@ -369,8 +373,25 @@ fn check_biff_cells(s: &[u8]) -> Result<(), String> {
                     u32::from(c) + 1
                 ));
             }
+            let row = u32::from(u16::from_le_bytes([data[0], data[1]]));
+            let first = u32::from(first_col.unwrap_or(c));
+            records += 1;
+            r0 = r0.min(row);
+            r1 = r1.max(row);
+            c0 = c0.min(first);
+            c1 = c1.max(u32::from(c));
         }
         at += 4 + len;
+    }
+    if records > 0 {
+        let area = u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1);
+        if area > 2_000_000 && area > 16 * records {
+            return Err(format!(
+                "工作表几乎是空的却铺满{}行×{}列（{records}个单元格），疑似损坏",
+                r1 - r0 + 1,
+                c1 - c0 + 1
+            ));
+        }
     }
     Ok(())
 }
@@ -566,6 +587,10 @@ mod tests {
             .unwrap();
         bad[at + 6..at + 8].copy_from_slice(&40_000u16.to_le_bytes());
         assert!(check_cfb(&bad).unwrap_err().contains("40001"));
+        // Or to IS60001, far from the others: a near-empty sheet spread over 12 million slots.
+        bad[at + 4..at + 6].copy_from_slice(&60_000u16.to_le_bytes());
+        bad[at + 6..at + 8].copy_from_slice(&200u16.to_le_bytes());
+        assert!(check_cfb(&bad).unwrap_err().contains("几乎是空的"));
     }
 
     /// A workbook in the 1904 date system (Excel for Mac's old default): the same date is a
