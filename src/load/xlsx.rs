@@ -175,37 +175,46 @@ fn check_cfb(b: &[u8]) -> Result<(), String> {
     }
     // Sector i starts at (i + 1) × ss: the header takes the first sector's place.
     let nsec = (b.len() - ss).div_ceil(ss);
-    let sector = |id: u32| -> Option<&[u8]> {
-        let start = (id as usize).checked_add(1)?.checked_mul(ss)?;
-        b.get(start..(start + ss).min(b.len()))
+    // The DIFAT and FAT exactly as calamine builds them: the header's 109 DIFAT entries, then
+    // each DIFAT sector's entries appended and the last entry popped as the next DIFAT sector
+    // (a short or empty read pops an earlier entry). A loop there grows without end (found by
+    // fuzzing), so the walk is bounded by the file's own sector count.
+    let maxid = b.len() / ss;
+    let data = &b[ss..];
+    let get = |id: u32| -> Option<&[u8]> {
+        let start = (id as usize).checked_mul(ss)?;
+        if id as usize > maxid || start > data.len() {
+            return None; // calamine stops here with an error
+        }
+        Some(&data[start..(start + ss).min(data.len())])
     };
-    let mut fat_sectors: Vec<u32> = (0..109).filter_map(|i| u32_at(b, 76 + 4 * i)).collect();
-    let mut difat = u32_at(b, 68).unwrap_or(u32::MAX);
+    let words =
+        |s: &[u8]| -> Vec<u32> { (0..s.len() / 4).filter_map(|i| u32_at(s, 4 * i)).collect() };
+    let mut difat: Vec<u32> = (0..109).filter_map(|i| u32_at(b, 76 + 4 * i)).collect();
+    let mut next = u32_at(b, 68).unwrap_or(u32::MAX);
     let mut steps = 0;
-    while difat < MAX_REGULAR_SECTOR {
+    while next < MAX_REGULAR_SECTOR {
         steps += 1;
-        if steps > nsec {
+        if steps > nsec + 110 {
             return Err("复合文档的 DIFAT 链成环".into());
         }
-        let Some(s) = sector(difat) else { break };
-        let n = s.len() / 4;
-        fat_sectors.extend((0..n.saturating_sub(1)).filter_map(|i| u32_at(s, 4 * i)));
-        difat = if n == ss / 4 {
-            u32_at(s, 4 * (n - 1)).unwrap_or(u32::MAX)
-        } else {
-            u32::MAX
-        };
+        let Some(s) = get(next) else { break };
+        difat.extend(words(s));
+        match difat.pop() {
+            Some(n) => next = n,
+            None => break,
+        }
+    }
+    const DIFSECT: u32 = 0xFFFF_FFFC;
+    let fat_sectors: Vec<u32> = difat.into_iter().filter(|&id| id < DIFSECT).collect();
+    if fat_sectors.len() > nsec + 1 {
+        return Err("复合文档的 FAT 扇区数无效".into());
     }
     let mut fat: Vec<u32> = Vec::new();
-    for id in fat_sectors
-        .into_iter()
-        .filter(|&id| id < MAX_REGULAR_SECTOR)
-    {
-        if let Some(s) = sector(id) {
-            fat.extend((0..s.len() / 4).filter_map(|i| u32_at(s, 4 * i)));
-        }
-        if fat.len() > nsec.saturating_mul(ss / 4) + ss {
-            return Err("复合文档的 FAT 过大".into());
+    for id in fat_sectors {
+        match get(id) {
+            Some(s) => fat.extend(words(s)),
+            None => return Ok(()), // calamine refuses the file itself
         }
     }
     // Every chain ends: no cycles in the FAT (0 unseen, 1 on the current path, 2 done).
@@ -307,6 +316,10 @@ fn cfb_stream(b: &[u8], ss: usize, fat: &[u32], names: &[&str]) -> Option<Vec<u8
 /// Every cell record of a BIFF stream within Excel's grid (256 columns).
 fn check_biff_cells(s: &[u8]) -> Result<(), String> {
     let mut at = 0;
+    // The box around every cell (all sheets together, so never smaller than one sheet's) and
+    // how many cell records there are: two cells at opposite corners must not make calamine
+    // lay out 16 million slots.
+    let (mut r0, mut r1, mut c0, mut c1, mut records) = (u32::MAX, 0u32, u32::MAX, 0u32, 0u64);
     while at + 4 <= s.len() {
         let kind = u16::from_le_bytes([s[at], s[at + 1]]);
         let len = u16::from_le_bytes([s[at + 2], s[at + 3]]) as usize;
@@ -360,8 +373,25 @@ fn check_biff_cells(s: &[u8]) -> Result<(), String> {
                     u32::from(c) + 1
                 ));
             }
+            let row = u32::from(u16::from_le_bytes([data[0], data[1]]));
+            let first = u32::from(first_col.unwrap_or(c));
+            records += 1;
+            r0 = r0.min(row);
+            r1 = r1.max(row);
+            c0 = c0.min(first);
+            c1 = c1.max(u32::from(c));
         }
         at += 4 + len;
+    }
+    if records > 0 {
+        let area = u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1);
+        if area > 2_000_000 && area > 16 * records {
+            return Err(format!(
+                "工作表几乎是空的却铺满{}行×{}列（{records}个单元格），疑似损坏",
+                r1 - r0 + 1,
+                c1 - c0 + 1
+            ));
+        }
     }
     Ok(())
 }
@@ -557,6 +587,10 @@ mod tests {
             .unwrap();
         bad[at + 6..at + 8].copy_from_slice(&40_000u16.to_le_bytes());
         assert!(check_cfb(&bad).unwrap_err().contains("40001"));
+        // Or to IS60001, far from the others: a near-empty sheet spread over 12 million slots.
+        bad[at + 4..at + 6].copy_from_slice(&60_000u16.to_le_bytes());
+        bad[at + 6..at + 8].copy_from_slice(&200u16.to_le_bytes());
+        assert!(check_cfb(&bad).unwrap_err().contains("几乎是空的"));
     }
 
     /// A workbook in the 1904 date system (Excel for Mac's old default): the same date is a
