@@ -226,6 +226,9 @@ struct RawRuleSet {
     /// Holiday calendars (CSV, as data/cn-holidays.csv) the rule set adds: a file or a list.
     #[serde(default)]
     calendar: Option<Yaml>,
+    /// Definitions every indicator and check may use, evaluated once per bundle, in order.
+    #[serde(default, rename = "let")]
+    lets: serde_yaml::Mapping,
     max: Yaml,
     #[serde(default)]
     bonus_cap: Option<Yaml>,
@@ -1187,6 +1190,34 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
         params.push((name, value));
     }
 
+    // Shared definitions: like an indicator's `let`, visible to every indicator and check.
+    let mut lets = Vec::new();
+    for (k, v) in &raw.lets {
+        let Some(name) = yaml_key(k) else { continue };
+        let p = format!("let.{name}");
+        if env.names.contains_key(&name) {
+            c.error(
+                f,
+                &p,
+                "name-clash",
+                format!("let 名称 `{name}` 与已有名称重名"),
+            );
+        }
+        let Some(src) = v.as_str() else {
+            c.error(f, &p, "ruleset-shape", "let 的值应为表达式文本");
+            continue;
+        };
+        match c.expr(f, &p, src, &env, Want::Any) {
+            Some(e) => {
+                env.names.insert(name.clone(), e.ty().clone());
+                lets.push((name, e));
+            }
+            None => {
+                env.names.insert(name, Type::Any);
+            }
+        }
+    }
+
     let mut checks = Vec::new();
     for (i, rc) in raw.checks.iter().enumerate() {
         let path = format!("checks[{i}]");
@@ -1356,6 +1387,7 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
     }
     Some(RuleSet {
         calendar,
+        lets,
         id: raw.id,
         title: raw.title,
         year: raw.year,

@@ -24,6 +24,9 @@ pub struct RuleSet {
     pub grades: Vec<Grade>,
     pub veto_grade: String,
     pub params: Vec<(String, Value)>,
+    /// Shared definitions (`let:` in ruleset.yaml), evaluated once per bundle, in order, after
+    /// the params; every indicator and check sees them.
+    pub lets: Vec<(String, Expr)>,
     pub groups: Vec<Group>,
     /// In rule-set order (group order, then file order).
     pub indicators: Vec<Indicator>,

@@ -225,6 +225,8 @@ pub fn schema_json() -> String {
                         "properties": {"name": text, "min": number}}},
                     "veto_grade": text,
                     "params": {"type": "object", "description": "constants usable by name in every expression"},
+                    "let": {"type": "object", "additionalProperties": text,
+                        "description": "shared definitions (name: expression), evaluated once per bundle, visible to every indicator and check"},
                     "groups": {"type": "array", "items": {"$ref": "#/$defs/group"}},
                     "evidence": {"$ref": "#/$defs/evidence"},
                     "checks": {"type": "array", "items": {"anyOf": [

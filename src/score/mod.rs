@@ -93,6 +93,14 @@ pub fn globals(rules: &RuleSet, evidence: &Evidence) -> Vars {
     vars
 }
 
+/// Evaluate the rule set's shared `let` definitions into the bindings, in order.
+pub fn bind_shared(rules: &RuleSet, ctx: &EvalCtx, vars: &mut Vars) {
+    for (name, expr) in &rules.lets {
+        let value = expr.eval(ctx, vars);
+        vars.set(name, value);
+    }
+}
+
 /// Score one bundle.
 pub fn score(
     rules: &RuleSet,
@@ -124,6 +132,7 @@ pub fn score_as_of(
     if let Some(d) = as_of {
         globals.set("截至日期", Value::Date(d));
     }
+    bind_shared(rules, &ctx, &mut globals);
 
     let mut results = Vec::with_capacity(rules.indicators.len());
     for indicator in &rules.indicators {

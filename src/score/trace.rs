@@ -33,6 +33,7 @@ pub fn trace(
         row_stack: RefCell::new(Vec::new()),
     };
     let mut vars = super::globals(rules, evidence);
+    super::bind_shared(rules, &ctx, &mut vars);
     let mut trace = Trace::default();
     if matches!(indicator.method, Method::Manual) {
         return trace;
