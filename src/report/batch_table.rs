@@ -4,8 +4,8 @@
 use comfy_table::presets::ASCII_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table};
 
-use super::num;
 use super::table::plain;
+use super::{num, ranking_notes};
 use crate::batch::BatchReport;
 
 const WIDTH: u16 = 140;
@@ -30,19 +30,7 @@ pub fn render(b: &BatchReport, color: bool) -> String {
     let mut table = new_table(color);
     table.set_header(["名次", "单位", "材料", "总分", "等次", "备注"]);
     for e in &b.ranking {
-        let mut notes = Vec::new();
-        if e.veto {
-            notes.push("一票否决".to_string());
-        }
-        if e.provisional {
-            notes.push("暂定（有待评分项）".to_string());
-        }
-        if !e.adjusted.is_empty() {
-            notes.push(format!("含评分人调整：{}", e.adjusted.join("、")));
-        }
-        if e.duplicate {
-            notes.push("单位重复".to_string());
-        }
+        let notes = ranking_notes(e);
         let mut grade = Cell::new(plain(&e.grade));
         if color && e.veto {
             grade = grade.fg(Color::Red);

@@ -13,7 +13,10 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{adjustment_text, as_f64, deduct_text, evidence_text, grade_text, num, severity_text};
+use super::{
+    adjustment_text, as_f64, deduct_text, evidence_text, grade_text, num, ranking_notes,
+    severity_text,
+};
 use crate::batch::BatchReport;
 use crate::diag::render_location;
 use crate::model::assessment::{Assessment, Status};
@@ -233,19 +236,7 @@ fn batch_view(b: &BatchReport) -> BatchView {
         .iter()
         .enumerate()
         .map(|(i, e)| {
-            let mut notes = Vec::new();
-            if e.veto {
-                notes.push("一票否决".to_string());
-            }
-            if e.provisional {
-                notes.push("暂定（有待评分项）".to_string());
-            }
-            if !e.adjusted.is_empty() {
-                notes.push(format!("含评分人调整：{}", e.adjusted.join("、")));
-            }
-            if e.duplicate {
-                notes.push("单位重复，请核对".to_string());
-            }
+            let notes = ranking_notes(e);
             RankRow {
                 rank: e.rank,
                 unit: e.unit.clone(),

@@ -182,6 +182,24 @@ pub fn grade_text(a: &Assessment) -> String {
     s
 }
 
+/// What a ranking row needs said beside its score: veto, provisional, adjustments, duplicates.
+pub fn ranking_notes(e: &crate::batch::RankEntry) -> Vec<String> {
+    let mut notes = Vec::new();
+    if e.veto {
+        notes.push("一票否决".to_string());
+    }
+    if e.provisional {
+        notes.push("暂定（有待评分项）".to_string());
+    }
+    if !e.adjusted.is_empty() {
+        notes.push(format!("含评分人调整：{}", e.adjusted.join("、")));
+    }
+    if e.duplicate {
+        notes.push("单位重复，请核对".to_string());
+    }
+    notes
+}
+
 /// A finding as one sentence with its deduction: `message（扣1，已达扣分上限）`.
 pub fn finding_text(f: &crate::model::assessment::Finding) -> String {
     let capped = if f.capped {
