@@ -179,14 +179,11 @@ fn check_cfb(b: &[u8]) -> Result<(), String> {
     // each DIFAT sector's entries appended and the last entry popped as the next DIFAT sector
     // (a short or empty read pops an earlier entry). A loop there grows without end (found by
     // fuzzing), so the walk is bounded by the file's own sector count.
-    let maxid = b.len() / ss;
-    let data = &b[ss..];
-    let get = |id: u32| -> Option<&[u8]> {
-        let start = (id as usize).checked_mul(ss)?;
-        if id as usize > maxid || start > data.len() {
-            return None; // calamine stops here with an error
-        }
-        Some(&data[start..(start + ss).min(data.len())])
+    let mut sectors = SectorBuf {
+        file: &b[ss..],
+        len: 0,
+        ss,
+        maxid: b.len() / ss,
     };
     let words =
         |s: &[u8]| -> Vec<u32> { (0..s.len() / 4).filter_map(|i| u32_at(s, 4 * i)).collect() };
@@ -198,8 +195,10 @@ fn check_cfb(b: &[u8]) -> Result<(), String> {
         if steps > nsec + 110 {
             return Err("复合文档的 DIFAT 链成环".into());
         }
-        let Some(s) = get(next) else { break };
-        difat.extend(words(s));
+        let Some(s) = sectors.get(next) else {
+            return Ok(()); // calamine refuses the file itself
+        };
+        difat.extend(words(&s));
         match difat.pop() {
             Some(n) => next = n,
             None => break,
@@ -212,8 +211,8 @@ fn check_cfb(b: &[u8]) -> Result<(), String> {
     }
     let mut fat: Vec<u32> = Vec::new();
     for id in fat_sectors {
-        match get(id) {
-            Some(s) => fat.extend(words(s)),
+        match sectors.get(id) {
+            Some(s) => fat.extend(words(&s)),
             None => return Ok(()), // calamine refuses the file itself
         }
     }
@@ -248,6 +247,51 @@ fn check_cfb(b: &[u8]) -> Result<(), String> {
         check_biff_cells(&stream)?;
     }
     Ok(())
+}
+
+/// calamine's sector buffer, emulated: the file after its header, read lazily; a read past
+/// the end leaves zero-filled room that later reads see as whole sectors of zeros (so a FAT
+/// read there is all zeros: sector 0 → sector 0, a loop; found by fuzzing).
+struct SectorBuf<'a> {
+    file: &'a [u8],
+    /// calamine's `data.len()`.
+    len: usize,
+    ss: usize,
+    maxid: usize,
+}
+
+impl SectorBuf<'_> {
+    /// What calamine's `Sectors::get` returns; `None` where it fails (an error or a caught
+    /// panic), which makes calamine refuse the file.
+    fn get(&mut self, id: u32) -> Option<Vec<u8>> {
+        let id = id as usize;
+        if id > self.maxid {
+            return None;
+        }
+        let start = id.checked_mul(self.ss)?;
+        let end = start.checked_add(self.ss)?;
+        let mut upto = end;
+        if end > self.len {
+            let old = self.len;
+            self.len = end;
+            let filled = if old < self.file.len() {
+                end.min(self.file.len())
+            } else {
+                old
+            };
+            if filled < end {
+                if start > filled {
+                    return None;
+                }
+                upto = filled;
+            }
+        }
+        Some(
+            (start..upto)
+                .map(|i| self.file.get(i).copied().unwrap_or(0))
+                .collect(),
+        )
+    }
 }
 
 /// Follow a FAT chain (known to be acyclic) from `start`, at most `len` bytes.
