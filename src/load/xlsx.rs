@@ -179,14 +179,11 @@ fn check_cfb(b: &[u8]) -> Result<(), String> {
     // each DIFAT sector's entries appended and the last entry popped as the next DIFAT sector
     // (a short or empty read pops an earlier entry). A loop there grows without end (found by
     // fuzzing), so the walk is bounded by the file's own sector count.
-    let maxid = b.len() / ss;
-    let data = &b[ss..];
-    let get = |id: u32| -> Option<&[u8]> {
-        let start = (id as usize).checked_mul(ss)?;
-        if id as usize > maxid || start > data.len() {
-            return None; // calamine stops here with an error
-        }
-        Some(&data[start..(start + ss).min(data.len())])
+    let mut sectors = SectorBuf {
+        file: &b[ss..],
+        len: 0,
+        ss,
+        maxid: b.len() / ss,
     };
     let words =
         |s: &[u8]| -> Vec<u32> { (0..s.len() / 4).filter_map(|i| u32_at(s, 4 * i)).collect() };
@@ -198,8 +195,10 @@ fn check_cfb(b: &[u8]) -> Result<(), String> {
         if steps > nsec + 110 {
             return Err("复合文档的 DIFAT 链成环".into());
         }
-        let Some(s) = get(next) else { break };
-        difat.extend(words(s));
+        let Some(s) = sectors.get(next) else {
+            return Ok(()); // calamine refuses the file itself
+        };
+        difat.extend(words(&s));
         match difat.pop() {
             Some(n) => next = n,
             None => break,
@@ -212,8 +211,8 @@ fn check_cfb(b: &[u8]) -> Result<(), String> {
     }
     let mut fat: Vec<u32> = Vec::new();
     for id in fat_sectors {
-        match get(id) {
-            Some(s) => fat.extend(words(s)),
+        match sectors.get(id) {
+            Some(s) => fat.extend(words(&s)),
             None => return Ok(()), // calamine refuses the file itself
         }
     }
@@ -250,6 +249,51 @@ fn check_cfb(b: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// calamine's sector buffer, emulated: the file after its header, read lazily; a read past
+/// the end leaves zero-filled room that later reads see as whole sectors of zeros (so a FAT
+/// read there is all zeros: sector 0 → sector 0, a loop; found by fuzzing).
+struct SectorBuf<'a> {
+    file: &'a [u8],
+    /// calamine's `data.len()`.
+    len: usize,
+    ss: usize,
+    maxid: usize,
+}
+
+impl SectorBuf<'_> {
+    /// What calamine's `Sectors::get` returns; `None` where it fails (an error or a caught
+    /// panic), which makes calamine refuse the file.
+    fn get(&mut self, id: u32) -> Option<Vec<u8>> {
+        let id = id as usize;
+        if id > self.maxid {
+            return None;
+        }
+        let start = id.checked_mul(self.ss)?;
+        let end = start.checked_add(self.ss)?;
+        let mut upto = end;
+        if end > self.len {
+            let old = self.len;
+            self.len = end;
+            let filled = if old < self.file.len() {
+                end.min(self.file.len())
+            } else {
+                old
+            };
+            if filled < end {
+                if start > filled {
+                    return None;
+                }
+                upto = filled;
+            }
+        }
+        Some(
+            (start..upto)
+                .map(|i| self.file.get(i).copied().unwrap_or(0))
+                .collect(),
+        )
+    }
+}
+
 /// Follow a FAT chain (known to be acyclic) from `start`, at most `len` bytes.
 fn fat_chain(b: &[u8], ss: usize, fat: &[u32], start: u32, len: usize) -> Vec<u8> {
     let mut out = Vec::new();
@@ -273,25 +317,36 @@ fn fat_chain(b: &[u8], ss: usize, fat: &[u32], start: u32, len: usize) -> Vec<u8
 fn cfb_stream(b: &[u8], ss: usize, fat: &[u32], names: &[&str]) -> Option<Vec<u8>> {
     let dir_start = u32_at(b, 48)?;
     let dirs = fat_chain(b, ss, fat, dir_start, usize::MAX);
+    // Names as calamine reads them: all 64 bytes as UTF-16LE, cut at the first NUL (not by the
+    // length field, which a hostile file can set to anything).
     let entry = |e: &[u8]| -> (String, u32, usize) {
-        let n = (u16::from_le_bytes([e[64], e[65]]) as usize).min(64);
-        let units: Vec<u16> = e[..n.saturating_sub(2)]
+        let units: Vec<u16> = e[..64]
             .chunks_exact(2)
             .map(|c| u16::from_le_bytes([c[0], c[1]]))
             .collect();
+        let mut name = String::from_utf16_lossy(&units);
+        if let Some(i) = name.find('\0') {
+            name.truncate(i);
+        }
         let start = u32_at(e, 116).unwrap_or(u32::MAX);
-        let size = u32_at(e, 120).unwrap_or(0) as usize;
-        (String::from_utf16_lossy(&units), start, size)
+        let low = u64::from(u32_at(e, 120).unwrap_or(0));
+        let high = if ss == 4096 {
+            u64::from(u32_at(e, 124).unwrap_or(0))
+        } else {
+            0
+        };
+        let size = usize::try_from((high << 32) | low).unwrap_or(usize::MAX);
+        (name, start, size)
     };
-    let entries: Vec<&[u8]> = dirs.chunks_exact(128).collect();
-    let (_, root_start, root_size) = entry(entries.first()?);
-    let (_, start, size) = entries
+    let entries: Vec<(String, u32, usize)> = dirs.chunks_exact(128).map(entry).collect();
+    let (_, root_start, root_size) = entries.first()?.clone();
+    // calamine asks for "Workbook" first, then "Book": the first entry of that name.
+    let (_, start, size) = names
         .iter()
-        .map(|e| entry(e))
-        .find(|(name, ..)| names.contains(&name.as_str()))?;
-    let size = size.min(b.len());
+        .find_map(|n| entries.iter().find(|(name, ..)| name == n))?
+        .clone();
     if size >= 4096 {
-        return Some(fat_chain(b, ss, fat, start, size));
+        return Some(fat_chain(b, ss, fat, start, size.min(b.len())));
     }
     // A small stream lives in 64-byte mini sectors inside the root's mini stream.
     let ministream = fat_chain(b, ss, fat, root_start, root_size.min(b.len()));
@@ -313,75 +368,101 @@ fn cfb_stream(b: &[u8], ss: usize, fat: &[u32], names: &[&str]) -> Option<Vec<u8
     Some(out)
 }
 
-/// Every cell record of a BIFF stream within Excel's grid (256 columns).
-fn check_biff_cells(s: &[u8]) -> Result<(), String> {
+/// The records of a BIFF stream from `at`, as calamine's record reader splits them (a record
+/// running past the end stops it, as it stops calamine).
+fn biff_records(s: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
     let mut at = 0;
-    // The box around every cell (all sheets together, so never smaller than one sheet's) and
-    // how many cell records there are: two cells at opposite corners must not make calamine
-    // lay out 16 million slots.
-    let (mut r0, mut r1, mut c0, mut c1, mut records) = (u32::MAX, 0u32, u32::MAX, 0u32, 0u64);
-    while at + 4 <= s.len() {
-        let kind = u16::from_le_bytes([s[at], s[at + 1]]);
-        let len = u16::from_le_bytes([s[at + 2], s[at + 3]]) as usize;
-        let data = &s[at + 4..(at + 4 + len).min(s.len())];
-        // NUMBER, LABELSST, RK, BLANK, LABEL, BOOLERR, FORMULA, RSTRING: row, column first.
-        let first_col = matches!(
-            kind,
-            0x0203 | 0x00FD | 0x027E | 0x0201 | 0x0204 | 0x0205 | 0x0006 | 0x00D6
-        )
-        .then(|| data.get(2..4).map(|c| u16::from_le_bytes([c[0], c[1]])))
-        .flatten();
-        // MULRK, MULBLANK: the last column ends the record.
-        let last_col = matches!(kind, 0x00BD | 0x00BE)
-            .then(|| {
-                data.len()
-                    .checked_sub(2)
-                    .map(|i| u16::from_le_bytes([data[i], data[i + 1]]))
-            })
-            .flatten();
-        // DIMENSIONS: calamine reserves rows × columns cells from it, rows being 32-bit (a
-        // hostile record asked for 660 GB; found by fuzzing).
-        if kind == 0x0200 {
-            let u16_at = |i: usize| u16::from_le_bytes([data[i], data[i + 1]]) as u32;
-            let (rf, rl, cf, cl) = match data.len() {
-                10 => (u16_at(0), u16_at(2), u16_at(4), u16_at(6)),
-                14 => (
-                    u32_at(data, 0).unwrap_or(0),
-                    u32_at(data, 4).unwrap_or(0),
-                    u16_at(8),
-                    u16_at(10),
-                ),
-                _ => (0, 0, 0, 0),
-            };
-            // As calamine reads it.
-            let cf = if cf > 0xFF || cl < cf { 0 } else { cf };
-            let (er, ec) = if rl >= 1 && cl >= 1 {
-                (rl - 1, cl - 1)
-            } else {
-                (rf, cf)
-            };
-            let rows = u64::from(er.wrapping_sub(rf).wrapping_add(1));
-            let cols = u64::from(ec.wrapping_sub(cf).wrapping_add(1));
-            if rows.saturating_mul(cols) > MAX_CELLS as u64 {
-                return Err(format!("工作表尺寸记录无效（{rows}行×{cols}列）"));
-            }
-        }
-        if let Some(c) = first_col.into_iter().chain(last_col).max() {
-            if c > 255 {
-                return Err(format!(
-                    "单元格在第{}列，超出 .xls 的256列",
-                    u32::from(c) + 1
-                ));
-            }
-            let row = u32::from(u16::from_le_bytes([data[0], data[1]]));
-            let first = u32::from(first_col.unwrap_or(c));
-            records += 1;
-            r0 = r0.min(row);
-            r1 = r1.max(row);
-            c0 = c0.min(first);
-            c1 = c1.max(u32::from(c));
-        }
+    std::iter::from_fn(move || {
+        let head = s.get(at..at + 4)?;
+        let kind = u16::from_le_bytes([head[0], head[1]]);
+        let len = u16::from_le_bytes([head[2], head[3]]) as usize;
+        let data = s.get(at + 4..at + 4 + len)?;
         at += 4 + len;
+        Some((kind, data))
+    })
+}
+
+/// Every sheet calamine will lay out stays within Excel's grid: the globals' BoundSheet8
+/// records give each sheet's offset in the stream (which may point anywhere, even into the
+/// middle of another record), and each sheet is checked from there as calamine reads it.
+fn check_biff_cells(s: &[u8]) -> Result<(), String> {
+    let sheets: Vec<usize> = biff_records(s)
+        .filter(|(kind, _)| *kind == 0x0085)
+        .filter_map(|(_, data)| u32_at(data, 0).map(|p| p as usize))
+        .collect();
+    for pos in sheets {
+        if let Some(sheet) = s.get(pos..) {
+            check_biff_sheet(sheet)?;
+        }
+    }
+    Ok(())
+}
+
+/// One sheet's records up to its EOF: cells within 256 columns, a DIMENSIONS record calamine
+/// can reserve, and a box around the cells that is not mostly empty slots.
+fn check_biff_sheet(s: &[u8]) -> Result<(), String> {
+    let (mut r0, mut r1, mut c0, mut c1, mut records) = (u32::MAX, 0u32, u32::MAX, 0u32, 0u64);
+    for (kind, data) in biff_records(s) {
+        let u16_at = |i: usize| {
+            data.get(i..i + 2)
+                .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
+        };
+        match kind {
+            0x000A => break, // EOF
+            // DIMENSIONS: calamine reserves rows × columns cells from it, rows being 32-bit (a
+            // hostile record asked for 660 GB; found by fuzzing).
+            0x0200 => {
+                let (rf, rl, cf, cl) = match data.len() {
+                    10 => (
+                        u16_at(0).unwrap_or(0),
+                        u16_at(2).unwrap_or(0),
+                        u16_at(4).unwrap_or(0),
+                        u16_at(6).unwrap_or(0),
+                    ),
+                    14 => (
+                        u32_at(data, 0).unwrap_or(0),
+                        u32_at(data, 4).unwrap_or(0),
+                        u16_at(8).unwrap_or(0),
+                        u16_at(10).unwrap_or(0),
+                    ),
+                    _ => continue,
+                };
+                // As calamine reads it.
+                let cf = if cf > 0xFF || cl < cf { 0 } else { cf };
+                let (er, ec) = if rl >= 1 && cl >= 1 {
+                    (rl - 1, cl - 1)
+                } else {
+                    (rf, cf)
+                };
+                let rows = u64::from(er.wrapping_sub(rf).wrapping_add(1));
+                let cols = u64::from(ec.wrapping_sub(cf).wrapping_add(1));
+                if rows.saturating_mul(cols) > MAX_CELLS as u64 {
+                    return Err(format!("工作表尺寸记录无效（{rows}行×{cols}列）"));
+                }
+            }
+            // NUMBER, LABEL, BOOLERR, RK, LABELSST, FORMULA; MULRK spans columns.
+            0x0203 | 0x0204 | 0x0205 | 0x027E | 0x00FD | 0x0006 | 0x00BD => {
+                let (Some(row), Some(first)) = (u16_at(0), u16_at(2)) else {
+                    continue;
+                };
+                let last = if kind == 0x00BD {
+                    let n = (data.len().saturating_sub(6) / 6) as u32;
+                    let field = data.len().checked_sub(2).and_then(u16_at).unwrap_or(0);
+                    (first + n.saturating_sub(1)).max(field)
+                } else {
+                    first
+                };
+                if last > 255 {
+                    return Err(format!("单元格在第{}列，超出 .xls 的256列", last + 1));
+                }
+                records += 1;
+                r0 = r0.min(row);
+                r1 = r1.max(row);
+                c0 = c0.min(first);
+                c1 = c1.max(last);
+            }
+            _ => {}
+        }
     }
     if records > 0 {
         let area = u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1);
