@@ -17,4 +17,5 @@ pub mod model;
 pub mod precheck;
 pub mod report;
 pub mod score;
+pub mod serve;
 pub mod text;

@@ -28,6 +28,8 @@ mod report;
 mod reports;
 #[path = "cli/seed.rs"]
 mod seed;
+#[path = "cli/serve.rs"]
+mod serve;
 #[path = "cli/toolkit.rs"]
 mod toolkit;
 #[path = "cli/township.rs"]

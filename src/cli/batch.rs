@@ -13,13 +13,13 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
-use super::pipeline::{check_output, emit, load_calendar, score_bundle};
+use super::pipeline::{VerdictInput, check_output, emit, load_calendar, score_bundle};
 use super::score::{parse_fail_under, pick_format, refuse_binary_to_terminal, stamp};
 use super::{cli_error, resolve_rules, rule_files, warn};
-use crate::batch::{self, Failed};
+use crate::batch::{self, BatchReport, Failed};
 use crate::diag::{Fatal, render_location};
-use crate::load::open_bundle;
 use crate::load::rules as rule_loader;
+use crate::load::{OpenBundle, open_bundle};
 use crate::model::assessment::Assessment;
 use crate::report::{Format, Options};
 
@@ -57,14 +57,14 @@ pub struct BatchArgs {
 }
 
 /// One entry of the batch folder: its name (folder or zip) and path.
-struct Entry {
-    name: String,
-    path: PathBuf,
+pub(crate) struct Entry {
+    pub name: String,
+    pub path: PathBuf,
 }
 
 /// The bundles in DIR, by name: folders (other than hidden ones and the verdicts folder) and
 /// `.zip` files. A folder without bundle.yaml is kept, so that it is reported, not skipped.
-fn list_bundles(dir: &Path, skip: Option<&Path>) -> Result<Vec<Entry>, Fatal> {
+pub(crate) fn list_bundles(dir: &Path, skip: Option<&Path>) -> Result<Vec<Entry>, Fatal> {
     let read = std::fs::read_dir(dir).map_err(|e| {
         cli_error(
             "batch-dir-unreadable",
@@ -151,7 +151,7 @@ fn majority<'a>(ids: impl Iterator<Item = &'a str>) -> Option<String> {
         .map(|(id, _)| id.to_string())
 }
 
-fn progress(len: usize) -> ProgressBar {
+pub(crate) fn progress(len: usize) -> ProgressBar {
     let target = if std::io::stderr().is_terminal() {
         ProgressDrawTarget::stderr()
     } else {
@@ -163,6 +163,125 @@ fn progress(len: usize) -> ProgressBar {
         bar.set_style(style.progress_chars("#>-"));
     }
     bar
+}
+
+/// One bundle of a batch: its name, its manifest (or why it could not be opened), its verdicts.
+pub(crate) struct Item {
+    pub name: String,
+    pub opened: Result<OpenBundle, Fatal>,
+    pub verdicts: Option<VerdictInput>,
+}
+
+/// A scored batch: the report, notes for the user, how many bundles were scored.
+pub(crate) struct Outcome {
+    pub report: BatchReport,
+    pub warnings: Vec<String>,
+    pub scored: usize,
+}
+
+/// Score opened bundles (in the given order) and rank them: the one way a batch is made, for
+/// `kaohe batch` and for the ranking of `kaohe serve`.
+pub(crate) fn score_items(
+    items: Vec<Item>,
+    rules_spec: Option<&str>,
+    calendars: &[PathBuf],
+    pool: &rayon::ThreadPool,
+    bar: &ProgressBar,
+) -> Result<Outcome, Fatal> {
+    let first_declared = majority(
+        items
+            .iter()
+            .filter_map(|i| i.opened.as_ref().ok())
+            .map(|b| b.header.ruleset.as_str()),
+    );
+
+    let mut warnings = Vec::new();
+    let mut outcomes: Vec<Result<Assessment, Failed>> = Vec::with_capacity(items.len());
+    let mut grade_names = Vec::new();
+    match first_declared {
+        None => {
+            for item in items {
+                if let Err(fatal) = item.opened {
+                    outcomes.push(Err(Failed {
+                        bundle: item.name,
+                        error: describe(&fatal),
+                    }));
+                }
+            }
+        }
+        Some(declared) => {
+            // With --rules every bundle is scored against it, and each whose 考核指标 differs is
+            // named once (as `kaohe score` does); without it, the 考核指标 most bundles declare
+            // decides, so one township's typo fails that township, not the county.
+            let rules = match rules_spec {
+                Some(spec) => rule_loader::compile(&rule_files(spec)?)?,
+                None => resolve_rules(None, &declared)?,
+            };
+            let calendar = load_calendar(calendars, &rules)?;
+            grade_names = rules.grades.iter().map(|g| g.name.clone()).collect();
+            if !grade_names.contains(&rules.veto_grade) {
+                grade_names.push(rules.veto_grade.clone());
+            }
+            // Phase 2: score in parallel, one Result per bundle, in the bundles' order.
+            let scored: Vec<(Result<Assessment, Failed>, Option<String>)> = pool.install(|| {
+                items
+                    .into_par_iter()
+                    .map(|item| {
+                        let Item {
+                            name,
+                            opened,
+                            verdicts,
+                        } = item;
+                        let mut note = None;
+                        let result = opened.and_then(|b| {
+                            if b.header.ruleset != rules.id {
+                                if rules_spec.is_none() {
+                                    return Err(cli_error(
+                                        "batch-mixed-rulesets",
+                                        format!(
+                                            "考核指标为 {}，而本批次按多数材料所写的 {} 评分；请核对考核指标，或用 --rules 指定",
+                                            b.header.ruleset, rules.id
+                                        ),
+                                    ));
+                                }
+                                note = Some(format!(
+                                    "材料 {} 的考核指标为 {}，按 --rules 所指的 {} 评分",
+                                    name, b.header.ruleset, rules.id
+                                ));
+                            }
+                            guard(|| score_bundle(b, &rules, verdicts, &calendar))
+                        });
+                        bar.inc(1);
+                        let result = result.map_err(|fatal| Failed {
+                            bundle: name,
+                            error: describe(&fatal),
+                        });
+                        (result, note)
+                    })
+                    .collect()
+            });
+            for (result, note) in scored {
+                outcomes.push(result);
+                warnings.extend(note);
+            }
+        }
+    }
+
+    let mut assessments = Vec::new();
+    let mut failed = Vec::new();
+    for o in outcomes {
+        match o {
+            Ok(a) => assessments.push(a),
+            Err(f) => failed.push(f),
+        }
+    }
+    let scored = assessments.len();
+    let report = batch::summarize(assessments, failed, &grade_names);
+    Ok(Outcome {
+        report,
+        warnings,
+        scored,
+    })
 }
 
 pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
@@ -217,92 +336,21 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
             .map(|e| guard(|| open_bundle(&e.path)))
             .collect()
     });
-    let first_declared = majority(
-        opened
-            .iter()
-            .filter_map(|o| o.as_ref().ok())
-            .map(|b| b.header.ruleset.as_str()),
-    );
-
-    let mut warnings = Vec::new();
-    let mut outcomes: Vec<Result<Assessment, Failed>> = Vec::with_capacity(entries.len());
-    let mut grade_names = Vec::new();
-    match first_declared {
-        None => {
-            for (e, o) in entries.iter().zip(opened) {
-                if let Err(fatal) = o {
-                    outcomes.push(Err(Failed {
-                        bundle: e.name.clone(),
-                        error: describe(&fatal),
-                    }));
-                }
-            }
-        }
-        Some(declared) => {
-            // With --rules every bundle is scored against it, and each whose 考核指标 differs is
-            // named once (as `kaohe score` does); without it, the 考核指标 most bundles declare
-            // decides, so one township's typo fails that township, not the county.
-            let rules = match args.rules.as_deref() {
-                Some(spec) => rule_loader::compile(&rule_files(spec)?)?,
-                None => resolve_rules(None, &declared)?,
-            };
-            let calendar = load_calendar(&args.calendar, &rules)?;
-            grade_names = rules.grades.iter().map(|g| g.name.clone()).collect();
-            if !grade_names.contains(&rules.veto_grade) {
-                grade_names.push(rules.veto_grade.clone());
-            }
-            // Phase 2: score in parallel, one Result per bundle, in the bundles' order.
-            let jobs: Vec<_> = entries.iter().zip(opened).collect();
-            let scored: Vec<(Result<Assessment, Failed>, Option<String>)> = pool.install(|| {
-                jobs.into_par_iter()
-                    .map(|(e, opened)| {
-                        let mut note = None;
-                        let result = opened.and_then(|b| {
-                            if b.header.ruleset != rules.id {
-                                if args.rules.is_none() {
-                                    return Err(cli_error(
-                                        "batch-mixed-rulesets",
-                                        format!(
-                                            "考核指标为 {}，而本批次按多数材料所写的 {} 评分；请核对考核指标，或用 --rules 指定",
-                                            b.header.ruleset, rules.id
-                                        ),
-                                    ));
-                                }
-                                note = Some(format!(
-                                    "材料 {} 的考核指标为 {}，按 --rules 所指的 {} 评分",
-                                    e.name, b.header.ruleset, rules.id
-                                ));
-                            }
-                            let verdicts = verdict_file(args.verdicts_dir.as_deref(), &e.name);
-                            guard(|| score_bundle(b, &rules, verdicts.as_deref(), &calendar))
-                        });
-                        bar.inc(1);
-                        let result = result.map_err(|fatal| Failed {
-                            bundle: e.name.clone(),
-                            error: describe(&fatal),
-                        });
-                        (result, note)
-                    })
-                    .collect()
-            });
-            for (result, note) in scored {
-                outcomes.push(result);
-                warnings.extend(note);
-            }
-        }
-    }
+    let items = entries
+        .iter()
+        .zip(opened)
+        .map(|(e, opened)| Item {
+            name: e.name.clone(),
+            opened,
+            verdicts: verdict_file(args.verdicts_dir.as_deref(), &e.name).map(VerdictInput::File),
+        })
+        .collect();
+    let Outcome {
+        report,
+        warnings,
+        scored,
+    } = score_items(items, args.rules.as_deref(), &args.calendar, &pool, &bar)?;
     bar.finish_and_clear();
-
-    let mut assessments = Vec::new();
-    let mut failed = Vec::new();
-    for o in outcomes {
-        match o {
-            Ok(a) => assessments.push(a),
-            Err(f) => failed.push(f),
-        }
-    }
-    let scored = assessments.len();
-    let report = batch::summarize(assessments, failed, &grade_names);
 
     for w in &warnings {
         warn(w);

@@ -3,11 +3,11 @@
 //!
 //! Exit codes (PRODUCT.md): 0 scored; 1 a total below `--fail-under`; 2 could not score.
 
-mod batch;
+pub(crate) mod batch;
 mod diff;
 mod explain;
 mod init;
-mod pipeline;
+pub(crate) mod pipeline;
 mod precheck;
 mod rules;
 mod score;
@@ -54,6 +54,11 @@ enum Command {
     Selfreport(selfreport::SelfreportArgs),
     /// Compare two JSON assessments (before/after fixes, or two years).
     Diff(diff::DiffArgs),
+    /// The scoring service in a browser: a folder on this PC, or the county's service (--data).
+    Serve(crate::serve::ServeArgs),
+    /// Accounts of the county's service (kaohe serve --data).
+    #[command(subcommand)]
+    Users(crate::serve::UsersCommand),
 }
 
 /// Parse arguments, run, and turn the outcome into an exit code.
@@ -78,6 +83,8 @@ pub fn run() -> ExitCode {
         Command::Init(args) => init::run(&args),
         Command::Selfreport(args) => selfreport::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Serve(args) => crate::serve::run(&args),
+        Command::Users(cmd) => crate::serve::users(&cmd),
     };
     outcome.unwrap_or_else(|fatal| {
         print_fatal(&fatal);

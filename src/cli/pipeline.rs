@@ -16,8 +16,15 @@ use crate::model::ruleset::RuleSet;
 use crate::model::verdicts::Verdicts;
 use crate::score;
 
+/// Where an evaluator's verdicts come from: a verdict file (`--verdicts`), or the same text
+/// received by `kaohe serve` (`label` names it in messages and in the report).
+pub(crate) enum VerdictInput {
+    File(PathBuf),
+    Text { label: String, text: String },
+}
+
 /// A bundle loaded with its rule set, calendar and verdicts, ready to score.
-pub(super) struct Loaded {
+pub(crate) struct Loaded {
     pub rules: RuleSet,
     pub evidence: Evidence,
     pub calendar: Calendar,
@@ -38,7 +45,7 @@ impl Loaded {
 
 /// Open `bundle` and load everything needed to score it. `output` (the `-o` path) is refused
 /// when it lies inside the bundle, before anything is read.
-pub(super) fn load(
+pub(crate) fn load(
     bundle: &Path,
     rules: Option<&str>,
     verdicts: Option<&Path>,
@@ -49,6 +56,21 @@ pub(super) fn load(
     if let Some(out) = output {
         check_output(out, &bundle.root)?;
     }
+    load_opened(
+        bundle,
+        rules,
+        verdicts.map(|p| VerdictInput::File(p.to_path_buf())),
+        calendars,
+    )
+}
+
+/// `load` for a bundle already opened (a folder, or a .zip received by `kaohe serve`).
+pub(crate) fn load_opened(
+    bundle: OpenBundle,
+    rules: Option<&str>,
+    verdicts: Option<VerdictInput>,
+    calendars: &[PathBuf],
+) -> Result<Loaded, Fatal> {
     let rules = resolve_rules(rules, &bundle.header.ruleset)?;
     let calendar = load_calendar(calendars, &rules)?;
     let (evidence, verdicts) = prepare(bundle, &rules, verdicts)?;
@@ -61,10 +83,10 @@ pub(super) fn load(
 }
 
 /// For an opened bundle and a compiled rule set: the year check, the verdict file, the evidence.
-pub(super) fn prepare(
+pub(crate) fn prepare(
     bundle: OpenBundle,
     rules: &RuleSet,
-    verdicts: Option<&Path>,
+    verdicts: Option<VerdictInput>,
 ) -> Result<(Evidence, Option<Verdicts>), Fatal> {
     if bundle.header.year != i32::from(rules.year) {
         return Err(Fatal::one(Problem::error(
@@ -76,17 +98,23 @@ pub(super) fn prepare(
             ),
         )));
     }
+    let unit = &bundle.header.unit;
     let verdicts = verdicts
-        .map(|path| verdicts::load(path, rules, &bundle.header.unit))
+        .map(|input| match input {
+            VerdictInput::File(path) => verdicts::load(&path, rules, unit),
+            VerdictInput::Text { label, text } => {
+                verdicts::parse(&label, text.into_bytes(), rules, unit)
+            }
+        })
         .transpose()?;
     Ok((bundle.load(&rules.evidence), verdicts))
 }
 
 /// Score one opened bundle against an already compiled rule set (`kaohe batch`).
-pub(super) fn score_bundle(
+pub(crate) fn score_bundle(
     bundle: OpenBundle,
     rules: &RuleSet,
-    verdicts: Option<&Path>,
+    verdicts: Option<VerdictInput>,
     calendar: &Calendar,
 ) -> Result<Assessment, Fatal> {
     let (evidence, verdicts) = prepare(bundle, rules, verdicts)?;
@@ -95,7 +123,7 @@ pub(super) fn score_bundle(
 
 /// The built-in holiday calendar, plus the rule set's own (`calendar:`), plus any `--calendar`
 /// files, later ones winning on the same date.
-pub(super) fn load_calendar(files: &[PathBuf], rules: &RuleSet) -> Result<Calendar, Fatal> {
+pub(crate) fn load_calendar(files: &[PathBuf], rules: &RuleSet) -> Result<Calendar, Fatal> {
     let mut calendar = Calendar::builtin();
     calendar.merge(rules.calendar.clone());
     for file in files {
@@ -113,7 +141,7 @@ pub(super) fn load_calendar(files: &[PathBuf], rules: &RuleSet) -> Result<Calend
 }
 
 /// Refuse an output path inside the bundle: kaohe never writes into a bundle.
-pub(super) fn check_output(output: &Path, bundle_root: &Path) -> Result<(), Fatal> {
+pub(crate) fn check_output(output: &Path, bundle_root: &Path) -> Result<(), Fatal> {
     let parent = match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -142,7 +170,7 @@ pub(super) fn check_output(output: &Path, bundle_root: &Path) -> Result<(), Fata
 }
 
 /// Write the report to `-o FILE`, else to standard output.
-pub(super) fn emit(bytes: &[u8], output: Option<&Path>) -> Result<(), Fatal> {
+pub(crate) fn emit(bytes: &[u8], output: Option<&Path>) -> Result<(), Fatal> {
     match output {
         Some(path) => std::fs::write(path, bytes).map_err(|e| {
             cli_error(

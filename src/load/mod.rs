@@ -162,8 +162,8 @@ fn open_folder(
     Ok((name, root.clone(), BundleFs::new(root)))
 }
 
-/// The largest .zip bundle we read into memory.
-const MAX_ZIP_BUNDLE: u64 = 512 * 1024 * 1024;
+/// The largest .zip bundle we read into memory (also what `kaohe serve` accepts as an upload).
+pub const MAX_ZIP_BUNDLE: u64 = 512 * 1024 * 1024;
 
 /// A bundle handed in as a .zip, read in place: its name is the folder inside the archive
 /// (or the archive's own name when bundle.yaml is at its top level).

@@ -15,7 +15,7 @@ use crate::load::yaml;
 use crate::model::ruleset::{Method, RuleSet};
 use crate::model::verdicts::{Verdict, Verdicts};
 
-const MAX_VERDICT_FILE: u64 = 1024 * 1024;
+pub const MAX_VERDICT_FILE: u64 = 1024 * 1024;
 
 /// Read and validate a verdict file for scoring `unit` under `rules`.
 pub fn load(path: &Path, rules: &RuleSet, unit: &str) -> Result<Verdicts, Fatal> {
@@ -31,6 +31,17 @@ pub fn load(path: &Path, rules: &RuleSet, unit: &str) -> Result<Verdicts, Fatal>
     }
     let bytes = std::fs::read(path)
         .map_err(|e| fail("verdicts-unreadable", format!("无法读取评分文件：{e}")))?;
+    parse(&file, bytes, rules, unit)
+}
+
+/// Validate a verdict file's bytes (`kaohe serve` receives them in a request, not as a file);
+/// `file` names it in every message and in the report.
+pub fn parse(file: &str, bytes: Vec<u8>, rules: &RuleSet, unit: &str) -> Result<Verdicts, Fatal> {
+    let file = file.to_string();
+    let fail = |code: &'static str, msg: String| Fatal::one(Problem::error(&file, code, msg));
+    if bytes.len() as u64 > MAX_VERDICT_FILE {
+        return Err(fail("verdicts-too-large", "评分文件过大".into()));
+    }
     let text = String::from_utf8(bytes.clone())
         .map_err(|_| fail("verdicts-not-utf8", "评分文件须保存为 UTF-8".into()))?;
     let tree = yaml::parse(&text, &file).map_err(Fatal::one)?;

@@ -372,7 +372,7 @@ fn a_zip_in_the_batch_folder_counts_as_a_bundle() {
 }
 
 /// Zip `dir` as `<name>/…` members (a zipped bundle folder, as townships hand them in).
-fn zip_folder(dir: &Path, name: &str, to: &Path) {
+pub fn zip_folder(dir: &Path, name: &str, to: &Path) {
     use std::io::Write;
     fn add(w: &mut zip::ZipWriter<fs::File>, base: &Path, dir: &Path, prefix: &str) {
         let opts =
