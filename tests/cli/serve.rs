@@ -249,9 +249,28 @@ pub fn township_zip(tmp: &Path, unit: &str, name: &str) -> Vec<u8> {
         text.replace("单位: xx镇", &format!("单位: {unit}")),
     )
     .unwrap();
-    let zip = tmp.join(format!("{name}.zip"));
+    let zip = tmp.join(format!("seed-{unit}-{name}.zip"));
     zip_folder(&dir, name, &zip);
     std::fs::read(zip).unwrap()
+}
+
+/// A batch or assessment JSON without the verdict file's evidence line: its name and SHA-256
+/// differ by construction (a file on disk vs. `评分.yaml` received by the service as JSON).
+fn without_verdict_file(mut v: Value) -> Value {
+    fn strip(a: &mut Value) {
+        if let Some(ev) = a["evidence"].as_array_mut() {
+            ev.retain(|e| {
+                let f = e["file"].as_str().unwrap_or("");
+                f == "bundle.yaml" || !(f.ends_with(".yaml") || f.ends_with(".yml"))
+            });
+        }
+    }
+    if let Some(list) = v["assessments"].as_array_mut() {
+        list.iter_mut().for_each(strip);
+    } else {
+        strip(&mut v);
+    }
+    v
 }
 
 fn cli(args: &[&str]) -> std::process::Output {
@@ -395,4 +414,490 @@ fn local_mode_refuses_to_listen_beyond_loopback() {
 
 pub fn verdicts_dir() -> PathBuf {
     PathBuf::from(VERDICTS)
+}
+
+// ---- county mode ------------------------------------------------------------------------
+
+/// `kaohe users add --data DIR NAME --role ROLE [--unit U] --password-stdin`, password on stdin.
+pub fn add_user(
+    data: &Path,
+    name: &str,
+    role: &str,
+    unit: Option<&str>,
+    password: &str,
+) -> std::process::Output {
+    let mut cmd = kaohe();
+    cmd.args(["users", "add", "--data"])
+        .arg(data)
+        .args([name, "--role", role, "--password-stdin"]);
+    if let Some(u) = unit {
+        cmd.args(["--unit", u]);
+    }
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{password}\n").as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// A data folder with an evaluator and two townships (东湖镇, 安平镇).
+pub fn county_data(tmp: &Path) -> PathBuf {
+    let data = tmp.join("data");
+    for (name, role, unit) in [
+        ("王评分", "county", None),
+        ("东湖", "township", Some("东湖镇")),
+        ("安平", "township", Some("安平镇")),
+    ] {
+        let out = add_user(&data, name, role, unit, "口令-correct-horse");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    data
+}
+
+/// A county fixture bundle zipped as `<name>/…` (how townships hand them in).
+pub fn fixture_zip(tmp: &Path, name: &str) -> Vec<u8> {
+    let zip = tmp.join(format!("{name}.zip"));
+    if !zip.exists() {
+        zip_folder(&Path::new(COUNTY).join(name), name, &zip);
+    }
+    std::fs::read(zip).unwrap()
+}
+
+fn logged_in(server: &Server, user: &str) -> Client {
+    let mut c = server.client();
+    c.login(user, "口令-correct-horse");
+    c
+}
+
+fn db_count(data: &Path, table: &str) -> i64 {
+    let conn = rusqlite::Connection::open_with_flags(
+        data.join("kaohe.db"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn users_add_checks_role_unit_and_password() {
+    let tmp = TempDir::new().unwrap();
+    let data = tmp.path().join("data");
+    let out = add_user(&data, "东湖", "township", None, "long-enough-1");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("须用 --unit"));
+    let out = add_user(&data, "东湖", "township", Some("东湖镇"), "short");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("至少 8 个字符"));
+    assert!(
+        add_user(&data, "东湖", "township", Some("东湖镇"), "long-enough-1")
+            .status
+            .success()
+    );
+    let out = add_user(&data, "东湖", "township", Some("东湖镇"), "long-enough-1");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("已存在"));
+    // The database holds an argon2id hash, never the password.
+    let conn = rusqlite::Connection::open(data.join("kaohe.db")).unwrap();
+    let hash: String = conn
+        .query_row(
+            "SELECT password FROM users WHERE name = '东湖'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(!hash.contains("long-enough-1"));
+}
+
+#[test]
+fn townships_see_only_their_own_and_the_evaluator_scores_and_ranks() {
+    let tmp = TempDir::new().unwrap();
+    let data = county_data(tmp.path());
+    let data_s = data.to_str().unwrap();
+    let server = Server::start(&["--data", data_s]);
+    assert_eq!(server.client().get("/api/health").json()["mode"], "county");
+    // Not logged in: 401 everywhere but health/me.
+    assert_eq!(server.client().get("/api/submissions").status, 401);
+    assert_eq!(server.client().get("/api/submissions/1").status, 401);
+    let r = server.client().post_json(
+        "/api/login",
+        &serde_json::json!({"user": "东湖", "password": "wrong-password"}),
+    );
+    assert_eq!(r.status, 401);
+    assert_eq!(r.json()["message"], "账号或密码错误");
+
+    let donghu = logged_in(&server, "东湖");
+    let anping = logged_in(&server, "安平");
+    let county = logged_in(&server, "王评分");
+
+    // Uploads. 东湖镇: 95.5 − 3 (6.1 late) − 4 (no 领导小组) = 88.5 (fixture README).
+    let mut no_token = donghu.clone();
+    no_token.csrf = None;
+    assert_eq!(
+        no_token
+            .upload("东湖镇-2021.zip", &fixture_zip(tmp.path(), "东湖镇-2021"))
+            .status,
+        403
+    );
+    let r = donghu.upload("东湖镇-2021.zip", &fixture_zip(tmp.path(), "东湖镇-2021"));
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["assessment"]["total"]["score"], 88.5);
+    let donghu_id = r.json()["id"].as_i64().unwrap();
+    // 东湖 cannot hand in 安平镇's bundle.
+    let r = donghu.upload("安平镇-2021.zip", &fixture_zip(tmp.path(), "安平镇-2021"));
+    assert_eq!(r.status, 403);
+    assert_eq!(r.json()["error"], "unit-mismatch");
+    // 安平镇: the seed's 95.5 (its patch only changes a title's text).
+    let r = anping.upload("安平镇-2021.zip", &fixture_zip(tmp.path(), "安平镇-2021"));
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["assessment"]["total"]["score"], 95.5);
+    let anping_id = r.json()["id"].as_i64().unwrap();
+
+    // Isolation: each township lists only its own; another's id is 404 like a missing one.
+    let rows = donghu.get("/api/submissions").json()["submissions"].clone();
+    assert_eq!(rows.as_array().unwrap().len(), 1);
+    assert_eq!(rows[0]["unit"], "东湖镇");
+    for path in [
+        format!("/api/submissions/{anping_id}"),
+        format!("/api/submissions/{anping_id}/report.xlsx"),
+        format!("/api/submissions/{anping_id}/explain/1.1"),
+        format!("/api/submissions/{anping_id}/form"),
+        "/api/submissions/99999".to_string(),
+    ] {
+        assert_eq!(donghu.get(&path).status, 404, "{path}");
+    }
+    assert_eq!(
+        donghu.get(&format!("/api/submissions/{donghu_id}")).status,
+        200
+    );
+    // County-only actions: 403 for a township.
+    assert_eq!(donghu.get("/api/ranking").status, 403);
+    assert_eq!(donghu.get("/api/audit").status, 403);
+    let r = donghu.request(
+        "PUT",
+        &format!("/api/submissions/{donghu_id}/verdicts"),
+        Some("application/json"),
+        b"{}",
+        &[],
+    );
+    assert_eq!(r.status, 403);
+    // The evaluator sees both.
+    assert_eq!(
+        county.get("/api/submissions").json()["submissions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // Verdicts: refused exactly as the verdict file would be. 3.4 is worth 2 (indicators.md).
+    let bad = "评分人: 王某\n评分日期: 2022-02-20\n评分:\n  \"3.4\": {得分: 3, 说明: 超出分值}\n";
+    let r = county.request(
+        "PUT",
+        &format!("/api/submissions/{donghu_id}/verdicts"),
+        Some("application/yaml"),
+        bad.as_bytes(),
+        &[],
+    );
+    assert_eq!(r.status, 400, "{}", r.text());
+    let served = r.json()["problems"][0]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let bad_file = tmp.path().join("bad.yaml");
+    std::fs::write(&bad_file, bad).unwrap();
+    let stderr = String::from_utf8(
+        cli(&[
+            "score",
+            &format!("{COUNTY}/东湖镇-2021"),
+            "--verdicts",
+            bad_file.to_str().unwrap(),
+        ])
+        .stderr,
+    )
+    .unwrap();
+    assert!(stderr.contains(&served), "{stderr} / {served}");
+    // Without the CSRF token: refused before anything is read.
+    let mut no_token = county.clone();
+    no_token.csrf = None;
+    let good = serde_json::json!({
+        "评分人": "王某", "评分日期": "2022-02-20",
+        "评分": {"3.4": {"得分": 2, "说明": "抽查10条，内容规范"}},
+        "调整": {"7.1": {"得分": 2, "理由": "领导小组已于年中成立，文件补交"}}
+    });
+    let put = |c: &Client| {
+        c.request(
+            "PUT",
+            &format!("/api/submissions/{donghu_id}/verdicts"),
+            Some("application/json"),
+            good.to_string().as_bytes(),
+            &[],
+        )
+    };
+    assert_eq!(put(&no_token).status, 403);
+    let r = put(&county);
+    assert_eq!(r.status, 200, "{}", r.text());
+    // 88.5 + 2 (3.4 scored 2 of 2) + 2 (7.1 adjusted from 0 to 2) = 92.5.
+    assert_eq!(r.json()["total"]["score"], 92.5);
+    let after = donghu.get(&format!("/api/submissions/{donghu_id}")).json();
+    assert_eq!(after["total"]["score"], 92.5);
+
+    // Exported as a verdict file, the command line scores the same bundle to the same result.
+    let exported = county.get(&format!("/api/submissions/{donghu_id}/verdicts"));
+    assert_eq!(exported.status, 200);
+    let vdir = tmp.path().join("verdicts");
+    std::fs::create_dir_all(&vdir).unwrap();
+    std::fs::write(vdir.join("东湖镇-2021.yaml"), &exported.body).unwrap();
+    let bundles = tmp.path().join("bundles");
+    std::fs::create_dir_all(&bundles).unwrap();
+    std::fs::write(
+        bundles.join("东湖镇-2021.zip"),
+        fixture_zip(tmp.path(), "东湖镇-2021"),
+    )
+    .unwrap();
+    std::fs::write(
+        bundles.join("安平镇-2021.zip"),
+        fixture_zip(tmp.path(), "安平镇-2021"),
+    )
+    .unwrap();
+    let out = cli(&[
+        "score",
+        bundles.join("东湖镇-2021.zip").to_str().unwrap(),
+        "--verdicts",
+        vdir.join("东湖镇-2021.yaml").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let cli_json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        without_verdict_file(cli_json),
+        without_verdict_file(after.clone())
+    );
+
+    // Ranking = `kaohe batch` over the same bundles and verdict files.
+    let ranking = county.get("/api/ranking");
+    assert_eq!(ranking.status, 200, "{}", ranking.text());
+    let out = cli(&[
+        "batch",
+        bundles.to_str().unwrap(),
+        "--verdicts-dir",
+        vdir.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let batch_json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        without_verdict_file(ranking.json()),
+        without_verdict_file(batch_json)
+    );
+    // Nothing else differs: the two verdict lines were the only ones taken out.
+    assert_eq!(
+        ranking.json()["assessments"][1]["evidence"]
+            .as_array()
+            .unwrap()
+            .len(),
+        without_verdict_file(ranking.json())["assessments"][1]["evidence"]
+            .as_array()
+            .unwrap()
+            .len()
+            + 1
+    );
+    // 安平镇 95.5 first, 东湖镇 92.5 second.
+    assert_eq!(ranking.json()["ranking"][0]["unit"], "安平镇");
+    assert_eq!(ranking.json()["ranking"][1]["score"], 92.5);
+    let xlsx = county.get("/api/ranking.xlsx");
+    assert_eq!(xlsx.status, 200);
+    assert!(xlsx.body.starts_with(b"PK"));
+
+    // The audit log names who did what.
+    let audit = county.get("/api/audit").json()["audit"].clone();
+    let actions: Vec<(String, String)> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["user"].as_str().unwrap_or("").to_string(),
+                e["action"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for want in [
+        ("东湖", "upload"),
+        ("安平", "upload"),
+        ("王评分", "verdicts"),
+        ("王评分", "login"),
+        ("东湖", "login-failed"),
+    ] {
+        assert!(
+            actions.contains(&(want.0.to_string(), want.1.to_string())),
+            "{want:?} in {actions:?}"
+        );
+    }
+
+    // Online backup while the service runs: a consistent copy with both submissions.
+    let backup = tmp.path().join("backup.db");
+    let out = cli(&[
+        "serve",
+        "--data",
+        data_s,
+        "--backup",
+        backup.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let conn = rusqlite::Connection::open(&backup).unwrap();
+    let n: i64 = conn
+        .query_row("SELECT COUNT(*) FROM submissions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 2);
+
+    // Killed and restarted: everything is still there, and the session too.
+    let before = county.get(&format!("/api/submissions/{donghu_id}")).text();
+    let rank_before = ranking.text();
+    server.kill();
+    let server = Server::start(&["--data", data_s]);
+    let mut county = county.clone();
+    county.addr = server.addr.clone();
+    assert_eq!(
+        county.get(&format!("/api/submissions/{donghu_id}")).text(),
+        before
+    );
+    assert_eq!(county.get("/api/ranking").text(), rank_before);
+    assert_eq!(
+        county.get("/api/submissions").json()["submissions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // Logout ends the session.
+    let r = county.request("POST", "/api/logout", None, b"", &[]);
+    assert_eq!(r.status, 200);
+    assert_eq!(county.get("/api/submissions").status, 401);
+}
+
+#[test]
+fn login_is_rate_limited() {
+    let tmp = TempDir::new().unwrap();
+    let data = county_data(tmp.path());
+    let server = Server::start(&["--data", data.to_str().unwrap()]);
+    let c = server.client();
+    let attempt = |password: &str| {
+        c.post_json(
+            "/api/login",
+            &serde_json::json!({"user": "东湖", "password": password}),
+        )
+        .status
+    };
+    for _ in 0..5 {
+        assert_eq!(attempt("wrong-password"), 401);
+    }
+    // The sixth try within the minute is refused, even with the right password.
+    assert_eq!(attempt("口令-correct-horse"), 429);
+    // A form post (not JSON) cannot log in.
+    let r = c.request(
+        "POST",
+        "/api/login",
+        Some("application/x-www-form-urlencoded"),
+        b"user=%E4%B8%9C%E6%B9%96&password=x",
+        &[],
+    );
+    assert_eq!(r.status, 400);
+}
+
+#[test]
+fn fifty_concurrent_uploads_are_each_stored_once() {
+    let tmp = TempDir::new().unwrap();
+    let data = county_data(tmp.path());
+    let server = Server::start(&["--data", data.to_str().unwrap()]);
+    let donghu = logged_in(&server, "东湖");
+    // Two different contents for the same township: the seed as 东湖镇, and 东湖镇's fixture.
+    let a = township_zip(tmp.path(), "东湖镇", "东湖镇-2021");
+    let b = fixture_zip(tmp.path(), "东湖镇-2021");
+    assert_ne!(a, b);
+    let handles: Vec<_> = (0..50)
+        .map(|i| {
+            let c = donghu.clone();
+            let bytes = if i % 2 == 0 { a.clone() } else { b.clone() };
+            std::thread::spawn(move || {
+                let r = c.upload("东湖镇-2021.zip", &bytes);
+                assert_eq!(r.status, 201, "{}", r.text());
+                r.json()["id"].as_i64().unwrap()
+            })
+        })
+        .collect();
+    let mut ids: Vec<i64> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 50, "fifty distinct submissions");
+    assert_eq!(db_count(&data, "submissions"), 50);
+    // Content-addressed: two contents, two stored copies.
+    assert_eq!(db_count(&data, "blobs"), 2);
+    assert_eq!(
+        donghu.get("/api/submissions").json()["submissions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        50
+    );
+}
+
+#[test]
+fn an_upload_cut_off_by_a_kill_leaves_nothing() {
+    let tmp = TempDir::new().unwrap();
+    let data = county_data(tmp.path());
+    let data_s = data.to_str().unwrap();
+    let server = Server::start(&["--data", data_s]);
+    let donghu = logged_in(&server, "东湖");
+    assert_eq!(
+        donghu
+            .upload("东湖镇-2021.zip", &fixture_zip(tmp.path(), "东湖镇-2021"))
+            .status,
+        201
+    );
+    // Half a request body on the wire, then the process is killed.
+    let zip = township_zip(tmp.path(), "东湖镇", "东湖镇-2021");
+    let mut s = TcpStream::connect(&server.addr).unwrap();
+    write!(
+        s,
+        "POST /api/submissions HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nX-CSRF-Token: {}\r\nContent-Type: multipart/form-data; boundary=xx\r\nContent-Length: {}\r\n\r\n--xx\r\nContent-Disposition: form-data; name=\"bundle\"; filename=\"a.zip\"\r\n\r\n",
+        server.addr,
+        donghu.cookie.as_ref().unwrap(),
+        donghu.csrf.as_ref().unwrap(),
+        zip.len() + 200
+    )
+    .unwrap();
+    s.write_all(&zip[..zip.len() / 2]).unwrap();
+    s.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    server.kill();
+    let server = Server::start(&["--data", data_s]);
+    let mut donghu = donghu.clone();
+    donghu.addr = server.addr.clone();
+    assert_eq!(
+        donghu.get("/api/submissions").json()["submissions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(db_count(&data, "submissions"), 1);
+    assert_eq!(db_count(&data, "blobs"), 1);
 }
