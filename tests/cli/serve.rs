@@ -6,7 +6,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Stdio};
+use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -900,4 +900,260 @@ fn an_upload_cut_off_by_a_kill_leaves_nothing() {
     );
     assert_eq!(db_count(&data, "submissions"), 1);
     assert_eq!(db_count(&data, "blobs"), 1);
+}
+
+// ---- the pages, in headless Chromium ----------------------------------------------------
+
+/// Headless Chromium driven over the DevTools protocol on a pipe (`--remote-debugging-pipe`:
+/// JSON messages ending in NUL on file descriptors 3 and 4, here two named pipes), so no
+/// WebSocket client is needed.
+struct Browser {
+    child: Child,
+    to: std::fs::File,
+    from: BufReader<std::fs::File>,
+    next: u64,
+    session: Option<String>,
+}
+
+impl Browser {
+    fn start(tmp: &Path) -> Browser {
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+            .into_iter()
+            .map(PathBuf::from)
+            .find(|p| p.exists())
+            .unwrap_or_else(|| {
+                panic!(
+                    "Chromium is not installed (no /usr/bin/chromium): the pages cannot be \
+                     driven. Install it with `apt-get install -y chromium fonts-wqy-microhei`, \
+                     or run `bash scripts/test`, which does"
+                )
+            });
+        let (inp, out) = (tmp.join("cdp-in"), tmp.join("cdp-out"));
+        for f in [&inp, &out] {
+            assert!(Command::new("mkfifo").arg(f).status().unwrap().success());
+        }
+        let profile = tmp.join("chromium-profile");
+        let script = format!(
+            "exec timeout 300 '{}' --headless --no-sandbox --disable-gpu --disable-quic \
+             --no-first-run --disable-background-networking --disable-component-update \
+             --disable-sync --disable-dev-shm-usage --user-data-dir='{}' \
+             --remote-debugging-pipe about:blank 3<'{}' 4>'{}'",
+            chromium.display(),
+            profile.display(),
+            inp.display(),
+            out.display()
+        );
+        let child = Command::new("sh")
+            .args(["-c", &script])
+            // Chromium writes its crash database and caches under $HOME; a CI user may have none.
+            .env("HOME", tmp)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let to = std::fs::OpenOptions::new().write(true).open(&inp).unwrap();
+        let from = BufReader::new(std::fs::File::open(&out).unwrap());
+        Browser {
+            child,
+            to,
+            from,
+            next: 0,
+            session: None,
+        }
+    }
+
+    /// Send one command and wait for its answer (events in between are skipped).
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        self.next += 1;
+        let mut msg = serde_json::json!({"id": self.next, "method": method, "params": params});
+        if let Some(s) = &self.session
+            && !method.starts_with("Target.")
+            && !method.starts_with("Browser.")
+        {
+            msg["sessionId"] = Value::String(s.clone());
+        }
+        let mut bytes = msg.to_string().into_bytes();
+        bytes.push(0);
+        self.to.write_all(&bytes).unwrap();
+        self.to.flush().unwrap();
+        loop {
+            let mut buf = Vec::new();
+            let n = self.from.read_until(0, &mut buf).unwrap();
+            assert!(n > 0, "Chromium closed the DevTools pipe");
+            buf.pop();
+            let v: Value = serde_json::from_slice(&buf).unwrap();
+            if v["id"].as_u64() == Some(self.next) {
+                assert!(v.get("error").is_none(), "{method}: {v}");
+                return v["result"].clone();
+            }
+        }
+    }
+
+    /// Evaluate JavaScript in the page (awaiting a promise) and return its value.
+    fn eval(&mut self, js: &str) -> Value {
+        let r = self.call(
+            "Runtime.evaluate",
+            serde_json::json!({"expression": js, "awaitPromise": true, "returnByValue": true}),
+        );
+        assert!(r.get("exceptionDetails").is_none(), "{js}: {r}");
+        r["result"]["value"].clone()
+    }
+
+    /// Wait (up to a minute) until `js` is true in the page.
+    fn wait(&mut self, js: &str) {
+        for _ in 0..600 {
+            if self.eval(&format!("!!({js})")) == Value::Bool(true) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let text = self.eval("document.body.innerText");
+        panic!("timed out waiting for {js}; the page reads:\n{text}");
+    }
+
+    fn click(&mut self, selector: &str) {
+        let js = format!(
+            "(() => {{ const e = document.querySelector({}); if (!e) return false; e.click(); return true; }})()",
+            Value::String(selector.into())
+        );
+        assert_eq!(self.eval(&js), Value::Bool(true), "no {selector}");
+    }
+
+    fn type_into(&mut self, selector: &str, text: &str) {
+        let js = format!(
+            "(() => {{ const e = document.querySelector({}); if (!e) return false; e.value = {}; \
+             e.dispatchEvent(new Event('input', {{bubbles: true}})); return true; }})()",
+            Value::String(selector.into()),
+            Value::String(text.into())
+        );
+        assert_eq!(self.eval(&js), Value::Bool(true), "no {selector}");
+    }
+
+    fn log_in(&mut self, user: &str) {
+        self.wait("document.querySelector('#login-view') && !document.querySelector('#login-view').hidden");
+        self.type_into("#login-form [name=user]", user);
+        self.type_into("#login-form [name=password]", "口令-correct-horse");
+        self.click("#login-form button[type=submit]");
+        self.wait("!document.querySelector('#list-view').hidden");
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A township uploads through the page and sees its table; the evaluator opens it, enters the
+/// 3.4 score in the form, sees the new total, downloads the XLSX, and the workbook reads back
+/// with that total.
+///
+/// Needs Chromium, so it is `#[ignore]`d in a plain `cargo test` and run by `bash scripts/test`
+/// (which installs Chromium first) as `cargo test --test cli chromium -- --ignored`.
+#[test]
+#[ignore = "needs Chromium, poppler-utils and a CJK font: `bash scripts/test` installs them and runs this"]
+fn serve_pages_in_headless_chromium() {
+    let tmp = TempDir::new().unwrap();
+    let data = county_data(tmp.path());
+    let server = Server::start(&["--data", data.to_str().unwrap()]);
+    let zip = tmp.path().join("东湖镇-2021.zip");
+    fixture_zip(tmp.path(), "东湖镇-2021");
+    let downloads = tmp.path().join("downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+
+    let mut b = Browser::start(tmp.path());
+    let target = b.call(
+        "Target.createTarget",
+        serde_json::json!({"url": "about:blank"}),
+    );
+    let attached = b.call(
+        "Target.attachToTarget",
+        serde_json::json!({"targetId": target["targetId"], "flatten": true}),
+    );
+    b.session = Some(attached["sessionId"].as_str().unwrap().to_string());
+    b.call(
+        "Browser.setDownloadBehavior",
+        serde_json::json!({"behavior": "allow", "downloadPath": downloads.to_str().unwrap()}),
+    );
+    b.call("Page.enable", serde_json::json!({}));
+    b.call(
+        "Page.navigate",
+        serde_json::json!({"url": format!("http://{}/", server.addr)}),
+    );
+
+    // The township: log in, upload the .zip through the file input, see the table.
+    b.log_in("东湖");
+    let doc = b.call("DOM.getDocument", serde_json::json!({}));
+    let input = b.call(
+        "DOM.querySelector",
+        serde_json::json!({"nodeId": doc["root"]["nodeId"], "selector": "#bundle-file"}),
+    );
+    b.call(
+        "DOM.setFileInputFiles",
+        serde_json::json!({"nodeId": input["nodeId"], "files": [zip.to_str().unwrap()]}),
+    );
+    b.click("#upload-form button[type=submit]");
+    b.wait("document.querySelector('#message').textContent.includes('已收到')");
+    // 东湖镇: 95.5 − 3 − 4 = 88.5 (fixture README), shown in the list.
+    b.wait("[...document.querySelectorAll('#submissions tbody td')].some(td => td.textContent === '88.5')");
+    let text = b.eval("document.querySelector('#submissions').innerText");
+    assert!(text.as_str().unwrap().contains("东湖镇"), "{text}");
+    // Its own detail view: the table of indicators, no verdict form for a township.
+    b.click("#submissions button[data-id]");
+    b.wait("document.querySelectorAll('#indicators tbody tr').length > 20");
+    assert_eq!(
+        b.eval("document.querySelector('#verdict-form').hidden"),
+        Value::Bool(true)
+    );
+    b.click("#back");
+    b.wait("!document.querySelector('#list-view').hidden");
+    b.click("#logout");
+
+    // The evaluator: open it, explain 6.1, score 3.4 in the form.
+    b.log_in("王评分");
+    b.wait("document.querySelector('#submissions button[data-id]')");
+    b.click("#submissions button[data-id]");
+    b.wait("!document.querySelector('#verdict-form').hidden && document.querySelector('#manual tbody tr[data-id=\"3.4\"]')");
+    b.click("#indicators tr[data-id=\"6.1\"] button");
+    b.wait("!document.querySelector('#explain').hidden");
+    let explain = b.eval("document.querySelector('#explain').textContent");
+    assert!(explain.as_str().unwrap().starts_with("6.1 "), "{explain}");
+    b.type_into("#manual tr[data-id=\"3.4\"] input[name^=score-]", "2");
+    b.type_into(
+        "#manual tr[data-id=\"3.4\"] input[name^=note-]",
+        "抽查10条，内容规范",
+    );
+    b.click("#verdict-form button[type=submit]");
+    // 88.5 + 2 (3.4 scored 2 of 2) = 90.5.
+    b.wait("document.querySelector('#message').textContent.includes('总分 90.5')");
+    b.wait("document.querySelector('#indicators tr[data-id=\"3.4\"] td:nth-child(4)').textContent === '2'");
+
+    // Download the XLSX through its link and read it back.
+    b.click("#download-xlsx");
+    let mut file = None;
+    for _ in 0..600 {
+        file = std::fs::read_dir(&downloads)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "xlsx"));
+        if file.is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let file = file.expect("the XLSX was downloaded");
+    std::thread::sleep(Duration::from_millis(300));
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&file).unwrap();
+    let mut totals = Vec::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).unwrap();
+        for cell in range.used_cells() {
+            if let calamine::Data::Float(f) = cell.2 {
+                totals.push(*f);
+            }
+        }
+    }
+    assert!(totals.contains(&90.5), "90.5 in the workbook: {totals:?}");
 }
