@@ -609,3 +609,77 @@ fn one_oversized_member_does_not_sink_the_zip_bundle() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("超过单个文件上限64MiB"), "{text}");
 }
+
+// ---------------------------------------------------------------- -o never writes into an input
+
+fn refused(out: &Output) -> String {
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+/// `-o` through a dangling symlink that points into the bundle: refused (the link is not
+/// followed), and nothing appears in the bundle.
+#[cfg(unix)]
+#[test]
+fn output_through_a_dangling_symlink_into_the_bundle_is_refused() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let bundle = tmp.path().join("xx镇-2021");
+    copy_dir(Path::new(SEED), &bundle);
+    let link = tmp.path().join("报告.json");
+    std::os::unix::fs::symlink(bundle.join("材料/新报告.json"), &link).unwrap();
+    for cmd in ["score", "precheck"] {
+        let out = run_limited(kaohe().arg(cmd).arg(&bundle).arg("-o").arg(&link), cmd);
+        assert!(refused(&out).contains("符号链接"), "{cmd}");
+        assert!(!bundle.join("材料/新报告.json").exists(), "{cmd} wrote into the bundle");
+    }
+}
+
+/// `-o` onto a hard link of a ledger would rewrite the ledger: refused, the ledger unchanged.
+#[cfg(unix)]
+#[test]
+fn output_onto_a_hard_link_of_a_ledger_is_refused() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let bundle = tmp.path().join("xx镇-2021");
+    copy_dir(Path::new(SEED), &bundle);
+    let ledger = bundle.join("台账/主动公开台账.csv");
+    let before = fs::read(&ledger).unwrap();
+    let link = tmp.path().join("报告.csv");
+    fs::hard_link(&ledger, &link).unwrap();
+    let out = run_limited(kaohe().arg("score").arg(&bundle).arg("-o").arg(&link), "hard link");
+    assert!(refused(&out).contains("硬链接"));
+    assert_eq!(fs::read(&ledger).unwrap(), before);
+}
+
+/// `-o` equal to the evaluator's verdict file: refused, the verdicts unchanged.
+#[test]
+fn output_onto_the_verdict_file_is_refused() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let v = tmp.path().join("verdicts.yaml");
+    let text = "评分人: 王某\n评分日期: 2022-02-20\n评分:\n  \"3.4\": {得分: 2}\n";
+    fs::write(&v, text).unwrap();
+    let out = run_limited(
+        kaohe().arg("score").arg(SEED).arg("--verdicts").arg(&v).arg("-o").arg(&v),
+        "verdicts",
+    );
+    assert!(refused(&out).contains("评分文件"));
+    assert_eq!(fs::read_to_string(&v).unwrap(), text);
+}
+
+/// `batch -o county/乙镇.zip` would overwrite a zipped bundle of the batch: refused.
+#[test]
+fn batch_output_onto_a_zipped_bundle_of_the_batch_is_refused() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let county = tmp.path().join("county");
+    fs::create_dir(&county).unwrap();
+    copy_dir(Path::new(SEED), &county.join("甲镇"));
+    let zip = county.join("乙镇.zip");
+    let members = vec![("bundle.yaml".to_string(), HEAD.as_bytes().to_vec())];
+    let bytes = stored_zip(&members, false);
+    fs::write(&zip, &bytes).unwrap();
+    let out = run_limited(
+        kaohe().arg("batch").arg(&county).arg("-o").arg(&zip),
+        "batch zip",
+    );
+    assert!(refused(&out).contains("乙镇.zip"));
+    assert_eq!(fs::read(&zip).unwrap(), bytes);
+}
