@@ -71,7 +71,11 @@ fn rules_test_uses_the_rule_sets_calendar() {
     let a: serde_json::Value = serde_json::from_slice(&score.stdout).unwrap();
     assert_eq!(a["indicators"][0]["score"], 2, "{a}");
 
-    let test = kaohe().args(["rules", "test"]).arg(&rules).output().unwrap();
+    let test = kaohe()
+        .args(["rules", "test"])
+        .arg(&rules)
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&test.stdout);
     assert_eq!(test.status.code(), Some(0), "{stdout}");
     assert!(stdout.contains("1 个通过"), "{stdout}");
