@@ -14,6 +14,8 @@ mod bonus;
 mod county;
 #[path = "cli/errors.rs"]
 mod errors;
+#[path = "cli/exports.rs"]
+mod exports;
 #[path = "cli/formats.rs"]
 mod formats;
 #[path = "cli/gazette.rs"]
