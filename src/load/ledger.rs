@@ -74,7 +74,14 @@ pub fn read_ledger(
         // Excel and WPS workbooks: calamine behind catch_unwind, rows numbered as Excel shows.
         "xlsx" | "xlsm" | "xls" => match super::xlsx::sheet_rows(bytes, ext, opts.sheet.as_deref())
         {
-            Ok((sheet, rows)) => build_ledger(decl, file, Some(sheet), rows, problems),
+            Ok((sheet, rows, notes)) => {
+                problems.extend(
+                    notes
+                        .into_iter()
+                        .map(|p| p.with_file(file).sheet(sheet.clone())),
+                );
+                build_ledger(decl, file, Some(sheet), rows, problems)
+            }
             Err(p) => {
                 let p = p.with_file(file);
                 problems.push(match &opts.sheet {
@@ -354,10 +361,21 @@ pub fn build_ledger(
                     Some(_) => format!("{}（{}列）", columns[k], super::xlsx::column_letters(pos)),
                     None => columns[k].clone(),
                 };
-                problems.push(at(Problem::error(file, bad.code, bad.message)
+                let raw = trim(raw);
+                let (message, value) = match shown_value(raw, ty) {
+                    Some(v) => (bad.message, v),
+                    None => (
+                        bad.message.replace(raw, "该单元格的内容"),
+                        format!(
+                            "（{}个字的文字，不像本列的值，内容不显示；请检查本行是否错列）",
+                            raw.chars().count()
+                        ),
+                    ),
+                };
+                problems.push(at(Problem::error(file, bad.code, message)
                     .row(row.number)
                     .column(column)
-                    .value(trim(raw).to_string())));
+                    .value(value)));
             }
             cells.push(value);
         }
@@ -374,4 +392,22 @@ pub fn build_ledger(
         absent,
         out,
     ))
+}
+
+/// What a problem may echo of an unreadable cell. A value that looks like a slip of the
+/// column's own kind (`2021-13-01`, `两套`, `延期`) is shown as written; anything else is most
+/// likely another column's text moved over by a stray comma or a missing cell — in a register
+/// of applications that is an applicant's name or request, which never appears in any output
+/// (bundle-spec.md, Safety and privacy) — so `None`: show only its length.
+fn shown_value(raw: &str, ty: &crate::model::schema::FieldType) -> Option<String> {
+    use crate::model::schema::FieldType;
+    let chars = raw.chars().count();
+    let plausible = match ty {
+        // A date always has digits; a mistyped one is short.
+        FieldType::Date => chars <= 24 && raw.chars().any(|c| c.is_numeric()),
+        FieldType::Count { .. } => chars <= 12,
+        FieldType::Flag => chars <= 6,
+        _ => true,
+    };
+    plausible.then(|| raw.to_string())
 }
