@@ -181,13 +181,22 @@ fn line_of(newlines: &[u64], byte: u64) -> u64 {
     newlines.partition_point(|&n| n < byte) as u64 + 1
 }
 
+/// A header cell as it is matched against column names: every whitespace character removed
+/// (full-width spaces and line breaks inside the cell included), so "索 引 号" is 索引号.
+pub fn header_key(cell: &str) -> String {
+    squash_whitespace(cell)
+}
+
 /// Comma, or tab when the header line holds tabs and no commas. The header line is the first
 /// of the first lines naming every required column (or the first non-empty line).
 fn sniff_delimiter(text: &str, required: &[crate::model::schema::ColumnDecl]) -> u8 {
     let lines: Vec<&str> = text.lines().take(HEADER_SEARCH_ROWS as usize).collect();
     let header = lines
         .iter()
-        .find(|l| required.iter().all(|c| l.contains(c.name.as_str())))
+        .find(|l| {
+            let squashed = squash_whitespace(l);
+            required.iter().all(|c| squashed.contains(c.name.as_str()))
+        })
         .or_else(|| lines.iter().find(|l| !trim(l).is_empty()));
     match header {
         Some(l) if l.contains('\t') && !l.contains(',') => b'\t',
@@ -208,8 +217,9 @@ pub fn build_ledger(
         None => p,
     };
 
-    // The header: the first of the first 10 rows holding every required column.
-    let holds = |r: &SheetRow, name: &str| r.cells.iter().any(|c| trim(c) == name);
+    // The header: the first of the first 10 rows holding every required column. A header
+    // cell is matched with every whitespace character inside it removed ("索 引 号").
+    let holds = |r: &SheetRow, name: &str| r.cells.iter().any(|c| header_key(c) == name);
     let candidates: Vec<&SheetRow> = rows
         .iter()
         .filter(|r| r.number <= HEADER_SEARCH_ROWS)
@@ -276,7 +286,7 @@ pub fn build_ledger(
             .cells
             .iter()
             .enumerate()
-            .filter(|(_, c)| trim(c) == col.name)
+            .filter(|(_, c)| header_key(c) == col.name)
             .map(|(k, _)| k)
             .collect();
         if found.len() > 1 {
