@@ -4,6 +4,7 @@
 //! to `max − score` (PRODUCT.md), except for a manual indicator still waiting for its verdict.
 
 pub mod grading;
+pub mod township;
 pub mod trace;
 
 use std::cell::RefCell;

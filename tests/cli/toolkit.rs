@@ -71,6 +71,7 @@ const BROKEN: &[(&str, &str)] = &[
     ("unknown-group", "1.yaml:11:15"),
     ("veto-no-effect", "1.yaml:11:14"),
     ("grading-no-effect", "ruleset.yaml:15:9"),
+    ("township-unknown", "township.yaml:3:25"),
 ];
 
 /// Codes without a checked-in fixture, and why; each is exercised by a test below instead.
