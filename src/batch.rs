@@ -272,6 +272,14 @@ fn losses(assessments: &[Assessment]) -> Vec<Loss> {
     losses
 }
 
+/// A 单位 as a reader sees it: NFKC, without whitespace or invisible characters.
+fn unit_key(unit: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    unit.nfkc()
+        .filter(|&c| !crate::text::is_space(c) && !crate::text::is_invisible_control(c))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -382,12 +390,4 @@ mod tests {
         assert_eq!(report.grades, vec![("优秀".to_string(), 0)]);
         assert!(report.ruleset.is_none());
     }
-}
-
-/// A 单位 as a reader sees it: NFKC, without whitespace or invisible characters.
-fn unit_key(unit: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    unit.nfkc()
-        .filter(|&c| !crate::text::is_space(c) && !crate::text::is_invisible_control(c))
-        .collect()
 }
