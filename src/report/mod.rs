@@ -240,7 +240,12 @@ pub fn grading_lines(a: &Assessment) -> Vec<String> {
         if let Some(g) = &v.grade {
             effects.push(format!("等次为{g}"));
         }
-        lines.push(format!("{}：{}（{}）", v.label, v.indicator, effects.join("，")));
+        lines.push(format!(
+            "{}：{}（{}）",
+            v.label,
+            v.indicator,
+            effects.join("，")
+        ));
     }
     for r in &a.total.rules {
         let figures: Vec<String> = r
