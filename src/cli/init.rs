@@ -270,7 +270,7 @@ fn manifest(rules: &RuleSet, unit: &str) -> String {
     );
     out.push_str(
         "# 填写方法：在冒号后填写；没有的项留空或删去（空值与未填写相同）；日期写成 2022-01-25；\n\
-         # 路径相对于本文件夹（如 材料/年度报告.md）。填好后运行 kaohe precheck <本文件夹>。\n\n",
+         # 路径相对于本文件夹（如 材料/文件名.pdf）。填好后运行 kaohe precheck <本文件夹>。\n\n",
     );
     let _ = writeln!(out, "# 必填：单位名称");
     let _ = writeln!(out, "单位: {unit}");

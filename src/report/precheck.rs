@@ -203,9 +203,9 @@ fn render(p: &Precheck, md: bool) -> String {
         o.item(
             if md { 0 } else { 1 },
             &format!(
-                "{}：收件日期{}，答复期限{}个工作日，届满日{}，{}；{}{}",
+                "{}：{}收到，答复期限{}个工作日，届满日{}，{}；{}{}",
                 cite(&a.evidence),
-                a.received.as_deref().unwrap_or("空"),
+                a.received.as_deref().unwrap_or("日期不详"),
                 a.limit,
                 a.due.as_deref().unwrap_or("未知"),
                 state,

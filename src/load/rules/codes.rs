@@ -303,7 +303,7 @@ pub const RULE_CODES: &[RuleCode] = &[
         "unknown-name",
         Error,
         "A name is neither a lambda parameter, a `let`, a parameter nor a manifest key.",
-        "check the spelling; a column is read from a row, as in r.栏目"
+        "check the spelling; a column is read from a row, as in r.列名"
     ),
     code!(
         "unknown-function",
