@@ -255,3 +255,234 @@ fn no_name_of_the_2021_table_in_src() {
         hits.join("\n")
     );
 }
+
+/// A second, small rule set (甲县 2021) that shares no name with county-zwgk-2021: a ledger
+/// 收文 (时效 1.1, 4 points, −2 per row published more than 5 working days after it was
+/// written), a document 年报 (1.3, 2 points, handed in or not) and a manifest key 负责人.
+/// `full` adds a ledger 来信 (1.2, 2 points, −2 per letter unanswered past 10 working days)
+/// and a `township:` file; without it the rule set has no application ledger and no
+/// `township:` at all.
+fn small_rules(dir: &Path, full: bool) {
+    std::fs::create_dir_all(dir).unwrap();
+    let (points, letters, township) = if full {
+        (
+            8,
+            "    来信:\n      required: {收到日期: date, 答复日期: date}\n",
+            "township: 乡镇.yaml\nparams:\n  年报期限: 2022-01-31\n  报送期限: 2022-02-20\n",
+        )
+    } else {
+        (6, "", "")
+    };
+    std::fs::write(
+        dir.join("ruleset.yaml"),
+        format!(
+            "id: jia-2021\ntitle: 甲县2021年度测试指标\nyear: 2021\nmax: {points}\nbonus_cap: 0\n{township}\
+             grades:\n  - {{name: 合格, min: 4}}\n  - {{name: 不合格, min: 0}}\n\
+             groups:\n  - {{id: \"一\", name: 一、办文, points: {points}, file: 1.yaml}}\n\
+             evidence:\n  ledgers:\n    收文:\n      required: {{标题: text, 成文日期: date, 发布日期: date}}\n{letters}\
+             \x20 documents:\n    年报: {{title: 年度工作报告}}\n  manifest:\n    负责人: text\n"
+        ),
+    )
+    .unwrap();
+    let mut indicators = String::from(
+        "indicators:\n  - id: \"1.1\"\n    name: 时效\n    points: 4\n    source: 台账.收文\n    requires:\n      - {need: 台账.收文, what: 收文台账}\n    method:\n      deduct:\n        items: 台账.收文.filter(r => not (workdays(r.成文日期, r.发布日期) <= 5))\n        each: 2\n        message: \"{it.标题}逾期\"\n        cite: it\n",
+    );
+    if full {
+        indicators.push_str("  - id: \"1.2\"\n    name: 来信答复\n    points: 2\n    source: 台账.来信\n    requires:\n      - {need: 台账.来信, what: 来信登记}\n    method:\n      deduct:\n        items: 台账.来信.filter(r => not present(r.答复日期) and not (add_workdays(r.收到日期, 10) >= 报送日期))\n        each: 2\n        message: \"{it}未答复\"\n        cite: it\n");
+    }
+    indicators.push_str("  - id: \"1.3\"\n    name: 年报\n    points: 2\n    source: 文档.年报\n    requires:\n      - {need: 文档.年报, what: 年度工作报告（文档.年报）}\n    method:\n      all:\n        pass: \"true\"\n        message: 未报送年报\n");
+    std::fs::write(dir.join("1.yaml"), indicators).unwrap();
+    if full {
+        std::fs::write(
+            dir.join("乡镇.yaml"),
+            "submit_by: 报送期限\n\
+             applications:\n  title: 未答复的来信\n  indicators: [\"1.2\"]\n  rows: 台账.来信 ?? []\n  received: it.收到日期\n  replied: present(it.答复日期)\n  limit: \"10\"\n\
+             deadlines:\n  - {document: 年报, by: 年报期限, what: 年报公开截止日期}\n\
+             periods:\n  - {indicators: [\"1.1\"], rows: 台账.收文, date: it.发布日期, every: month, what: 收文发布}\n\
+             hints:\n  负责人: 办文负责人姓名\n\
+             selfreport:\n  \"一\":\n    - when: present(路径.台账.收文)\n      say: \"{考核年度}年度收文{count(台账.收文)}件（{路径.台账.收文}）。\"\n      else: 未报送收文台账。\n",
+        )
+        .unwrap();
+    }
+}
+
+/// A bundle of 甲县: 收文 rows a (on time), b (2021-03-01 → 03-15: 03-02..05 and 03-08..12 and
+/// 03-15 = 10 working days > 5, late) and c; 来信 rows 2 (answered) and 3 (received 2021-12-01,
+/// no answer); no 年报.
+fn small_bundle(dir: &Path) {
+    std::fs::create_dir_all(dir.join("台账")).unwrap();
+    std::fs::write(
+        dir.join("bundle.yaml"),
+        "单位: 甲镇\n考核年度: 2021\n考核指标: jia-2021\n报送日期: 2022-01-20\n负责人: 王某\n台账:\n  收文: 台账/收文.csv\n  来信: 台账/来信.csv\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("台账/收文.csv"),
+        "标题,成文日期,发布日期\na,2021-01-04,2021-01-05\nb,2021-03-01,2021-03-15\nc,2021-12-01,2021-12-02\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("台账/来信.csv"),
+        "收到日期,答复日期\n2021-11-01,2021-11-05\n2021-12-01,\n",
+    )
+    .unwrap();
+}
+
+fn run_ok(args: &[&std::ffi::OsStr]) -> String {
+    let out = kaohe().args(args).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// precheck, selfreport and init on a rule set without an application ledger and without any
+/// `township:`: they run (exit 0), list what they can, and claim nothing the rule set does not
+/// declare (no applications section, no deadlines, hints by type).
+#[test]
+fn township_commands_work_on_a_rule_set_that_declares_nothing_for_them() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let rules = tmp.path().join("jia");
+    small_rules(&rules, false);
+    let bundle = tmp.path().join("甲镇-2021");
+    small_bundle(&bundle);
+    let check = kaohe()
+        .args(["rules", "check"])
+        .arg(&rules)
+        .output()
+        .unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+
+    let os = |s: &str| std::ffi::OsString::from(s);
+    let pre = run_ok(&[
+        &os("precheck"),
+        bundle.as_os_str(),
+        &os("--rules"),
+        rules.as_os_str(),
+        &os("--as-of"),
+        &os("2021-12-10"),
+    ]);
+    // 1.1 loses 2 (row b), 1.3 loses 2 (no 年报): 失分合计 4; no applications section.
+    assert!(pre.contains("失分合计 4 分（2项指标）"), "{pre}");
+    assert!(pre.contains("一、会失分的指标"), "{pre}");
+    assert!(pre.contains("二、缺少的材料"), "{pre}");
+    assert!(!pre.contains("申请") && !pre.contains("截止"), "{pre}");
+
+    let draft = run_ok(&[
+        &os("selfreport"),
+        bundle.as_os_str(),
+        &os("--rules"),
+        rules.as_os_str(),
+    ]);
+    // 4 − 2 + 0 = 2 of 6.
+    assert!(
+        draft.contains("1.1 时效2分（满分4分，部分达标）"),
+        "{draft}"
+    );
+    assert!(draft.contains("基本分2分"), "{draft}");
+
+    let new = tmp.path().join("乙镇-2021");
+    run_ok(&[
+        &os("init"),
+        new.as_os_str(),
+        &os("--rules"),
+        rules.as_os_str(),
+        &os("--unit"),
+        &os("乙镇"),
+    ]);
+    let manifest = std::fs::read_to_string(new.join("bundle.yaml")).unwrap();
+    // No hint: the key is described by its type; no submit_by: 1月31日 of the next year.
+    assert!(manifest.contains("# 文字\n负责人:"), "{manifest}");
+    assert!(manifest.contains("报送日期: 2022-01-31"), "{manifest}");
+    assert!(new.join("台账/收文.csv").is_file());
+}
+
+/// The same table with its `township:` file: the applications come from 来信 (not a 2021
+/// name), the deadline from 年报期限, the months from 1.1's rows, the draft's figures and the
+/// template's hints and 报送日期 from the file.
+#[test]
+fn township_commands_read_what_the_rule_set_declares() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let rules = tmp.path().join("jia");
+    small_rules(&rules, true);
+    let bundle = tmp.path().join("甲镇-2021");
+    small_bundle(&bundle);
+    let check = kaohe()
+        .args(["rules", "check"])
+        .arg(&rules)
+        .output()
+        .unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+
+    let os = |s: &str| std::ffi::OsString::from(s);
+    let pre = run_ok(&[
+        &os("precheck"),
+        bundle.as_os_str(),
+        &os("--rules"),
+        rules.as_os_str(),
+        &os("--as-of"),
+        &os("2021-12-10"),
+    ]);
+    // Row 3 received 2021-12-01 (Wed): 10 working days → 12-02, 12-03, 12-06..10, 12-13..15
+    // → due 2021-12-15, after the as-of day: open. Row 2 was answered: not listed.
+    assert!(pre.contains("未答复的来信"), "{pre}");
+    assert!(
+        pre.contains(
+            "台账/来信.csv 第3行：2021-12-01收到，答复期限10个工作日，届满日2021-12-15，办理中"
+        ),
+        "{pre}"
+    );
+    assert!(!pre.contains("第2行："), "{pre}");
+    // 1.2 loses 2 (due 12-15 < 报送日期 2022-01-20), recoverable by answering before 12-15.
+    assert!(
+        pre.contains("在期限届满日前答复尚未答复的申请：第3行（2021-12-15前）"),
+        "{pre}"
+    );
+    // 年报 due 2022-01-31: 21 days left in December after the 10th + 31 = 52.
+    assert!(
+        pre.contains("年报公开截止日期：2022-01-31（距截止还有52天）"),
+        "{pre}"
+    );
+    // Months of 2021 up to December with no 收文 row: rows in 1, 3 and 12 → 2, 4–11.
+    assert!(
+        pre.contains("2021年没有收文发布的月份：2、4、5、6、7、8、9、10、11月"),
+        "{pre}"
+    );
+
+    let draft = run_ok(&[
+        &os("selfreport"),
+        bundle.as_os_str(),
+        &os("--rules"),
+        rules.as_os_str(),
+    ]);
+    assert!(
+        draft.contains("2021年度收文3件（台账/收文.csv）。"),
+        "{draft}"
+    );
+
+    let new = tmp.path().join("乙镇-2021");
+    run_ok(&[
+        &os("init"),
+        new.as_os_str(),
+        &os("--rules"),
+        rules.as_os_str(),
+        &os("--unit"),
+        &os("乙镇"),
+    ]);
+    let manifest = std::fs::read_to_string(new.join("bundle.yaml")).unwrap();
+    assert!(manifest.contains("# 办文负责人姓名\n负责人:"), "{manifest}");
+    assert!(manifest.contains("报送日期: 2022-02-20"), "{manifest}");
+}
