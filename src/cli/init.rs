@@ -21,10 +21,11 @@ use crate::model::schema::{FieldType, LedgerDecl};
 pub struct InitArgs {
     /// The new bundle folder (must not exist, or be empty).
     new_dir: PathBuf,
-    /// A rule-set folder or a built-in rule-set id (default: the only built-in rule set).
+    /// A rule-set folder or a built-in rule-set id (default: the built-in rule set of the year
+    /// in the folder's name, as in xx镇-2021, when exactly one has that year).
     #[arg(long, value_name = "ID|DIR")]
     rules: Option<String>,
-    /// The township's name (单位); default: the folder's name.
+    /// The township's name (单位), written into bundle.yaml; required.
     #[arg(long, value_name = "NAME")]
     unit: Option<String>,
 }
@@ -51,43 +52,25 @@ pub fn run(args: &InitArgs) -> Result<ExitCode, Fatal> {
             ));
         }
     }
-    let files = match args.rules.as_deref() {
-        Some(spec) => rule_files(spec)?,
-        None => {
-            let ids = RuleFiles::builtin_ids();
-            match ids.as_slice() {
-                [only] => RuleFiles::builtin(only).expect("listed built-in"),
-                _ => {
-                    return Err(cli_error(
-                        "init-rules-needed",
-                        format!("请用 --rules 指定规则集；内置规则集：{}", ids.join("、")),
-                    ));
-                }
-            }
-        }
-    };
-    let rules = rule_loader::compile(&files)?;
-    // A folder named like the spec's example (xx镇-2021) gives the unit without the year.
-    let unit = match &args.unit {
-        Some(u) => u.trim().to_string(),
-        None => {
-            let name = dir
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let suffix = format!("-{}", rules.year);
-            name.strip_suffix(&suffix)
-                .unwrap_or(&name)
-                .trim()
-                .to_string()
-        }
-    };
+    // The unit is never guessed from the folder's name: a folder named 新建文件夹 would
+    // become the township.
+    let unit = args
+        .unit
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_string();
     if unit.is_empty() {
         return Err(cli_error(
             "init-unit-needed",
-            "无法从文件夹名得出单位名称，请用 --unit 指定".to_string(),
+            "请用 --unit 写明单位名称，如 kaohe init xx镇-2021 --unit xx镇".to_string(),
         ));
     }
+    let files = match args.rules.as_deref() {
+        Some(spec) => rule_files(spec)?,
+        None => default_rules(dir)?,
+    };
+    let rules = rule_loader::compile(&files)?;
 
     let (dirs, skeleton) = skeleton(&rules, &unit);
     let io = |e: std::io::Error, p: &Path| {
@@ -112,6 +95,61 @@ pub fn run(args: &InitArgs) -> Result<ExitCode, Fatal> {
         dir.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Without `--rules`: the built-in rule set of the year the folder's name ends with (xx镇-2021),
+/// when exactly one built-in rule set has that year; otherwise a message listing them.
+fn default_rules(dir: &Path) -> Result<RuleFiles, Fatal> {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let year: Option<i16> = name
+        .rsplit(|c: char| !c.is_ascii_digit())
+        .find(|part| part.len() == 4)
+        .and_then(|y| y.parse().ok());
+    let mut builtins = Vec::new();
+    for id in RuleFiles::builtin_ids() {
+        if let Some(files) = RuleFiles::builtin(id)
+            && let Ok(rules) = rule_loader::compile(&files)
+        {
+            builtins.push((rules.year, id, rules.title.clone(), files));
+        }
+    }
+    let listed = |list: &[&(i16, &str, String, RuleFiles)]| {
+        list.iter()
+            .map(|(y, id, title, _)| format!("{id}（{y}年，{title}）"))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let all: Vec<_> = builtins.iter().collect();
+    let Some(year) = year else {
+        return Err(cli_error(
+            "init-rules-needed",
+            format!(
+                "文件夹名「{name}」中没有考核年度，请用 --rules 指定规则集；内置规则集：{}",
+                listed(&all)
+            ),
+        ));
+    };
+    let of_year: Vec<_> = builtins.iter().filter(|(y, ..)| *y == year).collect();
+    match of_year.as_slice() {
+        [only] => Ok(only.3.clone()),
+        [] => Err(cli_error(
+            "init-rules-needed",
+            format!(
+                "没有{year}年度的内置规则集，请用 --rules 指定规则集目录；内置规则集：{}",
+                listed(&all)
+            ),
+        )),
+        several => Err(cli_error(
+            "init-rules-needed",
+            format!(
+                "有多个{year}年度的内置规则集，请用 --rules 指定其一：{}",
+                listed(several)
+            ),
+        )),
+    }
 }
 
 /// The submission date written into the template: the rule set's `township.submit_by` when it

@@ -30,8 +30,8 @@ pub struct PrecheckArgs {
     /// Write to FILE instead of standard output (never inside the bundle).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Count periods and deadlines as of this day (default: the bundle's 报送日期, or today
-    /// when that is later). Before the year end, months and quarters not yet begun are not gaps.
+    /// Count periods and deadlines as of this day (default: today, but never later than the
+    /// bundle's 报送日期). Before the year end, months and quarters not yet begun are not gaps.
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
     /// An extra holiday calendar (date,kind,festival CSV) adding years or local days.
@@ -61,8 +61,30 @@ fn today() -> Date {
         .unwrap_or(jiff::civil::date(1970, 1, 1))
 }
 
+/// The format `-o FILE` asks for by its extension; an extension precheck cannot write (.xlsx,
+/// .html, .docx, …) is refused rather than filled with text.
+fn output_format(output: Option<&std::path::Path>) -> Result<Option<PrecheckFormat>, Fatal> {
+    let Some(path) = output else {
+        return Ok(None);
+    };
+    match path.extension() {
+        None => Ok(None),
+        Some(ext) => PrecheckFormat::from_extension(path).map(Some).ok_or_else(|| {
+            cli_error(
+                "output-format-unsupported",
+                format!(
+                    "预检结果只能写成 .txt（文本）、.md 或 .json 文件，无法写成「.{}」文件：{}；请改用这些扩展名之一",
+                    ext.to_string_lossy(),
+                    path.display()
+                ),
+            )
+        }),
+    }
+}
+
 pub fn run(args: &PrecheckArgs) -> Result<ExitCode, Fatal> {
     let explicit = args.as_of.as_deref().map(parse_as_of).transpose()?;
+    let by_extension = output_format(args.output.as_deref())?;
     let loaded = pipeline::load(
         &args.bundle,
         args.rules.as_deref(),
@@ -71,7 +93,9 @@ pub fn run(args: &PrecheckArgs) -> Result<ExitCode, Fatal> {
         args.output.as_deref(),
     )?;
     let submitted = loaded.evidence.header.submitted;
-    let as_of = explicit.unwrap_or_else(|| submitted.max(today()));
+    // A bundle is pre-checked as of today while it is being prepared, and as of the day it was
+    // handed in once that has passed: a 2021 bundle opened in 2026 is not "1,500 days late".
+    let as_of = explicit.unwrap_or_else(|| submitted.min(today()));
     let assessment = score::score_as_of(
         &loaded.rules,
         &loaded.evidence,
@@ -88,11 +112,7 @@ pub fn run(args: &PrecheckArgs) -> Result<ExitCode, Fatal> {
     );
     let format = args
         .format
-        .or_else(|| {
-            args.output
-                .as_deref()
-                .and_then(PrecheckFormat::from_extension)
-        })
+        .or(by_extension)
         .unwrap_or(PrecheckFormat::Table);
     emit(format.render(&report).as_bytes(), args.output.as_deref())?;
     Ok(ExitCode::SUCCESS)

@@ -29,6 +29,21 @@ pub struct SelfreportArgs {
 }
 
 pub fn run(args: &SelfreportArgs) -> Result<ExitCode, Fatal> {
+    // The draft is Markdown: a name that promises another format (.docx, .pdf) is refused
+    // rather than filled with Markdown.
+    if let Some(path) = &args.output
+        && let Some(ext) = path.extension()
+        && !["md", "markdown", "txt"].contains(&ext.to_string_lossy().to_ascii_lowercase().as_str())
+    {
+        return Err(super::cli_error(
+            "output-format-unsupported",
+            format!(
+                "自查报告草稿是 Markdown 文本，只能写成 .md 或 .txt 文件，无法写成「.{}」文件：{}；请用 -o 文件名.md，再用 WPS 或 Word 打开后另存为所需格式",
+                ext.to_string_lossy(),
+                path.display()
+            ),
+        ));
+    }
     let loaded = load(
         &args.bundle,
         args.rules.as_deref(),

@@ -94,32 +94,20 @@ fn method_text(ind: &Indicator) -> String {
         ""
     };
     let text = match &ind.method {
-        Method::All { pass, .. } => format!(
-            "达标得{}分，否则0分（达标条件：{}）",
-            num(ind.points),
-            pass.source()
-        ),
-        Method::Tiers {
-            measure, levels, ..
-        } => {
+        // In words only: the condition and the measure are what 口径 describes; the
+        // expressions behind them are the rule author's (`kaohe rules show`).
+        Method::All { .. } => format!("达到口径要求得{}分，否则0分", num(ind.points)),
+        Method::Tiers { levels, .. } => {
             let tiers: Vec<String> = levels
                 .iter()
-                .map(|l| {
-                    format!(
-                        "{}达到{}得{}分",
-                        measure.source(),
-                        num(l.min),
-                        num(l.points)
-                    )
-                })
+                .map(|l| format!("测量值达到{}得{}分", num(l.min), num(l.points)))
                 .collect();
             format!("分档：{}，否则0分", tiers.join("；"))
         }
         Method::Deduct { each, .. } => match constant(each.source()) {
             Some(e) => format!("每项扣{}分，扣完为止（共{}分）", num(e), num(ind.points)),
             None => format!(
-                "每项按 {} 扣分，扣完为止（共{}分）",
-                each.source(),
+                "每项按口径所定分值扣分（见扣分明细），扣完为止（共{}分）",
                 num(ind.points)
             ),
         },

@@ -486,3 +486,144 @@ fn township_commands_read_what_the_rule_set_declares() {
     assert!(manifest.contains("# 办文负责人姓名\n负责人:"), "{manifest}");
     assert!(manifest.contains("报送日期: 2022-02-20"), "{manifest}");
 }
+
+/// Issue 12: `selfreport` counts a 制度 as established only when its file is in the bundle, as
+/// 7.3 scores it. The seed lists 7 制度, each with its file: 7 named. Without
+/// 材料/制度/预公开制度.txt: 6 established, and 预公开制度 named as not counted.
+#[test]
+fn selfreport_does_not_claim_a_rule_whose_file_is_missing() {
+    let b = Bundle::seed();
+    let run = |b: &Bundle| {
+        let out = kaohe().arg("selfreport").arg(&b.dir).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let draft = run(&b);
+    assert!(draft.contains("预公开制度等7项制度；2021年度"), "{draft}");
+    assert!(!draft.contains("不在报送材料中"), "{draft}");
+    b.remove("材料/制度/预公开制度.txt");
+    let draft = run(&b);
+    assert!(
+        draft.contains("责任追究制度等6项制度；预公开制度的文件不在报送材料中，未计入已建立的制度"),
+        "{draft}"
+    );
+}
+
+/// Issue 12: without `--as-of`, a bundle handed in on 2022-02-15 is pre-checked as of that day
+/// (not today, years later): periods over the whole year, deadlines measured to 02-15.
+#[test]
+fn precheck_of_a_past_bundle_is_as_of_its_submission_day() {
+    let out = kaohe()
+        .args(["precheck", SEED, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let p: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(p["as_of"], "2022-02-15");
+    assert_eq!(p["submitted"], "2022-02-15");
+}
+
+/// Issue 12: `init` never guesses 单位 from the folder name, and without `--rules` takes the
+/// built-in rule set of the year in the folder's name.
+#[test]
+fn init_needs_a_unit_and_finds_the_rule_set_by_year() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let dir = tmp.path().join("新建文件夹-2021");
+    let out = kaohe().arg("init").arg(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("请用 --unit 写明单位名称"), "{err}");
+    assert!(!dir.exists());
+
+    let out = kaohe()
+        .arg("init")
+        .arg(&dir)
+        .args(["--unit", "丙镇"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let manifest = std::fs::read_to_string(dir.join("bundle.yaml")).unwrap();
+    assert!(manifest.contains("单位: 丙镇\n"), "{manifest}");
+    assert!(
+        manifest.contains("考核指标: county-zwgk-2021\n"),
+        "{manifest}"
+    );
+
+    // No year in the name: which rule set is meant cannot be known.
+    let other = tmp.path().join("丁镇");
+    let out = kaohe()
+        .arg("init")
+        .arg(&other)
+        .args(["--unit", "丁镇"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("请用 --rules 指定规则集") && err.contains("county-zwgk-2021"),
+        "{err}"
+    );
+    assert!(!other.exists());
+}
+
+/// Issue 12: `explain` says how points are given in words, not in the rule's expressions.
+#[test]
+fn explain_scoring_line_is_in_words() {
+    for (id, want) in [
+        ("1.1", "计分：达到口径要求得2分，否则0分"),
+        (
+            "1.3",
+            "计分：分档：测量值达到24得3分；测量值达到12得1.5分，否则0分",
+        ),
+        (
+            "1.4",
+            "计分：每项按口径所定分值扣分（见扣分明细），扣完为止（共3分）",
+        ),
+    ] {
+        let out = kaohe().args(["explain", SEED, id]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8(out.stdout).unwrap();
+        let line = text.lines().find(|l| l.starts_with("计分：")).unwrap();
+        assert_eq!(line, want);
+        assert!(!text.contains("count(") && !text.contains("=>"), "{text}");
+    }
+}
+
+/// Issue 12: `-o` with a name promising a format the command does not write is refused (exit 2,
+/// a Chinese message naming the file), and nothing is written.
+#[test]
+fn output_names_promising_another_format_are_refused() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    for (cmd, file, words) in [
+        ("selfreport", "自查.docx", "只能写成 .md 或 .txt 文件"),
+        (
+            "precheck",
+            "预检.xlsx",
+            "只能写成 .txt（文本）、.md 或 .json 文件",
+        ),
+        (
+            "precheck",
+            "预检.html",
+            "只能写成 .txt（文本）、.md 或 .json 文件",
+        ),
+    ] {
+        let path = tmp.path().join(file);
+        let out = kaohe().args([cmd, SEED, "-o"]).arg(&path).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{cmd} -o {file}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(words) && err.contains(file), "{err}");
+        assert!(!path.exists(), "{file} written");
+    }
+    // The formats they do write still work.
+    for (cmd, file) in [("selfreport", "自查.md"), ("precheck", "预检.json")] {
+        let path = tmp.path().join(file);
+        let out = kaohe().args([cmd, SEED, "-o"]).arg(&path).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{cmd} -o {file}");
+        assert!(path.is_file());
+    }
+}
