@@ -20,6 +20,8 @@ mod gazette;
 mod hostile;
 #[path = "cli/org.rs"]
 mod org;
+#[path = "cli/plain.rs"]
+mod plain;
 #[path = "cli/platform.rs"]
 mod platform;
 #[path = "cli/report.rs"]

@@ -25,33 +25,30 @@ use crate::report::{Format, Options};
 
 #[derive(Args)]
 pub struct BatchArgs {
-    /// A folder of township bundles: each sub-folder holding a bundle.yaml (or a .zip of one).
+    /// 存放各乡镇报送材料的文件夹：每个子文件夹（或 .zip）是一份材料
     dir: PathBuf,
-    /// A rule-set folder (when one exists at that path) or a built-in rule-set id; without it,
-    /// the 考核指标 most bundles declare is used for all.
+    /// 规则集目录（该路径存在时）或内置规则集编号；不写时统一使用多数材料声明的考核指标
     #[arg(long, value_name = "DIR|ID")]
     rules: Option<String>,
-    /// A folder of verdict files: `<folder name>.yaml` is the verdict file of that bundle.
+    /// 评分文件所在文件夹：「材料文件夹名.yaml」或「单位名.yaml」是该材料的评分文件
     #[arg(long, value_name = "DIR")]
     verdicts_dir: Option<PathBuf>,
-    /// Output format; without it, `-o`'s extension decides (.json .csv .md .html .xlsx), else
-    /// table.
+    /// 输出格式；不写时按 -o 文件的扩展名（.json .csv .md .html .xlsx），否则为表格
     #[arg(long, value_enum)]
     format: Option<Format>,
-    /// Write the report to FILE instead of standard output (never inside a bundle).
+    /// 把报告写入文件 FILE 而不是屏幕（不得位于材料目录内）
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
-    /// An extra holiday calendar (date,kind,festival CSV) adding years or local days.
+    /// 补充节假日日历（CSV：date,kind,festival），增加年份或本地假日
     #[arg(long, value_name = "FILE")]
     calendar: Vec<PathBuf>,
-    /// Exit with code 1 when any township's total score is below this.
+    /// 任一乡镇总分低于此分数时以退出码 1 结束
     #[arg(long, value_name = "SCORE")]
     fail_under: Option<String>,
-    /// Add when the report was made (UTC). Without it the same inputs give the same bytes.
+    /// 在报告中注明生成时间（UTC）；不加时同样的输入得到完全相同的输出
     #[arg(long)]
     stamp: bool,
-    /// How many bundles to score at once (default: one per CPU core; 1 = one after another).
-    /// The output is the same whatever the number.
+    /// 同时评分的材料份数（默认每个 CPU 核一份；1 为逐份评分）；结果与份数无关
     #[arg(short = 'j', long, value_name = "N")]
     jobs: Option<usize>,
 }
@@ -68,7 +65,7 @@ fn list_bundles(dir: &Path, skip: Option<&Path>) -> Result<Vec<Entry>, Fatal> {
     let read = std::fs::read_dir(dir).map_err(|e| {
         cli_error(
             "batch-dir-unreadable",
-            format!("无法读取材料文件夹 {}：{e}", dir.display()),
+            format!("无法读取材料文件夹 {}：{}", dir.display(), crate::diag::os_error(&e)),
         )
     })?;
     let skip = skip.and_then(|p| p.canonicalize().ok());
@@ -96,17 +93,50 @@ fn list_bundles(dir: &Path, skip: Option<&Path>) -> Result<Vec<Entry>, Fatal> {
     Ok(entries)
 }
 
-/// The verdict file of a bundle, when the verdicts folder has one.
-fn verdict_file(dir: Option<&Path>, bundle_name: &str) -> Option<PathBuf> {
+/// The verdict file of a bundle, when the verdicts folder has one: named after the bundle's
+/// folder (`xx镇-2021.yaml`), else after its township (`xx镇.yaml`, the name an evaluator
+/// naturally gives it).
+fn verdict_file(dir: Option<&Path>, bundle_name: &str, unit: Option<&str>) -> Option<PathBuf> {
     let dir = dir?;
     let stem = bundle_name
         .strip_suffix(".zip")
         .or_else(|| bundle_name.strip_suffix(".ZIP"))
         .unwrap_or(bundle_name);
-    ["yaml", "yml"]
-        .iter()
-        .map(|ext| dir.join(format!("{stem}.{ext}")))
+    [Some(stem), unit]
+        .into_iter()
+        .flatten()
+        .flat_map(|name| ["yaml", "yml"].map(|ext| dir.join(format!("{name}.{ext}"))))
         .find(|p| p.is_file())
+}
+
+/// Verdict files no bundle uses: each would otherwise be ignored without a word, and with it
+/// the 3.4 score and the 调整 it records.
+fn unused_verdict_files(dir: &Path, used: &[PathBuf]) -> Vec<String> {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut unused: Vec<String> = read
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_file()
+                && p.extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+                && !used.contains(p)
+        })
+        .map(|p| p.file_name().unwrap_or_default().to_string_lossy().into_owned())
+        .collect();
+    unused.sort();
+    unused
+        .into_iter()
+        .map(|name| {
+            format!(
+                "评分文件 {} 没有用上：没有哪份材料的文件夹名或单位与「{}」相同（评分文件应命名为 材料文件夹名.yaml 或 单位名.yaml）",
+                dir.join(&name).display(),
+                name.rsplit_once('.').map_or(name.as_str(), |(stem, _)| stem)
+            )
+        })
+        .collect()
 }
 
 /// A fatal error of one bundle, as one line for the report.
@@ -186,6 +216,17 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
             format!("评分文件夹 {} 不存在或不是文件夹", v.display()),
         ));
     }
+    // One bundle's own folder is not a folder of bundles: its 台账/ and 材料/ would each be
+    // reported as a bundle without bundle.yaml.
+    if args.dir.join("bundle.yaml").is_file() {
+        return Err(cli_error(
+            "batch-dir-is-bundle",
+            format!(
+                "{dir} 本身就是一份报送材料（其中有 bundle.yaml）：评一份材料请用 kaohe score {dir}；kaohe batch 要的是存放各乡镇材料的上级文件夹",
+                dir = args.dir.display()
+            ),
+        ));
+    }
     let entries = list_bundles(&args.dir, args.verdicts_dir.as_deref())?;
     if entries.is_empty() {
         return Err(cli_error(
@@ -217,6 +258,15 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
             .map(|e| guard(|| open_bundle(&e.path)))
             .collect()
     });
+    let units: Vec<Option<String>> = opened
+        .iter()
+        .map(|o| o.as_ref().ok().map(|b| b.header.unit.clone()))
+        .collect();
+    let verdict_files: Vec<Option<PathBuf>> = entries
+        .iter()
+        .zip(&units)
+        .map(|(e, unit)| verdict_file(args.verdicts_dir.as_deref(), &e.name, unit.as_deref()))
+        .collect();
     let first_declared = majority(
         opened
             .iter()
@@ -224,7 +274,13 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
             .map(|b| b.header.ruleset.as_str()),
     );
 
-    let mut warnings = Vec::new();
+    let mut warnings = match &args.verdicts_dir {
+        Some(dir) => {
+            let used: Vec<PathBuf> = verdict_files.iter().flatten().cloned().collect();
+            unused_verdict_files(dir, &used)
+        }
+        None => Vec::new(),
+    };
     let mut outcomes: Vec<Result<Assessment, Failed>> = Vec::with_capacity(entries.len());
     let mut grade_names = Vec::new();
     match first_declared {
@@ -252,10 +308,10 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
                 grade_names.push(rules.veto_grade.clone());
             }
             // Phase 2: score in parallel, one Result per bundle, in the bundles' order.
-            let jobs: Vec<_> = entries.iter().zip(opened).collect();
+            let jobs: Vec<_> = entries.iter().zip(&verdict_files).zip(opened).collect();
             let scored: Vec<(Result<Assessment, Failed>, Option<String>)> = pool.install(|| {
                 jobs.into_par_iter()
-                    .map(|(e, opened)| {
+                    .map(|((e, verdicts), opened)| {
                         let mut note = None;
                         let result = opened.and_then(|b| {
                             if b.header.ruleset != rules.id {
@@ -273,7 +329,6 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
                                     e.name, b.header.ruleset, rules.id
                                 ));
                             }
-                            let verdicts = verdict_file(args.verdicts_dir.as_deref(), &e.name);
                             guard(|| score_bundle(b, &rules, verdicts.as_deref(), &calendar))
                         });
                         bar.inc(1);

@@ -18,12 +18,12 @@ use crate::model::schema::{FieldType, LedgerDecl};
 
 #[derive(Args)]
 pub struct InitArgs {
-    /// The new bundle folder (must not exist, or be empty).
+    /// 新材料文件夹（不存在或为空）
     new_dir: PathBuf,
-    /// A rule-set folder or a built-in rule-set id (default: the only built-in rule set).
+    /// 规则集目录或内置规则集编号
     #[arg(long, value_name = "ID|DIR")]
     rules: Option<String>,
-    /// The township's name (单位); default: the folder's name.
+    /// 单位名称（乡镇名）
     #[arg(long, value_name = "NAME")]
     unit: Option<String>,
 }
@@ -90,7 +90,7 @@ pub fn run(args: &InitArgs) -> Result<ExitCode, Fatal> {
 
     let (dirs, skeleton) = skeleton(&rules, &unit);
     let io = |e: std::io::Error, p: &Path| {
-        cli_error("init-unwritable", format!("无法写入 {}：{e}", p.display()))
+        cli_error("init-unwritable", format!("无法写入 {}：{}", p.display(), crate::diag::os_error(&e)))
     };
     std::fs::create_dir_all(dir).map_err(|e| io(e, dir))?;
     for d in &dirs {

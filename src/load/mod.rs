@@ -69,7 +69,7 @@ pub fn open_bundle(path: &Path) -> Result<OpenBundle, Fatal> {
         fatal(
             "bundle-not-found",
             &shown,
-            format!("找不到报送材料「{shown}」：{e}"),
+            format!("找不到报送材料「{shown}」：{}", crate::diag::os_error(&e)),
         )
     })?;
     let (name, root, bfs) = if meta.is_file() {
@@ -152,7 +152,7 @@ fn open_folder(
         fatal(
             "bundle-unreadable",
             shown,
-            format!("无法读取报送材料文件夹：{e}"),
+            format!("无法读取报送材料文件夹：{}", crate::diag::os_error(&e)),
         )
     })?;
     let name = root
@@ -186,8 +186,8 @@ fn open_zip(path: &Path, shown: &str, len: u64) -> Result<(String, PathBuf, Bund
             format!("无法读取报送材料压缩包：{e}"),
         )
     };
-    let root = std::fs::canonicalize(path).map_err(|e| unreadable(e.to_string()))?;
-    let bytes = std::fs::read(&root).map_err(|e| unreadable(e.to_string()))?;
+    let root = std::fs::canonicalize(path).map_err(|e| unreadable(crate::diag::os_error(&e)))?;
+    let bytes = std::fs::read(&root).map_err(|e| unreadable(crate::diag::os_error(&e)))?;
     let stem = root
         .file_stem()
         .map(|n| n.to_string_lossy().into_owned())

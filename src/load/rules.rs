@@ -165,7 +165,7 @@ fn read_dir_yaml(
             problems.push(Problem::error(
                 dir.display().to_string(),
                 "ruleset-unreadable",
-                format!("无法读取规则集目录：{e}"),
+                format!("无法读取规则集目录：{}", crate::diag::os_error(&e)),
             ));
             return;
         }
@@ -238,7 +238,7 @@ fn read_dir_yaml(
             Err(e) => problems.push(Problem::error(
                 format!("{origin}/{rel}"),
                 "ruleset-unreadable",
-                format!("无法读取：{e}"),
+                format!("无法读取：{}", crate::diag::os_error(&e)),
             )),
         }
     }
@@ -1344,12 +1344,13 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
             // one mistake is not reported twice.
             group_total += yaml_decimal(&ri.points).unwrap_or_default();
             if let Some(ind) = compile_indicator(c, file, &path, ri, gi, &env) {
-                if !ids.insert(ind.id.clone()) {
+                // Users type ids in any case (`b1` is `B1`), so they must differ beyond case.
+                if !ids.insert(ind.id.to_ascii_uppercase()) {
                     c.error(
                         file,
                         &join(&path, "id"),
                         "duplicate-id",
-                        format!("指标编号 {} 重复", ind.id),
+                        format!("指标编号 {} 重复（编号不区分大小写）", ind.id),
                     );
                 }
                 indicators.push(ind);

@@ -23,17 +23,17 @@ use crate::model::assessment::{Assessment, IndicatorResult};
 /// One registry of output formats: name, file extension, renderer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Per-indicator pass/gap table for a terminal or a printout.
+    /// 文本表格：逐项得分和问题
     Table,
-    /// The machine-readable assessment (`kaohe.assessment/1`) or batch (`kaohe.batch/1`).
+    /// JSON：评分结果（kaohe.assessment/1）或批量结果（kaohe.batch/1），见 kaohe schema
     Json,
-    /// UTF-8 with a BOM, so Excel and WPS open the Chinese text correctly.
+    /// CSV（带 BOM 的 UTF-8，Excel、WPS 可直接打开）
     Csv,
-    /// Markdown tables, for a wiki or a message.
+    /// Markdown 表格
     Md,
-    /// An Excel workbook: 总表, one sheet per township, 问题清单 (needs `-o`).
+    /// Excel 工作簿：总表、各乡镇分表、问题清单（须用 -o）
     Xlsx,
-    /// One self-contained page to open, print on A4 or read on a phone.
+    /// 网页：可直接打开、A4 打印或在手机上阅读
     Html,
 }
 

@@ -237,6 +237,7 @@ fn adjust(result: &mut IndicatorResult, to: Decimal, reason: &str, by: Option<&s
     let by = by.unwrap_or_default().to_string();
     result.findings.push(Finding {
         message: format!("评分人调整：{from} 改为 {to}（{reason}，{by}）"),
+        key: "adjust".to_string(),
         deduct: from - to,
         evidence: Vec::new(),
         capped: false,
@@ -293,6 +294,7 @@ fn score_indicator(
             result.status = Status::Missing;
             result.findings.push(Finding {
                 message: format!("缺材料：{}", req.what),
+                key: format!("missing:{}", req.what),
                 deduct: indicator.points,
                 evidence: vec![s.source_ref()],
                 capped: false,
@@ -315,6 +317,7 @@ fn score_indicator(
                     };
                     result.findings.push(Finding {
                         message: note,
+                        key: "manual".to_string(),
                         deduct: indicator.points - verdict.score,
                         evidence: Vec::new(),
                         capped: false,
@@ -338,14 +341,16 @@ fn score_indicator(
             result.status = Status::Veto;
             for (i, item) in items.iter().enumerate() {
                 let message = s.render_item(&veto.message, &mut vars, item);
+                let evidence = s.cite(item);
                 result.findings.push(Finding {
                     message: format!("一票否决：{message}"),
+                    key: format!("veto:{}", item_key(item)),
                     deduct: if i == 0 {
                         indicator.points
                     } else {
                         Decimal::ZERO
                     },
-                    evidence: s.cite(item),
+                    evidence,
                     capped: false,
                 });
             }
@@ -359,6 +364,7 @@ fn score_indicator(
         result.status = Status::Gap;
         result.findings.push(Finding {
             message: message.render(ctx, &vars),
+            key: "zero".to_string(),
             deduct: indicator.points,
             evidence: vec![s.source_ref()],
             capped: false,
@@ -378,6 +384,7 @@ fn score_indicator(
             } else {
                 result.findings.push(Finding {
                     message: message.render(ctx, &vars),
+                    key: "all".to_string(),
                     deduct: points,
                     evidence: s.cite_expr(cite.as_ref(), &vars),
                     capped: false,
@@ -402,6 +409,7 @@ fn score_indicator(
                 vars.set("measure", value);
                 result.findings.push(Finding {
                     message: message.render(ctx, &vars),
+                    key: "tiers".to_string(),
                     deduct: points - awarded,
                     evidence: s.cite_expr(cite.as_ref(), &vars),
                     capped: false,
@@ -431,6 +439,7 @@ fn score_indicator(
                     None => s.cite(item),
                 };
                 result.findings.push(Finding {
+                    key: format!("deduct:{}", item_key(item)),
                     message,
                     deduct,
                     evidence,
@@ -518,6 +527,32 @@ impl Scoring<'_> {
         vars.set("it", item.clone());
         self.with_row(item, || template.render(self.ctx, vars))
     }
+}
+
+/// The stable part of a finding's key for one item: the rows or document it cites when it is
+/// one (a row keeps its number while other rows change), else the item's value (issue 8, a
+/// month, a column name).
+fn item_key(item: &Value) -> String {
+    let mut refs = Vec::new();
+    collect_refs(item, &mut refs);
+    if refs.is_empty() {
+        return item.to_string();
+    }
+    refs.sort();
+    refs.dedup();
+    refs.iter().map(ref_key).collect::<Vec<_>>().join(",")
+}
+
+/// `file#row` or `file[sheet]#row`; a document alone is its file.
+pub fn ref_key(r: &EvidenceRef) -> String {
+    let mut k = r.file.clone();
+    if let Some(sheet) = &r.sheet {
+        k.push_str(&format!("[{sheet}]"));
+    }
+    if let Some(row) = r.row {
+        k.push_str(&format!("#{row}"));
+    }
+    k
 }
 
 fn collect_refs(value: &Value, out: &mut Vec<EvidenceRef>) {
