@@ -65,7 +65,11 @@ fn list_bundles(dir: &Path, skip: Option<&Path>) -> Result<Vec<Entry>, Fatal> {
     let read = std::fs::read_dir(dir).map_err(|e| {
         cli_error(
             "batch-dir-unreadable",
-            format!("无法读取材料文件夹 {}：{}", dir.display(), crate::diag::os_error(&e)),
+            format!(
+                "无法读取材料文件夹 {}：{}",
+                dir.display(),
+                crate::diag::os_error(&e)
+            ),
         )
     })?;
     let skip = skip.and_then(|p| p.canonicalize().ok());
@@ -120,11 +124,17 @@ fn unused_verdict_files(dir: &Path, used: &[PathBuf]) -> Vec<String> {
         .map(|e| e.path())
         .filter(|p| {
             p.is_file()
-                && p.extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+                && p.extension().is_some_and(|e| {
+                    e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml")
+                })
                 && !used.contains(p)
         })
-        .map(|p| p.file_name().unwrap_or_default().to_string_lossy().into_owned())
+        .map(|p| {
+            p.file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     unused.sort();
     unused

@@ -34,8 +34,12 @@ pub struct DiffArgs {
 
 fn read(path: &Path) -> Result<serde_json::Value, Fatal> {
     let shown = path.display();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| cli_error("diff-unreadable", format!("无法读取 {shown}：{}", crate::diag::os_error(&e))))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        cli_error(
+            "diff-unreadable",
+            format!("无法读取 {shown}：{}", crate::diag::os_error(&e)),
+        )
+    })?;
     let value: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
         .map_err(|e| cli_error("diff-bad-json", format!("{shown} 不是 JSON：{e}")))?;
     diff::check_assessment(&value)

@@ -48,7 +48,11 @@ fn localise(cmd: clap::Command) -> clap::Command {
                 .help("显示帮助（-h 简要，--help 详细）"),
         )
         .mut_args(|a| {
-            let heading = if a.is_positional() { "参数" } else { "选项" };
+            let heading = if a.is_positional() {
+                "参数"
+            } else {
+                "选项"
+            };
             a.help_heading(heading)
         })
         .mut_subcommands(localise)
@@ -205,7 +209,8 @@ pub(super) fn completions(args: &CompletionsArgs) -> Result<ExitCode, Fatal> {
 pub(super) fn manpage() -> Result<ExitCode, Fatal> {
     let cmd = command();
     let mut bytes = Vec::new();
-    let render = |cmd: &clap::Command, out: &mut Vec<u8>| clap_mangen::Man::new(cmd.clone()).render(out);
+    let render =
+        |cmd: &clap::Command, out: &mut Vec<u8>| clap_mangen::Man::new(cmd.clone()).render(out);
     let _ = render(&cmd, &mut bytes);
     for sub in cmd.get_subcommands() {
         let sub = sub.clone().bin_name(format!("kaohe {}", sub.get_name()));

@@ -90,7 +90,10 @@ pub fn run(args: &InitArgs) -> Result<ExitCode, Fatal> {
 
     let (dirs, skeleton) = skeleton(&rules, &unit);
     let io = |e: std::io::Error, p: &Path| {
-        cli_error("init-unwritable", format!("无法写入 {}：{}", p.display(), crate::diag::os_error(&e)))
+        cli_error(
+            "init-unwritable",
+            format!("无法写入 {}：{}", p.display(), crate::diag::os_error(&e)),
+        )
     };
     std::fs::create_dir_all(dir).map_err(|e| io(e, dir))?;
     for d in &dirs {

@@ -102,7 +102,11 @@ pub(super) fn load_calendar(files: &[PathBuf], rules: &RuleSet) -> Result<Calend
         let text = std::fs::read_to_string(file).map_err(|e| {
             cli_error(
                 "calendar-unreadable",
-                format!("无法读取日历文件 {}：{}", file.display(), crate::diag::os_error(&e)),
+                format!(
+                    "无法读取日历文件 {}：{}",
+                    file.display(),
+                    crate::diag::os_error(&e)
+                ),
             )
         })?;
         let extra = Calendar::parse_csv(&text, &file.display().to_string())
@@ -121,7 +125,11 @@ pub(super) fn check_output(output: &Path, bundle_root: &Path) -> Result<(), Fata
     let parent = parent.canonicalize().map_err(|e| {
         cli_error(
             "output-unwritable",
-            format!("输出目录 {} 不可用：{}", parent.display(), crate::diag::os_error(&e)),
+            format!(
+                "输出目录 {} 不可用：{}",
+                parent.display(),
+                crate::diag::os_error(&e)
+            ),
         )
     })?;
     let target = match output.file_name() {

@@ -82,7 +82,10 @@ pub fn run(cmd: &RulesCommand) -> Result<ExitCode, Fatal> {
             )),
         },
         RulesCommand::Schema => {
-            emit(format!("{}\n", crate::report::rules::schema_json()).as_bytes(), None)?;
+            emit(
+                format!("{}\n", crate::report::rules::schema_json()).as_bytes(),
+                None,
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         RulesCommand::Test { ruleset, case } => test(ruleset, case.as_deref()),

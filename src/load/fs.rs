@@ -140,7 +140,10 @@ fn read_inside(root: &Path, raw: &str, by_file: &mut HashMap<PathBuf, Fetched>) 
             if path.symlink_metadata().is_err() {
                 return status(FileStatus::Missing, "文件不存在");
             }
-            return status(FileStatus::Unreadable, format!("无法读取：{}", crate::diag::os_error(&e)));
+            return status(
+                FileStatus::Unreadable,
+                format!("无法读取：{}", crate::diag::os_error(&e)),
+            );
         }
     };
     if !canon.starts_with(root) {
@@ -154,7 +157,12 @@ fn read_inside(root: &Path, raw: &str, by_file: &mut HashMap<PathBuf, Fetched>) 
         Ok(m) if m.is_file() => {}
         Ok(m) if m.is_dir() => return status(FileStatus::NotAFile, "这是一个文件夹，不是文件"),
         Ok(_) => return status(FileStatus::NotAFile, "这不是普通文件（管道、设备等）"),
-        Err(e) => return status(FileStatus::Unreadable, format!("无法读取：{}", crate::diag::os_error(&e))),
+        Err(e) => {
+            return status(
+                FileStatus::Unreadable,
+                format!("无法读取：{}", crate::diag::os_error(&e)),
+            );
+        }
     }
     // One read per file, however many spellings (`a/../x.csv`, links) name it: a manifest
     // naming one big file a thousand ways must not hold it a thousand times.
@@ -169,7 +177,10 @@ fn read_inside(root: &Path, raw: &str, by_file: &mut HashMap<PathBuf, Fetched>) 
             bytes: Some(Arc::new(bytes)),
             reason: String::new(),
         },
-        Err(e) => status(FileStatus::Unreadable, format!("无法读取：{}", crate::diag::os_error(&e))),
+        Err(e) => status(
+            FileStatus::Unreadable,
+            format!("无法读取：{}", crate::diag::os_error(&e)),
+        ),
     };
     by_file.insert(canon, fetched.clone());
     fetched

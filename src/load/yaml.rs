@@ -451,35 +451,89 @@ fn syntax_problem(file: &str, text: &str, e: &ScanError) -> Problem {
 /// a rare one gets a general sentence with the parser's words kept in brackets.
 pub fn parser_message(info: &str) -> String {
     const ZH: &[(&str, &str)] = &[
-        ("mapping values are not allowed in this context", "这里不能出现「键: 值」：检查上一行是否缺少冒号、引号未闭合，或缩进不对"),
-        ("did not find expected key", "缩进不对或缺少冒号：同一层的键要对齐，键和值之间用「: 」"),
-        ("did not find expected '-' indicator", "列表项缩进不对：同一列表的「- 」要对齐"),
-        ("did not find expected node content", "缺少值：冒号或「- 」后面应有内容"),
-        ("block sequence entries are not allowed in this context", "这里不能出现列表项「- 」：检查缩进"),
-        ("mapping keys are not allowed in this context", "这里不能出现键：检查缩进"),
-        ("tab cannot be used as indentation", "用了 Tab 缩进：YAML 只能用空格缩进"),
+        (
+            "mapping values are not allowed in this context",
+            "这里不能出现「键: 值」：检查上一行是否缺少冒号、引号未闭合，或缩进不对",
+        ),
+        (
+            "did not find expected key",
+            "缩进不对或缺少冒号：同一层的键要对齐，键和值之间用「: 」",
+        ),
+        (
+            "did not find expected '-' indicator",
+            "列表项缩进不对：同一列表的「- 」要对齐",
+        ),
+        (
+            "did not find expected node content",
+            "缺少值：冒号或「- 」后面应有内容",
+        ),
+        (
+            "block sequence entries are not allowed in this context",
+            "这里不能出现列表项「- 」：检查缩进",
+        ),
+        (
+            "mapping keys are not allowed in this context",
+            "这里不能出现键：检查缩进",
+        ),
+        (
+            "tab cannot be used as indentation",
+            "用了 Tab 缩进：YAML 只能用空格缩进",
+        ),
         ("tabs disallowed", "这里不能用 Tab：请换成空格"),
         ("found a tab", "这里不能用 Tab：请换成空格"),
         ("invalid indentation", "缩进不对"),
-        ("found unexpected end of stream", "引号没有闭合：文字开头的引号在文件结束前没有配对"),
+        (
+            "found unexpected end of stream",
+            "引号没有闭合：文字开头的引号在文件结束前没有配对",
+        ),
         ("found unexpected document indicator", "引号没有闭合"),
-        ("invalid trailing content after double-quoted scalar", "双引号文字后面多了内容：整段文字都放进引号里"),
-        ("found unknown escape character", "双引号里有无效的转义（\\ 后面的字符不认识）：Windows 路径请用单引号或写成 \\\\"),
-        ("did not find expected ',' or ']'", "方括号列表 [ ] 没有闭合，或项之间缺少逗号"),
-        ("did not find expected ',' or '}'", "花括号 { } 没有闭合，或项之间缺少逗号"),
+        (
+            "invalid trailing content after double-quoted scalar",
+            "双引号文字后面多了内容：整段文字都放进引号里",
+        ),
+        (
+            "found unknown escape character",
+            "双引号里有无效的转义（\\ 后面的字符不认识）：Windows 路径请用单引号或写成 \\\\",
+        ),
+        (
+            "did not find expected ',' or ']'",
+            "方括号列表 [ ] 没有闭合，或项之间缺少逗号",
+        ),
+        (
+            "did not find expected ',' or '}'",
+            "花括号 { } 没有闭合，或项之间缺少逗号",
+        ),
         ("found duplicated anchor", "锚点 & 重复"),
         ("found unknown anchor", "引用了不存在的锚点（* 后面的名字）"),
-        ("':' must be followed by a valid YAML whitespace", "冒号后面要有空格：写成「键: 值」"),
-        ("'-' must be followed by a valid YAML whitespace", "「-」后面要有空格：写成「- 值」"),
-        ("comments must be separated from other tokens by whitespace", "「#」注释前要有空格"),
+        (
+            "':' must be followed by a valid YAML whitespace",
+            "冒号后面要有空格：写成「键: 值」",
+        ),
+        (
+            "'-' must be followed by a valid YAML whitespace",
+            "「-」后面要有空格：写成「- 值」",
+        ),
+        (
+            "comments must be separated from other tokens by whitespace",
+            "「#」注释前要有空格",
+        ),
         ("simple key expect ':'", "键后面缺少冒号「: 」"),
         ("simple key expected", "缺少键"),
         ("unexpected character", "有不认识的字符"),
         ("unexpected eof", "文件意外结束"),
         ("recursion limit exceeded", "嵌套层数过多"),
-        ("wrongly indented line in block scalar", "多行文字（| 或 >）中的某行缩进不对"),
-        ("plain scalar cannot start with '-' followed by ,[]{}", "值不能以「-」加 ,[]{} 开头：请给值加引号"),
-        ("illegal placement of ':' indicator", "冒号位置不对：含冒号的值请加引号"),
+        (
+            "wrongly indented line in block scalar",
+            "多行文字（| 或 >）中的某行缩进不对",
+        ),
+        (
+            "plain scalar cannot start with '-' followed by ,[]{}",
+            "值不能以「-」加 ,[]{} 开头：请给值加引号",
+        ),
+        (
+            "illegal placement of ':' indicator",
+            "冒号位置不对：含冒号的值请加引号",
+        ),
         ("did not find expected next token", "这里的写法无法识别"),
     ];
     ZH.iter()

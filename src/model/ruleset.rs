@@ -138,10 +138,11 @@ impl RuleSet {
     /// The indicator a user means by `id`: ids are not case-sensitive (`b1` is `B1`), the one
     /// lookup used by explain, verdict files and precheck.
     pub fn indicator(&self, id: &str) -> Option<&Indicator> {
-        self.indicators
-            .iter()
-            .find(|i| i.id == id)
-            .or_else(|| self.indicators.iter().find(|i| i.id.eq_ignore_ascii_case(id)))
+        self.indicators.iter().find(|i| i.id == id).or_else(|| {
+            self.indicators
+                .iter()
+                .find(|i| i.id.eq_ignore_ascii_case(id))
+        })
     }
 
     pub fn is_bonus(&self, indicator: &Indicator) -> bool {

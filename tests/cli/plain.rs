@@ -66,7 +66,15 @@ fn help_is_chinese() {
     assert!(text.contains("可选值："));
     no_english(&text);
 
-    for sub in ["batch", "rules", "explain", "precheck", "init", "selfreport", "diff"] {
+    for sub in [
+        "batch",
+        "rules",
+        "explain",
+        "precheck",
+        "init",
+        "selfreport",
+        "diff",
+    ] {
         let o = run(&[sub, "-h"]);
         assert_eq!(o.status.code(), Some(0), "{sub} -h");
         no_english(&stdout(&o));
@@ -76,10 +84,19 @@ fn help_is_chinese() {
 #[test]
 fn argument_errors_are_chinese_exit_2() {
     let cases: [(&[&str], &[&str]); 5] = [
-        (&["score"], &["缺少必需的参数：<BUNDLE>", "用法：kaohe score"]),
+        (
+            &["score"],
+            &["缺少必需的参数：<BUNDLE>", "用法：kaohe score"],
+        ),
         (&["scroe", "x"], &["没有命令「scroe」", "是否为 score？"]),
-        (&["score", "x", "--formt", "json"], &["不认识的参数「--formt」", "是否为 --format？"]),
-        (&["score", "x", "--format", "pdf"], &["值「pdf」无效", "可选：table、json"]),
+        (
+            &["score", "x", "--formt", "json"],
+            &["不认识的参数「--formt」", "是否为 --format？"],
+        ),
+        (
+            &["score", "x", "--format", "pdf"],
+            &["值「pdf」无效", "可选：table、json"],
+        ),
         (&["batch", "x", "-j", "many"], &["值「many」无效"]),
     ];
     for (args, wants) in cases {
@@ -108,13 +125,19 @@ fn os_errors_are_plain_chinese_with_the_file_named() {
     let o = run(&["score", SEED, "--verdicts", "/nonexistent/v.yaml"]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("/nonexistent/v.yaml") && err.contains("文件或文件夹不存在"), "{err}");
+    assert!(
+        err.contains("/nonexistent/v.yaml") && err.contains("文件或文件夹不存在"),
+        "{err}"
+    );
     no_english(&err);
 
     let o = run(&["diff", "/nonexistent/a.json", "/nonexistent/b.json"]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("/nonexistent/a.json") && err.contains("文件或文件夹不存在"), "{err}");
+    assert!(
+        err.contains("/nonexistent/a.json") && err.contains("文件或文件夹不存在"),
+        "{err}"
+    );
     no_english(&err);
 }
 
@@ -122,7 +145,12 @@ fn os_errors_are_plain_chinese_with_the_file_named() {
 #[test]
 fn write_errors_exit_2() {
     assert!(Path::new("/dev/full").exists(), "Linux has /dev/full");
-    let full = || fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let full = || {
+        fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
     for args in [
         vec!["score", SEED],
         vec!["score", SEED, "--format", "json"],
@@ -138,7 +166,10 @@ fn write_errors_exit_2() {
             .unwrap();
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         let err = stderr(&o);
-        assert!(err.contains("标准输出：写入失败：磁盘空间已满"), "{args:?}: {err}");
+        assert!(
+            err.contains("标准输出：写入失败：磁盘空间已满"),
+            "{args:?}: {err}"
+        );
     }
     // A closed pipe (`kaohe … | head -1`) is the reader's choice, not a failure.
     let mut child = kaohe()
@@ -156,7 +187,10 @@ fn write_errors_exit_2() {
     let o = run(&["score", SEED, "-o", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("没有这个文件夹") && err.contains("文件或文件夹不存在"), "{err}");
+    assert!(
+        err.contains("没有这个文件夹") && err.contains("文件或文件夹不存在"),
+        "{err}"
+    );
     no_english(&err);
 }
 
@@ -181,7 +215,12 @@ fn completions_and_man_page_come_from_the_cli() {
     let man = stdout(&o);
     assert!(man.contains(".TH kaohe 1"), "roff title");
     assert!(man.contains("按县级考核指标为乡镇政务公开报送材料评分"));
-    for option in ["verdicts\\-dir", "fail\\-under", "kaohe score", "kaohe batch"] {
+    for option in [
+        "verdicts\\-dir",
+        "fail\\-under",
+        "kaohe score",
+        "kaohe batch",
+    ] {
         assert!(man.contains(option), "man page lacks {option}");
     }
 }
@@ -194,7 +233,11 @@ fn gazette_without(b: &Bundle, drop: &[u32]) {
     let text = b.read(file);
     let kept: Vec<&str> = text
         .lines()
-        .filter(|l| !drop.iter().any(|n| l.starts_with(&format!("2021年第{n}期,"))))
+        .filter(|l| {
+            !drop
+                .iter()
+                .any(|n| l.starts_with(&format!("2021年第{n}期,")))
+        })
         .collect();
     b.write(file, &(kept.join("\n") + "\n"));
 }
@@ -259,7 +302,9 @@ fn diff_matches_findings_by_stable_keys_not_text() {
         .collect();
     assert_eq!(
         keys,
-        ["deduct:2", "deduct:3", "deduct:4", "deduct:5", "deduct:6", "deduct:7", "deduct:8"]
+        [
+            "deduct:2", "deduct:3", "deduct:4", "deduct:5", "deduct:6", "deduct:7", "deduct:8"
+        ]
     );
 }
 
@@ -285,7 +330,8 @@ const XX_VERDICTS: &str = "评分人: 王某\n评分日期: 2022-02-20\n单位: 
 /// instead of being ignored without a word.
 #[test]
 fn verdict_file_named_after_the_township_is_used() {
-    let (_tmp, bundles, vd) = seed_batch(&[("xx镇.yaml", XX_VERDICTS), ("西山镇.yaml", XX_VERDICTS)]);
+    let (_tmp, bundles, vd) =
+        seed_batch(&[("xx镇.yaml", XX_VERDICTS), ("西山镇.yaml", XX_VERDICTS)]);
     let o = batch(
         &bundles,
         &["--verdicts-dir", vd.to_str().unwrap(), "--format", "json"],
@@ -312,7 +358,10 @@ fn batch_on_one_bundle_says_so() {
     let err = stderr(&o);
     assert!(err.contains("本身就是一份报送材料"), "{err}");
     assert!(err.contains("kaohe score"), "{err}");
-    assert!(!err.contains("台账"), "台账/ is not treated as a bundle: {err}");
+    assert!(
+        !err.contains("台账"),
+        "台账/ is not treated as a bundle: {err}"
+    );
     assert!(o.stdout.is_empty());
 }
 
@@ -350,8 +399,14 @@ fn unknown_rule_set_in_bundle_yaml_is_blamed_on_bundle_yaml() {
     let o = b.run(&[]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.starts_with("kaohe: 错误：bundle.yaml 键 考核指标："), "{err}");
-    assert!(err.contains("county-zwgk-2099") && err.contains("county-zwgk-2021"), "{err}");
+    assert!(
+        err.starts_with("kaohe: 错误：bundle.yaml 键 考核指标："),
+        "{err}"
+    );
+    assert!(
+        err.contains("county-zwgk-2099") && err.contains("county-zwgk-2021"),
+        "{err}"
+    );
     assert!(!err.contains("命令行"), "{err}");
 }
 
@@ -361,7 +416,11 @@ fn unknown_rule_set_in_bundle_yaml_is_blamed_on_bundle_yaml() {
 fn full_width_colon_is_headed_with_its_own_line() {
     let b = Bundle::seed();
     let text = b.read("bundle.yaml");
-    let line = text.lines().position(|l| l.starts_with("考核指标:")).unwrap() + 1;
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("考核指标:"))
+        .unwrap()
+        + 1;
     b.edit("考核指标: ", "考核指标：");
     let o = b.run(&[]);
     assert_eq!(o.status.code(), Some(2));
@@ -381,6 +440,9 @@ fn yaml_parser_errors_are_chinese() {
     let o = b.run(&[]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("YAML 格式错误") && err.contains("引号没有闭合"), "{err}");
+    assert!(
+        err.contains("YAML 格式错误") && err.contains("引号没有闭合"),
+        "{err}"
+    );
     no_english(&err);
 }

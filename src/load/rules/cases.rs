@@ -36,7 +36,10 @@ pub fn test_cases(dir: &Path) -> Result<Vec<TestCase>, Fatal> {
         Fatal::one(Problem::error(
             &origin,
             "ruleset-unreadable",
-            format!("规则集没有 tests/ 目录或无法读取：{}", crate::diag::os_error(&e)),
+            format!(
+                "规则集没有 tests/ 目录或无法读取：{}",
+                crate::diag::os_error(&e)
+            ),
         ))
     })?;
     let mut dirs: Vec<_> = entries
