@@ -11,6 +11,7 @@ mod init;
 mod pipeline;
 mod precheck;
 mod rules;
+mod schema;
 mod score;
 mod selfreport;
 
@@ -55,6 +56,10 @@ enum Command {
     Selfreport(selfreport::SelfreportArgs),
     /// 比较两次评分结果（JSON）：整改前后或两个年度
     Diff(diff::DiffArgs),
+    /// 起草一份材料的评分文件模板（人工评分和调整，格式见 docs/verdicts.md）
+    Verdicts(schema::VerdictsArgs),
+    /// 输出 JSON 输出或评分文件的 JSON Schema（说明见 docs/json.md）
+    Schema(schema::SchemaArgs),
     /// 输出命令行补全脚本（bash、zsh、fish、powershell）
     Completions(help::CompletionsArgs),
     /// 输出 kaohe 的 man 手册页（roff 格式）
@@ -79,6 +84,8 @@ pub fn run() -> ExitCode {
         Command::Init(args) => init::run(&args),
         Command::Selfreport(args) => selfreport::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Verdicts(args) => schema::template(&args),
+        Command::Schema(args) => schema::schema(&args),
         Command::Completions(args) => help::completions(&args),
         Command::Manpage => help::manpage(),
     };

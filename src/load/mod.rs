@@ -286,6 +286,7 @@ impl OpenBundle {
             let (path, fetched) = bfs.fetch(&e.path);
             named_paths.insert(format!("台账.{}", e.name), path.clone());
             note_file(
+                &bfs,
                 &mut files,
                 &mut problems,
                 &e.key,
@@ -313,6 +314,7 @@ impl OpenBundle {
             let (path, fetched) = bfs.fetch(&e.path);
             named_paths.insert(format!("文档.{}", e.name), path.clone());
             note_file(
+                &bfs,
                 &mut files,
                 &mut problems,
                 &e.key,
@@ -333,6 +335,7 @@ impl OpenBundle {
         for f in file_refs {
             let (path, fetched) = bfs.fetch(&f.raw);
             note_file(
+                &bfs,
                 &mut files,
                 &mut problems,
                 &f.key,
@@ -360,6 +363,7 @@ impl OpenBundle {
 
 /// Record what became of a manifest path, with a problem when it is not a readable file.
 fn note_file(
+    bfs: &BundleFs,
     files: &mut BTreeMap<String, FileStatus>,
     problems: &mut Vec<Problem>,
     key: &str,
@@ -374,7 +378,12 @@ fn note_file(
         FileStatus::Missing => Problem::warning(
             MANIFEST,
             "file-missing",
-            format!("{key} 指向的文件「{raw}」不存在，按未报送处理"),
+            match bfs.suggest(raw) {
+                Some(near) => {
+                    format!("{key} 指向的文件「{raw}」不存在，按未报送处理；是否为 {near}？")
+                }
+                None => format!("{key} 指向的文件「{raw}」不存在，按未报送处理"),
+            },
         ),
         FileStatus::Refused => Problem::error(
             MANIFEST,

@@ -9,6 +9,7 @@ pub mod json;
 pub mod md;
 pub mod precheck;
 pub mod rules;
+pub mod schema;
 pub mod selfreport;
 pub mod table;
 pub mod xlsx;

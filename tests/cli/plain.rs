@@ -88,7 +88,7 @@ fn argument_errors_are_chinese_exit_2() {
             &["score"],
             &["缺少必需的参数：<BUNDLE>", "用法：kaohe score"],
         ),
-        (&["scroe", "x"], &["没有命令「scroe」", "是否为 score？"]),
+        (&["scroe", "x"], &["没有命令「scroe」", "是否为 ", "score？"]),
         (
             &["score", "x", "--formt", "json"],
             &["不认识的参数「--formt」", "是否为 --format？"],
@@ -445,4 +445,174 @@ fn yaml_parser_errors_are_chinese() {
         "{err}"
     );
     no_english(&err);
+}
+
+// ------------------------------------------------------------------ verdict template, schemas
+
+/// `kaohe verdicts` drafts the verdict file; filled in (评分人, 评分日期, 3.4's 得分 1.5) it
+/// scores 3.4 at 1.5 of 2. Handed in unfilled it is an error, not a score of nothing.
+#[test]
+fn verdict_template_fills_in_and_scores() {
+    let b = Bundle::seed();
+    let o = run(&["verdicts", b.dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let template = stdout(&o);
+    assert!(template.contains("单位: xx镇"));
+    assert!(template.contains("考核指标: county-zwgk-2021"));
+    assert!(template.contains("3.4 内容质量抽查（2分，人工评分）"));
+
+    let v = b.write_verdicts(&template);
+    let o = b.run(&["--verdicts", v.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "an unfilled template is not a verdict");
+    assert!(stderr(&o).contains("评分人"), "{}", stderr(&o));
+
+    let filled = template
+        .replace("评分人:            # 填写评分人姓名", "评分人: 王某")
+        .replace("评分日期:          # 如 2022-02-15", "评分日期: 2022-02-20")
+        .replace("{得分: , 说明: }", "{得分: 1.5, 说明: 抽查10条，2条不完整}");
+    let r = b.score_with_verdicts(&filled);
+    assert_eq!(num(&r.indicator("3.4")["score"]), 1.5);
+}
+
+/// Every field kaohe writes is described by its schema, with the right JSON type.
+fn described(value: &Value, schema: &Value, root: &Value, path: &str) {
+    let schema = match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => {
+            let name = r.rsplit('/').next().unwrap();
+            &root["$defs"][name]
+        }
+        None => schema,
+    };
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let sub = schema["properties"]
+                    .get(k)
+                    .or_else(|| schema.get("additionalProperties").filter(|a| a.is_object()))
+                    .unwrap_or_else(|| panic!("{path}.{k} is not in the schema"));
+                described(v, sub, root, &format!("{path}.{k}"));
+            }
+        }
+        Value::Array(items) => {
+            for v in items {
+                described(v, &schema["items"], root, &format!("{path}[]"));
+            }
+        }
+        Value::Number(_) => {
+            let t = &schema["type"];
+            assert!(
+                t == "number" || t == "integer" || schema.get("minimum").is_some(),
+                "{path}: number, schema says {schema}"
+            );
+        }
+        Value::String(_) => {
+            let ok = schema["type"] == "string"
+                || schema["type"].as_array().is_some_and(|a| a.contains(&Value::from("string")))
+                || schema.get("enum").is_some()
+                || schema.get("const").is_some();
+            assert!(ok, "{path}: string, schema says {schema}");
+        }
+        Value::Bool(_) => assert_eq!(schema["type"], "boolean", "{path}"),
+        Value::Null => assert!(
+            schema["type"].as_array().is_some_and(|a| a.contains(&Value::from("null"))),
+            "{path}: null, schema says {schema}"
+        ),
+    }
+}
+
+fn schema_of(name: &str) -> Value {
+    let o = run(&["schema", name]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+#[test]
+fn schemas_describe_every_field_written() {
+    let assessment = schema_of("assessment");
+    assert_eq!(assessment["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    // The seed with the county's verdicts (adjusted, verdict, evaluator) and --stamp.
+    let o = kaohe()
+        .args(["score", SEED, "--format", "json", "--stamp", "--verdicts"])
+        .arg(Path::new(crate::batch::VERDICTS).join("xx镇-2021.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let a: Value = serde_json::from_slice(&o.stdout).unwrap();
+    described(&a, &assessment, &assessment, "");
+
+    let batch_schema = schema_of("batch");
+    let o = batch(
+        Path::new(crate::batch::COUNTY),
+        &["--verdicts-dir", crate::batch::VERDICTS, "--format", "json", "--stamp"],
+    );
+    let b: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(!b["failed"].as_array().unwrap().is_empty(), "the county has a broken bundle");
+    described(&b, &batch_schema, &batch_schema, "");
+
+    // The verdict file (YAML) read as data: every key the county's file uses is described.
+    let verdicts = schema_of("verdicts");
+    let text = fs::read_to_string(Path::new(crate::batch::VERDICTS).join("xx镇-2021.yaml")).unwrap();
+    for key in ["评分人", "评分日期", "单位", "考核指标", "评分", "调整"] {
+        assert!(text.contains(&format!("{key}:")));
+        assert!(verdicts["properties"].get(key).is_some(), "{key}");
+    }
+    assert!(stdout(&run(&["schema", "rules"])).contains("indicators"));
+}
+
+// ------------------------------------------------------------------ 4.1 期数 without a number
+
+/// 期号 = the last run of digits in 期数 (indicators.md 4.1). "2021年第五期" has none after the
+/// year: the row counts for no issue (seed: 8 missing → 5 and 8 missing, 5 − 2 × 0.5 = 4), and a
+/// data problem names the row, the column and the value instead of dropping it silently.
+#[test]
+fn gazette_issue_in_chinese_numerals_is_a_data_problem() {
+    let b = Bundle::seed();
+    let file = "台账/政府公报发放台账.csv";
+    let text = b.read(file);
+    let row = text.lines().position(|l| l.starts_with("2021年第5期,")).unwrap() + 1;
+    b.write(file, &text.replace("2021年第5期,", "2021年第五期,"));
+    let r = b.score();
+    r.expect("4.1", 4.0, "partial"); // 5 − 2 × 0.5
+    let p: Vec<&Value> = r
+        .problems()
+        .iter()
+        .filter(|p| p["code"] == "issue-number-unreadable")
+        .collect();
+    assert_eq!(p.len(), 1, "{:?}", r.problems());
+    assert_eq!(p[0]["row"], row as u64);
+    assert_eq!(p[0]["column"], "期数");
+    assert_eq!(p[0]["value"], "2021年第五期");
+
+    // The seed itself (digits everywhere) has no such problem.
+    let seed = Bundle::seed().score();
+    assert!(!seed.has_problem_code("issue-number-unreadable"));
+}
+
+// ------------------------------------------------------------------ a ledger path typo
+
+/// 台帐 for 台账: the ledger is not found (every indicator that needs it is 缺材料), and the
+/// message names the file that was surely meant.
+#[test]
+fn ledger_path_typo_suggests_the_file_meant() {
+    let b = Bundle::seed();
+    b.edit("主动公开: 台账/主动公开台账.csv", "主动公开: 台帐/主动公开台账.csv");
+    let r = b.score();
+    r.expect("1.1", 0.0, "missing");
+    let p = r.problems_mentioning("台帐/主动公开台账.csv");
+    assert_eq!(p.len(), 1, "{:?}", r.problems());
+    assert!(
+        p[0]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("是否为 台账/主动公开台账.csv？"),
+        "{}",
+        p[0]["message"]
+    );
+    // A path nothing resembles gets no guess.
+    let b = Bundle::seed();
+    b.edit("主动公开: 台账/主动公开台账.csv", "主动公开: 别处/完全不同的名字.xlsx");
+    let r = b.score();
+    let p = r.problems_mentioning("别处/完全不同的名字.xlsx");
+    assert_eq!(p.len(), 1);
+    assert!(!p[0]["message"].as_str().unwrap().contains("是否为"), "{}", p[0]["message"]);
 }
