@@ -68,7 +68,7 @@ pub struct VerdictsArgs {
 pub fn template(args: &VerdictsArgs) -> Result<ExitCode, Fatal> {
     let bundle = open_bundle(&args.bundle)?;
     if let Some(out) = &args.output {
-        check_output(out, &bundle.root)?;
+        check_output(out, &[(bundle.root.as_path(), "材料目录")])?;
     }
     let rules = resolve_rules(args.rules.as_deref(), &bundle.header.ruleset)?;
     let h = &bundle.header;

@@ -98,14 +98,14 @@ fn problem() -> Value {
 
 fn assessment() -> Value {
     let status = json!({
-        "enum": ["pass", "partial", "gap", "missing", "manual", "veto"],
-        "description": "pass 达标，partial 部分达标，gap 未达标，missing 缺材料，manual 待评分，veto 否决",
+        "enum": ["pass", "partial", "gap", "missing", "manual", "veto", "na"],
+        "description": "pass 达标，partial 部分达标，gap 未达标，missing 缺材料，manual 待评分，veto 否决，na 不适用",
     });
     let finding = object(
         &["message", "key", "deduct", "evidence"],
         json!({
             "message": text("问题（中文）"),
-            "key": text("问题的稳定标识：发现它的评分方式及其对象或所引行，如 deduct:8、deduct:台账/x.csv#12、all、tiers、zero、manual、adjust、missing:…、veto:…；kaohe diff 按它匹配问题"),
+            "key": text("问题的稳定标识：发现它的评分方式及其对象或所引行，如 deduct:8、deduct:台账/x.csv#12、all、tiers、zero、manual、adjust、rounding、missing:…、veto:…、veto-group:…；kaohe diff 按它匹配问题"),
             "deduct": points("本条扣分（调整提高得分时为负数）"),
             "evidence": {"type": "array", "items": evidence_ref(), "description": "依据：台账行或文件"},
             "capped": {"type": "boolean", "description": "true：本条扣分因扣完为止而少于规定扣分"},
@@ -148,7 +148,40 @@ fn assessment() -> Value {
                 "grade": text("等次，如 优秀"),
                 "veto": {"type": "boolean", "description": "是否被一票否决"},
                 "provisional": {"type": "boolean", "description": "true：有待评分的指标，总分和等次为暂定"},
+                "vetoes": {"type": "array", "description": "触发的否决", "items": object(&["indicator", "label"], json!({
+                    "indicator": text("触发否决的指标编号"),
+                    "label": text("否决的名称，如 一票否决"),
+                    "zeroed": {"type": "array", "items": {"type": "string"}, "description": "因此不得分的一级指标"},
+                    "keeps_score": {"type": "boolean", "description": "该指标保留自身得分"},
+                    "grade": text("否决规定的等次"),
+                }))},
+                "rules": {"type": "array", "description": "规则集的等次规则（grading），逐条写明是否适用", "items": object(&["id", "applied", "effect", "message", "figures"], json!({
+                    "id": text("规则编号"),
+                    "applied": {"type": "boolean", "description": "条件是否成立（成立则已执行）"},
+                    "effect": text("作用，如 等次不高于不合格"),
+                    "message": text("说明（未适用时为空）"),
+                    "figures": {"type": "array", "description": "规则读取的数字", "items": object(&["name", "value"], json!({
+                        "name": text("名称，如 部分.网站.得分"),
+                        "value": {"type": ["number", "string", "boolean", "null"], "description": "当时的值"},
+                    }))},
+                }))},
             })),
+            "parts": {"type": "array", "description": "一级指标的得分（只有按部分计分的规则集列出）", "items": object(
+                &["id", "name", "max", "applicable", "sum", "score", "computed", "weight", "bonus"],
+                json!({
+                    "id": text("一级指标编号"),
+                    "name": text("一级指标名称"),
+                    "max": points("分值"),
+                    "applicable": points("适用指标的分值之和"),
+                    "sum": points("各指标得分之和"),
+                    "score": points("该部分得分（按适用分值折算、取舍后）"),
+                    "computed": points("按计算得分（调整前）的该部分得分"),
+                    "weight": points("在总分中的权重"),
+                    "bonus": {"type": "boolean", "description": "是否加分部分"},
+                    "rescaled": {"type": "boolean", "description": "是否按适用分值折算"},
+                    "zeroed_by": text("使该部分不得分的否决指标"),
+                }),
+            )},
             "indicators": {"type": "array", "items": indicator, "description": "全部指标，按规则集顺序"},
             "evidence": {"type": "array", "items": object(&["file", "sha256"], json!({
                 "file": text("清单中写到的文件（相对路径）、bundle.yaml 或评分文件"),
