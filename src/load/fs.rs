@@ -282,7 +282,10 @@ fn resolve_inside(root: &Path, raw: &str) -> Result<PathBuf, Fetched> {
             if path.symlink_metadata().is_err() {
                 return Err(status(FileStatus::Missing, "文件不存在"));
             }
-            return Err(status(FileStatus::Unreadable, format!("无法读取：{}", crate::diag::os_error(&e))));
+            return Err(status(
+                FileStatus::Unreadable,
+                format!("无法读取：{}", crate::diag::os_error(&e)),
+            ));
         }
     };
     if !canon.starts_with(root) {
@@ -299,7 +302,10 @@ fn resolve_inside(root: &Path, raw: &str) -> Result<PathBuf, Fetched> {
             FileStatus::NotAFile,
             "这不是普通文件（管道、设备等）",
         )),
-        Err(e) => Err(status(FileStatus::Unreadable, format!("无法读取：{}", crate::diag::os_error(&e)))),
+        Err(e) => Err(status(
+            FileStatus::Unreadable,
+            format!("无法读取：{}", crate::diag::os_error(&e)),
+        )),
     }
 }
 
@@ -325,7 +331,10 @@ fn read_inside(root: &Path, raw: &str, by_file: &mut HashMap<PathBuf, Fetched>) 
                 bytes: None,
                 reason: too_large_to_read(size),
             },
-            Err(e) => status(FileStatus::Unreadable, format!("无法读取：{}", crate::diag::os_error(&e))),
+            Err(e) => status(
+                FileStatus::Unreadable,
+                format!("无法读取：{}", crate::diag::os_error(&e)),
+            ),
         }
     } else {
         match fs::read(&canon) {
@@ -336,7 +345,10 @@ fn read_inside(root: &Path, raw: &str, by_file: &mut HashMap<PathBuf, Fetched>) 
                 bytes: Some(Arc::new(bytes)),
                 reason: String::new(),
             },
-            Err(e) => status(FileStatus::Unreadable, format!("无法读取：{}", crate::diag::os_error(&e))),
+            Err(e) => status(
+                FileStatus::Unreadable,
+                format!("无法读取：{}", crate::diag::os_error(&e)),
+            ),
         }
     };
     by_file.insert(canon, fetched.clone());

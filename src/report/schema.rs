@@ -112,7 +112,9 @@ fn assessment() -> Value {
         }),
     );
     let indicator = object(
-        &["id", "name", "group", "max", "score", "status", "bonus", "findings", "basis", "fix"],
+        &[
+            "id", "name", "group", "max", "score", "status", "bonus", "findings", "basis", "fix",
+        ],
         json!({
             "id": text("指标编号，如 1.6"),
             "name": text("指标名称"),
@@ -134,7 +136,17 @@ fn assessment() -> Value {
         }),
     );
     object(
-        &["schema", "ruleset", "unit", "bundle", "total", "indicators", "evidence", "problems", "provenance"],
+        &[
+            "schema",
+            "ruleset",
+            "unit",
+            "bundle",
+            "total",
+            "indicators",
+            "evidence",
+            "problems",
+            "provenance",
+        ],
         json!({
             "schema": {"const": "kaohe.assessment/1"},
             "ruleset": ruleset(),

@@ -88,7 +88,10 @@ fn argument_errors_are_chinese_exit_2() {
             &["score"],
             &["缺少必需的参数：<BUNDLE>", "用法：kaohe score"],
         ),
-        (&["scroe", "x"], &["没有命令「scroe」", "是否为 ", "score？"]),
+        (
+            &["scroe", "x"],
+            &["没有命令「scroe」", "是否为 ", "score？"],
+        ),
         (
             &["score", "x", "--formt", "json"],
             &["不认识的参数「--formt」", "是否为 --format？"],
@@ -463,7 +466,11 @@ fn verdict_template_fills_in_and_scores() {
 
     let v = b.write_verdicts(&template);
     let o = b.run(&["--verdicts", v.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(2), "an unfilled template is not a verdict");
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an unfilled template is not a verdict"
+    );
     assert!(stderr(&o).contains("评分人"), "{}", stderr(&o));
 
     let filled = template
@@ -503,10 +510,15 @@ fn described(value: &Value, schema: &Value, root: &Value, path: &str) {
             "{path}: number, schema says {schema}"
         ),
         Value::String(_) => assert!(
-            allows(schema, "string") || schema.get("enum").is_some() || schema.get("const").is_some(),
+            allows(schema, "string")
+                || schema.get("enum").is_some()
+                || schema.get("const").is_some(),
             "{path}: string, schema says {schema}"
         ),
-        Value::Bool(_) => assert!(allows(schema, "boolean"), "{path}: bool, schema says {schema}"),
+        Value::Bool(_) => assert!(
+            allows(schema, "boolean"),
+            "{path}: bool, schema says {schema}"
+        ),
         Value::Null => assert!(allows(schema, "null"), "{path}: null, schema says {schema}"),
     }
 }
@@ -528,7 +540,10 @@ fn schema_of(name: &str) -> Value {
 #[test]
 fn schemas_describe_every_field_written() {
     let assessment = schema_of("assessment");
-    assert_eq!(assessment["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    assert_eq!(
+        assessment["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
     // The seed with the county's verdicts (adjusted, verdict, evaluator) and --stamp.
     let o = kaohe()
         .args(["score", SEED, "--format", "json", "--stamp", "--verdicts"])
@@ -542,15 +557,25 @@ fn schemas_describe_every_field_written() {
     let batch_schema = schema_of("batch");
     let o = batch(
         Path::new(crate::batch::COUNTY),
-        &["--verdicts-dir", crate::batch::VERDICTS, "--format", "json", "--stamp"],
+        &[
+            "--verdicts-dir",
+            crate::batch::VERDICTS,
+            "--format",
+            "json",
+            "--stamp",
+        ],
     );
     let b: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert!(!b["failed"].as_array().unwrap().is_empty(), "the county has a broken bundle");
+    assert!(
+        !b["failed"].as_array().unwrap().is_empty(),
+        "the county has a broken bundle"
+    );
     described(&b, &batch_schema, &batch_schema, "");
 
     // The verdict file (YAML) read as data: every key the county's file uses is described.
     let verdicts = schema_of("verdicts");
-    let text = fs::read_to_string(Path::new(crate::batch::VERDICTS).join("xx镇-2021.yaml")).unwrap();
+    let text =
+        fs::read_to_string(Path::new(crate::batch::VERDICTS).join("xx镇-2021.yaml")).unwrap();
     for key in ["评分人", "评分日期", "单位", "考核指标", "评分", "调整"] {
         assert!(text.contains(&format!("{key}:")));
         assert!(verdicts["properties"].get(key).is_some(), "{key}");
@@ -568,7 +593,11 @@ fn gazette_issue_in_chinese_numerals_is_a_data_problem() {
     let b = Bundle::seed();
     let file = "台账/政府公报发放台账.csv";
     let text = b.read(file);
-    let row = text.lines().position(|l| l.starts_with("2021年第5期,")).unwrap() + 1;
+    let row = text
+        .lines()
+        .position(|l| l.starts_with("2021年第5期,"))
+        .unwrap()
+        + 1;
     b.write(file, &text.replace("2021年第5期,", "2021年第五期,"));
     let r = b.score();
     r.expect("4.1", 4.0, "partial"); // 5 − 2 × 0.5
@@ -594,7 +623,10 @@ fn gazette_issue_in_chinese_numerals_is_a_data_problem() {
 #[test]
 fn ledger_path_typo_suggests_the_file_meant() {
     let b = Bundle::seed();
-    b.edit("主动公开: 台账/主动公开台账.csv", "主动公开: 台帐/主动公开台账.csv");
+    b.edit(
+        "主动公开: 台账/主动公开台账.csv",
+        "主动公开: 台帐/主动公开台账.csv",
+    );
     let r = b.score();
     r.expect("1.1", 0.0, "missing");
     let p = r.problems_mentioning("台帐/主动公开台账.csv");
@@ -609,9 +641,16 @@ fn ledger_path_typo_suggests_the_file_meant() {
     );
     // A path nothing resembles gets no guess.
     let b = Bundle::seed();
-    b.edit("主动公开: 台账/主动公开台账.csv", "主动公开: 别处/完全不同的名字.xlsx");
+    b.edit(
+        "主动公开: 台账/主动公开台账.csv",
+        "主动公开: 别处/完全不同的名字.xlsx",
+    );
     let r = b.score();
     let p = r.problems_mentioning("别处/完全不同的名字.xlsx");
     assert_eq!(p.len(), 1);
-    assert!(!p[0]["message"].as_str().unwrap().contains("是否为"), "{}", p[0]["message"]);
+    assert!(
+        !p[0]["message"].as_str().unwrap().contains("是否为"),
+        "{}",
+        p[0]["message"]
+    );
 }
