@@ -385,6 +385,8 @@ impl OpenBundle {
 }
 
 /// Record what became of a manifest path, with a problem when it is not a readable file.
+// The bundle's file system is needed only to suggest the file a missing path probably meant.
+#[allow(clippy::too_many_arguments)]
 fn note_file(
     bfs: &BundleFs,
     files: &mut BTreeMap<String, FileStatus>,
