@@ -7,6 +7,7 @@ mod batch;
 mod diff;
 mod explain;
 mod init;
+mod output;
 mod pipeline;
 mod precheck;
 mod rules;

@@ -144,12 +144,7 @@ pub(super) fn check_output(output: &Path, bundle_root: &Path) -> Result<(), Fata
 /// Write the report to `-o FILE`, else to standard output.
 pub(super) fn emit(bytes: &[u8], output: Option<&Path>) -> Result<(), Fatal> {
     match output {
-        Some(path) => std::fs::write(path, bytes).map_err(|e| {
-            cli_error(
-                "output-unwritable",
-                format!("无法写入 {}：{e}", path.display()),
-            )
-        }),
+        Some(path) => super::output::write_file(path, bytes),
         None => {
             let mut out = std::io::stdout().lock();
             // A closed pipe (kaohe … | head) is not an error worth a panic.

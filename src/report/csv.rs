@@ -114,22 +114,12 @@ pub fn render_batch(b: &BatchReport) -> Vec<u8> {
         .map(String::from)
         .to_vec(),
     ];
-    for (e, a) in b.ranking.iter().zip(&b.assessments) {
+    for (e, a) in b.ranking.iter().zip(&b.totals) {
         let yes = |v: bool| if v { "是" } else { "否" }.to_string();
         let adjusted: Vec<String> = a
-            .indicators
+            .adjustments
             .iter()
-            .filter_map(|i| {
-                i.adjusted.as_ref().map(|adj| {
-                    format!(
-                        "{} {}→{}（{}）",
-                        i.id,
-                        num(adj.from),
-                        num(adj.to),
-                        adj.reason
-                    )
-                })
-            })
+            .map(|(id, adj)| format!("{} {}→{}（{}）", id, num(adj.from), num(adj.to), adj.reason))
             .collect();
         rows.push(vec![
             e.rank.to_string(),

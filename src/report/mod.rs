@@ -27,6 +27,9 @@ pub enum Format {
     Table,
     /// The machine-readable assessment (`kaohe.assessment/1`) or batch (`kaohe.batch/1`).
     Json,
+    /// JSON Lines for pipelines: one assessment per line (a batch: in the bundles' name order,
+    /// written as they are scored), then for a batch the `kaohe.batch/1` summary without them.
+    Jsonl,
     /// UTF-8 with a BOM, so Excel and WPS open the Chinese text correctly.
     Csv,
     /// Markdown tables, for a wiki or a message.
@@ -38,9 +41,10 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Table,
         Format::Json,
+        Format::Jsonl,
         Format::Csv,
         Format::Md,
         Format::Xlsx,
@@ -52,6 +56,7 @@ impl Format {
         match self {
             Format::Table => "table",
             Format::Json => "json",
+            Format::Jsonl => "jsonl",
             Format::Csv => "csv",
             Format::Md => "md",
             Format::Xlsx => "xlsx",
@@ -64,6 +69,7 @@ impl Format {
         match self {
             Format::Table => &["txt"],
             Format::Json => &["json"],
+            Format::Jsonl => &["jsonl", "ndjson"],
             Format::Csv => &["csv"],
             Format::Md => &["md", "markdown"],
             Format::Xlsx => &["xlsx"],
@@ -94,6 +100,7 @@ impl Format {
         match self {
             Format::Table => stamped(table::render(assessment, opts.color), stamp),
             Format::Json => json::render_stamped(assessment, stamp).into_bytes(),
+            Format::Jsonl => json::line(assessment).into_bytes(),
             Format::Csv => csv::render_score(assessment),
             Format::Md => stamped(md::render_score(assessment), stamp),
             Format::Xlsx => xlsx::render_score(assessment, stamp),
@@ -107,6 +114,11 @@ impl Format {
         match self {
             Format::Table => stamped(batch_table::render(batch, opts.color), stamp),
             Format::Json => json::render_stamped(batch, stamp).into_bytes(),
+            Format::Jsonl => {
+                let mut out: String = batch.assessments.iter().map(json::line).collect();
+                out.push_str(&json::summary_line(batch, stamp));
+                out.into_bytes()
+            }
             Format::Csv => csv::render_batch(batch),
             Format::Md => stamped(md::render_batch(batch), stamp),
             Format::Xlsx => xlsx::render_batch(batch, stamp),
