@@ -10,8 +10,12 @@ mod harness;
 mod batch;
 #[path = "cli/bonus.rs"]
 mod bonus;
+#[path = "cli/county.rs"]
+mod county;
 #[path = "cli/errors.rs"]
 mod errors;
+#[path = "cli/exports.rs"]
+mod exports;
 #[path = "cli/formats.rs"]
 mod formats;
 #[path = "cli/gazette.rs"]

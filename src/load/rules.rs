@@ -26,10 +26,12 @@ mod cases;
 mod codes;
 mod lint;
 mod overlay;
+pub(crate) mod township;
 
 pub use cases::{EXPECTED_FILE, TestCase, test_cases};
 pub use codes::{RULE_CODES, RuleCode, rule_code};
 pub use overlay::{OverlaySummary, overlay_summary};
+pub use township::PATHS as TOWNSHIP_PATHS;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
@@ -97,7 +99,9 @@ impl RuleFiles {
         let mut set = Self::from_dir_only(dir)?;
         if let Some(ext) = set.extends.clone() {
             let folder = dir.join(&ext);
-            set.base = if folder.is_dir() {
+            // Only a folder that is a rule set (holds ruleset.yaml) is read: `extends: /` must
+            // not walk the file system.
+            set.base = if folder.join(RULESET_FILE).is_file() {
                 Some(Box::new(Self::from_dir_only(&folder)?))
             } else {
                 Self::builtin_only(&ext).map(Box::new)
@@ -145,6 +149,11 @@ impl RuleFiles {
     }
 }
 
+/// Most rule and calendar files one rule-set folder may hold.
+const MAX_RULE_FILES: usize = 1_000;
+/// How many folders deep below the rule-set folder files are looked for.
+const MAX_RULE_DEPTH: usize = 4;
+
 fn read_dir_yaml(
     root: &Path,
     dir: &Path,
@@ -171,7 +180,12 @@ fn read_dir_yaml(
             continue;
         };
         if meta.is_dir() {
-            if entry.file_name() != "tests" {
+            // A rule set is a handful of files a few folders deep; past that the folder is not
+            // a rule set (a mistyped path, `/`), and walking it would read the whole disk.
+            let depth = path
+                .strip_prefix(root)
+                .map_or(0, |p| p.components().count());
+            if entry.file_name() != "tests" && depth <= MAX_RULE_DEPTH {
                 read_dir_yaml(root, &path, origin, files, problems);
             }
             continue;
@@ -184,6 +198,18 @@ fn read_dir_yaml(
         });
         if !is_yaml || !meta.is_file() {
             continue;
+        }
+        if files.len() >= MAX_RULE_FILES {
+            if !problems.iter().any(|p| p.code == "ruleset-unreadable") {
+                problems.push(Problem::error(
+                    origin.to_string(),
+                    "ruleset-unreadable",
+                    format!(
+                        "规则集目录中的 YAML/CSV 文件超过 {MAX_RULE_FILES} 个：这不像一个规则集目录，请检查路径"
+                    ),
+                ));
+            }
+            return;
         }
         let rel = path
             .strip_prefix(root)
@@ -199,6 +225,11 @@ fn read_dir_yaml(
         }
         match std::fs::read(&path).map(String::from_utf8) {
             Ok(Ok(text)) => {
+                // Notepad's UTF-8 with BOM: the BOM is not part of the first key.
+                let text = match text.strip_prefix('\u{feff}') {
+                    Some(rest) => rest.to_string(),
+                    None => text,
+                };
                 files.insert(rel, text);
             }
             Ok(Err(_)) => problems.push(Problem::error(
@@ -241,6 +272,9 @@ struct RawRuleSet {
     evidence: RawEvidence,
     #[serde(default)]
     checks: Vec<RawCheck>,
+    /// The file of what precheck, selfreport and init need to know (`township.rs`).
+    #[serde(default)]
+    township: Option<String>,
     #[serde(flatten)]
     extra: BTreeMap<String, Yaml>,
 }
@@ -623,6 +657,9 @@ enum Want {
     Bool,
     Num,
     List,
+    Date,
+    /// A list of ledger rows.
+    Rows,
 }
 
 impl Want {
@@ -633,6 +670,10 @@ impl Want {
                 Want::Bool => *ty == Type::Bool,
                 Want::Num => *ty == Type::Num,
                 Want::List => matches!(ty, Type::List(_)),
+                Want::Date => *ty == Type::Date,
+                Want::Rows => {
+                    matches!(ty, Type::List(t) if matches!(**t, Type::Row(_) | Type::Any))
+                }
             }
     }
 
@@ -642,6 +683,8 @@ impl Want {
             Want::Bool => "真假值（bool）",
             Want::Num => "数字（number）",
             Want::List => "列表（list）",
+            Want::Date => "日期（date）",
+            Want::Rows => "台账行的列表（list<row>）",
         }
     }
 }
@@ -1353,6 +1396,8 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
         );
     }
 
+    let township = township::compile(c, raw.township.as_deref(), &env, &groups, &indicators);
+
     // Usage is only known when everything compiled.
     let compiled = !c.problems.iter().any(|p| p.severity == Severity::Error);
     for (name, _) in &params {
@@ -1400,6 +1445,7 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
         indicators,
         evidence,
         checks,
+        township,
         sha256: hex(&hasher.finalize()),
     })
 }
