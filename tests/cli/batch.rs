@@ -546,7 +546,7 @@ fn a_bundle_over_the_memory_limit_is_cut_off_and_listed_as_failed() {
             "{i},关于第{i}号事项的通知,政府文件,XX-2021-{i:05},2021-03-01,2021-03-05,财政\n"
         ));
     }
-    fs::write(dir.join("b-huge/台账/主动公开.csv"), csv).unwrap();
+    fs::write(dir.join("b-huge/台账/主动公开台账.csv"), csv).unwrap();
     let out = batch(&dir, &["--format", "json", "--limit-memory", "8"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
