@@ -27,7 +27,7 @@ use crate::load::open_bundle;
 use crate::load::rules as rule_loader;
 use crate::model::assessment::Assessment;
 use crate::model::ruleset::RuleSet;
-use crate::report::{Format, Options, json};
+use crate::report::{Format, Options, json, md, stamp_suffix};
 
 #[derive(Args)]
 pub struct BatchArgs {
@@ -67,11 +67,6 @@ pub struct BatchArgs {
     #[arg(long, value_name = "MB", default_value_t = 2048)]
     limit_memory: u64,
 }
-
-/// Above this many townships the HTML report summarizes (ranking, grades, losses) instead of
-/// embedding every township, and the XLSX workbook has no sheet per township (see
-/// docs/decisions.md, issue 11).
-pub const LARGE_BATCH: usize = 500;
 
 /// Bundles scored in parallel between two in-order hand-overs: enough to keep every core busy,
 /// few enough that only this many assessments are ever held at once.
@@ -256,7 +251,7 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
     let mut warnings = Vec::new();
     let mut failed = Vec::new();
     let mut tally = batch::Tally::new(&[]);
-    let mut sink = Sink::new(format, args.output.as_deref(), entries.len())?;
+    let mut sink = Sink::new(format, args.output.as_deref())?;
     let bar = progress(entries.len());
     match first_declared {
         None => {
@@ -421,9 +416,10 @@ fn limit_message(cut: budget::Cut, args: &BatchArgs) -> String {
 }
 
 /// Where the batch's report goes while bundles are scored: what each format keeps of a
-/// township, and how the report is written at the end. Only XLSX and HTML of a batch up to
-/// `LARGE_BATCH` townships keep whole assessments; JSON spools each township's text to a
-/// scratch file and copies it back in ranking order; JSON Lines writes each line as it comes.
+/// township, and how the report is written at the end. Only XLSX and HTML (which lay out every
+/// township) keep whole assessments; JSON and Markdown spool each township's
+/// text to a scratch file and copy it back in ranking order; JSON Lines writes each line as
+/// it comes; table and CSV list the ranking only.
 struct Sink {
     format: Format,
     output: Option<PathBuf>,
@@ -433,13 +429,13 @@ struct Sink {
     /// JSON Lines to standard output.
     stdout: bool,
     /// JSON: the scratch file and each township's (offset, length) in it, in name order.
-    spool: Option<(Staged, Vec<(u64, usize)>, u64)>,
+    spool: Option<Spool>,
     assessments: Vec<Assessment>,
 }
 
 impl Sink {
-    fn new(format: Format, output: Option<&Path>, len: usize) -> Result<Sink, Fatal> {
-        let keep = matches!(format, Format::Xlsx | Format::Html) && len <= LARGE_BATCH;
+    fn new(format: Format, output: Option<&Path>) -> Result<Sink, Fatal> {
+        let keep = matches!(format, Format::Xlsx | Format::Html);
         let mut sink = Sink {
             format,
             output: output.map(Path::to_path_buf),
@@ -454,7 +450,7 @@ impl Sink {
                 Some(path) => sink.staged = Some(Staged::report(path)?),
                 None => sink.stdout = true,
             },
-            Format::Json => {
+            Format::Json | Format::Md => {
                 let dir = match output.and_then(Path::parent) {
                     Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
                     Some(_) => PathBuf::from("."),
@@ -475,6 +471,7 @@ impl Sink {
     fn render(&self, a: &Assessment) -> Option<String> {
         match self.format {
             Format::Json => Some(json::batch_item(a)),
+            Format::Md => Some(md::batch_item(a)),
             Format::Jsonl => Some(json::line(a)),
             _ => None,
         }
@@ -511,10 +508,16 @@ impl Sink {
     ) -> Result<(), Fatal> {
         let stamp = opts.stamp.as_deref();
         match self.format {
-            Format::Json => {
-                let (mut spool, items, _) = self.spool.take().expect("a JSON batch spools");
+            Format::Json | Format::Md => {
+                let (mut spool, items, _) = self.spool.take().expect("JSON and Markdown spool");
                 spool.flush()?;
-                let (head, tail) = json::batch_frame(report, stamp, positions.len());
+                // The document around the townships' texts, and what goes between two.
+                let (head, sep, tail) = if self.format == Format::Json {
+                    let (head, tail) = json::batch_frame(report, stamp, positions.len());
+                    (head, ",\n", tail)
+                } else {
+                    (md::render_batch(report), "", stamp_suffix(stamp))
+                };
                 let mut out = Out::open(self.output.as_deref())?;
                 out.write(head.as_bytes())?;
                 let mut file = File::open(spool.path()).map_err(|e| spool_error(&e))?;
@@ -526,7 +529,7 @@ impl Sink {
                         .and_then(|_| file.read_exact(&mut buf))
                         .map_err(|e| spool_error(&e))?;
                     if n > 0 {
-                        out.write(b",\n")?;
+                        out.write(sep.as_bytes())?;
                     }
                     out.write(&buf)?;
                 }
@@ -567,6 +570,10 @@ fn spool_error(e: &std::io::Error) -> Fatal {
         format!("无法读写临时文件（用于汇总大批量结果）：{e}"),
     )
 }
+
+/// JSON: the scratch file, each township's (offset, length) in it in name order, and its
+/// length so far.
+type Spool = (Staged, Vec<(u64, usize)>, u64);
 
 /// The report's destination: `-o FILE` through its temporary file, else standard output.
 enum Out {

@@ -137,6 +137,11 @@ pub struct Options {
     pub stamp: Option<String>,
 }
 
+/// What `--stamp` adds at the end of a text report (table, Markdown).
+pub fn stamp_suffix(stamp: Option<&str>) -> String {
+    stamp.map_or_else(String::new, |s| format!("\n生成时间：{s}\n"))
+}
+
 fn stamped(mut text: String, stamp: Option<&str>) -> Vec<u8> {
     if let Some(stamp) = stamp {
         text.push_str(&format!("\n生成时间：{stamp}\n"));
