@@ -50,6 +50,12 @@ pub struct RankEntry {
     pub score: Decimal,
     pub grade: String,
     pub veto: bool,
+    /// What the rule set calls the veto that set the grade (一票否决, 单项否决).
+    #[serde(skip)]
+    pub veto_label: String,
+    /// The grading rules that applied, each as `id：message`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
     pub provisional: bool,
     /// Ids of indicators whose computed score the evaluator adjusted (调整).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -154,6 +160,8 @@ pub struct Kept {
     pub unit: String,
     pub bundle: String,
     pub total: Total,
+    /// What the rule set calls the veto that set the grade (一票否决, 单项否决).
+    pub veto_label: String,
     /// Indicators the evaluator adjusted (调整), in the rule set's order.
     pub adjustments: Vec<(String, Adjustment)>,
 }
@@ -164,6 +172,7 @@ impl Kept {
             unit: a.unit.clone(),
             bundle: a.bundle.clone(),
             total: a.total.clone(),
+            veto_label: crate::report::veto_label(a).to_string(),
             adjustments: a
                 .indicators
                 .iter()
@@ -265,12 +274,18 @@ impl Tally {
         let order = rank(&standings);
         drop(standings);
 
-        let mut by_unit: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        // Keyed by the 单位 as a reader sees it: `xx镇`, `xx 镇` and `xx镇` with a zero-width
+        // space are one township handed in twice.
+        let mut by_unit: BTreeMap<String, (&str, Vec<&str>)> = BTreeMap::new();
         for k in &kept {
-            by_unit.entry(&k.unit).or_default().push(&k.bundle);
+            by_unit
+                .entry(unit_key(&k.unit))
+                .or_insert_with(|| (k.unit.as_str(), Vec::new()))
+                .1
+                .push(&k.bundle);
         }
         let mut duplicates: Vec<Duplicate> = by_unit
-            .iter()
+            .values()
             .filter(|(_, bundles)| bundles.len() > 1)
             .map(|(unit, bundles)| {
                 let mut bundles: Vec<String> = bundles.iter().map(|b| b.to_string()).collect();
@@ -282,8 +297,11 @@ impl Tally {
             })
             .collect();
         duplicates.sort_by(|a, b| pinyin_cmp(&a.unit, &b.unit));
-        let duplicated: std::collections::BTreeSet<&str> =
-            duplicates.iter().map(|d| d.unit.as_str()).collect();
+        let duplicated: std::collections::BTreeSet<String> = by_unit
+            .iter()
+            .filter(|(_, (_, bundles))| bundles.len() > 1)
+            .map(|(key, _)| key.clone())
+            .collect();
 
         losses.retain(|l| l.points_lost > Decimal::ZERO);
         // Stable sort: equal losses keep the rule set's order (first seen).
@@ -303,9 +321,17 @@ impl Tally {
                 score: k.total.score,
                 grade: k.total.grade.clone(),
                 veto: k.total.veto,
+                veto_label: k.veto_label.clone(),
+                rules: k
+                    .total
+                    .rules
+                    .iter()
+                    .filter(|r| r.applied)
+                    .map(|r| format!("{}：{}", r.id, r.message))
+                    .collect(),
                 provisional: k.total.provisional,
                 adjusted: k.adjustments.iter().map(|(id, _)| id.clone()).collect(),
-                duplicate: duplicated.contains(k.unit.as_str()),
+                duplicate: duplicated.contains(&unit_key(&k.unit)),
             });
             positions.push(i);
         }
@@ -384,6 +410,14 @@ impl Counted {
             losses,
         }
     }
+}
+
+/// A 单位 as a reader sees it: NFKC, without whitespace or invisible characters.
+fn unit_key(unit: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    unit.nfkc()
+        .filter(|&c| !crate::text::is_space(c) && !crate::text::is_invisible_control(c))
+        .collect()
 }
 
 #[cfg(test)]

@@ -72,6 +72,7 @@ pub fn render_with_width(a: &Assessment, color: bool, width: Option<u16>) -> Str
             status = status.fg(match ind.status {
                 Status::Pass => Color::Green,
                 Status::Partial | Status::Manual => Color::Yellow,
+                Status::Na => Color::Grey,
                 Status::Gap | Status::Missing | Status::Veto => Color::Red,
             });
         }
@@ -111,6 +112,9 @@ pub fn render_with_width(a: &Assessment, color: bool, width: Option<u16>) -> Str
             ids.join("、"),
             t.grade
         ));
+    }
+    for line in super::grading_lines(a) {
+        out.push_str(&plain(&format!("{line}\n")));
     }
     for ind in &a.indicators {
         if let Some(text) = super::adjustment_text(ind) {
