@@ -395,7 +395,7 @@ impl Counted {
         let losses = a
             .indicators
             .iter()
-            .filter(|ind| !ind.bonus && ind.status != Status::Manual)
+            .filter(|ind| !ind.bonus && !matches!(ind.status, Status::Manual | Status::Na))
             .map(|ind| Loss {
                 id: ind.id.clone(),
                 name: ind.name.clone(),
