@@ -306,6 +306,37 @@ fn manifest(rules: &RuleSet, unit: &str) -> String {
         );
         let _ = writeln!(out, "  {}: {}", l.name, ledger_path(l));
     }
+    // Ledgers exported from a platform: what the rule set already accepts, and how to map the
+    // rest (bundle-spec.md "Ledgers as platforms export them"; docs/township-exports.md).
+    out.push_str(
+        "\n# 从政务公开平台导出的台账：表头或栏目的写法与上面不同、规则集又未接受时，\n\
+         # 在此注明对照（每份评分报告都会显示），例如：\n\
+         # 列名对照: {主动公开: {主题分类: 栏目}}\n\
+         # 栏目对照: {通知公告: 会议通知}\n",
+    );
+    for l in decl.ledgers.iter().filter(|l| !l.aliases.is_empty()) {
+        let mut seen: Vec<&str> = Vec::new();
+        let mut parts = Vec::new();
+        for (column, _) in &l.aliases {
+            if seen.contains(&column.as_str()) {
+                continue;
+            }
+            seen.push(column);
+            let names: Vec<&str> = l
+                .aliases
+                .iter()
+                .filter(|(c, _)| c == column)
+                .map(|(_, a)| a.as_str())
+                .collect();
+            parts.push(format!("{column}（{}）", names.join("、")));
+        }
+        let _ = writeln!(
+            out,
+            "# 规则集已接受的{}表头写法：{}",
+            l.name,
+            parts.join("；")
+        );
+    }
     out.push_str("\n# 文档：.md .txt .html 可读取全文；.pdf 等只核对是否报送\n文档:\n");
     for d in &decl.documents {
         let mut fields = vec![format!("文件: 材料/{}.md", d.name)];

@@ -330,6 +330,7 @@ pub(crate) mod tests {
                         col("发布日期", FieldType::Date),
                     ],
                     optional: vec![col("领域", FieldType::Text)],
+                    ..Default::default()
                 },
                 LedgerDecl {
                     name: "依申请".into(),
@@ -341,6 +342,7 @@ pub(crate) mod tests {
                         col("办理结果", FieldType::Text),
                     ],
                     optional: vec![col("征求意见工作日", FieldType::Count { max: Some(60) })],
+                    ..Default::default()
                 },
             ],
             documents: vec![

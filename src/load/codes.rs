@@ -3,6 +3,17 @@
 
 use crate::diag::Severity::{self, Error, Warning};
 
+/// Notices that say how a ledger was read (an alias, a township's mapping, an HTML table saved
+/// as .xls): every report shows them, even one that lists no other problems (CSV).
+pub const READING_NOTES: &[&str] = &[
+    "column-alias",
+    "column-mapping",
+    "value-vocabulary",
+    "value-mapping",
+    "ledger-read-as-html",
+    "ledger-read-as-text",
+];
+
 /// (code, usual severity, one sentence). Fatal codes stop the run (exit 2).
 pub const CODES: &[(&str, Severity, &str)] = &[
     // Opening the bundle (fatal).
@@ -155,6 +166,46 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         "duplicate-column",
         Error,
         "a column twice in the header (unusable when required; warning when optional)",
+    ),
+    (
+        "ambiguous-header",
+        Error,
+        "a header cell names two columns (by name, rule-set alias or 列名对照); the ledger is unusable",
+    ),
+    (
+        "mapping-unknown-column",
+        Error,
+        "bundle.yaml's 列名对照 maps a header to a column the ledger does not have; the ledger is unusable",
+    ),
+    (
+        "mapping-unused",
+        Warning,
+        "a 列名对照 entry whose header is not in the ledger's header row",
+    ),
+    (
+        "mapping-overridden",
+        Warning,
+        "a 栏目对照 entry for a value the rule set's vocabulary already maps otherwise; not applied",
+    ),
+    (
+        "column-alias",
+        Warning,
+        "提示: a header read as a declared column by the rule set's alias (once per ledger and column)",
+    ),
+    (
+        "column-mapping",
+        Warning,
+        "提示: a header read as a declared column by the township's 列名对照 (once per ledger and column)",
+    ),
+    (
+        "value-vocabulary",
+        Warning,
+        "提示: a value counted as another by the rule set's vocabulary (once per ledger and value)",
+    ),
+    (
+        "value-mapping",
+        Warning,
+        "提示: a value counted as another by the township's 栏目对照 (once per ledger and value)",
     ),
     (
         "rows-above-header",

@@ -20,7 +20,9 @@ use crate::load::yaml::{self, Node, NodeValue, key_child as join};
 use crate::model::ruleset::{
     Check, Grade, Group, Indicator, ItemRule, Level, Method, Requirement, RuleSet, Source,
 };
-use crate::model::schema::{ColumnDecl, DocumentDecl, EvidenceDecl, FieldType, LedgerDecl};
+use crate::model::schema::{
+    ColumnDecl, DocumentDecl, EvidenceDecl, FieldType, LedgerDecl, VocabularyEntry,
+};
 
 mod cases;
 mod codes;
@@ -881,6 +883,191 @@ impl Checker<'_> {
         out
     }
 
+    /// A list of texts, or one text (`名称` is `[名称]`).
+    fn texts(&mut self, file: &str, path: &str, v: &Yaml) -> Vec<String> {
+        let items: Vec<&Yaml> = match v {
+            Yaml::Sequence(items) => items.iter().collect(),
+            Yaml::Null => Vec::new(),
+            one => vec![one],
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.into_iter().enumerate() {
+            match item {
+                Yaml::String(_) | Yaml::Number(_) => out.push(yaml_display(item)),
+                other => self.error(
+                    file,
+                    &format!("{path}[{i}]"),
+                    "ruleset-shape",
+                    format!("应为文本，实为 {}", yaml_display(other)),
+                ),
+            }
+        }
+        out
+    }
+
+    /// `aliases: {标题: [名称, 信息名称]}`: other header names for a declared column. Names
+    /// are compared with whitespace removed, as header cells are; a name may stand for one
+    /// column only, and never for another declared column.
+    fn aliases(
+        &mut self,
+        file: &str,
+        path: &str,
+        v: Option<&Yaml>,
+        ledger: &LedgerDecl,
+    ) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        let Some(v) = v.filter(|v| !v.is_null()) else {
+            return out;
+        };
+        let Some(m) = v.as_mapping() else {
+            self.error(
+                file,
+                path,
+                "ruleset-shape",
+                "aliases 应为 列名: [别名…] 的映射",
+            );
+            return out;
+        };
+        for (k, names) in m {
+            let Some(column) = yaml_key(k) else { continue };
+            let at = join(path, &column);
+            if ledger.column(&column).is_none() {
+                self.error(
+                    file,
+                    &format!("{at}#key"),
+                    "unknown-column",
+                    format!(
+                        "台账 {} 没有声明列 {column}，不能为它写别名（已声明：{}）",
+                        ledger.name,
+                        ledger
+                            .columns()
+                            .map(|c| c.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    ),
+                );
+                continue;
+            }
+            for (i, name) in self.texts(file, &at, names).into_iter().enumerate() {
+                let name = crate::text::squash_whitespace(&name);
+                let item = format!("{at}[{i}]");
+                if let Some(other) = ledger.columns().find(|c| c.name == name) {
+                    self.error(
+                        file,
+                        &item,
+                        "alias-conflict",
+                        format!(
+                            "别名「{name}」就是台账 {} 的列名「{}」",
+                            ledger.name, other.name
+                        ),
+                    );
+                } else if let Some((other, _)) = out.iter().find(|(_, n)| *n == name) {
+                    self.error(
+                        file,
+                        &item,
+                        "alias-conflict",
+                        format!("别名「{name}」已是列「{other}」的别名：一个表头只能对应一列"),
+                    );
+                } else {
+                    out.push((column.clone(), name));
+                }
+            }
+        }
+        out
+    }
+
+    /// `vocabulary: {栏目: {政府文件: [政策文件, 规范性文件]}}`: in a text column, values a
+    /// platform writes that count as one of the rule set's own. A value maps to one value only,
+    /// and a value that is itself a target is not mapped away.
+    fn vocabulary(
+        &mut self,
+        file: &str,
+        path: &str,
+        v: Option<&Yaml>,
+        ledger: &LedgerDecl,
+    ) -> Vec<VocabularyEntry> {
+        let mut out: Vec<VocabularyEntry> = Vec::new();
+        let Some(v) = v.filter(|v| !v.is_null()) else {
+            return out;
+        };
+        let Some(m) = v.as_mapping() else {
+            self.error(
+                file,
+                path,
+                "ruleset-shape",
+                "vocabulary 应为 列名: {本规则集的值: [平台的写法…]} 的映射",
+            );
+            return out;
+        };
+        for (k, map) in m {
+            let Some(column) = yaml_key(k) else { continue };
+            let at = join(path, &column);
+            match ledger.column(&column) {
+                None => {
+                    self.error(
+                        file,
+                        &format!("{at}#key"),
+                        "unknown-column",
+                        format!("台账 {} 没有声明列 {column}，不能为它写对照", ledger.name),
+                    );
+                    continue;
+                }
+                Some(c) if c.ty != FieldType::Text => {
+                    self.error(
+                        file,
+                        &format!("{at}#key"),
+                        "type-mismatch",
+                        format!("列 {column} 不是 text 类型，只有文本列可以写值的对照"),
+                    );
+                    continue;
+                }
+                Some(_) => {}
+            }
+            let Some(targets) = map.as_mapping() else {
+                self.error(
+                    file,
+                    &at,
+                    "ruleset-shape",
+                    "应为 本规则集的值: [平台的写法…] 的映射",
+                );
+                continue;
+            };
+            let own: Vec<String> = targets.keys().filter_map(yaml_key).collect();
+            for (tk, froms) in targets {
+                let Some(to) = yaml_key(tk) else { continue };
+                let tat = join(&at, &to);
+                for (i, from) in self.texts(file, &tat, froms).into_iter().enumerate() {
+                    let from = crate::text::trim(&from).to_string();
+                    let item = format!("{tat}[{i}]");
+                    if own.contains(&from) {
+                        self.error(
+                            file,
+                            &item,
+                            "vocabulary-conflict",
+                            format!("「{from}」本身是对照的目标值，不能再对到「{to}」"),
+                        );
+                    } else if let Some(e) =
+                        out.iter().find(|e| e.column == column && e.from == from)
+                    {
+                        self.error(
+                            file,
+                            &item,
+                            "vocabulary-conflict",
+                            format!("「{from}」已对到「{}」：一个值只能计为一个值", e.to),
+                        );
+                    } else {
+                        out.push(VocabularyEntry {
+                            column: column.clone(),
+                            from,
+                            to: to.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
     fn evidence(&mut self, file: &str, raw: &RawEvidence) -> EvidenceDecl {
         let mut decl = EvidenceDecl::default();
         for (k, v) in &raw.ledgers {
@@ -901,12 +1088,34 @@ impl Checker<'_> {
                     format!("台账 {name} 没有声明必备列"),
                 );
             }
-            decl.ledgers.push(LedgerDecl {
+            if let Some(m) = v.as_mapping() {
+                let extra: BTreeMap<String, Yaml> = m
+                    .iter()
+                    .filter_map(|(k, v)| yaml_key(k).map(|k| (k, v.clone())))
+                    .filter(|(k, _)| {
+                        !matches!(
+                            k.as_str(),
+                            "title" | "required" | "optional" | "aliases" | "vocabulary"
+                        )
+                    })
+                    .collect();
+                self.extra_keys(file, &path, &extra);
+            }
+            let mut ledger = LedgerDecl {
                 name,
                 title,
                 required,
                 optional,
-            });
+                ..LedgerDecl::default()
+            };
+            ledger.aliases = self.aliases(file, &join(&path, "aliases"), v.get("aliases"), &ledger);
+            ledger.vocabulary = self.vocabulary(
+                file,
+                &join(&path, "vocabulary"),
+                v.get("vocabulary"),
+                &ledger,
+            );
+            decl.ledgers.push(ledger);
         }
         for (k, v) in &raw.documents {
             let Some(name) = yaml_key(k) else { continue };

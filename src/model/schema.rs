@@ -54,7 +54,7 @@ pub struct ColumnDecl {
 }
 
 /// A ledger (台账) the rule set reads: its manifest name under `台账`, and its columns.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct LedgerDecl {
     /// The manifest key under `台账`, e.g. `主动公开`.
     pub name: String,
@@ -63,6 +63,20 @@ pub struct LedgerDecl {
     pub required: Vec<ColumnDecl>,
     /// Read when present; `Null` in every row when absent.
     pub optional: Vec<ColumnDecl>,
+    /// Other header names the rule set accepts for a column (`aliases:`), as
+    /// (column, other name): platforms export 名称 for 标题. Whitespace already removed.
+    pub aliases: Vec<(String, String)>,
+    /// Vocabulary maps of categorical text columns (`vocabulary:`): a value as a platform
+    /// writes it counted as one of the rule set's own values.
+    pub vocabulary: Vec<VocabularyEntry>,
+}
+
+/// One entry of a vocabulary map: in `column`, the value `from` counts as `to`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VocabularyEntry {
+    pub column: String,
+    pub from: String,
+    pub to: String,
 }
 
 impl LedgerDecl {

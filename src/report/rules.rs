@@ -58,6 +58,39 @@ pub fn render(rules: &RuleSet, overlay: Option<&OverlaySummary>) -> String {
             let _ = writeln!(out, "    {name} = {value}{origin}");
         }
     }
+    // How ledgers exported by platforms are read: other header names, other values.
+    for l in &rules.evidence.ledgers {
+        if l.aliases.is_empty() && l.vocabulary.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "台账「{}」接受的其他写法：", l.name);
+        for c in l.columns() {
+            let names: Vec<&str> = l
+                .aliases
+                .iter()
+                .filter(|(col, _)| *col == c.name)
+                .map(|(_, a)| a.as_str())
+                .collect();
+            if !names.is_empty() {
+                let _ = writeln!(out, "    列「{}」← 表头 {}", c.name, names.join("、"));
+            }
+        }
+        let mut targets: Vec<(&str, &str)> = Vec::new();
+        for e in &l.vocabulary {
+            if !targets.contains(&(e.column.as_str(), e.to.as_str())) {
+                targets.push((e.column.as_str(), e.to.as_str()));
+            }
+        }
+        for (column, to) in targets {
+            let froms: Vec<&str> = l
+                .vocabulary
+                .iter()
+                .filter(|e| e.column == column && e.to == to)
+                .map(|e| e.from.as_str())
+                .collect();
+            let _ = writeln!(out, "    {column}「{to}」← {}", froms.join("、"));
+        }
+    }
     for (gi, group) in rules.groups.iter().enumerate() {
         let origin = overlay.map_or_else(String::new, |o| {
             format!("（{}）", from(o.groups.contains(&group.id)))
@@ -178,6 +211,8 @@ pub fn schema_json() -> String {
     use serde_json::json;
     let text = json!({"type": "string"});
     let expr = json!({"type": "string", "description": "an expression (docs/rules.md)"});
+    let names =
+        json!({"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]});
     let number = json!({"type": "number"});
     let points = json!({"type": "number", "minimum": 0, "multipleOf": 0.01});
     let id = json!({"type": "string", "description": "quote ids: \"1.10\" (unquoted 1.10 is the number 1.1)"});
@@ -266,7 +301,10 @@ pub fn schema_json() -> String {
                     "ledgers": {"type": "object", "additionalProperties": {
                         "type": "object", "additionalProperties": false, "required": ["required"],
                         "properties": {"title": text, "required": {"$ref": "#/$defs/columns"},
-                                       "optional": {"$ref": "#/$defs/columns"}}}},
+                                       "optional": {"$ref": "#/$defs/columns"},
+                                       "aliases": {"type": "object", "additionalProperties": names},
+                                       "vocabulary": {"type": "object", "additionalProperties": {
+                                           "type": "object", "additionalProperties": names}}}}},
                     "documents": {"type": "object", "additionalProperties": {
                         "type": "object", "additionalProperties": false,
                         "properties": {"title": text, "fields": {"$ref": "#/$defs/columns"}}}},

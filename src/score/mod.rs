@@ -253,6 +253,38 @@ fn adjust(result: &mut IndicatorResult, to: Decimal, reason: &str, by: Option<&s
     });
 }
 
+/// Why a ledger the requirement names was handed in but is unusable: the loader's errors about
+/// the file itself (no row: a missing column, with the headers found and a proposed 列名对照),
+/// so every report and `explain` carry the same reason as the problem list.
+fn unusable_because(evidence: &Evidence, req: &crate::model::ruleset::Requirement) -> String {
+    let src = req.need.source();
+    let mut reasons: Vec<String> = Vec::new();
+    for (key, file) in &evidence.named_paths {
+        let Some(name) = key.strip_prefix("台账.") else {
+            continue;
+        };
+        if evidence.ledgers.contains_key(name) || !src.contains(key.as_str()) {
+            continue;
+        }
+        // An unusable ledger was never typed, so its errors are all about the file itself.
+        for p in evidence
+            .problems
+            .iter()
+            .filter(|p| p.file == *file && p.severity == crate::diag::Severity::Error)
+        {
+            let text = format!("{file}：{}", p.message);
+            if !reasons.contains(&text) {
+                reasons.push(text);
+            }
+        }
+    }
+    if reasons.is_empty() {
+        String::new()
+    } else {
+        format!("——{}", reasons.join("；"))
+    }
+}
+
 struct Scoring<'a> {
     indicator: &'a Indicator,
     evidence: &'a Evidence,
@@ -292,7 +324,7 @@ fn score_indicator(
         if req.need.eval(ctx, &vars).is_null() {
             result.status = Status::Missing;
             result.findings.push(Finding {
-                message: format!("缺材料：{}", req.what),
+                message: format!("缺材料：{}{}", req.what, unusable_because(evidence, req)),
                 deduct: indicator.points,
                 evidence: vec![s.source_ref()],
                 capped: false,

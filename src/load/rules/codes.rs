@@ -188,6 +188,18 @@ pub const RULE_CODES: &[RuleCode] = &[
         "A ledger declares no required columns.",
         "list the columns the indicators read under required:"
     ),
+    code!(
+        "alias-conflict",
+        Error,
+        "A column alias is another declared column's name, or is listed for two columns.",
+        "an exported header can stand for one column only: remove the alias or keep it under one column"
+    ),
+    code!(
+        "vocabulary-conflict",
+        Error,
+        "A vocabulary entry maps one value to two values, or maps away a value that is itself a target.",
+        "each exported value counts as one of the rule set's values: keep it under one target"
+    ),
     // Groups and points.
     code!(
         "points-not-number",
