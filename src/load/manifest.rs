@@ -58,12 +58,11 @@ fn text_pairs(node: &Node, key: &str, t: &mut Typer) -> Vec<(String, String)> {
     out
 }
 
+/// (from, to) pairs in written order: a header and a column, or a value and a value.
+pub type Pairs = Vec<(String, String)>;
+
 /// The township's 列名对照 (ledger → (header, column)) and 栏目对照 ((value, value)).
-pub fn mappings(
-    root: &Node,
-    decl: &EvidenceDecl,
-    t: &mut Typer,
-) -> (Vec<(String, Vec<(String, String)>)>, Vec<(String, String)>) {
+pub fn mappings(root: &Node, decl: &EvidenceDecl, t: &mut Typer) -> (Vec<(String, Pairs)>, Pairs) {
     let mut columns = Vec::new();
     if let Some(node) = root.get(COLUMN_MAP_KEY).filter(|n| !n.is_null()) {
         match node.as_map() {
