@@ -205,6 +205,30 @@ pub fn strip_trailing_paren(s: &str) -> &str {
     t
 }
 
+/// `shape`: runs of digits → 9, runs of Latin letters → A, everything else kept
+/// (`003287165/2021-00001` → `9/9-9`), so index numbers of one scheme share one shape whatever
+/// their length.
+pub fn shape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let class = if c.is_ascii_digit() || ('０'..='９').contains(&c) {
+            '9'
+        } else if c.is_ascii_alphabetic()
+            || ('Ａ'..='Ｚ').contains(&c)
+            || ('ａ'..='ｚ').contains(&c)
+        {
+            'A'
+        } else {
+            out.push(c);
+            continue;
+        };
+        if !out.ends_with(class) {
+            out.push(class);
+        }
+    }
+    out
+}
+
 /// `last_number`: the last run of ASCII or full-width digits.
 pub fn last_number(s: &str) -> Option<Decimal> {
     let digit = |c: char| match c {
@@ -573,6 +597,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 text0.map_or(Value::Null, |t| Value::text(strip_trailing_paren(t)))
             }
             Func::LastNumber => num(text0.and_then(last_number)),
+            Func::Shape => text0.map_or(Value::Null, |t| Value::text(shape(t))),
             Func::Present => Value::Bool(present(v0)),
             Func::InYear => Value::Bool(v0.as_date().is_some_and(|d| d.year() == self.ctx.year)),
             Func::Date => text0

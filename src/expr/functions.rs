@@ -31,6 +31,7 @@ pub enum Func {
     Str,
     StripTrailingParen,
     LastNumber,
+    Shape,
     Present,
     InYear,
     Date,
@@ -361,6 +362,15 @@ static FUNCTIONS: &[FunctionDef] = &[
         "last_number(t: text) -> number",
         "The last run of digits (ASCII or full-width); none or null → null.",
         "last_number(\"2021年第3期\")"
+    ),
+    f!(
+        "shape",
+        Shape,
+        [Text],
+        Text,
+        "shape(t: text) -> text",
+        "The form of a code: each run of digits (ASCII or full-width) becomes 9, each run of Latin letters A, the rest is kept; null → null.",
+        "shape(\"003287165/2021-00001\")"
     ),
     f!(
         "present",

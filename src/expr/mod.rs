@@ -209,6 +209,37 @@ impl Expr {
         out
     }
 
+    /// The ledger columns the expression reads from rows (`r.领域` → 领域), by name.
+    pub fn columns(&self) -> std::collections::BTreeSet<Arc<str>> {
+        fn walk(ir: &ast::Ir, out: &mut std::collections::BTreeSet<Arc<str>>) {
+            use ast::Ir;
+            match ir {
+                Ir::Const(_) | Ir::Local(_) | Ir::Global(_) => {}
+                Ir::Column(e, name, _) => {
+                    out.insert(Arc::clone(name));
+                    walk(e, out);
+                }
+                Ir::List(items) => items.iter().for_each(|i| walk(i, out)),
+                Ir::Record(fields) => fields.iter().for_each(|(_, i)| walk(i, out)),
+                Ir::Field(e, _) | Ir::Neg(e) | Ir::Not(e) => walk(e, out),
+                Ir::Lambda { body, .. } => walk(body, out),
+                Ir::Call(c) => c.args.iter().for_each(|i| walk(i, out)),
+                Ir::Binary(_, l, r) => {
+                    walk(l, out);
+                    walk(r, out);
+                }
+                Ir::If(c, t, e) => {
+                    walk(c, out);
+                    walk(t, out);
+                    walk(e, out);
+                }
+            }
+        }
+        let mut out = std::collections::BTreeSet::new();
+        walk(&self.ir, &mut out);
+        out
+    }
+
     /// The field paths rooted at one of `roots` that the expression reads, outermost first
     /// met, without repeats: `部分.网站.得分 < 21` → `[["部分", "网站", "得分"]]`. A grading
     /// rule reports these with their values.
@@ -1050,6 +1081,8 @@ pub(crate) mod tests {
         assert_eq!(run("strip_trailing_paren(null)"), "null");
         assert_eq!(run("last_number(\"2021年第3期\")"), "3");
         assert_eq!(run("last_number(\"第１２期\")"), "12");
+        assert_eq!(run("shape(\"003287165/2021-00001\")"), "9/9-9");
+        assert_eq!(run("shape(\"11340000MB0L00000A/2021-12\")"), "9A9A9A/9-9");
         assert_eq!(run("last_number(\"第十二期\")"), "null");
         assert_eq!(run("last_number(null)"), "null");
         assert_eq!(run("present(\"a\")"), "是");

@@ -188,6 +188,21 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         "a 栏目对照 entry for a value the rule set's vocabulary already maps otherwise; not applied",
     ),
     (
+        "ledger-read-as-html",
+        Warning,
+        "提示: an .xls file that is really an HTML table, read as that table (error when it holds no table)",
+    ),
+    (
+        "ledger-read-as-text",
+        Warning,
+        "提示: an .xls file that is really tab-separated text, read as text",
+    ),
+    (
+        "absent-column-read",
+        Warning,
+        "an optional column an indicator reads is not in the ledger (every row reads it as empty)",
+    ),
+    (
         "column-alias",
         Warning,
         "提示: a header read as a declared column by the rule set's alias (once per ledger and column)",

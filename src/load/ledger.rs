@@ -125,6 +125,11 @@ pub fn read_ledger(
             };
             build_ledger(decl, file, None, rows, opts, problems)
         }
+        // What many platforms save as "Excel": a web page holding a table, or tab-separated
+        // text, named .xls. A real .xls starts with the OLE2 signature (an .xlsx with PK).
+        "xls" if !bytes.starts_with(&OLE2_SIGNATURE) && !bytes.starts_with(b"PK\x03\x04") => {
+            xls_as_text(decl, file, bytes, opts, problems)
+        }
         // Excel and WPS workbooks: calamine behind catch_unwind, rows numbered as Excel shows.
         "xlsx" | "xlsm" | "xls" => match super::xlsx::sheet_rows(bytes, ext, opts.sheet.as_deref())
         {
@@ -154,6 +159,75 @@ pub fn read_ledger(
             None
         }
     }
+}
+
+/// The first bytes of an OLE2 compound file: a real Excel 97–2003 workbook.
+const OLE2_SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// An `.xls` that is not a workbook: an HTML table (the largest one on the page; rows numbered
+/// as the table's rows) or tab-separated text, with a 提示 saying how it was read.
+fn xls_as_text(
+    decl: &LedgerDecl,
+    file: &str,
+    bytes: &[u8],
+    opts: &LedgerOptions,
+    problems: &mut Vec<Problem>,
+) -> Option<Ledger> {
+    let text = match decode(bytes, opts.encoding, true) {
+        Ok(d) => d.text,
+        Err(message) => {
+            problems.push(Problem::error(
+                file,
+                "bad-encoding",
+                format!(
+                    "文件扩展名为 .xls，但既不是 Excel 工作簿，也无法按文本读取（{message}），台账无法使用：请用 Excel 或 WPS 打开后另存为 .xlsx"
+                ),
+            ));
+            return None;
+        }
+    };
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("<table") || lower.contains("<html") {
+        let Some(table) = super::tables::html_ledger_tables(&text)
+            .into_iter()
+            .max_by_key(|t| t.rows.len())
+        else {
+            problems.push(Problem::error(
+                file,
+                "ledger-read-as-html",
+                "文件扩展名为 .xls，实为网页（HTML），但其中没有表格，台账无法使用：请从平台重新导出，或另存为 .xlsx",
+            ));
+            return None;
+        };
+        problems.push(Problem::warning(
+            file,
+            "ledger-read-as-html",
+            "文件扩展名为 .xls，实为网页表格（HTML，许多平台这样导出“Excel”），已按网页中的表格读取；行号为表格中的行序",
+        ));
+        let rows = table
+            .rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, cells)| SheetRow {
+                number: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                cells,
+            })
+            .collect();
+        return build_ledger(decl, file, None, rows, opts, problems);
+    }
+    problems.push(Problem::warning(
+        file,
+        "ledger-read-as-text",
+        "文件扩展名为 .xls，实为文本表格（制表符或逗号分隔），已按文本读取",
+    ));
+    let rows = match csv_rows(&text, &required_names(decl, opts)) {
+        Ok(rows) => rows,
+        Err(p) => {
+            problems.push(p.with_file(file));
+            return None;
+        }
+    };
+    build_ledger(decl, file, None, rows, opts, problems)
 }
 
 /// A problem whose file is filled in later.

@@ -446,6 +446,8 @@ struct Checker<'a> {
     problems: Vec<Problem>,
     /// Names read by the expressions compiled so far (for unused parameters and lets).
     used: BTreeSet<String>,
+    /// Ledger columns read by the expressions compiled since it was last taken.
+    columns_read: BTreeSet<String>,
     /// The rule set's year, once read (for date lints).
     year: Option<i16>,
     /// Overlays: the merged content of a base file, which `parse` reads instead of its text.
@@ -630,6 +632,8 @@ impl<'a> Checker<'a> {
         match Expr::compile(src, env) {
             Ok(e) => {
                 self.used.extend(e.globals().iter().map(|g| g.to_string()));
+                self.columns_read
+                    .extend(e.columns().iter().map(|g| g.to_string()));
                 self.lint_source(file, path, src, env, false);
                 if !want.accepts(e.ty()) {
                     self.error(
@@ -654,6 +658,8 @@ impl<'a> Checker<'a> {
                 for hole in t.holes() {
                     self.used
                         .extend(hole.globals().iter().map(|g| g.to_string()));
+                    self.columns_read
+                        .extend(hole.columns().iter().map(|g| g.to_string()));
                 }
                 self.lint_source(file, path, src, env, true);
                 self.past_year(file, path, src);
@@ -1338,6 +1344,7 @@ pub fn check(files: &RuleFiles) -> Checked {
         positions: BTreeMap::new(),
         problems: Vec::new(),
         used: BTreeSet::new(),
+        columns_read: BTreeSet::new(),
         year: None,
         merged: BTreeMap::new(),
         remap: BTreeMap::new(),
@@ -1751,7 +1758,8 @@ fn compile_indicator(
 ) -> Option<Indicator> {
     // `let` names are the indicator's own: count what this indicator reads, apart.
     let outer = std::mem::take(&mut c.used);
-    let indicator = compile_indicator_body(c, file, path, ri, group, env, marks);
+    let outer_columns = std::mem::take(&mut c.columns_read);
+    let mut indicator = compile_indicator_body(c, file, path, ri, group, env, marks);
     if let Some(ind) = &indicator
         && !matches!(ind.method, Method::Manual)
     {
@@ -1767,6 +1775,11 @@ fn compile_indicator(
         }
     }
     c.used.extend(outer);
+    let read = std::mem::replace(&mut c.columns_read, outer_columns);
+    if let Some(ind) = indicator.as_mut() {
+        ind.reads = read.iter().cloned().collect();
+    }
+    c.columns_read.extend(read);
     indicator
 }
 
@@ -1943,6 +1956,7 @@ fn compile_indicator_body(
         veto,
         applies_when,
         method,
+        reads: Vec::new(),
     })
 }
 

@@ -224,6 +224,9 @@ pub struct Indicator {
     /// `applies_when`: when false the indicator is 不适用 (no points either way).
     pub applies_when: Option<Expr>,
     pub method: Method,
+    /// The ledger columns the indicator's own expressions read, by name (an absent optional
+    /// column it reads is worth a warning: every row reads it as empty).
+    pub reads: Vec<String>,
 }
 
 #[derive(Debug)]

@@ -156,6 +156,7 @@ pub fn score_as_of(
     for check in &rules.checks {
         run_check(check, evidence, &ctx, &globals);
     }
+    absent_columns_read(rules, evidence, &ctx);
 
     // Above single indicators: vetoes with a scope, parts, the total, grading rules.
     let (total, parts) = grading::finish(rules, &mut results, &ctx, &globals);
@@ -260,6 +261,37 @@ fn adjust(result: &mut IndicatorResult, to: Decimal, reason: &str, by: Option<&s
         reason: reason.to_string(),
         by,
     });
+}
+
+/// A ledger read without an optional column that an indicator reads (1.8 counts 领域): every
+/// row reads it as empty, which costs points without a word — so say so, once per column,
+/// naming the indicators.
+fn absent_columns_read(rules: &RuleSet, evidence: &Evidence, ctx: &EvalCtx) {
+    for (name, ledger) in &evidence.ledgers {
+        for column in &ledger.absent {
+            let readers: Vec<String> = rules
+                .indicators
+                .iter()
+                .filter(|i| matches!(&i.source, Source::Ledger(l) if l == name))
+                .filter(|i| i.reads.contains(column))
+                .map(|i| format!("{}（{}）", i.id, i.name))
+                .collect();
+            if readers.is_empty() {
+                continue;
+            }
+            let mut p = crate::diag::Problem::warning(
+                ledger.file.clone(),
+                "absent-column-read",
+                format!(
+                    "台账中没有「{column}」列，指标{}读取此列，按每行均为空评分；如平台导出时漏了这一列，请补上（表头的其他写法见 kaohe rules show）",
+                    readers.join("、")
+                ),
+            )
+            .column(column.clone());
+            p.sheet = ledger.sheet.clone();
+            ctx.problems.borrow_mut().push(p);
+        }
+    }
 }
 
 /// Why a ledger the requirement names was handed in but is unusable: the loader's errors about

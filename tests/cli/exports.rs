@@ -362,9 +362,6 @@ fn township_mapping(dir: &str) -> &'static str {
 fn platform_exports_score_like_the_seed_once_mapped() {
     for shape in SHAPES {
         for (file, _) in shape_files(shape) {
-            if file.ends_with(".xls") {
-                continue; // HTML saved as .xls: below, with its own notice.
-            }
             let b = seed_with_export(shape.dir, file, township_mapping(shape.dir));
             let r = b.score();
             let ctx = format!("{}/{file}", shape.dir);
@@ -381,6 +378,9 @@ fn platform_exports_score_like_the_seed_once_mapped() {
                 "{ctx}: {:#?}",
                 r.problems()
             );
+            // An HTML table saved as .xls is read as that table, and the report says so.
+            let html = codes(&r, "ledger-read-as-html");
+            assert_eq!(html.len(), usize::from(file.ends_with(".xls")), "{ctx}");
         }
     }
 }
@@ -543,4 +543,118 @@ fn unmapped_category_loses_points_and_says_why() {
     let unknown = r.problems_mentioning("栏目“通知公告”");
     assert_eq!(unknown.len(), 1, "{unknown:#?}");
     assert!(unknown[0]["message"].as_str().unwrap().contains("共14行"));
+}
+
+/// Tab-separated text saved as .xls (another "Excel" export) is read as text, with a 提示; a file
+/// named .xls that is neither a workbook nor text is refused with a message saying what to do.
+#[test]
+fn tab_separated_text_saved_as_xls_is_read_as_text() {
+    let b = Bundle::seed();
+    let tsv = b.read(ZD).replace(',', "\t");
+    let (gbk, _, bad) = encoding_rs::GBK.encode(&tsv);
+    assert!(!bad);
+    std::fs::write(b.path("台账/主动公开台账.xls"), &gbk).unwrap();
+    b.edit(
+        "  主动公开: 台账/主动公开台账.csv",
+        "  主动公开: 台账/主动公开台账.xls",
+    );
+    let r = b.score();
+    assert_seed_scores(&r);
+    assert_eq!(r.cited_rows("1.6"), vec![57]);
+    assert_eq!(codes(&r, "ledger-read-as-text").len(), 1);
+
+    // Random bytes named .xls: neither a workbook nor text → unusable, 11 indicators 缺材料
+    // (95.5 − 29 = 66.5, as in the refusal test above).
+    let junk: Vec<u8> = (0..4000u32).map(|i| (i * 7919 % 251) as u8).collect();
+    std::fs::write(b.path("台账/主动公开台账.xls"), &junk).unwrap();
+    let r = b.score();
+    r.expect("3.1", 0.0, "missing");
+    r.expect_total(65.5, 1.0, 66.5, "合格");
+    assert!(
+        r.problems()
+            .iter()
+            .any(|p| p["file"] == "台账/主动公开台账.xls" && p["severity"] == "error"),
+        "{:#?}",
+        r.problems()
+    );
+}
+
+// ---------------------------------------------------------------- sanity warnings
+
+/// The seed's 主动公开 ledger with `edit` applied to every data row's cells.
+fn seed_rows_edited(edit: impl Fn(&mut Vec<String>)) -> String {
+    let text = std::fs::read_to_string(std::path::Path::new(SEED).join(ZD)).unwrap();
+    let mut lines = text.lines();
+    let mut out = format!("{}\n", lines.next().unwrap());
+    for l in lines {
+        let mut cells: Vec<String> = l.split(',').map(str::to_string).collect();
+        edit(&mut cells);
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// 成文日期 copied into 发布日期 on every row: 1.6 can no longer find the late row 57 (0
+/// working days ≤ 20 → 4 of 4, one point more than the seed), and the evaluator is told why
+/// once, at the first data row.
+#[test]
+fn published_equal_to_written_on_every_row_is_flagged() {
+    let b = Bundle::seed();
+    b.zdgk(&seed_rows_edited(|c| c[5] = c[4].clone()));
+    let r = b.score();
+    r.expect("1.6", 4.0, "pass");
+    let flagged = codes(&r, "published-equals-written");
+    assert_eq!(flagged.len(), 1, "{flagged:#?}");
+    assert_eq!(flagged[0]["row"], 2);
+    assert!(flagged[0]["message"].as_str().unwrap().contains("共69行"));
+    // The seed itself (dates differ on some rows) is not flagged.
+    assert!(codes(&Bundle::seed().score(), "published-equals-written").is_empty());
+}
+
+/// Without the 领域 column, 1.8 (重点领域信息) reads every row as empty: 0 of 2 (the seed has 2),
+/// and the evaluator is told which indicator reads the missing column.
+#[test]
+fn missing_domain_column_is_flagged_with_the_indicator_reading_it() {
+    let b = Bundle::seed();
+    b.zdgk(
+        &seed_rows_edited(|c| {
+            c.remove(6);
+        })
+        .replacen(",领域,", ",", 1),
+    );
+    let r = b.score();
+    r.expect("1.8", 0.0, "gap");
+    let flagged = codes(&r, "absent-column-read");
+    assert_eq!(flagged.len(), 1, "{flagged:#?}");
+    assert_eq!(flagged[0]["column"], "领域");
+    assert!(
+        flagged[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("指标1.8（重点领域信息）")
+    );
+    // The seed has the column: no warning.
+    assert!(codes(&Bundle::seed().score(), "absent-column-read").is_empty());
+}
+
+/// Two rows numbered by another scheme (XZ-2021-N) among 66 of the form 003287165/2021-N: one
+/// warning for the minority form, at its first row; scores unchanged (warnings never score).
+#[test]
+fn mixed_index_number_formats_are_flagged() {
+    let b = Bundle::seed();
+    b.zdgk(&seed_rows_edited(|c| {
+        if c[0] == "20" || c[0] == "30" {
+            c[3] = format!("XZ-2021-{}", c[0]);
+        }
+    }));
+    let r = b.score();
+    assert_seed_scores(&r);
+    let flagged = codes(&r, "mixed-index-formats");
+    assert_eq!(flagged.len(), 1, "{flagged:#?}");
+    // 序号 20 is on row 21 (header on row 1).
+    assert_eq!(flagged[0]["row"], 21);
+    assert_eq!(flagged[0]["value"], "XZ-2021-20");
+    assert!(flagged[0]["message"].as_str().unwrap().contains("共2行"));
+    assert!(codes(&Bundle::seed().score(), "mixed-index-formats").is_empty());
 }
