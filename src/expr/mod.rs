@@ -1081,8 +1081,11 @@ pub(crate) mod tests {
         assert_eq!(run("strip_trailing_paren(null)"), "null");
         assert_eq!(run("last_number(\"2021年第3期\")"), "3");
         assert_eq!(run("last_number(\"第１２期\")"), "12");
-        assert_eq!(run("shape(\"003287165/2021-00001\")"), "9/9-9");
-        assert_eq!(run("shape(\"11340000MB0L00000A/2021-12\")"), "9A9A9A/9-9");
+        assert_eq!(run("shape(\"003287165/2021-00001\")"), "\"9/9-9\"");
+        assert_eq!(
+            run("shape(\"11340000MB0L00000A/2021-12\")"),
+            "\"9A9A9A/9-9\""
+        );
         assert_eq!(run("last_number(\"第十二期\")"), "null");
         assert_eq!(run("last_number(null)"), "null");
         assert_eq!(run("present(\"a\")"), "是");
