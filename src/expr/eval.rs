@@ -324,6 +324,13 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 }
             }
             Ir::Binary(op, l, r) => self.binary(*op, l, r),
+            Ir::Let(value, body) => {
+                let v = self.eval(value);
+                self.locals.push(v);
+                let out = self.eval(body);
+                self.locals.pop();
+                out
+            }
         }
     }
 
@@ -455,7 +462,18 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 (Some(a), None) | (None, Some(a)) => Value::Num(a),
                 (None, None) => Value::Null,
             },
-            Func::Floor => num(v0.as_num().map(|n| n.floor())),
+            Func::Floor
+            | Func::Ceil
+            | Func::Round
+            | Func::MinOf
+            | Func::MaxOf
+            | Func::First
+            | Func::Last
+            | Func::IsNull
+            | Func::DateParts
+            | Func::MonthEnd
+            | Func::AddDays
+            | Func::AddMonths => super::calc::call(call.func, &vals, args.len()),
             Func::Distinct => {
                 let items = v0.as_list().unwrap_or(&[]);
                 let mut out: Vec<Value> = Vec::new();

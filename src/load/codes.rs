@@ -178,6 +178,11 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         "a value that is not a non-negative whole number; counts as empty",
     ),
     (
+        "bad-decimal",
+        Error,
+        "a value declared `decimal` that is not a number; counts as empty",
+    ),
+    (
         "count-above-max",
         Error,
         "a count above its declared maximum; counts as empty",

@@ -502,7 +502,8 @@ impl<'a> Checker<'a> {
         match parsed {
             Ok(v) => Some(v),
             Err(e) => {
-                let mut p = Problem::error(self.display(file), "ruleset-shape", e.to_string());
+                let message = format!("{e}{}", quote_hint(&e.to_string()));
+                let mut p = Problem::error(self.display(file), "ruleset-shape", message);
                 if let Some(loc) = e.location() {
                     p = p.at(loc.line() as u32, loc.column() as u32);
                 }
@@ -713,6 +714,29 @@ pub(crate) fn yaml_decimal(v: &Yaml) -> Option<Decimal> {
     }
 }
 
+/// An expression written where YAML read a list or a mapping: say to quote it.
+fn not_text_message(what: &str, v: &Yaml) -> String {
+    match v {
+        Yaml::Sequence(_) | Yaml::Mapping(_) => format!(
+            "{what}应为表达式文本，YAML 却读成了{}：以 [ 或 {{ 开头、或含「: 」的表达式须整体加引号，如 '[1, 2].all(x => x > 0)'",
+            if v.is_sequence() { "列表" } else { "映射" }
+        ),
+        _ => format!("{what}应为表达式文本"),
+    }
+}
+
+/// For a shape error where a text was expected and YAML read a list or a mapping.
+fn quote_hint(serde_message: &str) -> &'static str {
+    if serde_message.contains("expected a string")
+        && (serde_message.contains("invalid type: sequence")
+            || serde_message.contains("invalid type: map"))
+    {
+        "（表达式以 [ 或 { 开头、或含「: 」时，YAML 会把它读成列表或映射：请把整个表达式加引号，如 '[1, 2].all(x => x > 0)'）"
+    } else {
+        ""
+    }
+}
+
 fn yaml_display(v: &Yaml) -> String {
     match v {
         Yaml::String(s) => s.clone(),
@@ -775,13 +799,14 @@ impl Checker<'_> {
                 "date" => Some(FieldType::Date),
                 "count" => Some(FieldType::Count { max: None }),
                 "flag" => Some(FieldType::Flag),
+                "decimal" => Some(FieldType::Decimal),
                 "file" => Some(FieldType::File),
                 other => {
                     self.error(
                         file,
                         path,
                         "unknown-field-type",
-                        format!("未知的类型 `{other}`（可用：text、date、count、flag、file、[类型]、{{map: 类型}}）"),
+                        format!("未知的类型 `{other}`（可用：text、date、count、decimal、flag、file、[类型]、{{map: 类型}}）"),
                     );
                     None
                 }
@@ -1204,7 +1229,7 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
             );
         }
         let Some(src) = v.as_str() else {
-            c.error(f, &p, "ruleset-shape", "let 的值应为表达式文本");
+            c.error(f, &p, "ruleset-shape", not_text_message("let 的值", v));
             continue;
         };
         match c.expr(f, &p, src, &env, Want::Any) {
@@ -1523,7 +1548,7 @@ fn compile_indicator_body(
             );
         }
         let Some(src) = v.as_str() else {
-            c.error(file, &p, "ruleset-shape", "let 的值应为表达式文本");
+            c.error(file, &p, "ruleset-shape", not_text_message("let 的值", v));
             continue;
         };
         if let Some(e) = c.expr(file, &p, src, &env, Want::Any) {
@@ -1611,7 +1636,8 @@ fn compile_method(
     let kind = kind.as_str().unwrap_or_default();
     let path = join(path, kind);
     let shape = |c: &mut Checker, e: serde_yaml::Error| {
-        c.error(file, &path, "ruleset-shape", format!("{kind}: {e}"));
+        let hint = quote_hint(&e.to_string());
+        c.error(file, &path, "ruleset-shape", format!("{kind}: {e}{hint}"));
     };
     match kind {
         "all" => {
