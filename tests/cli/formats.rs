@@ -262,7 +262,7 @@ pub fn stored_zip(members: &[(String, Vec<u8>)], gbk_names: bool) -> Vec<u8> {
 /// fixtures/xx-town-2021-excel/make_xls.py writes). Run by hand:
 /// `cargo test --test cli regenerate_twin_fixture -- --ignored`.
 #[test]
-#[ignore]
+#[ignore = "a generator, not a test: rewrites fixtures/xx-town-2021-excel when run by hand"]
 fn regenerate_twin_fixture() {
     use std::path::Path;
     let seed = Path::new(SEED);
