@@ -22,6 +22,8 @@ mod formats;
 mod gazette;
 #[path = "cli/hostile.rs"]
 mod hostile;
+#[path = "cli/methods.rs"]
+mod methods;
 #[path = "cli/org.rs"]
 mod org;
 #[path = "cli/platform.rs"]

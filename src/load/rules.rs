@@ -18,7 +18,7 @@ use crate::expr::value::{RecordType, Type, Value};
 use crate::expr::{Expr, ExprError, Template, TypeEnv};
 use crate::load::yaml::{self, Node, NodeValue, key_child as join};
 use crate::model::ruleset::{
-    Check, Grade, Group, Indicator, ItemRule, Level, Method, Requirement, RuleSet, Source,
+    Check, Clause, Grade, Group, Indicator, ItemRule, Level, Method, Requirement, RuleSet, Source,
 };
 use crate::model::schema::{ColumnDecl, DocumentDecl, EvidenceDecl, FieldType, LedgerDecl};
 
@@ -339,6 +339,7 @@ struct RawIndicator {
     measure: String,
     #[serde(default)]
     fix: String,
+    applies_when: Option<String>,
     #[serde(default)]
     requires: Vec<RawRequire>,
     source: Option<String>,
@@ -394,12 +395,26 @@ struct RawLevel {
     points: Yaml,
 }
 
+/// `deduct` or `award`: one clause written inline (items, each, …) or `clauses:`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawDeduct {
+struct RawItemsMethod {
+    clauses: Option<Vec<RawClause>>,
+    /// `award`: the shortfall finding. Inline `deduct`: the one clause's item message.
+    message: Option<String>,
+    items: Option<String>,
+    each: Option<Yaml>,
+    cap: Option<Yaml>,
+    cite: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClause {
     items: String,
     each: Yaml,
-    message: String,
+    cap: Option<Yaml>,
+    message: Option<String>,
     cite: Option<String>,
 }
 
@@ -1569,6 +1584,10 @@ fn compile_indicator_body(
         }
     };
 
+    let applies_when = ri
+        .applies_when
+        .as_ref()
+        .and_then(|src| c.expr(file, &join(path, "applies_when"), src, env, Want::Bool));
     let mut requires = Vec::new();
     for (i, r) in ri.requires.iter().enumerate() {
         let p = format!("{path}.requires[{i}].need");
@@ -1649,6 +1668,7 @@ fn compile_indicator_body(
         basis: ri.basis.clone(),
         measure: ri.measure.clone(),
         fix: ri.fix.clone(),
+        applies_when,
         requires,
         source,
         lets,
@@ -1674,7 +1694,7 @@ fn compile_method(
             file,
             path,
             "unknown-method",
-            "method 应为 manual，或 all / tiers / deduct 之一的映射",
+            "method 应为 manual，或 all / tiers / deduct / award 之一的映射",
         );
         return None;
     };
@@ -1755,53 +1775,206 @@ fn compile_method(
                 message: message?,
             })
         }
-        "deduct" => {
-            let raw: RawDeduct = serde_yaml::from_value(body.clone())
+        "deduct" | "award" => {
+            let award = kind == "award";
+            let raw: RawItemsMethod = serde_yaml::from_value(body.clone())
                 .map_err(|e| shape(c, e))
                 .ok()?;
-            let items = c.expr(file, &join(&path, "items"), &raw.items, env, Want::List);
-            let item_env = with_name(
-                env,
-                "it",
-                items.as_ref().map_or(Type::Any, |i| element_type(i.ty())),
-            );
-            let each_src = match &raw.each {
-                Yaml::String(s) => s.clone(),
-                other => yaml_display(other),
+            let inline = raw.items.is_some()
+                || raw.each.is_some()
+                || raw.cap.is_some()
+                || raw.cite.is_some();
+            let raws: Vec<(String, RawClause)> = match (raw.clauses, inline) {
+                (Some(list), false) => list
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, rc)| (format!("{path}.clauses[{i}]"), rc))
+                    .collect(),
+                (None, true) => match (raw.items, raw.each) {
+                    (Some(items), Some(each)) => vec![(
+                        path.clone(),
+                        RawClause {
+                            items,
+                            each,
+                            cap: raw.cap,
+                            message: if award { None } else { raw.message.clone() },
+                            cite: raw.cite,
+                        },
+                    )],
+                    _ => {
+                        c.error(
+                            file,
+                            &path,
+                            "ruleset-shape",
+                            format!("{kind} 需要 items 和 each"),
+                        );
+                        return None;
+                    }
+                },
+                _ => {
+                    c.error(
+                        file,
+                        &path,
+                        "ruleset-shape",
+                        format!(
+                            "{kind} 应写 items、each（一项条款），或 clauses: 条款列表（多项条款），二者取其一"
+                        ),
+                    );
+                    return None;
+                }
             };
-            if let Some(d) = yaml_decimal(&raw.each)
-                && d.normalize().scale() > 2
-            {
+            let has_clauses = raws.first().is_some_and(|(p, _)| *p != path);
+            if has_clauses && !award && raw.message.is_some() {
                 c.error(
                     file,
-                    &join(&path, "each"),
-                    "points-precision",
-                    "每项扣分超过两位小数",
+                    &join(&path, "message"),
+                    "ruleset-shape",
+                    "deduct 写 clauses 时，message 写在每项条款下",
                 );
+                return None;
             }
-            let each = c.expr(file, &join(&path, "each"), &each_src, &item_env, Want::Num);
-            let message = c.template(file, &join(&path, "message"), &raw.message, &item_env);
-            let cite = raw
-                .cite
-                .as_ref()
-                .map(|s| c.expr(file, &join(&path, "cite"), s, &item_env, Want::Any));
-            Some(Method::Deduct {
-                items: items?,
-                each: each?,
-                message: message?,
-                cite: cite.flatten(),
-            })
+            if raws.is_empty() {
+                c.error(
+                    file,
+                    &path,
+                    "ruleset-shape",
+                    format!("{kind} 的 clauses 不能为空"),
+                );
+                return None;
+            }
+            let mut clauses = Vec::new();
+            let mut ok = true;
+            for (cpath, rc) in raws {
+                match compile_clause(c, file, &cpath, rc, env, points, award) {
+                    Some(clause) => clauses.push(clause),
+                    None => ok = false,
+                }
+            }
+            if award {
+                let msg_env = with_name(env, "awarded", Type::Num);
+                let message = match &raw.message {
+                    Some(m) => c.template(file, &join(&path, "message"), m, &msg_env),
+                    None => {
+                        c.error(
+                            file,
+                            &path,
+                            "ruleset-shape",
+                            "award 需要 message（未加满时的说明）",
+                        );
+                        None
+                    }
+                };
+                (ok && message.is_some()).then(|| Method::Award {
+                    clauses,
+                    message: message.expect("checked"),
+                })
+            } else {
+                ok.then_some(Method::Deduct { clauses })
+            }
         }
         other => {
             c.error(
                 file,
                 &path,
                 "unknown-method",
-                format!("未知的计分方法 `{other}`（可用：all、tiers、deduct、manual）"),
+                format!("未知的计分方法 `{other}`（可用：all、tiers、deduct、award、manual）"),
             );
             None
         }
     }
+}
+
+/// One clause of `deduct` or `award`.
+fn compile_clause(
+    c: &mut Checker,
+    file: &str,
+    path: &str,
+    raw: RawClause,
+    env: &TypeEnv,
+    points: Decimal,
+    award: bool,
+) -> Option<Clause> {
+    let items = c.expr(file, &join(path, "items"), &raw.items, env, Want::List);
+    let item_env = with_name(
+        env,
+        "it",
+        items.as_ref().map_or(Type::Any, |i| element_type(i.ty())),
+    );
+    let each_src = match &raw.each {
+        Yaml::String(s) => s.clone(),
+        other => yaml_display(other),
+    };
+    if let Some(d) = yaml_decimal(&raw.each)
+        && d.normalize().scale() > 2
+    {
+        c.error(
+            file,
+            &join(path, "each"),
+            "points-precision",
+            if award {
+                "每项加分超过两位小数"
+            } else {
+                "每项扣分超过两位小数"
+            },
+        );
+    }
+    let each = c.expr(file, &join(path, "each"), &each_src, &item_env, Want::Num);
+    let cap = raw.cap.as_ref().map(|v| {
+        let cap = c.points(file, &join(path, "cap"), v);
+        if cap > points {
+            c.error(
+                file,
+                &join(path, "cap"),
+                "cap-over-points",
+                format!(
+                    "条款上限 {} 超过指标分值 {}：{}",
+                    cap.normalize(),
+                    points.normalize(),
+                    if award {
+                        "最多只能加到指标分值"
+                    } else {
+                        "最多只能扣到指标分值（扣完为止）"
+                    }
+                ),
+            );
+        }
+        cap
+    });
+    let message = match (&raw.message, award) {
+        (Some(m), false) => c
+            .template(file, &join(path, "message"), m, &item_env)
+            .map(Some),
+        (None, false) => {
+            c.error(
+                file,
+                path,
+                "ruleset-shape",
+                "deduct 的每项条款需要 message（每个扣分项的说明，可用 {it.…}）",
+            );
+            None
+        }
+        (Some(_), true) => {
+            c.error(
+                file,
+                &join(path, "message"),
+                "ruleset-shape",
+                "award 的条款不写 message：未加满时的说明写在 award 的 message 下",
+            );
+            None
+        }
+        (None, true) => Some(None),
+    };
+    let cite = raw
+        .cite
+        .as_ref()
+        .map(|s| c.expr(file, &join(path, "cite"), s, &item_env, Want::Any));
+    Some(Clause {
+        items: items?,
+        each: each?,
+        cap,
+        message: message?,
+        cite: cite.flatten(),
+    })
 }
 
 fn is_kebab(s: &str) -> bool {

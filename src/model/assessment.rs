@@ -66,6 +66,10 @@ pub enum Status {
     Missing,
     Manual,
     Veto,
+    /// 不适用: the indicator's `applies_when` is false for this unit; it has no points either
+    /// way (`max` and `score` are 0, no findings).
+    #[serde(rename = "na")]
+    NotApplicable,
 }
 
 impl Status {
@@ -78,6 +82,7 @@ impl Status {
             Status::Missing => "缺材料",
             Status::Manual => "待评分",
             Status::Veto => "否决",
+            Status::NotApplicable => "不适用",
         }
     }
 

@@ -39,6 +39,9 @@ pub fn render(ind: &Indicator, r: &IndicatorResult, trace: &Trace, problems: &[P
             let _ = writeln!(out, "{label}：{text}");
         }
     }
+    if let Some(cond) = &ind.applies_when {
+        let _ = writeln!(out, "适用条件：{}", cond.source());
+    }
     let _ = writeln!(out, "计分：{}", method_text(ind));
     let _ = writeln!(out, "算式：{}", arithmetic(ind, r, trace));
 
@@ -115,17 +118,37 @@ fn method_text(ind: &Indicator) -> String {
                 .collect();
             format!("分档：{}，否则0分", tiers.join("；"))
         }
-        Method::Deduct { each, .. } => match constant(each.source()) {
-            Some(e) => format!("每项扣{}分，扣完为止（共{}分）", num(e), num(ind.points)),
-            None => format!(
-                "每项按 {} 扣分，扣完为止（共{}分）",
-                each.source(),
-                num(ind.points)
-            ),
-        },
+        Method::Deduct { clauses } => format!(
+            "{}，扣完为止（共{}分）",
+            clauses_text(clauses, "扣"),
+            num(ind.points)
+        ),
+        Method::Award { clauses, .. } => format!(
+            "{}，合计最高{}分",
+            clauses_text(clauses, "加"),
+            num(ind.points)
+        ),
         Method::Manual => format!("评分人在0至{}分内评定", num(ind.points)),
     };
     format!("{text}{veto}")
+}
+
+/// `每项扣0.5分，最高扣2分；每项扣1分` for the clauses of deduct (`verb` 扣) or award (加).
+pub fn clauses_text(clauses: &[crate::model::ruleset::Clause], verb: &str) -> String {
+    let parts: Vec<String> = clauses
+        .iter()
+        .map(|c| {
+            let each = match constant(c.each.source()) {
+                Some(e) => format!("每项{verb}{}分", num(e)),
+                None => format!("每项按 {} {verb}分", c.each.source()),
+            };
+            match c.cap {
+                Some(cap) => format!("{each}，最高{verb}{}分", num(cap)),
+                None => each,
+            }
+        })
+        .collect();
+    parts.join("；")
 }
 
 fn constant(src: &str) -> Option<Decimal> {
@@ -136,6 +159,13 @@ fn constant(src: &str) -> Option<Decimal> {
 fn arithmetic(ind: &Indicator, r: &IndicatorResult, trace: &Trace) -> String {
     let max = num(r.max);
     match r.status {
+        Status::NotApplicable => {
+            return format!(
+                "不适用：适用条件 {} 对本单位不成立，本项不计分（满分 {} 分不计入）",
+                ind.applies_when.as_ref().map_or("", |e| e.source()),
+                num(ind.points)
+            );
+        }
         Status::Manual => return "待评分人评分（以 --verdicts 提供评分文件）".to_string(),
         Status::Missing => {
             let what = r
@@ -188,7 +218,23 @@ fn arithmetic(ind: &Indicator, r: &IndicatorResult, trace: &Trace) -> String {
         }
         Method::All { .. } if computed.is_empty() => format!("达标条件成立，得 {max} 分"),
         Method::All { .. } => format!("达标条件不成立：{max} - {max} = 0"),
-        Method::Deduct { each, .. } => deduct_line(r.max, computed_score, &computed, each.source()),
+        Method::Deduct { clauses } => {
+            // One clause without a cap reads as `4 - 1 x 2 = 2`; several as a sum.
+            let each = match clauses.as_slice() {
+                [one] if one.cap.is_none() => one.each.source(),
+                _ => "",
+            };
+            deduct_line(r.max, computed_score, &computed, each)
+        }
+        Method::Award { .. } => match computed.first() {
+            None => format!("加满 {max} 分"),
+            Some(f) => format!(
+                "{max} - {} = {}：{}",
+                num(f.deduct),
+                num(computed_score),
+                f.message
+            ),
+        },
         Method::Manual => String::new(),
     };
     // A zero_when finding carries the whole indicator and cites no row.

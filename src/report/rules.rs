@@ -78,7 +78,15 @@ pub fn render(rules: &RuleSet, overlay: Option<&OverlaySummary>) -> String {
                         .collect();
                     format!("分档：{}", tiers.join("，"))
                 }
-                Method::Deduct { .. } => "逐项扣分，扣完为止".to_string(),
+                Method::Deduct { clauses } => format!(
+                    "逐项扣分（{}），扣完为止",
+                    crate::report::explain::clauses_text(clauses, "扣")
+                ),
+                Method::Award { clauses, .. } => format!(
+                    "逐项加分（{}），最高{}分",
+                    crate::report::explain::clauses_text(clauses, "加"),
+                    ind.points.normalize()
+                ),
                 Method::Manual => "人工评分".to_string(),
             };
             let veto = if ind.veto.is_some() {
@@ -102,6 +110,13 @@ pub fn render(rules: &RuleSet, overlay: Option<&OverlaySummary>) -> String {
                     format!("继承 {}", o.base)
                 };
                 let _ = writeln!(out, "      来源：{origin}");
+            }
+            if let Some(cond) = &ind.applies_when {
+                let _ = writeln!(
+                    out,
+                    "      适用条件：{}（不成立时不适用，不计分）",
+                    cond.source()
+                );
             }
             for (label, text) in [
                 ("依据", &ind.basis),
@@ -194,6 +209,7 @@ pub fn schema_json() -> String {
             "type": "object", "additionalProperties": false, "required": ["need", "what"],
             "properties": {"need": expr, "what": text}}},
         "source": {"type": "string", "description": "台账.X, 文档.X or bundle.yaml"},
+        "applies_when": {"type": "string", "description": "an expression: when it is not true the indicator is 不适用 (status na, no points either way)"},
         "let": {"type": "object", "additionalProperties": expr},
         "zero_when": {"type": "object", "additionalProperties": false, "required": ["if", "message"],
             "properties": {"if": expr, "message": text}},
@@ -330,9 +346,24 @@ pub fn schema_json() -> String {
                                 "type": "object", "additionalProperties": false, "required": ["min", "points"],
                                 "properties": {"min": number, "points": points}}}}}}},
                     {"type": "object", "additionalProperties": false, "required": ["deduct"], "properties": {"deduct": {
-                        "type": "object", "additionalProperties": false, "required": ["items", "each", "message"],
-                        "properties": {"items": expr, "each": {"type": ["number", "string"]},
-                                       "message": text, "cite": expr}}}}
+                        "anyOf": [
+                            {"type": "object", "additionalProperties": false, "required": ["items", "each", "message"],
+                             "properties": {"items": expr, "each": {"type": ["number", "string"]}, "cap": points,
+                                            "message": text, "cite": expr}},
+                            {"type": "object", "additionalProperties": false, "required": ["clauses"],
+                             "properties": {"clauses": {"type": "array", "minItems": 1, "items": {
+                                "type": "object", "additionalProperties": false, "required": ["items", "each", "message"],
+                                "properties": {"items": expr, "each": {"type": ["number", "string"]}, "cap": points,
+                                               "message": text, "cite": expr}}}}}
+                        ]}}},
+                    {"type": "object", "additionalProperties": false, "required": ["award"], "properties": {"award": {
+                        "type": "object", "additionalProperties": false, "required": ["message"],
+                        "properties": {"items": expr, "each": {"type": ["number", "string"]}, "cap": points,
+                            "cite": expr, "message": text,
+                            "clauses": {"type": "array", "minItems": 1, "items": {
+                                "type": "object", "additionalProperties": false, "required": ["items", "each"],
+                                "properties": {"items": expr, "each": {"type": ["number", "string"]}, "cap": points,
+                                               "cite": expr}}}}}}}
                 ]
             }));
     let ids = json!({"type": "array", "items": id});

@@ -18,6 +18,7 @@ const BROKEN: &[(&str, &str)] = &[
     ("bad-date", "1.yaml:10:51"),
     ("bad-id", "1.yaml:2:9"),
     ("bad-level", "1.yaml:11:24"),
+    ("cap-over-points", "1.yaml:10:14"),
     ("bad-severity", "ruleset.yaml:18:15"),
     ("calendar-file-invalid", "日历-2026.csv:3"),
     ("calendar-file-missing", "ruleset.yaml:5:11"),

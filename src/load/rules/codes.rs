@@ -293,6 +293,12 @@ pub const RULE_CODES: &[RuleCode] = &[
         "lower the level's points or raise the indicator's"
     ),
     code!(
+        "cap-over-points",
+        Error,
+        "A clause's `cap` of deduct or award is above the indicator's points.",
+        "a clause can take (or give) at most the indicator's points: lower the cap, or drop it"
+    ),
+    code!(
         "tiers-not-monotone",
         Error,
         "Tiers are not highest first (min decreasing, points not increasing).",
