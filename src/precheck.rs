@@ -155,7 +155,7 @@ pub fn precheck(
     let mut bonus = Vec::new();
     for ind in &assessment.indicators {
         let lost = ind.max - ind.score;
-        if lost <= Decimal::ZERO && ind.status != Status::Manual {
+        if ind.status == Status::Na || (lost <= Decimal::ZERO && ind.status != Status::Manual) {
             continue;
         }
         let source = rules.indicator(&ind.id).map(|i| &i.source);

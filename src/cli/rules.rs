@@ -289,6 +289,6 @@ fn status_word(s: Status) -> &'static str {
         Status::Missing => "missing",
         Status::Manual => "manual",
         Status::Veto => "veto",
-        Status::NotApplicable => "na",
+        Status::Na => "na",
     }
 }

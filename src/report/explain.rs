@@ -159,7 +159,7 @@ fn constant(src: &str) -> Option<Decimal> {
 fn arithmetic(ind: &Indicator, r: &IndicatorResult, trace: &Trace) -> String {
     let max = num(r.max);
     match r.status {
-        Status::NotApplicable => {
+        Status::Na => {
             return format!(
                 "不适用：适用条件 {} 对本单位不成立，本项不计分（满分 {} 分不计入）",
                 ind.applies_when.as_ref().map_or("", |e| e.source()),

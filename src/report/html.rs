@@ -320,7 +320,7 @@ fn township(a: &Assessment, i: usize) -> Township {
                 rows: Vec::new(),
             });
         }
-        if !ind.bonus && ind.status != Status::Manual {
+        if !ind.bonus && !matches!(ind.status, Status::Manual | Status::Na) {
             let pos = groups.len() - 1;
             let entry = lost
                 .entry(pos)
@@ -341,7 +341,7 @@ fn township(a: &Assessment, i: usize) -> Township {
             class: match ind.status {
                 Status::Pass => "pass",
                 Status::Partial => "partial",
-                Status::Manual | Status::NotApplicable => "manual",
+                Status::Manual | Status::Na => "manual",
                 Status::Gap | Status::Missing | Status::Veto => "gap",
             },
             adjustment: adjustment_text(ind),

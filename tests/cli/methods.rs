@@ -106,7 +106,8 @@ fn clause_caps_award_and_not_applicable_lose_points() {
     assert_eq!(f[3]["message"], "新媒体：测评得分55，低于60分");
     // 1.2: 无重点领域职责 是 → 不适用: no points either way, no findings.
     let i = r.expect("1.2", 0.0, "na");
-    assert_eq!(i["max"], 0);
+    // Its points stay in max (what it would be worth) but count in no sum.
+    assert_eq!(i["max"], 3);
     assert!(i["findings"].as_array().unwrap().is_empty());
     // 1.3: (87.45 + 55 + 72.5) / 3 = 214.95 / 3 = 71.65 → ≥60 → 1 of 3.
     let i = r.expect("1.3", 1.0, "partial");
@@ -177,7 +178,7 @@ fn not_applicable_shows_in_every_format() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("得分：0 / 0（不适用）"), "{text}");
+    assert!(text.contains("（不适用）"), "{text}");
     assert!(text.contains("适用条件：not 无重点领域职责"), "{text}");
     // explain of clause caps: the method and every finding, the capped one said so.
     let out = kaohe()

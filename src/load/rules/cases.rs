@@ -105,13 +105,13 @@ fn read_case(dir: &Path) -> Result<TestCase, Problem> {
                         "manual",
                         "veto",
                         "na",
-                        "不适用",
                         "达标",
                         "部分达标",
                         "未达标",
                         "缺材料",
                         "待评分",
                         "否决",
+                        "不适用",
                     ];
                     if let Some(s) = &status
                         && !STATUSES.contains(&s.as_str())
