@@ -165,11 +165,10 @@ fn not_applicable_shows_in_every_format() {
     assert_eq!(out.status.code(), Some(0));
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
     use calamine::Reader;
-    let found = book.worksheets().iter().any(|(_, range)| {
-        range
-            .rows()
-            .any(|row| row.iter().any(|c| c.to_string() == "不适用"))
-    });
+    let found = book
+        .worksheets()
+        .iter()
+        .any(|(_, range)| range.rows().any(|row| row.iter().any(|c| *c == "不适用")));
     assert!(found, "xlsx has no 不适用 cell");
     let out = kaohe()
         .arg("explain")
