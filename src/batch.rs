@@ -46,6 +46,12 @@ pub struct RankEntry {
     pub score: Decimal,
     pub grade: String,
     pub veto: bool,
+    /// What the rule set calls the veto that set the grade (一票否决, 单项否决).
+    #[serde(skip)]
+    pub veto_label: String,
+    /// The grading rules that applied, each as `id：message`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
     pub provisional: bool,
     /// Ids of indicators whose computed score the evaluator adjusted (调整).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -160,15 +166,18 @@ pub fn summarize(
         .collect();
     let order = rank(&standings);
 
-    let mut by_unit: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // Keyed by the 单位 as a reader sees it: `xx镇`, `xx 镇` and `xx镇` with a zero-width space
+    // are one township handed in twice.
+    let mut by_unit: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
     for a in &assessments {
         by_unit
-            .entry(a.unit.clone())
-            .or_default()
+            .entry(unit_key(&a.unit))
+            .or_insert_with(|| (a.unit.clone(), Vec::new()))
+            .1
             .push(a.bundle.clone());
     }
     let mut duplicates: Vec<Duplicate> = by_unit
-        .iter()
+        .values()
         .filter(|(_, bundles)| bundles.len() > 1)
         .map(|(unit, bundles)| {
             let mut bundles = bundles.clone();
@@ -203,6 +212,14 @@ pub fn summarize(
             score: a.total.score,
             grade: a.total.grade.clone(),
             veto: a.total.veto,
+            veto_label: crate::report::veto_label(&a).to_string(),
+            rules: a
+                .total
+                .rules
+                .iter()
+                .filter(|r| r.applied)
+                .map(|r| format!("{}：{}", r.id, r.message))
+                .collect(),
             provisional: a.total.provisional,
             adjusted: a
                 .indicators
@@ -210,7 +227,9 @@ pub fn summarize(
                 .filter(|i| i.adjusted.is_some())
                 .map(|i| i.id.clone())
                 .collect(),
-            duplicate: by_unit.get(a.unit.as_str()).is_some_and(|b| b.len() > 1),
+            duplicate: by_unit
+                .get(&unit_key(&a.unit))
+                .is_some_and(|(_, b)| b.len() > 1),
         });
         ranked.push(a);
     }
@@ -265,6 +284,14 @@ fn losses(assessments: &[Assessment]) -> Vec<Loss> {
         l.points_lost = l.points_lost.normalize();
     }
     losses
+}
+
+/// A 单位 as a reader sees it: NFKC, without whitespace or invisible characters.
+fn unit_key(unit: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    unit.nfkc()
+        .filter(|&c| !crate::text::is_space(c) && !crate::text::is_invisible_control(c))
+        .collect()
 }
 
 #[cfg(test)]
