@@ -57,7 +57,7 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, Fatal> {
     let trace = score::trace::trace(rules, indicator, &loaded.evidence, &loaded.calendar);
     print!(
         "{}",
-        report::explain::render(indicator, result, &trace, &assessment.problems)
+        report::explain::render(rules, indicator, result, &trace, &assessment)
     );
     Ok(ExitCode::SUCCESS)
 }

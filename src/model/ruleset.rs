@@ -177,6 +177,34 @@ pub struct Veto {
     pub grade: Option<String>,
 }
 
+impl Veto {
+    /// What the veto does, in words: `单项否决：二、政府网站不得分，等次为不合格`. A plain veto
+    /// (its own indicator, the rule set's veto grade) is just its label.
+    pub fn describe(&self, rules: &RuleSet) -> String {
+        let mut effects = Vec::new();
+        match &self.scope {
+            VetoScope::Indicator => {}
+            VetoScope::Groups(gs) => {
+                let names: Vec<&str> = gs.iter().map(|&g| rules.groups[g].name.as_str()).collect();
+                effects.push(format!("{}不得分", names.join("、")));
+            }
+            VetoScope::None => effects.push("保留本项得分".to_string()),
+        }
+        match &self.grade {
+            Some(g) if *g != rules.veto_grade || !effects.is_empty() => {
+                effects.push(format!("等次为{g}"))
+            }
+            Some(_) => {}
+            None => effects.push("不影响等次".to_string()),
+        }
+        if effects.is_empty() {
+            self.label.clone()
+        } else {
+            format!("{}：{}", self.label, effects.join("，"))
+        }
+    }
+}
+
 /// A grading rule: when `when` holds, cap the grade and/or set the bonus.
 #[derive(Debug)]
 pub struct GradingRule {

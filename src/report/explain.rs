@@ -9,8 +9,8 @@ use rust_decimal::Decimal;
 
 use crate::diag::{Problem, render_location};
 use crate::expr::value::Value;
-use crate::model::assessment::{EvidenceRef, Finding, IndicatorResult, Status};
-use crate::model::ruleset::{Indicator, Method};
+use crate::model::assessment::{Assessment, EvidenceRef, Finding, IndicatorResult, Status};
+use crate::model::ruleset::{Indicator, Method, RuleSet, VetoScope};
 use crate::report::num;
 use crate::report::table::plain;
 use crate::score::trace::Trace;
@@ -19,7 +19,14 @@ use crate::score::trace::Trace;
 const SHOW_ITEMS: usize = 12;
 
 /// `problems`: the bundle's data problems; those on a file and row a finding cites are shown.
-pub fn render(ind: &Indicator, r: &IndicatorResult, trace: &Trace, problems: &[Problem]) -> String {
+pub fn render(
+    rules: &RuleSet,
+    ind: &Indicator,
+    r: &IndicatorResult,
+    trace: &Trace,
+    a: &Assessment,
+) -> String {
+    let problems = &a.problems;
     let mut out = String::new();
     let _ = writeln!(out, "{} {}（{}）", r.id, r.name, r.group);
     let score = if r.status == Status::Manual {
@@ -39,11 +46,9 @@ pub fn render(ind: &Indicator, r: &IndicatorResult, trace: &Trace, problems: &[P
             let _ = writeln!(out, "{label}：{text}");
         }
     }
-    if let Some(cond) = &ind.applies_when {
-        let _ = writeln!(out, "适用条件：{}", cond.source());
-    }
-    let _ = writeln!(out, "计分：{}", method_text(ind));
+    let _ = writeln!(out, "计分：{}", method_text(rules, ind));
     let _ = writeln!(out, "算式：{}", arithmetic(ind, r, trace));
+    part_context(&mut out, rules, ind, a);
 
     if !trace.lets.is_empty() {
         let _ = writeln!(out, "所用数据：");
@@ -89,13 +94,47 @@ pub fn render(ind: &Indicator, r: &IndicatorResult, trace: &Trace, problems: &[P
     plain(&out)
 }
 
-/// How the method turns a measure into points, in words.
-fn method_text(ind: &Indicator) -> String {
-    let veto = if ind.veto.is_some() {
-        "；出现否决情形时一票否决"
-    } else {
-        ""
+/// For a rule set that grades by parts: the indicator's part, and the grading rules that read
+/// the indicator or its part, with their figures.
+fn part_context(out: &mut String, rules: &RuleSet, ind: &Indicator, a: &Assessment) {
+    let group = &rules.groups[ind.group];
+    let lines = crate::report::grading_lines(a);
+    if let Some(line) = lines
+        .iter()
+        .find(|l| l.starts_with(&format!("{}：", group.name)))
+    {
+        let _ = writeln!(out, "所在部分：{line}");
+    }
+    let reads = |name: &str| {
+        name.starts_with(&format!("部分.{}.", group.id))
+            || name.starts_with(&format!("部分[\"{}\"]", group.id))
+            || name.starts_with(&format!("指标[\"{}\"]", ind.id))
     };
+    for r in a
+        .total
+        .rules
+        .iter()
+        .filter(|r| r.figures.iter().any(|f| reads(&f.name)))
+    {
+        let head = format!("等次规则 {}：", r.id);
+        if let Some(line) = lines.iter().find(|l| l.starts_with(&head)) {
+            let _ = writeln!(out, "{line}");
+        }
+    }
+}
+
+/// How the method turns a measure into points, in words.
+fn method_text(rules: &RuleSet, ind: &Indicator) -> String {
+    let veto = ind
+        .veto
+        .as_ref()
+        .map(|v| format!("；出现否决情形时{}", v.describe(rules)))
+        .unwrap_or_default();
+    let applies = ind
+        .applies_when
+        .as_ref()
+        .map(|a| format!("；仅当 {} 时适用，否则不适用（不计分）", a.source()))
+        .unwrap_or_default();
     let text = match &ind.method {
         Method::All { pass, .. } => format!(
             "达标得{}分，否则0分（达标条件：{}）",
@@ -130,7 +169,7 @@ fn method_text(ind: &Indicator) -> String {
         ),
         Method::Manual => format!("评分人在0至{}分内评定", num(ind.points)),
     };
-    format!("{text}{veto}")
+    format!("{text}{veto}{applies}")
 }
 
 /// `每项扣0.5分，最高扣2分；每项扣1分` for the clauses of deduct (`verb` 扣) or award (加).
@@ -175,12 +214,19 @@ fn arithmetic(ind: &Indicator, r: &IndicatorResult, trace: &Trace) -> String {
                 .unwrap_or_default();
             return format!("{max} - {max} = 0：缺材料，{what}");
         }
-        Status::Veto => {
+        Status::Na => return "不适用：本单位不计此项，分值不计入所在部分".to_string(),
+        Status::Veto
+            if !ind
+                .veto
+                .as_ref()
+                .is_some_and(|v| v.scope == VetoScope::None) =>
+        {
+            let label = ind.veto.as_ref().map_or("一票否决", |v| v.label.as_str());
             return format!(
-                "{max} - {max} = 0：一票否决（{}），等次为否决等次",
+                "{max} - {max} = 0：{label}（{}），等次为否决等次",
                 r.findings
                     .first()
-                    .map(|f| f.message.trim_start_matches("一票否决："))
+                    .map(|f| f.message.trim_start_matches(&format!("{label}：")))
                     .unwrap_or("")
             );
         }

@@ -29,6 +29,38 @@ pub fn render(rules: &RuleSet, overlay: Option<&OverlaySummary>) -> String {
         bands.join("，"),
         rules.veto_grade
     );
+    if rules.veto_label != "一票否决" {
+        let _ = writeln!(out, "否决项名称：{}", rules.veto_label);
+    }
+    if rules.rounding.declared {
+        let _ = writeln!(out, "取舍：{}", rules.rounding.describe());
+    }
+    if rules.rescale {
+        let _ = writeln!(
+            out,
+            "基本分按适用指标的分值折算到满分 {}",
+            rules.max.normalize()
+        );
+    }
+    if !rules.grading.is_empty() {
+        let _ = writeln!(out, "等次规则（在所有指标、评分和调整之后，依次适用）：");
+        for g in &rules.grading {
+            let mut effects = Vec::new();
+            if let Some(cap) = &g.grade_at_most {
+                effects.push(format!("等次不高于{cap}"));
+            }
+            if let Some(b) = &g.bonus {
+                effects.push(format!("加分改为 {}", b.source().trim()));
+            }
+            let _ = writeln!(
+                out,
+                "    {}：当 {} 时，{}",
+                g.id,
+                g.when.source().trim(),
+                effects.join("，")
+            );
+        }
+    }
     let from = |own: bool| {
         if own {
             "本规则集".to_string()
@@ -62,9 +94,16 @@ pub fn render(rules: &RuleSet, overlay: Option<&OverlaySummary>) -> String {
         let origin = overlay.map_or_else(String::new, |o| {
             format!("（{}）", from(o.groups.contains(&group.id)))
         });
+        let mut how = String::new();
+        if group.rescale {
+            how.push_str("，按适用指标的分值折算");
+        }
+        if group.weight != rust_decimal::Decimal::ONE {
+            how.push_str(&format!("，权重 {}", group.weight.normalize()));
+        }
         let _ = writeln!(
             out,
-            "\n{}（{}分）{origin}",
+            "\n{}（{}分{how}）{origin}",
             group.name,
             group.points.normalize()
         );
@@ -89,11 +128,14 @@ pub fn render(rules: &RuleSet, overlay: Option<&OverlaySummary>) -> String {
                 ),
                 Method::Manual => "人工评分".to_string(),
             };
-            let veto = if ind.veto.is_some() {
-                "；含一票否决"
-            } else {
-                ""
-            };
+            let mut veto = ind
+                .veto
+                .as_ref()
+                .map(|v| format!("；含{}", v.describe(rules)))
+                .unwrap_or_default();
+            if let Some(a) = &ind.applies_when {
+                veto.push_str(&format!("；仅当 {} 时适用", a.source().trim()));
+            }
             let _ = writeln!(
                 out,
                 "  {} {}（{}分）{method}{veto}",
