@@ -200,7 +200,7 @@ fn arithmetic(ind: &Indicator, r: &IndicatorResult, trace: &Trace) -> String {
     match r.status {
         Status::Na => {
             return format!(
-                "不适用：适用条件 {} 对本单位不成立，本项不计分（满分 {} 分不计入）",
+                "不适用：本单位不计此项（适用条件 {} 不成立），满分 {} 分不计入所在部分",
                 ind.applies_when.as_ref().map_or("", |e| e.source()),
                 num(ind.points)
             );
@@ -214,7 +214,6 @@ fn arithmetic(ind: &Indicator, r: &IndicatorResult, trace: &Trace) -> String {
                 .unwrap_or_default();
             return format!("{max} - {max} = 0：缺材料，{what}");
         }
-        Status::Na => return "不适用：本单位不计此项，分值不计入所在部分".to_string(),
         Status::Veto
             if !ind
                 .veto

@@ -178,7 +178,7 @@ fn not_applicable_shows_in_every_format() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("（不适用）"), "{text}");
-    assert!(text.contains("适用条件：not 无重点领域职责"), "{text}");
+    assert!(text.contains("仅当 not 无重点领域职责 时适用"), "{text}");
     // explain of clause caps: the method and every finding, the capped one said so.
     let out = kaohe()
         .arg("explain")
