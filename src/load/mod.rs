@@ -22,6 +22,7 @@ pub mod docx;
 pub mod fs;
 pub mod guard;
 pub mod ledger;
+pub mod lines;
 pub mod manifest;
 pub mod rules;
 pub mod tables;
