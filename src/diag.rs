@@ -187,8 +187,10 @@ pub fn render_location(p: &Problem) -> String {
 
 /// A problem with the source line it points at and a caret under the spot, the way rustc
 /// and just show them. Columns are 1-based characters; the caret is placed by display width,
-/// so it lands under the right character in a line of Chinese text.
-pub fn render_snippet(p: &Problem, source: Option<&str>) -> String {
+/// so it lands under the right character in a line of Chinese text. `source_line` is the text
+/// of line `p.line` (the caller indexes each file's lines once: a file with 40,000 problems
+/// must not be scanned 40,000 times).
+pub fn render_snippet(p: &Problem, source_line: Option<&str>) -> String {
     use unicode_width::UnicodeWidthStr;
     let level = match p.severity {
         Severity::Error => "error",
@@ -203,10 +205,7 @@ pub fn render_snippet(p: &Problem, source: Option<&str>) -> String {
         }
     }
     out.push('\n');
-    let (Some(line), Some(text)) = (p.line, source) else {
-        return out;
-    };
-    let Some(src_line) = text.lines().nth(line.saturating_sub(1) as usize) else {
+    let (Some(line), Some(src_line)) = (p.line, source_line) else {
         return out;
     };
     let gutter = line.to_string().len();

@@ -15,6 +15,38 @@ pub fn is_space(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{feff}' | '\u{200b}')
 }
 
+/// Characters that change what a terminal or a text viewer shows rather than being shown:
+/// C0/C1 controls but line breaks and tabs (ESC starts a terminal command: clear the screen,
+/// retitle the window, hide text), bidirectional overrides and isolates (U+202E reverses what
+/// follows), and zero-width characters (two "equal" names that differ invisibly).
+pub fn is_invisible_control(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c,
+            '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{061c}'
+            | '\u{feff}')
+}
+
+/// `s` with every [`is_invisible_control`] character written out as `\u{1B}`, so it is seen
+/// and cannot act: used by every output read in a terminal or a text viewer (table, Markdown,
+/// messages).
+pub fn show_invisible(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_invisible_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_invisible_control(c) {
+            out.push_str(&format!("\\u{{{:X}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Trim only (no placeholder test): header cells, map keys.
 pub fn trim(s: &str) -> &str {
     s.trim_matches(is_space)

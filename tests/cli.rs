@@ -12,6 +12,8 @@ mod batch;
 mod bonus;
 #[path = "cli/errors.rs"]
 mod errors;
+#[path = "cli/exports.rs"]
+mod exports;
 #[path = "cli/formats.rs"]
 mod formats;
 #[path = "cli/gazette.rs"]

@@ -88,12 +88,13 @@ pub fn run() -> ExitCode {
 pub(crate) fn print_fatal(fatal: &Fatal) {
     let mut err = std::io::stderr().lock();
     for p in &fatal.problems {
-        let _ = writeln!(err, "kaohe: 错误：{}：{}", render_location(p), p.message);
+        let line = format!("kaohe: 错误：{}：{}", render_location(p), p.message);
+        let _ = writeln!(err, "{}", crate::text::show_invisible(&line));
     }
 }
 
 pub(crate) fn warn(message: &str) {
-    eprintln!("kaohe: 提示：{message}");
+    eprintln!("kaohe: 提示：{}", crate::text::show_invisible(message));
 }
 
 pub(crate) fn cli_error(code: &'static str, message: String) -> Fatal {

@@ -117,9 +117,19 @@ fn check(spec: &str) -> Result<ExitCode, Fatal> {
         }
     };
     let checked = rule_loader::check(&files);
+    // Each file's lines, indexed once for all its problems.
+    let mut lines_of: std::collections::HashMap<&str, Vec<&str>> = Default::default();
     for p in &checked.problems {
-        let source = files.source_of(&p.file);
-        let _ = write!(err, "{}", render_snippet(p, source));
+        let source_line = p.line.and_then(|line| {
+            let lines = match lines_of.entry(p.file.as_str()) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(files.source_of(&p.file)?.lines().collect())
+                }
+            };
+            lines.get(line.checked_sub(1)? as usize).copied()
+        });
+        let _ = write!(err, "{}", render_snippet(p, source_line));
         if let Some(code) = rule_loader::rule_code(p.code) {
             let _ = writeln!(err, "  = help: {}", code.help);
         }

@@ -1484,7 +1484,7 @@ pub(crate) mod tests {
 
     /// A rough speed check: `cargo test --lib -- --ignored --nocapture per_row_speed`.
     #[test]
-    #[ignore]
+    #[ignore = "a timing measurement, not a check: run by hand with --nocapture"]
     fn per_row_speed() {
         let f = fixture();
         let c = ctx(&f);

@@ -168,6 +168,16 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         "cells beyond the header were ignored (once per ledger)",
     ),
     (
+        "formula-without-value",
+        Warning,
+        "an XLSX formula cell has no saved result; it reads as empty",
+    ),
+    (
+        "cells-outside-sheet",
+        Warning,
+        "XLSX cells beyond Excel's 1,048,576 x 16,384 grid were ignored",
+    ),
+    (
         "bad-date",
         Error,
         "a value that is not a date; counts as empty",

@@ -74,7 +74,14 @@ pub fn read_ledger(
         // Excel and WPS workbooks: calamine behind catch_unwind, rows numbered as Excel shows.
         "xlsx" | "xlsm" | "xls" => match super::xlsx::sheet_rows(bytes, ext, opts.sheet.as_deref())
         {
-            Ok((sheet, rows)) => build_ledger(decl, file, Some(sheet), rows, problems),
+            Ok((sheet, rows, notes)) => {
+                problems.extend(
+                    notes
+                        .into_iter()
+                        .map(|p| p.with_file(file).sheet(sheet.clone())),
+                );
+                build_ledger(decl, file, Some(sheet), rows, problems)
+            }
             Err(p) => {
                 let p = p.with_file(file);
                 problems.push(match &opts.sheet {
@@ -174,13 +181,22 @@ fn line_of(newlines: &[u64], byte: u64) -> u64 {
     newlines.partition_point(|&n| n < byte) as u64 + 1
 }
 
+/// A header cell as it is matched against column names: every whitespace character removed
+/// (full-width spaces and line breaks inside the cell included), so "索 引 号" is 索引号.
+pub fn header_key(cell: &str) -> String {
+    squash_whitespace(cell)
+}
+
 /// Comma, or tab when the header line holds tabs and no commas. The header line is the first
 /// of the first lines naming every required column (or the first non-empty line).
 fn sniff_delimiter(text: &str, required: &[crate::model::schema::ColumnDecl]) -> u8 {
     let lines: Vec<&str> = text.lines().take(HEADER_SEARCH_ROWS as usize).collect();
     let header = lines
         .iter()
-        .find(|l| required.iter().all(|c| l.contains(c.name.as_str())))
+        .find(|l| {
+            let squashed = squash_whitespace(l);
+            required.iter().all(|c| squashed.contains(c.name.as_str()))
+        })
         .or_else(|| lines.iter().find(|l| !trim(l).is_empty()));
     match header {
         Some(l) if l.contains('\t') && !l.contains(',') => b'\t',
@@ -201,8 +217,9 @@ pub fn build_ledger(
         None => p,
     };
 
-    // The header: the first of the first 10 rows holding every required column.
-    let holds = |r: &SheetRow, name: &str| r.cells.iter().any(|c| trim(c) == name);
+    // The header: the first of the first 10 rows holding every required column. A header
+    // cell is matched with every whitespace character inside it removed ("索 引 号").
+    let holds = |r: &SheetRow, name: &str| r.cells.iter().any(|c| header_key(c) == name);
     let candidates: Vec<&SheetRow> = rows
         .iter()
         .filter(|r| r.number <= HEADER_SEARCH_ROWS)
@@ -269,7 +286,7 @@ pub fn build_ledger(
             .cells
             .iter()
             .enumerate()
-            .filter(|(_, c)| trim(c) == col.name)
+            .filter(|(_, c)| header_key(c) == col.name)
             .map(|(k, _)| k)
             .collect();
         if found.len() > 1 {
@@ -354,10 +371,21 @@ pub fn build_ledger(
                     Some(_) => format!("{}（{}列）", columns[k], super::xlsx::column_letters(pos)),
                     None => columns[k].clone(),
                 };
-                problems.push(at(Problem::error(file, bad.code, bad.message)
+                let raw = trim(raw);
+                let (message, value) = match shown_value(raw, ty) {
+                    Some(v) => (bad.message, v),
+                    None => (
+                        bad.message.replace(raw, "该单元格的内容"),
+                        format!(
+                            "（{}个字的文字，不像本列的值，内容不显示；请检查本行是否错列）",
+                            raw.chars().count()
+                        ),
+                    ),
+                };
+                problems.push(at(Problem::error(file, bad.code, message)
                     .row(row.number)
                     .column(column)
-                    .value(trim(raw).to_string())));
+                    .value(value)));
             }
             cells.push(value);
         }
@@ -374,4 +402,22 @@ pub fn build_ledger(
         absent,
         out,
     ))
+}
+
+/// What a problem may echo of an unreadable cell. A value that looks like a slip of the
+/// column's own kind (`2021-13-01`, `两套`, `延期`) is shown as written; anything else is most
+/// likely another column's text moved over by a stray comma or a missing cell — in a register
+/// of applications that is an applicant's name or request, which never appears in any output
+/// (bundle-spec.md, Safety and privacy) — so `None`: show only its length.
+fn shown_value(raw: &str, ty: &crate::model::schema::FieldType) -> Option<String> {
+    use crate::model::schema::FieldType;
+    let chars = raw.chars().count();
+    let plausible = match ty {
+        // A date always has digits; a mistyped one is short.
+        FieldType::Date => chars <= 24 && raw.chars().any(|c| c.is_numeric()),
+        FieldType::Count { .. } => chars <= 12,
+        FieldType::Flag => chars <= 6,
+        _ => true,
+    };
+    plausible.then(|| raw.to_string())
 }

@@ -97,7 +97,9 @@ impl RuleFiles {
         let mut set = Self::from_dir_only(dir)?;
         if let Some(ext) = set.extends.clone() {
             let folder = dir.join(&ext);
-            set.base = if folder.is_dir() {
+            // Only a folder that is a rule set (holds ruleset.yaml) is read: `extends: /` must
+            // not walk the file system.
+            set.base = if folder.join(RULESET_FILE).is_file() {
                 Some(Box::new(Self::from_dir_only(&folder)?))
             } else {
                 Self::builtin_only(&ext).map(Box::new)
@@ -145,6 +147,11 @@ impl RuleFiles {
     }
 }
 
+/// Most rule and calendar files one rule-set folder may hold.
+const MAX_RULE_FILES: usize = 1_000;
+/// How many folders deep below the rule-set folder files are looked for.
+const MAX_RULE_DEPTH: usize = 4;
+
 fn read_dir_yaml(
     root: &Path,
     dir: &Path,
@@ -171,7 +178,12 @@ fn read_dir_yaml(
             continue;
         };
         if meta.is_dir() {
-            if entry.file_name() != "tests" {
+            // A rule set is a handful of files a few folders deep; past that the folder is not
+            // a rule set (a mistyped path, `/`), and walking it would read the whole disk.
+            let depth = path
+                .strip_prefix(root)
+                .map_or(0, |p| p.components().count());
+            if entry.file_name() != "tests" && depth <= MAX_RULE_DEPTH {
                 read_dir_yaml(root, &path, origin, files, problems);
             }
             continue;
@@ -184,6 +196,18 @@ fn read_dir_yaml(
         });
         if !is_yaml || !meta.is_file() {
             continue;
+        }
+        if files.len() >= MAX_RULE_FILES {
+            if !problems.iter().any(|p| p.code == "ruleset-unreadable") {
+                problems.push(Problem::error(
+                    origin.to_string(),
+                    "ruleset-unreadable",
+                    format!(
+                        "规则集目录中的 YAML/CSV 文件超过 {MAX_RULE_FILES} 个：这不像一个规则集目录，请检查路径"
+                    ),
+                ));
+            }
+            return;
         }
         let rel = path
             .strip_prefix(root)
@@ -199,6 +223,11 @@ fn read_dir_yaml(
         }
         match std::fs::read(&path).map(String::from_utf8) {
             Ok(Ok(text)) => {
+                // Notepad's UTF-8 with BOM: the BOM is not part of the first key.
+                let text = match text.strip_prefix('\u{feff}') {
+                    Some(rest) => rest.to_string(),
+                    None => text,
+                };
                 files.insert(rel, text);
             }
             Ok(Err(_)) => problems.push(Problem::error(

@@ -5,12 +5,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use rust_decimal::Decimal;
-use serde_yaml::Value as Yaml;
 use sha2::{Digest, Sha256};
+use std::str::FromStr;
 
 use crate::dates::parse_date;
 use crate::diag::{Fatal, Problem};
-use crate::load::rules::yaml_decimal;
 use crate::load::yaml;
 use crate::model::ruleset::{Method, RuleSet};
 use crate::model::verdicts::{Verdict, Verdicts};
@@ -33,43 +32,41 @@ pub fn load(path: &Path, rules: &RuleSet, unit: &str) -> Result<Verdicts, Fatal>
         .map_err(|e| fail("verdicts-unreadable", format!("无法读取评分文件：{e}")))?;
     let text = String::from_utf8(bytes.clone())
         .map_err(|_| fail("verdicts-not-utf8", "评分文件须保存为 UTF-8".into()))?;
-    let tree = yaml::parse(&text, &file).map_err(Fatal::one)?;
-    let mut lines = std::collections::BTreeMap::new();
-    yaml::collect_key_lines(&tree, "", &mut lines);
-    let doc: Yaml = serde_yaml::from_str(&text).map_err(|e| {
-        let mut p = Problem::error(&file, "verdicts-yaml", e.to_string());
-        if let Some(loc) = e.location() {
-            p = p.at(loc.line() as u32, loc.column() as u32);
-        }
-        Fatal::one(p)
-    })?;
+    // Notepad saves UTF-8 with a BOM: it is not part of the first key.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    // One parse, position-aware, scalars kept as written: an id `3.40` stays `3.40` (not the
+    // number 3.4), a score `1.0000000000000001` is read as the exact decimal it spells, and a
+    // key repeated (also as `" 3.4"`) is refused with both lines.
+    let tree = yaml::parse(text, &file).map_err(Fatal::one)?;
 
     let mut problems = Vec::new();
-    let mut err = |key: &str, code: &'static str, msg: String| {
-        let mut p = Problem::error(&file, code, msg).key(key);
-        if let Some(line) = lines.get(key) {
-            p = p.line(*line);
-        }
-        problems.push(p);
+    let mut err = |key: &str, line: u32, code: &'static str, msg: String| {
+        problems.push(Problem::error(&file, code, msg).key(key).line(line));
     };
-    let Some(map) = doc.as_mapping() else {
+    let Some(map) = tree.as_map() else {
         return Err(fail("verdicts-shape", "评分文件应为 键: 值 的映射".into()));
     };
-    let get = |k: &str| map.get(k).filter(|v| !v.is_null());
+    let get = |k: &str| {
+        map.iter()
+            .find(|(key, v)| crate::text::trim(&key.key_text()) == k && !v.is_null())
+    };
+    let text_of = |v: &yaml::Node| v.as_scalar().map(|s| s.trim().to_string());
 
-    let evaluator = match get("评分人").and_then(scalar_text) {
-        Some(s) if !s.trim().is_empty() => s.trim().to_string(),
+    let evaluator = match get("评分人").and_then(|(_, v)| text_of(v)) {
+        Some(s) if !s.is_empty() => s,
         _ => {
-            err("评分人", "verdicts-missing-key", "缺少 评分人".into());
+            err("评分人", 1, "verdicts-missing-key", "缺少 评分人".into());
             String::new()
         }
     };
-    let date = match get("评分日期").and_then(scalar_text) {
-        Some(s) => {
-            let d = parse_date(s.trim());
+    let date = match get("评分日期") {
+        Some((k, v)) => {
+            let s = text_of(v).unwrap_or_default();
+            let d = parse_date(&s);
             if d.is_none() {
                 err(
                     "评分日期",
+                    k.line,
                     "verdicts-bad-date",
                     format!("评分日期「{s}」不是日期"),
                 );
@@ -77,57 +74,61 @@ pub fn load(path: &Path, rules: &RuleSet, unit: &str) -> Result<Verdicts, Fatal>
             d
         }
         None => {
-            err("评分日期", "verdicts-missing-key", "缺少 评分日期".into());
+            err(
+                "评分日期",
+                1,
+                "verdicts-missing-key",
+                "缺少 评分日期".into(),
+            );
             None
         }
     };
-    if let Some(u) = get("单位").and_then(scalar_text)
-        && u.trim() != unit
+    if let Some((k, v)) = get("单位")
+        && let Some(u) = text_of(v)
+        && u != unit
     {
         err(
             "单位",
+            k.line,
             "verdicts-unit-mismatch",
-            format!("评分文件的单位「{}」与材料的单位「{unit}」不符", u.trim()),
+            format!("评分文件的单位「{u}」与材料的单位「{unit}」不符"),
         );
     }
-    if let Some(id) = get("考核指标").and_then(scalar_text)
-        && id.trim() != rules.id
+    if let Some((k, v)) = get("考核指标")
+        && let Some(id) = text_of(v)
+        && id != rules.id
     {
         err(
             "考核指标",
+            k.line,
             "verdicts-ruleset-mismatch",
-            format!(
-                "评分文件的考核指标「{}」与所用规则集「{}」不符",
-                id.trim(),
-                rules.id
-            ),
+            format!("评分文件的考核指标「{id}」与所用规则集「{}」不符", rules.id),
         );
     }
 
     let mut scores = BTreeMap::new();
     let mut adjustments = BTreeMap::new();
     for (section, manual_only) in [("评分", true), ("调整", false)] {
-        let Some(entries) = get(section) else {
+        let Some((section_key, entries)) = get(section) else {
             continue;
         };
-        let Some(entries) = entries.as_mapping() else {
+        let Some(entries) = entries.as_map() else {
             err(
                 section,
+                section_key.line,
                 "verdicts-shape",
                 format!("{section} 应为 指标编号: {{得分: …}} 的映射"),
             );
             continue;
         };
         for (k, v) in entries {
-            let id = match k {
-                Yaml::String(s) => s.trim().to_string(),
-                Yaml::Number(n) => n.to_string(),
-                other => format!("{other:?}"),
-            };
+            // The id as written (trimmed): `3.40` is not `3.4`.
+            let id = crate::text::trim(&k.key_text()).to_string();
             let key = format!("{section}.{id}");
             let Some(indicator) = rules.indicator(&id) else {
                 err(
                     &key,
+                    k.line,
                     "verdicts-unknown-id",
                     format!("{section}中的指标 {id} 不在规则集 {} 中", rules.id),
                 );
@@ -137,14 +138,23 @@ pub fn load(path: &Path, rules: &RuleSet, unit: &str) -> Result<Verdicts, Fatal>
             if manual_only && !is_manual {
                 err(
                     &key,
+                    k.line,
                     "verdicts-not-manual",
                     format!("指标 {id} 不是人工评分指标，只能在 调整 中改动"),
                 );
                 continue;
             }
-            let Some(fields) = v.as_mapping() else {
+            let field = |name: &str| {
+                v.as_map().and_then(|m| {
+                    m.iter()
+                        .find(|(fk, _)| crate::text::trim(&fk.key_text()) == name)
+                        .map(|(_, fv)| fv)
+                })
+            };
+            if v.as_map().is_none() {
                 err(
                     &key,
+                    k.line,
                     "verdicts-shape",
                     format!(
                         "{key} 应为 {{得分: …, {}: …}}",
@@ -152,29 +162,37 @@ pub fn load(path: &Path, rules: &RuleSet, unit: &str) -> Result<Verdicts, Fatal>
                     ),
                 );
                 continue;
-            };
-            let score = match fields.get("得分").and_then(yaml_decimal) {
-                Some(s) => s,
-                None => {
-                    err(
-                        &format!("{key}.得分"),
-                        "verdicts-bad-score",
-                        format!("{key} 缺少数字形式的 得分"),
-                    );
-                    continue;
-                }
+            }
+            let score_line = field("得分").map_or(k.line, |n| n.line);
+            let written = field("得分").and_then(text_of).unwrap_or_default();
+            // Exact decimal of the digits as written; no float in between (1e-400 and
+            // 1.0000000000000001 are not two-decimal scores).
+            let Ok(score) = Decimal::from_str(&written) else {
+                err(
+                    &format!("{key}.得分"),
+                    score_line,
+                    "verdicts-bad-score",
+                    if written.is_empty() {
+                        format!("{key} 缺少数字形式的 得分")
+                    } else {
+                        format!("{key} 的得分「{written}」不是数字（应写如 1.5）")
+                    },
+                );
+                continue;
             };
             if score.normalize().scale() > 2 {
                 err(
                     &format!("{key}.得分"),
+                    score_line,
                     "verdicts-bad-score",
-                    format!("{key} 的得分 {score} 超过两位小数"),
+                    format!("{key} 的得分 {written} 超过两位小数"),
                 );
                 continue;
             }
             if score < Decimal::ZERO || score > indicator.points {
                 err(
                     &format!("{key}.得分"),
+                    score_line,
                     "verdicts-score-out-of-range",
                     format!(
                         "{key} 的得分 {} 超出 0–{} 分",
@@ -185,32 +203,42 @@ pub fn load(path: &Path, rules: &RuleSet, unit: &str) -> Result<Verdicts, Fatal>
                 continue;
             }
             let note_key = if manual_only { "说明" } else { "理由" };
-            let note = fields
-                .get(note_key)
-                .and_then(scalar_text)
-                .map(|s| s.trim().to_string())
-                .unwrap_or_default();
+            let note = field(note_key).and_then(text_of).unwrap_or_default();
             if !manual_only && note.is_empty() {
-                err(&key, "verdicts-no-reason", format!("调整 {id} 须写明 理由"));
+                err(
+                    &key,
+                    k.line,
+                    "verdicts-no-reason",
+                    format!("调整 {id} 须写明 理由"),
+                );
                 continue;
             }
             let verdict = Verdict {
                 score: score.normalize(),
                 note,
             };
-            if manual_only {
-                scores.insert(id, verdict);
+            let target = if manual_only {
+                &mut scores
             } else {
-                adjustments.insert(id, verdict);
+                &mut adjustments
+            };
+            if target.insert(id.clone(), verdict).is_some() {
+                err(
+                    &key,
+                    k.line,
+                    "verdicts-duplicate-id",
+                    format!("{section}中指标 {id} 写了不止一次；每个指标只能写一次"),
+                );
             }
         }
     }
-    for k in map.keys() {
-        let name = scalar_text(k).unwrap_or_default();
+    for (k, _) in map {
+        let name = crate::text::trim(&k.key_text()).to_string();
         if !["评分人", "评分日期", "单位", "考核指标", "评分", "调整"].contains(&name.as_str())
         {
             err(
                 &name,
+                k.line,
                 "verdicts-unknown-key",
                 format!("评分文件中有未知的键「{name}」"),
             );
@@ -230,13 +258,4 @@ pub fn load(path: &Path, rules: &RuleSet, unit: &str) -> Result<Verdicts, Fatal>
         scores,
         adjustments,
     })
-}
-
-fn scalar_text(v: &Yaml) -> Option<String> {
-    match v {
-        Yaml::String(s) => Some(s.clone()),
-        Yaml::Number(n) => Some(n.to_string()),
-        Yaml::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
 }

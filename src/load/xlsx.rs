@@ -30,7 +30,7 @@ pub fn sheet_rows(
     bytes: &[u8],
     ext: &str,
     wanted: Option<&str>,
-) -> Result<(String, Vec<SheetRow>), Problem> {
+) -> Result<(String, Vec<SheetRow>, Vec<Problem>), Problem> {
     // A workbook is a zip (XLSX) or an OLE compound file (XLS). Check the zip's declared sizes
     // first: calamine inflates sharedStrings.xml and the sheet without a cap of its own.
     if bytes.starts_with(b"PK") {
@@ -100,10 +100,23 @@ pub fn sheet_rows(
         let mut grid = Grid::default();
         match &mut book {
             Sheets::Xlsx(x) => {
-                let mut cells = x.worksheet_cells_reader(&name).map_err(|_| not_excel())?;
-                while let Some(cell) = cells.next_cell().map_err(|_| not_excel())? {
-                    let (r, c) = cell.get_position();
-                    grid.put(r, c, data_ref_text(cell.get_value()))?;
+                {
+                    let mut cells = x.worksheet_cells_reader(&name).map_err(|_| not_excel())?;
+                    while let Some(cell) = cells.next_cell().map_err(|_| not_excel())? {
+                        let (r, c) = cell.get_position();
+                        grid.put(r, c, data_ref_text(cell.get_value()))?;
+                    }
+                }
+                // A formula whose result was never saved (a file written by a program, not
+                // by Excel/WPS) has no value to read: say so rather than read it as blank.
+                if let Ok(formulas) = x.worksheet_formula(&name) {
+                    let (r0, c0) = formulas.start().unwrap_or((0, 0));
+                    for (r, c, f) in formulas.used_cells() {
+                        let (r, c) = (r0 + r as u32, c0 + c as u32);
+                        if !f.is_empty() && !grid.has(r, c) {
+                            grid.no_cached_value(r, c, f);
+                        }
+                    }
                 }
             }
             // XLS only: its grid is bounded by the checks above. XLSB and ODS (which calamine
@@ -117,7 +130,8 @@ pub fn sheet_rows(
             }
             _ => return Err(not_excel()),
         }
-        Ok((name, grid.rows()))
+        let notes = grid.notes();
+        Ok((name, grid.rows(), notes))
     })
     .unwrap_or_else(|| Err(corrupt(CORRUPT.to_string())))
 }
@@ -486,6 +500,11 @@ fn corrupt(message: String) -> Problem {
 struct Grid {
     rows: std::collections::BTreeMap<u32, Vec<String>>,
     cells: usize,
+    /// Cells with text beyond Excel's grid (ignored, but counted and reported).
+    outside: usize,
+    /// Formula cells without a saved result: (row, column, formula), the first few.
+    uncached: Vec<(u32, u32, String)>,
+    uncached_count: usize,
 }
 
 impl Grid {
@@ -494,7 +513,9 @@ impl Grid {
             return Ok(());
         }
         if r >= MAX_ROWS || c >= MAX_COLS {
-            return Ok(()); // outside any real sheet: ignore, as Excel would not show it
+            // Outside any real sheet: Excel would not show it; ignored, and said so.
+            self.outside += 1;
+            return Ok(());
         }
         let row = self.rows.entry(r).or_default();
         let c = c as usize;
@@ -509,6 +530,53 @@ impl Grid {
         }
         row[c] = text;
         Ok(())
+    }
+
+    fn has(&self, r: u32, c: u32) -> bool {
+        self.rows
+            .get(&r)
+            .and_then(|row| row.get(c as usize))
+            .is_some_and(|t| !t.is_empty())
+    }
+
+    fn no_cached_value(&mut self, r: u32, c: u32, formula: &str) {
+        self.uncached_count += 1;
+        if self.uncached.len() < 5 {
+            let formula: String = formula.chars().take(40).collect();
+            self.uncached.push((r, c, formula));
+        }
+    }
+
+    /// Warnings about what was read: formula cells without a value, cells outside the grid.
+    fn notes(&self) -> Vec<Problem> {
+        let mut notes = Vec::new();
+        for (r, c, f) in &self.uncached {
+            notes.push(
+                Problem::warning(
+                    "",
+                    "formula-without-value",
+                    format!(
+                        "{}{}单元格是公式（={f}），但文件中没有保存它的计算结果，按空值处理（共{}个这样的单元格）：请在 Excel/WPS 中打开并保存一次后再报送",
+                        column_letters(*c as usize),
+                        r + 1,
+                        self.uncached_count
+                    ),
+                )
+                .row(r + 1)
+                .column(format!("{}列", column_letters(*c as usize))),
+            );
+        }
+        if self.outside > 0 {
+            notes.push(Problem::warning(
+                "",
+                "cells-outside-sheet",
+                format!(
+                    "有{}个单元格位于 Excel 工作表范围（{MAX_ROWS}行×{MAX_COLS}列）之外，已忽略：文件可能由其他程序生成或已损坏",
+                    self.outside
+                ),
+            ));
+        }
+        notes
     }
 
     fn rows(self) -> Vec<SheetRow> {
@@ -657,7 +725,7 @@ mod tests {
     fn xls_cell_beyond_256_columns_is_refused_before_calamine() {
         let xls = include_bytes!("../../fixtures/xx-town-2021-excel/台账/新媒体发布台账.xls");
         assert!(check_cfb(xls).is_ok());
-        let (_, rows) = sheet_rows(xls, "xls", None).unwrap();
+        let (_, rows, _) = sheet_rows(xls, "xls", None).unwrap();
         assert_eq!(rows[0].cells[1], "发布日期");
         assert_eq!(rows[1].cells[1], "2021-01-08");
         // Move the first LABELSST cell (record 0x00FD, 10 bytes) to column 40000.
@@ -707,7 +775,7 @@ mod tests {
             out.write_all(&data).unwrap();
         }
         let book = out.finish().unwrap().into_inner();
-        let (_, rows) = sheet_rows(&book, "xlsx", None).unwrap();
+        let (_, rows, _) = sheet_rows(&book, "xlsx", None).unwrap();
         assert_eq!(rows[1].cells, vec!["2021-03-05", "12"]);
         assert_eq!(rows[1].number, 2);
     }

@@ -31,27 +31,41 @@ const MIB: u64 = 1024 * 1024;
 /// Declared sizes within the caps, or why not (the archive cannot be opened at all, or it
 /// would inflate to more than we read).
 pub fn check_archive_sizes(bytes: &[u8]) -> Result<(), String> {
-    let owned = bytes.to_vec();
-    guard::catch(move || {
-        let mut zip = ZipArchive::new(Cursor::new(owned))
+    match scan_sizes(bytes)?.into_iter().next() {
+        Some((name, size)) => Err(too_large(&name, size)),
+        None => Ok(()),
+    }
+}
+
+fn too_large(name: &str, size: u64) -> String {
+    format!(
+        "压缩包内「{name}」解压后有{}MiB，超过上限{}MiB（疑似 zip 炸弹），拒绝读取",
+        size / MIB,
+        MAX_MEMBER / MIB
+    )
+}
+
+/// The members whose declared size is over [`MAX_MEMBER`] (name, size), or why the archive
+/// cannot be opened at all: not a zip, too many members, or a declared total over
+/// [`MAX_TOTAL`] for the members that would be read. Reads the archive in place (no copy).
+fn scan_sizes(bytes: &[u8]) -> Result<Vec<(String, u64)>, String> {
+    guard::catch(|| {
+        let mut zip = ZipArchive::new(Cursor::new(bytes))
             .map_err(|e| format!("不是有效的 zip 压缩格式（{e}）"))?;
         if zip.len() > MAX_ENTRIES {
             return Err(format!("压缩包内文件过多（{}个）", zip.len()));
         }
         let mut total: u64 = 0;
+        let mut over = Vec::new();
         for i in 0..zip.len() {
             let f = zip
                 .by_index_raw(i)
                 .map_err(|e| format!("压缩包已损坏（{e}）"))?;
             if f.size() > MAX_MEMBER {
-                return Err(format!(
-                    "压缩包内「{}」解压后有{}MiB，超过上限{}MiB（疑似 zip 炸弹），拒绝读取",
-                    member_name(f.name_raw()),
-                    f.size() / MIB,
-                    MAX_MEMBER / MIB
-                ));
+                over.push((member_name(f.name_raw()), f.size()));
+            } else {
+                total = total.saturating_add(f.size());
             }
-            total = total.saturating_add(f.size());
         }
         if total > MAX_TOTAL {
             return Err(format!(
@@ -60,9 +74,41 @@ pub fn check_archive_sizes(bytes: &[u8]) -> Result<(), String> {
                 MAX_TOTAL / MIB
             ));
         }
-        Ok(())
+        Ok(over)
     })
     .unwrap_or_else(|| Err(CORRUPT.to_string()))
+}
+
+/// Every member name the central directory lists, in order — duplicates included, which the
+/// `zip` crate folds into one (keeping the last). `None` when the directory cannot be walked
+/// simply (Zip64, a prefix before the archive): then no duplicate is reported.
+fn central_names(bytes: &[u8]) -> Option<Vec<String>> {
+    const EOCD: [u8; 4] = [0x50, 0x4b, 0x05, 0x06];
+    const CDH: [u8; 4] = [0x50, 0x4b, 0x01, 0x02];
+    let u16_at = |p: usize| Some(u16::from_le_bytes(bytes.get(p..p + 2)?.try_into().ok()?));
+    let u32_at = |p: usize| Some(u32::from_le_bytes(bytes.get(p..p + 4)?.try_into().ok()?));
+    let search_from = bytes.len().saturating_sub(22 + 65_535);
+    let eocd = (search_from..=bytes.len().checked_sub(22)?)
+        .rev()
+        .find(|&p| bytes[p..p + 4] == EOCD)?;
+    let count = u16_at(eocd + 10)? as usize;
+    let offset = u32_at(eocd + 16)?;
+    if count == 0xffff || offset == 0xffff_ffff {
+        return None;
+    }
+    let mut pos = offset as usize;
+    let mut names = Vec::with_capacity(count.min(MAX_ENTRIES));
+    for _ in 0..count {
+        if bytes.get(pos..pos + 4)? != CDH {
+            return None;
+        }
+        let name_len = u16_at(pos + 28)? as usize;
+        let extra = u16_at(pos + 30)? as usize;
+        let comment = u16_at(pos + 32)? as usize;
+        names.push(member_name(bytes.get(pos + 46..pos + 46 + name_len)?));
+        pos += 46 + name_len + extra + comment;
+    }
+    Some(names)
 }
 
 /// A member name as text: UTF-8 when it is valid UTF-8 (whether or not the UTF-8 flag is set),
@@ -114,9 +160,8 @@ pub fn read_member_where(
     matches: impl Fn(&str) -> bool,
 ) -> Result<Option<Vec<u8>>, String> {
     check_archive_sizes(bytes)?;
-    let owned = bytes.to_vec();
-    guard::catch(move || {
-        let mut zip = ZipArchive::new(Cursor::new(owned)).map_err(|e| format!("{e}"))?;
+    guard::catch(|| {
+        let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("{e}"))?;
         for i in 0..zip.len() {
             let raw = zip.by_index_raw(i).map_err(|e| format!("{e}"))?;
             if matches(&member_name(raw.name_raw())) {
@@ -134,6 +179,10 @@ pub fn read_member_where(
 enum Kind {
     File(usize),
     Symlink,
+    /// Declared larger than [`MAX_MEMBER`]: refused alone, the rest of the bundle is read.
+    TooLarge(u64),
+    /// The archive lists this name more than once: which copy was handed in is not known.
+    Ambiguous(usize),
 }
 
 /// A bundle handed in as a zip: the archive in memory, its members indexed by their path
@@ -162,7 +211,14 @@ impl ZipBundle {
     /// there, else the one top-level folder holding `bundle.yaml` (a zip "of the folder").
     /// Returns the folder's name inside the archive (empty at the top level) too.
     pub fn open(bytes: Vec<u8>) -> Result<(ZipBundle, String), String> {
-        check_archive_sizes(&bytes)?;
+        let oversize: HashMap<String, u64> = scan_sizes(&bytes)?
+            .into_iter()
+            .map(|(n, size)| (clean(&n), size))
+            .collect();
+        let mut listed: HashMap<String, usize> = HashMap::new();
+        for n in central_names(&bytes).unwrap_or_default() {
+            *listed.entry(clean(&n)).or_default() += 1;
+        }
         let bytes = Arc::new(bytes);
         guard::catch(move || {
             let mut zip = ZipArchive::new(Cursor::new(Bytes(bytes)))
@@ -173,10 +229,15 @@ impl ZipBundle {
                     .by_index_raw(i)
                     .map_err(|e| format!("压缩包已损坏（{e}）"))?;
                 let name = member_name(f.name_raw());
+                let copies = listed.get(&clean(&name)).copied().unwrap_or(1);
                 let kind = if f.is_dir() {
                     None
+                } else if copies > 1 {
+                    Some(Kind::Ambiguous(copies))
                 } else if f.is_symlink() {
                     Some(Kind::Symlink)
+                } else if let Some(&size) = oversize.get(&clean(&name)) {
+                    Some(Kind::TooLarge(size))
                 } else {
                     Some(Kind::File(i))
                 };
@@ -262,6 +323,20 @@ impl ZipBundle {
             Some(Kind::Symlink) => {
                 status(FileStatus::Refused, "压缩包中的符号链接，不跟随，拒绝打开")
             }
+            Some(Kind::TooLarge(size)) => status(
+                FileStatus::Refused,
+                &format!(
+                    "解压后有{}MiB，超过单个文件上限{}MiB，拒绝读取（材料的其余部分照常评分）",
+                    size / MIB,
+                    MAX_MEMBER / MIB
+                ),
+            ),
+            Some(Kind::Ambiguous(n)) => status(
+                FileStatus::Refused,
+                &format!(
+                    "压缩包中有{n}个同名的文件，无法确定哪一个是报送的材料，均不读取；请只保留一个后重新压缩"
+                ),
+            ),
             Some(Kind::File(i)) => {
                 if let Some(f) = self.read.get(&i) {
                     return f.clone();

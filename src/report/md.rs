@@ -11,6 +11,7 @@ use crate::model::assessment::Assessment;
 
 /// Escape text for a Markdown table cell or paragraph.
 pub fn esc(s: &str) -> String {
+    let s = crate::text::show_invisible(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -190,6 +190,7 @@ fn main_finding(ind: &crate::model::assessment::IndicatorResult) -> String {
 
 /// Replace East-Asian ambiguous-width characters with unambiguous equivalents.
 pub fn plain(s: &str) -> String {
+    let s = crate::text::show_invisible(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         let ambiguous = c.width() != c.width_cjk();

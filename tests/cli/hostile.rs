@@ -120,6 +120,32 @@ fn setup(case: &str, bundle: &Path) {
             )
             .unwrap();
         }
+        "xlsx-formula-without-value" => {
+            // 发布日期 as formulas whose results were never saved (a program wrote the file):
+            // read as blank they would cost 1.x points with no word; they must be reported.
+            let mut wb = rust_xlsxwriter::Workbook::new();
+            let ws = wb.add_worksheet();
+            ws.set_formula_result_default("");
+            for (c, h) in ["标题", "栏目", "索引号", "成文日期", "发布日期"]
+                .iter()
+                .enumerate()
+            {
+                ws.write_string(0, c as u16, *h).unwrap();
+            }
+            for r in 1..=3u32 {
+                ws.write_string(r, 0, format!("工作动态{r}")).unwrap();
+                ws.write_string(r, 1, "工作动态").unwrap();
+                ws.write_string(r, 2, format!("X/{r}")).unwrap();
+                ws.write_string(r, 3, "2021-03-01").unwrap();
+                ws.write_formula(r, 4, "=D2+1").unwrap();
+            }
+            fs::create_dir_all(bundle.join("台账")).unwrap();
+            fs::write(
+                bundle.join("台账/主动公开台账.xlsx"),
+                wb.save_to_buffer().unwrap(),
+            )
+            .unwrap();
+        }
         _ => {}
     }
 }
@@ -381,4 +407,205 @@ fn zip_member_inflating_past_its_declared_size_is_refused() {
         "{:?}",
         r.problems()
     );
+}
+
+// ---------------------------------------------------------------- terminal safety
+
+/// A 单位 and a ledger title carrying terminal commands (clear screen, retitle the window, hide
+/// text) and a bidi override must reach the table and Markdown outputs, and the messages on
+/// stderr, as visible text — never as the control characters themselves.
+#[test]
+fn control_and_bidi_characters_never_reach_the_terminal() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let bundle = tmp.path().join("xx镇-2021");
+    copy_dir(Path::new(SEED), &bundle);
+    let manifest = fs::read_to_string(bundle.join("bundle.yaml")).unwrap();
+    let manifest = manifest.replacen(
+        "单位: xx镇\n",
+        "单位: \"xx镇\\e[2J\\e]0;pwned\\a\\u202e\"\n",
+        1,
+    );
+    fs::write(bundle.join("bundle.yaml"), manifest).unwrap();
+    let ledger = bundle.join("台账/主动公开台账.csv");
+    let csv = fs::read_to_string(&ledger).unwrap();
+    // Row 57's title appears in 1.6's finding; hide it with ESC[8m (concealed text).
+    let csv = csv.replacen("xx镇人民政府关于印发", "\u{1b}[8mxx镇人民政府关于印发", 1);
+    fs::write(&ledger, csv).unwrap();
+    for format in ["table", "md"] {
+        let out = run_limited(
+            kaohe().arg("score").arg(&bundle).args(["--format", format]),
+            format,
+        );
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        let text = String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap();
+        for bad in ['\u{1b}', '\u{7}', '\u{202e}'] {
+            assert!(!text.contains(bad), "{format}: {bad:?} reached the output");
+        }
+        // Shown, not dropped: the reader sees that something odd was written.
+        assert!(text.contains("u{1B}"), "{format}: the escape is not shown");
+        assert!(
+            text.contains("u{202E}"),
+            "{format}: the bidi override is not shown"
+        );
+    }
+}
+
+// ---------------------------------------------------------------- rule sets from outside
+
+const RULES_2021: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/rules/county-zwgk-2021");
+
+/// A copy of county-zwgk-2021 (without its tests) with `edit` applied to ruleset.yaml.
+fn rules_copy(edit: impl FnOnce(String) -> String) -> tempfile::TempDir {
+    let tmp = tempfile::TempDir::new().unwrap();
+    copy_dir(Path::new(RULES_2021), tmp.path());
+    let _ = fs::remove_dir_all(tmp.path().join("tests"));
+    let p = tmp.path().join("ruleset.yaml");
+    fs::write(&p, edit(fs::read_to_string(&p).unwrap())).unwrap();
+    tmp
+}
+
+/// 40,000 parameters, each unused: every one is reported with its line, and the check does not
+/// rescan the file per problem (it took two minutes when it did; the limit catches a hang).
+#[test]
+fn rules_check_with_forty_thousand_params_reports_each_one() {
+    let many: String = (0..40_000).map(|i| format!("  p{i}: {i}\n")).collect();
+    let dir = rules_copy(|s| s.replacen("params:\n", &format!("params:\n{many}"), 1));
+    let out = run_limited(
+        kaohe().args(["rules", "check"]).arg(dir.path()),
+        "40k params",
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(err.matches("[unused-param]").count(), 40_000);
+    assert!(err.contains("参数 p39999 没有被任何表达式或消息使用"));
+}
+
+/// `extends: /` names no rule set: refused at once, without reading the file system.
+#[test]
+fn extends_the_root_folder_is_refused_without_walking_it() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    fs::write(tmp.path().join("ruleset.yaml"), "id: ov\nextends: /\n").unwrap();
+    let out = run_limited(
+        kaohe().args(["rules", "check"]).arg(tmp.path()),
+        "extends /",
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.contains("extends-unknown"), "{err}");
+}
+
+/// A rule file saved by Notepad as UTF-8 with a BOM reads like one without.
+#[test]
+fn rule_file_with_a_utf8_bom_reads_as_without() {
+    let dir = rules_copy(|s| format!("\u{feff}{s}"));
+    let out = run_limited(
+        kaohe()
+            .arg("score")
+            .arg(SEED)
+            .arg("--rules")
+            .arg(dir.path())
+            .args(["--format", "json"]),
+        "bom rules",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The seed scores 95.5 under county-zwgk-2021 (README, EXPECTED.md).
+    assert_eq!(j["total"]["score"], serde_json::json!(95.5));
+}
+
+/// A row of the application register whose cells slid over by a comma slip puts an applicant's
+/// request where 收件日期 belongs. The problem names file, row and column, but the request
+/// itself never appears — in no format; a mistyped date is still shown as written.
+#[test]
+fn a_shifted_application_row_never_echoes_the_request() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let bundle = tmp.path().join("xx镇-2021");
+    copy_dir(Path::new(SEED), &bundle);
+    let header = "序号,收件日期,申请人,申请人类型,联系方式,申请方式,申请内容,征求意见工作日,是否延期,答复日期,办理结果";
+    fs::write(
+        bundle.join("台账/依申请公开登记簿.csv"),
+        format!(
+            "{header}\n1,宅基地审批的材料,张某,自然人,139,信函,,,否,2021-03-10,予以公开\n\
+             2,2021-13-01,李某,自然人,138,网络,村道维修,,否,2021-03-10,予以公开\n"
+        ),
+    )
+    .unwrap();
+    for format in ["json", "table", "md", "csv", "html"] {
+        let out = run_limited(
+            kaohe().arg("score").arg(&bundle).args(["--format", format]),
+            format,
+        );
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        let all = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !all.contains("审批的材料"),
+            "{format}: the request was echoed"
+        );
+        // CSV holds the indicator rows only; the others list the data problems.
+        if format != "csv" {
+            assert!(
+                all.contains("内容不显示"),
+                "{format}: the masked value is not explained"
+            );
+            assert!(
+                all.contains("2021-13-01"),
+                "{format}: a mistyped date must stay visible"
+            );
+        }
+    }
+}
+
+/// A zip listing one ledger twice (two different copies): which one was handed in is unknown,
+/// so neither is read and the problem says why — never the last copy silently.
+#[test]
+fn a_zip_member_listed_twice_is_refused_naming_it() {
+    let manifest = format!("{HEAD}台账:\n  主动公开: 台账/主动公开.csv\n");
+    let members = vec![
+        ("bundle.yaml".to_string(), manifest.into_bytes()),
+        (
+            "台账/主动公开.csv".to_string(),
+            ZD_HEADER.as_bytes().to_vec(),
+        ),
+        (
+            "台账/主动公开.csv".to_string(),
+            format!("{ZD_HEADER}\n1,a,工作动态,x,2021-01-01,2021-01-02,\n").into_bytes(),
+        ),
+    ];
+    let (out, _t) = score_zip(stored_zip(&members, false));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("2个同名的文件"), "{text}");
+    assert!(text.contains("台账/主动公开.csv"));
+}
+
+/// One oversized member (a 65 MiB scan) is refused alone; the rest of the zip bundle is
+/// scored as the same folder would be (exit 0, not 2).
+#[test]
+fn one_oversized_member_does_not_sink_the_zip_bundle() {
+    let manifest =
+        format!("{HEAD}文档:\n  年度报告: {{文件: 材料/年报扫描.pdf, 发布日期: 2022-01-20}}\n");
+    let members = vec![
+        ("bundle.yaml".to_string(), manifest.into_bytes()),
+        ("材料/年报扫描.pdf".to_string(), vec![0u8; 65 * 1024 * 1024]),
+    ];
+    let (out, _t) = score_zip(stored_zip(&members, false));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("超过单个文件上限64MiB"), "{text}");
 }
