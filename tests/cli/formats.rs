@@ -561,7 +561,8 @@ fn xlsx_cells_typed_and_problems_cite_sheet_row_and_column_letter() {
         .filter(|p| p["file"] == "台账/查阅场所报送记录.XLSX")
         .collect();
     assert_eq!(bad.len(), 2, "{bad:?}");
-    for (column, value) in [("报送日期（A列）", "2021-02-30"), ("套数（C列）", "两套")] {
+    for (column, value) in [("报送日期（A列）", "2021-02-30"), ("套数（C列）", "两套")]
+    {
         let p = bad
             .iter()
             .find(|p| p["column"] == column)

@@ -317,20 +317,28 @@ fn t6_2_opening_sentence_naming_all_parts_is_not_six_headings() {
     let r = b.score();
     r.expect("6.2", 5.0, "partial");
     let message = r.findings("6.2")[0]["message"].as_str().unwrap();
-    assert!(message.contains("政府信息公开行政复议、行政诉讼情况"), "{message}");
+    assert!(
+        message.contains("政府信息公开行政复议、行政诉讼情况"),
+        "{message}"
+    );
 }
 
 #[test]
 fn t6_2_improvement_measures_is_a_near_miss() {
     let b = Bundle::seed();
-    let text = annual_report(&[], Some([Some(0), Some(0), Some(0), Some(0)]))
-        .replace("五、存在的主要问题及改进情况", "五、存在的主要问题及改进措施");
+    let text = annual_report(&[], Some([Some(0), Some(0), Some(0), Some(0)])).replace(
+        "五、存在的主要问题及改进情况",
+        "五、存在的主要问题及改进措施",
+    );
     b.write(NDBG, &text);
     // "存在的主要问题及改进措施" is not the name 存在的主要问题及改进情况 → 6 − 1 = 5, the line quoted
     let r = b.score();
     r.expect("6.2", 5.0, "partial");
     let message = r.findings("6.2")[0]["message"].as_str().unwrap();
-    assert!(message.contains("“五、存在的主要问题及改进措施”不算"), "{message}");
+    assert!(
+        message.contains("“五、存在的主要问题及改进措施”不算"),
+        "{message}"
+    );
 }
 
 #[test]
