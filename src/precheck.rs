@@ -10,9 +10,10 @@
 //!   never added to a past year's ledger, so indicators counted from ledger rows are not
 //!   recoverable.
 //!
-//! The ledger and column names read here (台账.依申请 收件日期/答复日期/是否延期/征求意见工作日,
-//! 发布日期, 栏目, 文档.年度报告) are those of bundle-spec.md, the bundle contract; the deadlines
-//! come from the rule set's params (年报截止, 答复时限, 延期答复时限) when it has them.
+//! Everything it knows about the county's table comes from the rule set's `township:`
+//! (docs/rules.md#township): which rows are applications and when their replies fall due,
+//! which documents have a publication deadline, which indicators count rows per month or
+//! quarter. A rule set without them gets the to-do list, missing evidence and data problems.
 
 use std::collections::BTreeSet;
 
@@ -24,18 +25,15 @@ use serde::Serialize;
 use crate::calendar::Calendar;
 use crate::diag::Problem;
 use crate::expr::value::Value;
+use crate::expr::{EvalCtx, Vars};
 use crate::model::assessment::{
     Assessment, EvidenceRef, Finding, IndicatorResult, RulesetInfo, Status, Total, points,
 };
 use crate::model::evidence::Evidence;
-use crate::model::ruleset::{RuleSet, Source};
+use crate::model::ruleset::{Deadline, Every, Period, RuleSet, Source};
+use crate::score::township;
 
 pub const SCHEMA: &str = "kaohe.precheck/1";
-
-/// The ledger of applications (bundle-spec.md), whose pending rows have due dates.
-const APPLICATIONS: &str = "依申请";
-/// The document whose publication has a deadline (param 年报截止).
-const ANNUAL_REPORT: &str = "年度报告";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Precheck {
@@ -55,7 +53,11 @@ pub struct Precheck {
     pub todo: Vec<Todo>,
     /// Bonus indicators not at full points (加分 never counts as points lost).
     pub bonus: Vec<Todo>,
-    /// In-year applications without a (valid) reply, with their due dates.
+    /// The heading of the applications section (the rule set's `township.applications.title`);
+    /// `None` when the rule set declares no applications.
+    #[serde(skip)]
+    pub applications_title: Option<String>,
+    /// Applications without a (valid) reply, with their due dates.
     pub applications: Vec<Application>,
     pub missing: Vec<MissingEvidence>,
     pub problems: Vec<Problem>,
@@ -94,13 +96,13 @@ pub struct KeyDate {
 pub struct Application {
     pub evidence: EvidenceRef,
     pub received: Option<String>,
-    /// 答复期限 in working days (20, 40 when extended, plus 征求意见工作日).
+    /// The limit in working days (the rule set's `township.applications.limit`).
     pub limit: u32,
-    /// The limit-th working day after 收件日期; null when unknown.
+    /// The limit-th working day after receipt; null when unknown.
     pub due: Option<String>,
-    /// `overdue` (due before the as-of day, or no 收件日期), `open`, or `unknown`.
+    /// `overdue` (due before the as-of day, or no date of receipt), `open`, or `unknown`.
     pub state: &'static str,
-    /// Whether `score` deducts it: the due date falls before 报送日期.
+    /// Whether `score` deducts it: the due date falls before the bundle's submission date.
     pub deducted: bool,
     pub note: String,
 }
@@ -135,8 +137,19 @@ pub fn precheck(
     as_of: Date,
 ) -> Precheck {
     let submitted = evidence.header.submitted;
-    let applications = pending_applications(rules, evidence, calendar, as_of);
-    let deadline = param_date(rules, "年报截止");
+    let ctx = township::context(rules, evidence, calendar);
+    let vars = township::vars(rules, evidence, &ctx, Some(as_of));
+    let applications = pending_applications(rules, evidence, calendar, as_of, &ctx, &vars);
+    let deadlines: Vec<(&Deadline, Option<Date>, Option<Date>)> = rules
+        .township
+        .deadlines
+        .iter()
+        .map(|d| {
+            let by = d.by.eval(&ctx, &vars).as_date();
+            let done = d.done.as_ref().and_then(|e| e.eval(&ctx, &vars).as_date());
+            (d, by, done)
+        })
+        .collect();
 
     let mut todo = Vec::new();
     let mut bonus = Vec::new();
@@ -145,9 +158,7 @@ pub fn precheck(
         if lost <= Decimal::ZERO && ind.status != Status::Manual {
             continue;
         }
-        let rule = rules.indicator(&ind.id);
-        let source = rule.map(|i| &i.source);
-        let measure = rule.map_or("", |i| i.measure.as_str());
+        let source = rules.indicator(&ind.id).map(|i| &i.source);
         let item = Todo {
             id: ind.id.clone(),
             name: ind.name.clone(),
@@ -161,10 +172,11 @@ pub fn precheck(
             dates: key_dates(
                 ind,
                 source,
-                measure,
+                rules,
+                (&ctx, &vars),
                 evidence,
                 &applications,
-                deadline,
+                &deadlines,
                 as_of,
             ),
         };
@@ -181,17 +193,7 @@ pub fn precheck(
 
     let recoverable: Vec<Recovery> = todo
         .iter()
-        .filter_map(|t| {
-            recovery(
-                t,
-                rules,
-                evidence,
-                &applications,
-                deadline,
-                as_of,
-                submitted,
-            )
-        })
+        .filter_map(|t| recovery(t, rules, &applications, &deadlines, as_of, submitted))
         .collect();
     let recoverable_total = recoverable.iter().map(|r| r.points).sum::<Decimal>();
 
@@ -206,6 +208,11 @@ pub fn precheck(
         at_stake: at_stake.normalize(),
         todo,
         bonus,
+        applications_title: rules
+            .township
+            .applications
+            .as_ref()
+            .map(|a| a.title.clone()),
         applications,
         missing: missing_evidence(assessment),
         problems: assessment.problems.clone(),
@@ -214,67 +221,53 @@ pub fn precheck(
     }
 }
 
-fn param<'a>(rules: &'a RuleSet, name: &str) -> Option<&'a Value> {
-    rules.params.iter().find(|(n, _)| n == name).map(|(_, v)| v)
-}
-
-fn param_date(rules: &RuleSet, name: &str) -> Option<Date> {
-    param(rules, name).and_then(Value::as_date)
-}
-
-fn param_days(rules: &RuleSet, name: &str, default: u32) -> u32 {
-    param(rules, name)
-        .and_then(Value::as_num)
-        .and_then(|n| n.trunc().to_u32())
-        .unwrap_or(default)
-}
-
 fn days_between(a: Date, b: Date) -> i64 {
     a.until(b).map(|s| i64::from(s.get_days())).unwrap_or(0)
 }
 
-/// In-year applications (or with an empty 收件日期) without a valid reply: a reply dated
-/// before receipt or after 报送日期 is no reply (indicators.md 2.2).
+fn evidence_ref(v: &Value) -> Option<EvidenceRef> {
+    match v {
+        Value::Row(r) => Some(EvidenceRef {
+            file: r.ledger.file.clone(),
+            sheet: r.ledger.sheet.clone(),
+            row: Some(r.number()),
+        }),
+        _ => None,
+    }
+}
+
+/// The rule set's applications (`township.applications.rows`) without a valid reply
+/// (`replied`), each with its due date: `limit` working days after `received`.
 fn pending_applications(
     rules: &RuleSet,
     evidence: &Evidence,
     calendar: &Calendar,
     as_of: Date,
+    ctx: &EvalCtx,
+    vars: &Vars,
 ) -> Vec<Application> {
-    let Some(ledger) = evidence.ledgers.get(APPLICATIONS) else {
+    let Some(decl) = &rules.township.applications else {
         return Vec::new();
     };
-    let year = i32::from(rules.year);
     let submitted = evidence.header.submitted;
-    let normal = param_days(rules, "答复时限", 20);
-    let extended = param_days(rules, "延期答复时限", 40);
+    let rows = decl.rows.eval(ctx, vars);
+    let mut vars = vars.clone();
     let mut out = Vec::new();
-    for (i, row) in ledger.rows.iter().enumerate() {
-        let received = ledger.cell(i, "收件日期").as_date();
-        if received.is_some_and(|d| i32::from(d.year()) != year) {
+    for item in rows.as_list().unwrap_or_default() {
+        let Some(evidence_ref) = evidence_ref(item) else {
+            continue;
+        };
+        vars.set("it", item.clone());
+        if decl.replied.eval(ctx, &vars).as_bool() == Some(true) {
             continue;
         }
-        let reply = ledger.cell(i, "答复日期").as_date();
-        let valid = matches!((received, reply), (Some(r), Some(a)) if a >= r && a <= submitted);
-        if valid {
-            continue;
-        }
-        let extra = ledger
-            .cell(i, "征求意见工作日")
+        let received = decl.received.eval(ctx, &vars).as_date();
+        let limit = decl
+            .limit
+            .eval(ctx, &vars)
             .as_num()
             .and_then(|n| n.trunc().to_u32())
             .unwrap_or(0);
-        let base = if ledger.cell(i, "是否延期").as_bool() == Some(true) {
-            extended
-        } else {
-            normal
-        };
-        let limit = base + extra;
-        let evidence_ref = EvidenceRef {
-            file: ledger.file.clone(),
-            sheet: ledger.sheet.clone(),
-            row: Some(row.number),
-        };
         let app = match received {
             None => Application {
                 evidence: evidence_ref,
@@ -292,7 +285,7 @@ fn pending_applications(
                     limit,
                     due: None,
                     state: "unknown",
-                    // 2.2 counts an uncomputable due date as overdue.
+                    // An uncomputable due date counts as overdue.
                     deducted: true,
                     note: format!(
                         "期限届满日未知：工作日日历未覆盖{}年，请以 --calendar 补充该年的节假日安排",
@@ -327,201 +320,160 @@ fn pending_applications(
     out
 }
 
+/// The deadline of the document an indicator is scored from, when the rule set gives one.
+fn deadline_of<'d>(
+    source: Option<&Source>,
+    deadlines: &'d [(&'d Deadline, Option<Date>, Option<Date>)],
+) -> Option<&'d (&'d Deadline, Option<Date>, Option<Date>)> {
+    match source {
+        Some(Source::Document(doc)) => deadlines.iter().find(|(d, _, _)| &d.document == doc),
+        _ => None,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn key_dates(
     ind: &IndicatorResult,
     source: Option<&Source>,
-    measure: &str,
+    rules: &RuleSet,
+    (ctx, vars): (&EvalCtx, &Vars),
     evidence: &Evidence,
     applications: &[Application],
-    deadline: Option<Date>,
+    deadlines: &[(&Deadline, Option<Date>, Option<Date>)],
     as_of: Date,
 ) -> Vec<KeyDate> {
     let mut dates = Vec::new();
-    match source {
-        Some(Source::Document(doc)) if doc == ANNUAL_REPORT => {
-            if let Some(deadline) = deadline {
-                let n = days_between(as_of, deadline);
-                let note = if n >= 0 {
-                    format!("距截止还有{n}天")
+    if let Some((d, by, done)) = deadline_of(source, deadlines) {
+        if let Some(by) = by {
+            let n = days_between(as_of, *by);
+            let note = if n >= 0 {
+                format!("距截止还有{n}天")
+            } else {
+                format!("已过截止日期{}天", -n)
+            };
+            dates.push(KeyDate {
+                what: d.what.clone(),
+                date: Some(by.to_string()),
+                note,
+            });
+        }
+        if let Some(done) = done {
+            dates.push(KeyDate {
+                what: d.done_what.clone(),
+                date: Some(done.to_string()),
+                note: if *done > as_of {
+                    "尚未到发布日期".to_string()
                 } else {
-                    format!("已过截止日期{}天", -n)
-                };
-                dates.push(KeyDate {
-                    what: "年度报告公开截止日期".to_string(),
-                    date: Some(deadline.to_string()),
-                    note,
-                });
-            }
-            if let Some(published) = report_date(evidence) {
-                dates.push(KeyDate {
-                    what: "年度报告填报的发布日期".to_string(),
-                    date: Some(published.to_string()),
-                    note: if published > as_of {
-                        "尚未到发布日期".to_string()
-                    } else {
-                        "已发布".to_string()
-                    },
-                });
-            }
+                    "已发布".to_string()
+                },
+            });
         }
-        Some(Source::Ledger(ledger)) if ledger == APPLICATIONS => {
-            for app in applications {
-                dates.push(KeyDate {
-                    what: format!(
-                        "第{}行申请（收件日期{}）答复期限{}个工作日的届满日",
-                        app.evidence.row.unwrap_or_default(),
-                        app.received.as_deref().unwrap_or("空"),
-                        app.limit
-                    ),
-                    date: app.due.clone(),
-                    note: app.note.clone(),
-                });
-            }
+    }
+    let applies = rules
+        .township
+        .applications
+        .as_ref()
+        .is_some_and(|a| a.indicators.contains(&ind.id));
+    if applies {
+        for app in applications {
+            dates.push(KeyDate {
+                what: format!(
+                    "第{}行申请（收件日期{}）答复期限{}个工作日的届满日",
+                    app.evidence.row.unwrap_or_default(),
+                    app.received.as_deref().unwrap_or("空"),
+                    app.limit
+                ),
+                date: app.due.clone(),
+                note: app.note.clone(),
+            });
         }
-        Some(Source::Ledger(ledger)) => {
-            if let Some(d) = months_without(ind, ledger, evidence, as_of) {
-                dates.push(d);
-            } else if let Some(d) = quarters_without(ind, measure, ledger, evidence, as_of) {
+    }
+    if ind.status != Status::Missing {
+        for period in &rules.township.periods {
+            if period.indicators.contains(&ind.id)
+                && let Some(d) = periods_without(period, ctx, vars, evidence, as_of)
+            {
                 dates.push(d);
             }
         }
-        _ => {}
     }
     dates
 }
 
-fn report_date(evidence: &Evidence) -> Option<Date> {
-    let doc = evidence.documents.get(ANNUAL_REPORT)?;
-    doc.fields
-        .iter()
-        .find(|(k, _)| &**k == "发布日期")
-        .and_then(|(_, v)| v.as_date())
-}
-
-/// The months of the year (up to the as-of day) with no row like those the findings cite: of
-/// the same 栏目 when the ledger has one (工作动态), else any row (新媒体发布). Only for ledgers
-/// with a 发布日期 column, and only when the cited rows share one 栏目.
-fn months_without(
-    ind: &IndicatorResult,
-    ledger_name: &str,
+/// The months or quarters of the year, up to the as-of day's, in which none of a period's rows
+/// (`township.periods`) is dated; none when the rows are null (a ledger not handed in).
+fn periods_without(
+    period: &Period,
+    ctx: &EvalCtx,
+    vars: &Vars,
     evidence: &Evidence,
     as_of: Date,
 ) -> Option<KeyDate> {
-    let ledger = evidence.ledgers.get(ledger_name)?;
-    ledger.column_index("发布日期")?;
-    // A finding about one row (a late document, a missing element) is not about periods.
-    if ind.findings.iter().all(|f| f.evidence.len() <= 1) {
-        return None;
-    }
     let year = evidence.header.year;
-    let cited: BTreeSet<u32> = ind
-        .findings
-        .iter()
-        .flat_map(|f| &f.evidence)
-        .filter(|e| e.file == ledger.file)
-        .filter_map(|e| e.row)
-        .collect();
-    let has_column = ledger.column_index("栏目").is_some();
-    let rows: Vec<usize> = (0..ledger.rows.len()).collect();
-    let column_value = |i: usize| ledger.cell(i, "栏目").as_text().map(str::to_string);
-    let filter: Option<String> = if has_column {
-        let values: BTreeSet<Option<String>> = rows
-            .iter()
-            .filter(|&&i| cited.contains(&ledger.rows[i].number))
-            .map(|&i| column_value(i))
-            .collect();
-        match values.into_iter().collect::<Vec<_>>().as_slice() {
-            [Some(v)] => Some(v.clone()),
-            _ => return None,
-        }
-    } else if ind.status == Status::Missing {
-        return None;
-    } else {
-        None
+    let per_year: i8 = match period.every {
+        Every::Month => 12,
+        Every::Quarter => 4,
     };
-    let last_month = if i32::from(as_of.year()) > year {
-        12
-    } else if i32::from(as_of.year()) == year {
-        as_of.month()
-    } else {
-        return None;
+    let of = |d: Date| match period.every {
+        Every::Month => d.month(),
+        Every::Quarter => (d.month() - 1) / 3 + 1,
     };
-    let published: BTreeSet<i8> = rows
-        .iter()
-        .filter(|&&i| filter.is_none() || column_value(i) == filter)
-        .filter_map(|&i| ledger.cell(i, "发布日期").as_date())
-        .filter(|d| i32::from(d.year()) == year)
-        .map(|d| d.month())
-        .collect();
-    let empty: Vec<String> = (1..=last_month)
-        .filter(|m| !published.contains(m))
-        .map(|m| m.to_string())
-        .collect();
-    if empty.is_empty() {
-        return None;
-    }
-    let what = match &filter {
-        Some(v) => format!("{year}年没有“{v}”栏目发布的月份"),
-        None => format!("{year}年没有发布的月份"),
-    };
-    Some(KeyDate {
-        what,
-        date: None,
-        note: format!("{}月", empty.join("、")),
-    })
-}
-
-/// The quarters of the year (up to the as-of day's) with no row of the 栏目 an indicator's
-/// measure names (栏目为“会议通知”), for an indicator measured by quarters that loses points.
-fn quarters_without(
-    ind: &IndicatorResult,
-    measure: &str,
-    ledger_name: &str,
-    evidence: &Evidence,
-    as_of: Date,
-) -> Option<KeyDate> {
-    if !measure.contains("季度") || ind.status == Status::Missing {
-        return None;
-    }
-    let column = measure
-        .split_once("栏目为“")
-        .and_then(|(_, rest)| rest.split_once('”'))
-        .map(|(name, _)| name.to_string())?;
-    let ledger = evidence.ledgers.get(ledger_name)?;
-    ledger.column_index("发布日期")?;
-    ledger.column_index("栏目")?;
-    let year = evidence.header.year;
-    let last_quarter = match i32::from(as_of.year()).cmp(&year) {
-        std::cmp::Ordering::Greater => 4,
-        std::cmp::Ordering::Equal => (as_of.month() - 1) / 3 + 1,
+    let last = match i32::from(as_of.year()).cmp(&year) {
+        std::cmp::Ordering::Greater => per_year,
+        std::cmp::Ordering::Equal => of(as_of),
         std::cmp::Ordering::Less => return None,
     };
-    let covered: BTreeSet<i8> = (0..ledger.rows.len())
-        .filter(|&i| ledger.cell(i, "栏目").as_text() == Some(column.as_str()))
-        .filter_map(|i| ledger.cell(i, "发布日期").as_date())
-        .filter(|d| i32::from(d.year()) == year)
-        .map(|d| (d.month() - 1) / 3 + 1)
-        .collect();
-    let empty: Vec<String> = (1..=last_quarter)
-        .filter(|q| !covered.contains(q))
-        .map(|q| format!("第{q}季度（{}-{}月）", (q - 1) * 3 + 1, q * 3))
-        .collect();
+    // Null rows: the ledger was not handed in; its months are not the point then.
+    let rows = period.rows.eval(ctx, vars);
+    if rows.is_null() {
+        return None;
+    }
+    let mut vars = vars.clone();
+    let mut covered: BTreeSet<i8> = BTreeSet::new();
+    for item in rows.as_list().unwrap_or_default() {
+        vars.set("it", item.clone());
+        if let Some(d) = period.date.eval(ctx, &vars).as_date()
+            && i32::from(d.year()) == year
+        {
+            covered.insert(of(d));
+        }
+    }
+    let empty: Vec<i8> = (1..=last).filter(|p| !covered.contains(p)).collect();
     if empty.is_empty() {
         return None;
     }
+    let (unit, note) = match period.every {
+        Every::Month => (
+            "月份",
+            format!(
+                "{}月",
+                empty
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+        ),
+        Every::Quarter => (
+            "季度",
+            empty
+                .iter()
+                .map(|q| format!("第{q}季度（{}-{}月）", (q - 1) * 3 + 1, q * 3))
+                .collect::<Vec<_>>()
+                .join("、"),
+        ),
+    };
     Some(KeyDate {
-        what: format!("{year}年没有“{column}”栏目发布的季度"),
+        what: format!("{year}年没有{}的{unit}", period.what),
         date: None,
-        note: empty.join("、"),
+        note,
     })
 }
-
 fn recovery(
     t: &Todo,
     rules: &RuleSet,
-    evidence: &Evidence,
     applications: &[Application],
-    deadline: Option<Date>,
+    deadlines: &[(&Deadline, Option<Date>, Option<Date>)],
     as_of: Date,
     submitted: Date,
 ) -> Option<Recovery> {
@@ -537,37 +489,30 @@ fn recovery(
     if t.status == Status::Manual || t.status == Status::Veto || indicator.veto.is_some() {
         return None;
     }
-    let report_open = deadline.is_none_or(|d| as_of <= d);
-    if let Source::Document(doc) = &indicator.source
-        && doc == ANNUAL_REPORT
-    {
+    if let Some((d, deadline, done)) = deadline_of(Some(&indicator.source), deadlines) {
+        let report_open = deadline.is_none_or(|d| as_of <= d);
         let by = match deadline {
             Some(d) if report_open => d.to_string(),
             _ => by_submission.clone(),
         };
-        let unpublished = report_date(evidence).is_none_or(|d| d > as_of);
+        let unpublished = done.is_none_or(|d| d > as_of);
         if t.status == Status::Missing {
-            // Past the deadline a late report still earns the content checks, but not the
-            // indicator about its 发布日期 (按时发布): claim none of that one.
-            if !report_open
-                && indicator
-                    .requires
-                    .iter()
-                    .any(|r| r.what.contains("发布日期"))
-            {
+            // Past the deadline a late document still earns its content checks, but not the
+            // indicators that score being on time (`on_time`): claim none of those.
+            if !report_open && d.on_time.contains(&t.id) {
                 return None;
             }
             let what = what_missing(t);
             return Some(make(
                 t.at_stake,
-                format!("报送年度报告（{what}）；{}", t.fix),
+                format!("报送{}（{what}）；{}", d.document, t.fix),
                 by,
             ));
         }
         if report_open && unpublished {
             return Some(make(
                 t.at_stake,
-                format!("在截止日期前发布的年度报告中改正：{}", t.fix),
+                format!("在截止日期前发布的{}中改正：{}", d.document, t.fix),
                 by,
             ));
         }
@@ -583,36 +528,41 @@ fn recovery(
             by_submission,
         ));
     }
-    match &indicator.source {
-        Source::Ledger(ledger) if ledger == APPLICATIONS => {
-            // Only deductions for applications still open at the as-of day: a reply before the
-            // due date removes them.
-            let mut points = Decimal::ZERO;
-            let mut rows = Vec::new();
-            let mut last: Option<String> = None;
-            for f in &t.findings {
-                let open = applications
-                    .iter()
-                    .find(|a| a.state == "open" && f.evidence.contains(&a.evidence));
-                if let Some(app) = open {
-                    points += f.deduct;
-                    rows.push(format!(
-                        "第{}行（{}前）",
-                        app.evidence.row.unwrap_or_default(),
-                        app.due.as_deref().unwrap_or("")
-                    ));
-                    last = last.max(app.due.clone());
-                }
+    let replies = rules
+        .township
+        .applications
+        .as_ref()
+        .is_some_and(|a| a.indicators.contains(&t.id));
+    if replies {
+        // Only deductions for applications still open at the as-of day: a reply before the
+        // due date removes them.
+        let mut points = Decimal::ZERO;
+        let mut rows = Vec::new();
+        let mut last: Option<String> = None;
+        for f in &t.findings {
+            let open = applications
+                .iter()
+                .find(|a| a.state == "open" && f.evidence.contains(&a.evidence));
+            if let Some(app) = open {
+                points += f.deduct;
+                rows.push(format!(
+                    "第{}行（{}前）",
+                    app.evidence.row.unwrap_or_default(),
+                    app.due.as_deref().unwrap_or("")
+                ));
+                last = last.max(app.due.clone());
             }
-            if points <= Decimal::ZERO {
-                return None;
-            }
-            Some(make(
-                points,
-                format!("在期限届满日前答复尚未答复的申请：{}", rows.join("、")),
-                last.unwrap_or(by_submission),
-            ))
         }
+        if points <= Decimal::ZERO {
+            return None;
+        }
+        return Some(make(
+            points,
+            format!("在期限届满日前答复尚未答复的申请：{}", rows.join("、")),
+            last.unwrap_or(by_submission),
+        ));
+    }
+    match &indicator.source {
         // Counted from rows of the year under assessment: rows are never added afterwards.
         Source::Ledger(_) => None,
         Source::Document(_) => Some(make(

@@ -13,6 +13,7 @@ use jiff::civil::Date;
 use super::{cli_error, rule_files};
 use crate::diag::Fatal;
 use crate::load::rules::{self as rule_loader, RuleFiles};
+use crate::model::evidence::{Evidence, ManifestHeader};
 use crate::model::ruleset::RuleSet;
 use crate::model::schema::{FieldType, LedgerDecl};
 
@@ -113,20 +114,35 @@ pub fn run(args: &InitArgs) -> Result<ExitCode, Fatal> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The submission date written into the template: the rule set's `报送截止` param when it has
-/// one; else its `年报截止` (the bundle cannot be complete before the annual report is out);
-/// else 1月31日 of the next year.
+/// The submission date written into the template: the rule set's `township.submit_by` when it
+/// gives one, else 1月31日 of the next year.
 fn submission_date(rules: &RuleSet) -> Date {
-    ["报送截止", "年报截止"]
-        .iter()
-        .find_map(|name| {
-            rules
-                .params
-                .iter()
-                .find(|(n, _)| n == name)
-                .and_then(|(_, v)| v.as_date())
-        })
-        .unwrap_or_else(|| jiff::civil::date(rules.year + 1, 1, 31))
+    let fallback = jiff::civil::date(rules.year + 1, 1, 31);
+    let Some(expr) = &rules.township.submit_by else {
+        return fallback;
+    };
+    // Evaluated against an empty bundle: only params and constants mean anything here.
+    let evidence = Evidence {
+        bundle: String::new(),
+        header: ManifestHeader {
+            unit: String::new(),
+            parent: None,
+            year: i32::from(rules.year),
+            ruleset: rules.id.clone(),
+            submitted: fallback,
+        },
+        manifest: crate::expr::value::Value::Null,
+        ledgers: Default::default(),
+        documents: Default::default(),
+        files: Default::default(),
+        problems: Vec::new(),
+        key_lines: Default::default(),
+        named_paths: Default::default(),
+    };
+    let calendar = crate::calendar::Calendar::builtin();
+    let ctx = crate::score::township::context(rules, &evidence, &calendar);
+    let vars = crate::score::globals(rules, &evidence);
+    expr.eval(&ctx, &vars).as_date().unwrap_or(fallback)
 }
 
 /// The folders and files of a fresh bundle. Pure, so tests and other front ends can reuse it.
@@ -161,7 +177,7 @@ fn ledger_path(ledger: &LedgerDecl) -> String {
     format!("台账/{}.csv", ledger.title)
 }
 
-/// 材料/{key}/ for every manifest list whose items name a file (制度, 培训, 经验推广).
+/// 材料/{key}/ for every manifest list whose items name a file.
 fn collect_dirs(name: &str, ty: &FieldType, dirs: &mut Vec<String>) {
     match ty {
         FieldType::List(inner) => {
@@ -180,42 +196,16 @@ fn collect_dirs(name: &str, ty: &FieldType, dirs: &mut Vec<String>) {
     }
 }
 
-/// What goes into a manifest key, by the key's name in bundle-spec.md; other keys are
-/// described by their type.
-fn describe(name: &str, ty: &FieldType) -> String {
-    let known = match name {
-        "自查申报" => "自查报告中申报的数字，与台账比对（不一致的扣分）",
-        "主动公开总数" => "自查报告中写的全年主动公开信息总条数",
-        "分类数量" => "自查报告中各栏目的条数，每行一个“栏目: 条数”，如 工作动态: 40",
-        "组织保障" => "组织保障",
-        "领导小组" => "政务公开工作领导小组；没有成立的，删去整个 领导小组 项",
-        "组长" => "组长姓名",
-        "组长职务" => "组长职务，如 镇长、党委书记",
-        "工作机构" => "政务公开工作机构，如 党政办",
-        "专职人员" => "专职人员姓名，如 [李某]",
-        "读网检查责任人" => "读网检查责任人姓名",
-        "制度" => {
-            "政务公开制度，每项一行：- {名称: 信息主动公开制度, 文件: 材料/制度/信息主动公开制度.pdf}"
-        }
-        "培训" => {
-            "年度内业务培训，每项一行：- {日期: 2021-06-10, 内容: 政务公开业务培训, 文件: 材料/培训/签到表.pdf}"
-        }
-        "建议提案" => "人大代表建议、政协委员提案办理结果公开",
-        "承办数量" => "年度内承办的建议提案件数（没有填 0）",
-        "已公开办理结果" => "已公开办理结果的件数",
-        "安全事件" => {
-            "年度内平台安全事件，每项一行：- {日期: …, 类型: …, 描述: …}；类型为 泄密、严重表述错误、违规内容、安全攻击、一般表述错误 之一；没有就保留 []"
-        }
-        "经验推广" => {
-            "被上级刊发推广的经验做法，每项一行：- {日期: …, 刊发单位: …, 标题: …, 文件: 材料/经验推广/…}"
-        }
-        _ => "",
-    };
-    if known.is_empty() {
-        type_word(ty)
-    } else {
-        known.to_string()
-    }
+/// What goes into a manifest key: the rule set's hint for its path (`township.hints`), else
+/// its type.
+fn describe(rules: &RuleSet, path: &str, ty: &FieldType) -> String {
+    rules
+        .township
+        .hints
+        .iter()
+        .find(|(k, _)| k == path)
+        .map(|(_, h)| h.clone())
+        .unwrap_or_else(|| type_word(ty))
 }
 
 fn type_word(ty: &FieldType) -> String {
@@ -244,14 +234,24 @@ fn empty_value(ty: &FieldType) -> &'static str {
     }
 }
 
-fn write_key(out: &mut String, depth: usize, name: &str, ty: &FieldType) {
+fn write_key(out: &mut String, rules: &RuleSet, parent: &str, name: &str, ty: &FieldType) {
+    let depth = if parent.is_empty() {
+        0
+    } else {
+        parent.matches('.').count() + 1
+    };
+    let path = if parent.is_empty() {
+        name.to_string()
+    } else {
+        format!("{parent}.{name}")
+    };
     let indent = "  ".repeat(depth);
-    let _ = writeln!(out, "{indent}# {}", describe(name, ty));
+    let _ = writeln!(out, "{indent}# {}", describe(rules, &path, ty));
     match ty {
         FieldType::Record(fields) => {
             let _ = writeln!(out, "{indent}{name}:");
             for (n, t) in fields {
-                write_key(out, depth + 1, n, t);
+                write_key(out, rules, &path, n, t);
             }
         }
         _ => {
@@ -287,7 +287,7 @@ fn manifest(rules: &RuleSet, unit: &str) -> String {
     let _ = writeln!(out, "报送日期: {}", submission_date(rules));
     for (name, ty) in &decl.manifest {
         out.push('\n');
-        write_key(&mut out, 0, name, ty);
+        write_key(&mut out, rules, "", name, ty);
     }
     out.push_str("\n# 台账：CSV（UTF-8 或 GBK）或 XLSX 文件，第一行为表头\n台账:\n");
     for l in &decl.ledgers {

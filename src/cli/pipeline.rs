@@ -1,7 +1,7 @@
 //! The steps every command that scores a bundle shares: open it, refuse an output inside it,
 //! resolve and compile the rule set, read the calendar, check the year, validate the verdict
-//! file, load the evidence. `score`, `batch`, `explain`, `precheck` and `selfreport` all go
-//! through here, so a township scores the same whichever command asks.
+//! file, load the evidence. `score`, `batch`, `explain`, `precheck`, `selfreport` and
+//! `rules test` all go through here, so a township scores the same whichever command asks.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

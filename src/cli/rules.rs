@@ -5,16 +5,15 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::rule_files;
+use super::{pipeline, rule_files};
 use crate::calendar::Calendar;
 use crate::diag::{Fatal, render_location, render_snippet};
+use crate::load::open_bundle;
 use crate::load::rules::TestCase;
 use crate::load::rules::{self as rule_loader, compile};
-use crate::load::{open_bundle, verdicts};
 use crate::model::assessment::{Assessment, Status};
 use crate::model::ruleset::RuleSet;
 use crate::report::table::plain;
-use crate::score;
 
 #[derive(Subcommand)]
 pub enum RulesCommand {
@@ -169,7 +168,8 @@ fn test(spec: &str, only: Option<&str>) -> Result<ExitCode, Fatal> {
     }
     let rules = compile(&rule_files(spec)?)?;
     let cases = rule_loader::test_cases(dir)?;
-    let calendar = Calendar::builtin();
+    // The same calendar `score` uses: built-in + the rule set's own `calendar:`.
+    let calendar = pipeline::load_calendar(&[], &rules)?;
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "规则集 {}：{}", rules.id, dir.display());
     let (mut passed, mut failed) = (0, 0);
@@ -218,25 +218,11 @@ fn test(spec: &str, only: Option<&str>) -> Result<ExitCode, Fatal> {
     })
 }
 
-/// Score one case and list how the assessment differs from what the case expects.
+/// Score one case through the pipeline every command uses (year check, verdicts, evidence)
+/// and list how the assessment differs from what the case expects.
 fn run_case(rules: &RuleSet, case: &TestCase, calendar: &Calendar) -> Result<Vec<String>, Fatal> {
     let bundle = open_bundle(&case.dir)?;
-    if bundle.header.year != i32::from(rules.year) {
-        return Err(super::cli_error(
-            "year-mismatch",
-            format!(
-                "材料的考核年度为 {}，而规则集 {} 的年度为 {}",
-                bundle.header.year, rules.id, rules.year
-            ),
-        ));
-    }
-    let verdicts = case
-        .verdicts
-        .as_deref()
-        .map(|p| verdicts::load(p, rules, &bundle.header.unit))
-        .transpose()?;
-    let evidence = bundle.load(&rules.evidence);
-    let assessment = score::score(rules, &evidence, verdicts.as_ref(), calendar);
+    let assessment = pipeline::score_bundle(bundle, rules, case.verdicts.as_deref(), calendar)?;
     Ok(differences(case, &assessment))
 }
 

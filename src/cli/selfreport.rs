@@ -37,7 +37,12 @@ pub fn run(args: &SelfreportArgs) -> Result<ExitCode, Fatal> {
         args.output.as_deref(),
     )?;
     let assessment = loaded.score();
-    let text = selfreport::render(&assessment, &loaded.rules, &loaded.evidence);
+    let text = selfreport::render(
+        &assessment,
+        &loaded.rules,
+        &loaded.evidence,
+        &loaded.calendar,
+    );
     emit(text.as_bytes(), args.output.as_deref())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -26,10 +26,12 @@ mod cases;
 mod codes;
 mod lint;
 mod overlay;
+pub(crate) mod township;
 
 pub use cases::{EXPECTED_FILE, TestCase, test_cases};
 pub use codes::{RULE_CODES, RuleCode, rule_code};
 pub use overlay::{OverlaySummary, overlay_summary};
+pub use township::PATHS as TOWNSHIP_PATHS;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
@@ -270,6 +272,9 @@ struct RawRuleSet {
     evidence: RawEvidence,
     #[serde(default)]
     checks: Vec<RawCheck>,
+    /// The file of what precheck, selfreport and init need to know (`township.rs`).
+    #[serde(default)]
+    township: Option<String>,
     #[serde(flatten)]
     extra: BTreeMap<String, Yaml>,
 }
@@ -652,6 +657,9 @@ enum Want {
     Bool,
     Num,
     List,
+    Date,
+    /// A list of ledger rows.
+    Rows,
 }
 
 impl Want {
@@ -662,6 +670,10 @@ impl Want {
                 Want::Bool => *ty == Type::Bool,
                 Want::Num => *ty == Type::Num,
                 Want::List => matches!(ty, Type::List(_)),
+                Want::Date => *ty == Type::Date,
+                Want::Rows => {
+                    matches!(ty, Type::List(t) if matches!(**t, Type::Row(_) | Type::Any))
+                }
             }
     }
 
@@ -671,6 +683,8 @@ impl Want {
             Want::Bool => "真假值（bool）",
             Want::Num => "数字（number）",
             Want::List => "列表（list）",
+            Want::Date => "日期（date）",
+            Want::Rows => "台账行的列表（list<row>）",
         }
     }
 }
@@ -1382,6 +1396,8 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
         );
     }
 
+    let township = township::compile(c, raw.township.as_deref(), &env, &groups, &indicators);
+
     // Usage is only known when everything compiled.
     let compiled = !c.problems.iter().any(|p| p.severity == Severity::Error);
     for (name, _) in &params {
@@ -1429,6 +1445,7 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
         indicators,
         evidence,
         checks,
+        township,
         sha256: hex(&hasher.finalize()),
     })
 }

@@ -32,6 +32,8 @@ pub struct RuleSet {
     pub indicators: Vec<Indicator>,
     pub evidence: Arc<EvidenceDecl>,
     pub checks: Vec<Check>,
+    /// What precheck, selfreport and init need to know (`township:`).
+    pub township: Township,
     /// SHA-256 over the rule-set files (path and content, sorted by path).
     pub sha256: String,
 }
@@ -152,4 +154,78 @@ impl RuleSet {
             .map(|g| g.name.as_str())
             .unwrap_or("")
     }
+}
+
+/// What the township commands (`precheck`, `selfreport`, `init`) know about a county's table,
+/// declared in the rule set's `township:` file (docs/rules.md#township). Everything optional:
+/// a rule set without it still pre-checks, drafts and scaffolds, with fewer helps.
+#[derive(Debug, Default)]
+pub struct Township {
+    /// Definitions the township expressions share, evaluated after the rule set's own `let`.
+    pub lets: Vec<(String, Expr)>,
+    /// The 报送日期 a fresh bundle template starts with (`init`); else 1月31日 of the next year.
+    pub submit_by: Option<Expr>,
+    pub applications: Option<Applications>,
+    pub deadlines: Vec<Deadline>,
+    pub periods: Vec<Period>,
+    /// `init`: a hint per manifest key path (`组织保障.领导小组`), written above the key.
+    pub hints: Vec<(String, String)>,
+    /// `selfreport`: the sentences under each group (index into `RuleSet::groups`).
+    pub selfreport: Vec<(usize, Vec<Sentence>)>,
+}
+
+/// Requests with a reply due within a number of working days (`precheck` lists the pending ones).
+#[derive(Debug)]
+pub struct Applications {
+    /// The precheck section heading.
+    pub title: String,
+    /// Indicators whose to-do lists these due dates and whose deductions a reply in time avoids.
+    pub indicators: Vec<String>,
+    /// The requests: a list of ledger rows (`it` below is one of them).
+    pub rows: Expr,
+    pub received: Expr,
+    pub replied: Expr,
+    /// The limit in working days.
+    pub limit: Expr,
+}
+
+/// A document to publish by a date (`precheck`: the date, days left, what a late one costs).
+#[derive(Debug)]
+pub struct Deadline {
+    /// A declared document; the indicators scored from it (`source: 文档.<name>`) get the dates.
+    pub document: String,
+    pub by: Expr,
+    pub what: String,
+    /// The day it was done (null: not yet).
+    pub done: Option<Expr>,
+    pub done_what: String,
+    /// Indicators lost for good once the deadline has passed (being on time is what they score).
+    pub on_time: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Every {
+    Month,
+    Quarter,
+}
+
+/// Rows expected every month or quarter (`precheck` lists the months or quarters with none).
+#[derive(Debug)]
+pub struct Period {
+    pub indicators: Vec<String>,
+    pub rows: Expr,
+    /// The date of a row (`it`).
+    pub date: Expr,
+    pub every: Every,
+    /// What is missing, as in 「2021年没有{what}的月份」.
+    pub what: String,
+}
+
+/// One paragraph of the draft 自查报告: `say` when `when` holds (or there is no `when`), else
+/// `otherwise` when given; an empty paragraph is left out.
+#[derive(Debug)]
+pub struct Sentence {
+    pub when: Option<Expr>,
+    pub say: Template,
+    pub otherwise: Option<Template>,
 }

@@ -243,6 +243,18 @@ pub fn severity_text(p: &crate::diag::Problem) -> &'static str {
     }
 }
 
+const NUMERALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+
+/// The Chinese numeral of a 0-based index: 0 → 一, 9 → 十, 10 → 十一 (section and group headings).
+pub fn numeral(i: usize) -> String {
+    match i {
+        0..=9 => NUMERALS[i].to_string(),
+        10..=18 => format!("十{}", NUMERALS[i - 10]),
+        19 => "二十".to_string(),
+        _ => (i + 1).to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -167,7 +167,13 @@ fn render(p: &Precheck, md: bool) -> String {
         num(p.recoverable_total)
     ));
 
-    o.heading("一、会失分的指标（按失分从多到少）");
+    // Sections are numbered as they are printed (加分项 and the applications are optional).
+    let mut section = 0;
+    let mut heading = |o: &mut Out, text: &str| {
+        section += 1;
+        o.heading(&format!("{}、{text}", crate::report::numeral(section - 1)));
+    };
+    heading(&mut o, "会失分的指标（按失分从多到少）");
     if p.todo.is_empty() {
         o.item(0, "无：所有指标均得满分。");
     }
@@ -176,15 +182,17 @@ fn render(p: &Precheck, md: bool) -> String {
     }
 
     if !p.bonus.is_empty() {
-        o.heading("二、加分项（不计入失分）");
+        heading(&mut o, "加分项（不计入失分）");
         for (i, t) in p.bonus.iter().enumerate() {
             todo_item(&mut o, i + 1, t);
         }
     }
 
-    o.heading("三、未答复的依申请公开申请");
-    if p.applications.is_empty() {
-        o.item(0, "无。");
+    if let Some(title) = &p.applications_title {
+        heading(&mut o, title);
+        if p.applications.is_empty() {
+            o.item(0, "无。");
+        }
     }
     for a in &p.applications {
         let state = match a.state {
@@ -211,7 +219,7 @@ fn render(p: &Precheck, md: bool) -> String {
         );
     }
 
-    o.heading("四、缺少的材料");
+    heading(&mut o, "缺少的材料");
     if p.missing.is_empty() {
         o.item(0, "无。");
     }
@@ -241,7 +249,7 @@ fn render(p: &Precheck, md: bool) -> String {
         );
     }
 
-    o.heading("五、数据问题");
+    heading(&mut o, "数据问题");
     if p.problems.is_empty() {
         o.item(0, "无。");
     }
@@ -256,7 +264,7 @@ fn render(p: &Precheck, md: bool) -> String {
         );
     }
 
-    o.heading("六、报送前可如实挽回的分数");
+    heading(&mut o, "报送前可如实挽回的分数");
     if p.recoverable.is_empty() {
         o.item(0, "无。");
     }

@@ -229,6 +229,7 @@ pub fn schema_json() -> String {
                         "description": "shared definitions (name: expression), evaluated once per bundle, visible to every indicator and check"},
                     "groups": {"type": "array", "items": {"$ref": "#/$defs/group"}},
                     "evidence": {"$ref": "#/$defs/evidence"},
+                    "township": {"type": "string", "description": "the file of what precheck, selfreport and init need to know (docs/rules.md#township)"},
                     "checks": {"type": "array", "items": {"anyOf": [
                         {"$ref": "#/$defs/check"}, {"$ref": "#/$defs/checkChange"}]}},
                     "drop": {"type": "array", "items": id, "description": "overlay: inherited indicators to remove"},
@@ -331,11 +332,37 @@ pub fn schema_json() -> String {
                                        "message": text, "cite": expr}}}}
                 ]
             }));
+    let ids = json!({"type": "array", "items": id});
+    let sentence = json!({"anyOf": [text, {
+        "type": "object", "additionalProperties": false, "required": ["say"],
+        "properties": {"when": expr, "say": text, "else": text}}]});
+    defs.insert("township".into(), json!({
+        "type": "object", "additionalProperties": false,
+        "description": "what precheck, selfreport and init need to know (docs/rules.md#township)",
+        "properties": {
+            "let": {"type": "object", "additionalProperties": expr},
+            "submit_by": expr,
+            "applications": {"type": "object", "additionalProperties": false,
+                "required": ["title", "rows", "received", "replied", "limit"],
+                "properties": {"title": text, "indicators": ids, "rows": expr, "received": expr,
+                               "replied": expr, "limit": expr}},
+            "deadlines": {"type": "array", "items": {"type": "object", "additionalProperties": false,
+                "required": ["document", "by", "what"],
+                "properties": {"document": text, "by": expr, "what": text, "done": expr,
+                               "done_what": text, "on_time": ids}}},
+            "periods": {"type": "array", "items": {"type": "object", "additionalProperties": false,
+                "required": ["rows", "date", "every", "what"],
+                "properties": {"indicators": ids, "rows": expr, "date": expr,
+                               "every": {"enum": ["month", "quarter", "月", "季度"]}, "what": text}}},
+            "hints": {"type": "object", "additionalProperties": text},
+            "selfreport": {"type": "object", "additionalProperties": {"type": "array", "items": sentence}}
+        }
+    }));
     let mut schema = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://kaohe.invalid/schema/rules.json",
-        "title": "kaohe rule file (ruleset.yaml or an indicator file)",
-        "anyOf": [{"$ref": "#/$defs/ruleset"}, {"$ref": "#/$defs/indicatorFile"}]
+        "title": "kaohe rule file (ruleset.yaml, an indicator file or a township file)",
+        "anyOf": [{"$ref": "#/$defs/ruleset"}, {"$ref": "#/$defs/indicatorFile"}, {"$ref": "#/$defs/township"}]
     });
     schema["$defs"] = serde_json::Value::Object(defs);
     serde_json::to_string_pretty(&schema).unwrap_or_default()

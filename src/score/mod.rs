@@ -3,6 +3,7 @@
 //! Every point lost is a `Finding` that cites its rows, so the findings of an indicator add up
 //! to `max − score` (PRODUCT.md), except for a manual indicator still waiting for its verdict.
 
+pub mod township;
 pub mod trace;
 
 use std::cell::RefCell;

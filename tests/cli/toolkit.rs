@@ -66,6 +66,7 @@ const BROKEN: &[(&str, &str)] = &[
     ("extends-chain", "ruleset.yaml:2:10"),
     ("drop-unknown", "ruleset.yaml:4:8"),
     ("override-unknown", "ruleset.yaml:5:3"),
+    ("township-unknown", "township.yaml:3:25"),
 ];
 
 /// Codes without a checked-in fixture, and why; each is exercised by a test below instead.

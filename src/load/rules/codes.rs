@@ -384,6 +384,13 @@ pub const RULE_CODES: &[RuleCode] = &[
         "`indicators:` changes an indicator the base rule set does not have.",
         "correct the id; a new indicator goes into a file named by a group's `file:`"
     ),
+    // township: (what precheck, selfreport and init read).
+    code!(
+        "township-unknown",
+        Error,
+        "The `township:` file names an indicator, group, document or manifest key the rule set does not have.",
+        "correct the name, or declare it (indicators in a group's file, documents and keys under `evidence:`)"
+    ),
 ];
 
 /// The registry entry of a rule-set diagnostic code.
@@ -425,6 +432,7 @@ mod registry_tests {
             include_str!("overlay.rs"),
             include_str!("lint.rs"),
             include_str!("cases.rs"),
+            include_str!("township.rs"),
         ];
         for rest in sources {
             for (start, _) in rest.match_indices('"') {
