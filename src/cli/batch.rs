@@ -197,11 +197,11 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
         ));
     }
     if let Some(out) = &args.output {
-        for e in entries.iter().filter(|e| e.path.is_dir()) {
-            if let Ok(root) = e.path.canonicalize() {
-                check_output(out, &root)?;
-            }
-        }
+        // Every bundle of the batch, folder or zip, and the evaluator's verdicts.
+        let mut protected: Vec<(&Path, &str)> =
+            entries.iter().map(|e| (e.path.as_path(), "材料")).collect();
+        protected.extend(args.verdicts_dir.as_deref().map(|v| (v, "评分文件夹")));
+        check_output(out, &protected)?;
     }
 
     let pool = rayon::ThreadPoolBuilder::new()

@@ -47,7 +47,10 @@ pub(super) fn load(
 ) -> Result<Loaded, Fatal> {
     let bundle = open_bundle(bundle)?;
     if let Some(out) = output {
-        check_output(out, &bundle.root)?;
+        let mut protected: Vec<(&Path, &str)> = vec![(&bundle.root, "材料目录")];
+        protected.extend(verdicts.map(|v| (v, "评分文件")));
+        protected.extend(calendars.iter().map(|c| (c.as_path(), "日历文件")));
+        check_output(out, &protected)?;
     }
     let rules = resolve_rules(rules, &bundle.header.ruleset)?;
     let calendar = load_calendar(calendars, &rules)?;
@@ -112,8 +115,36 @@ pub(super) fn load_calendar(files: &[PathBuf], rules: &RuleSet) -> Result<Calend
     Ok(calendar)
 }
 
-/// Refuse an output path inside the bundle: kaohe never writes into a bundle.
-pub(super) fn check_output(output: &Path, bundle_root: &Path) -> Result<(), Fatal> {
+/// Refuse an `-o` path that would write into an input: a path inside (or equal to) one of the
+/// `protected` paths (a bundle folder or zip, the verdict file, a calendar file), a symlink
+/// (a dangling one may point into a bundle; kaohe does not follow links to write), or an
+/// existing file with more than one hard link (it may be a ledger of a bundle under another
+/// name). kaohe never writes into a bundle or an input.
+pub(super) fn check_output(output: &Path, protected: &[(&Path, &str)]) -> Result<(), Fatal> {
+    let refuse = |why: String| {
+        Err(cli_error(
+            "output-inside-bundle",
+            format!(
+                "输出文件 {} {why}；kaohe 不改写报送材料或任何输入文件，请换一个位置",
+                output.display()
+            ),
+        ))
+    };
+    if let Ok(meta) = std::fs::symlink_metadata(output) {
+        if meta.file_type().is_symlink() {
+            return refuse("是一个符号链接（kaohe 不通过链接写入）".to_string());
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            if meta.is_file() && meta.nlink() > 1 {
+                return refuse(format!(
+                    "已存在且有{}个硬链接，可能是报送材料中的文件",
+                    meta.nlink()
+                ));
+            }
+        }
+    }
     let parent = match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -129,14 +160,17 @@ pub(super) fn check_output(output: &Path, bundle_root: &Path) -> Result<(), Fata
         None => parent,
     };
     let target = target.canonicalize().unwrap_or(target);
-    if target.starts_with(bundle_root) {
-        return Err(cli_error(
-            "output-inside-bundle",
-            format!(
-                "输出文件 {} 位于材料目录内；kaohe 不向报送材料写入任何文件，请换一个位置",
-                output.display()
-            ),
-        ));
+    for (path, what) in protected {
+        let Ok(path) = path.canonicalize() else {
+            continue;
+        };
+        if target.starts_with(&path) {
+            return refuse(if target == path {
+                format!("就是{what} {}", path.display())
+            } else {
+                format!("位于{what} {} 内", path.display())
+            });
+        }
     }
     Ok(())
 }

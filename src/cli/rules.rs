@@ -289,5 +289,6 @@ fn status_word(s: Status) -> &'static str {
         Status::Missing => "missing",
         Status::Manual => "manual",
         Status::Veto => "veto",
+        Status::Na => "na",
     }
 }

@@ -210,6 +210,54 @@ impl Expr {
         out
     }
 
+    /// The field paths rooted at one of `roots` that the expression reads, outermost first
+    /// met, without repeats: `部分.网站.得分 < 21` → `[["部分", "网站", "得分"]]`. A grading
+    /// rule reports these with their values.
+    pub fn field_paths(&self, roots: &[&str]) -> Vec<Vec<String>> {
+        use ast::Ir;
+        fn chain(ir: &Ir, roots: &[&str]) -> Option<Vec<String>> {
+            match ir {
+                Ir::Global(name) if roots.contains(&name.as_ref()) => Some(vec![name.to_string()]),
+                Ir::Field(inner, name) => {
+                    let mut path = chain(inner, roots)?;
+                    path.push(name.to_string());
+                    Some(path)
+                }
+                _ => None,
+            }
+        }
+        fn walk(ir: &Ir, roots: &[&str], out: &mut Vec<Vec<String>>) {
+            if let Some(path) = chain(ir, roots) {
+                if !out.contains(&path) {
+                    out.push(path);
+                }
+                return;
+            }
+            match ir {
+                Ir::Const(_) | Ir::Local(_) | Ir::Global(_) => {}
+                Ir::List(items) => items.iter().for_each(|i| walk(i, roots, out)),
+                Ir::Record(fields) => fields.iter().for_each(|(_, i)| walk(i, roots, out)),
+                Ir::Field(e, _) | Ir::Column(e, _, _) | Ir::Neg(e) | Ir::Not(e) => {
+                    walk(e, roots, out)
+                }
+                Ir::Lambda { body, .. } => walk(body, roots, out),
+                Ir::Call(c) => c.args.iter().for_each(|i| walk(i, roots, out)),
+                Ir::Binary(_, l, r) => {
+                    walk(l, roots, out);
+                    walk(r, roots, out);
+                }
+                Ir::If(c, t, e) => {
+                    walk(c, roots, out);
+                    walk(t, roots, out);
+                    walk(e, roots, out);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.ir, roots, &mut out);
+        out
+    }
+
     /// `eval` read as a condition: only `true` is true (null and false are not).
     pub fn eval_bool(&self, ctx: &EvalCtx, vars: &Vars) -> bool {
         matches!(self.eval(ctx, vars), Value::Bool(true))

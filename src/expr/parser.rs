@@ -235,7 +235,7 @@ impl Parser<'_> {
         // Each `.f`, `.f(…)` or `(…)` nests the tree one level deeper.
         let mut links = 0;
         loop {
-            if matches!(self.peek(), Tok::Dot | Tok::LParen) {
+            if matches!(self.peek(), Tok::Dot | Tok::LParen | Tok::LBracket) {
                 self.enter()?;
                 links += 1;
             }
@@ -269,6 +269,27 @@ impl Parser<'_> {
                             span,
                         };
                     }
+                }
+                // `x["1.6"]`: a field whose name is not an identifier (an indicator id).
+                Tok::LBracket => {
+                    self.bump();
+                    let t = self.bump();
+                    let Tok::Str(name) = t.tok else {
+                        return Err(err(
+                            t.span,
+                            format!(
+                                "expected a quoted name inside `[…]`, found {}",
+                                t.tok.describe()
+                            ),
+                            Some("write the key as text: 指标[\"1.6\"]"),
+                        ));
+                    };
+                    let end = self.expect(Tok::RBracket, "`]`")?.span.end;
+                    let span = e.span.start..end;
+                    e = Ast {
+                        kind: AstKind::Field(Box::new(e), name, t.span),
+                        span,
+                    };
                 }
                 Tok::LParen => {
                     let AstKind::Name(name) = &e.kind else {

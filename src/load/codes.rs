@@ -168,6 +168,21 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         "cells beyond the header were ignored (once per ledger)",
     ),
     (
+        "file-too-large",
+        Error,
+        "a ledger file is over 64 MiB: hashed, its content not read; the ledger is unusable",
+    ),
+    (
+        "ledger-too-large",
+        Error,
+        "a CSV ledger holds more than 5,000,000 non-empty cells; the ledger is unusable",
+    ),
+    (
+        "many-bad-cells",
+        Error,
+        "a column has more than 200 unreadable cells; the rest are counted, not listed",
+    ),
+    (
         "formula-without-value",
         Warning,
         "an XLSX formula cell has no saved result; it reads as empty",

@@ -21,7 +21,8 @@ use super::zip::ZipBundle;
 #[derive(Debug, Clone)]
 pub struct Fetched {
     pub status: FileStatus,
-    /// The file's bytes when `status` is `Ok`.
+    /// The file's bytes when `status` is `Ok` — `None` for a file too large to read (it is
+    /// still hashed; `reason` says why its content is not read).
     pub bytes: Option<Arc<Vec<u8>>>,
     /// Why the path was refused or could not be read, for the problem message.
     pub reason: String,
@@ -35,6 +36,8 @@ pub struct BundleFs {
     cache: HashMap<String, Fetched>,
     /// Files read so far, by canonical path.
     by_file: HashMap<PathBuf, Fetched>,
+    /// Files only hashed (not kept), by normalised manifest path.
+    hashed: HashMap<String, Fetched>,
 }
 
 impl BundleFs {
@@ -45,6 +48,7 @@ impl BundleFs {
             zip: None,
             cache: HashMap::new(),
             by_file: HashMap::new(),
+            hashed: HashMap::new(),
         }
     }
 
@@ -55,6 +59,7 @@ impl BundleFs {
             zip: Some(zip),
             cache: HashMap::new(),
             by_file: HashMap::new(),
+            hashed: HashMap::new(),
         }
     }
 
@@ -79,6 +84,61 @@ impl BundleFs {
         self.cache.insert(key.clone(), fetched.clone());
         (key, fetched)
     }
+
+    /// Check and hash the file a manifest path names without keeping its bytes (a 制度 or
+    /// 培训 file: only its existence and SHA-256 matter). A folder bundle's file is hashed as
+    /// it streams from disk, so a 768 MiB scan costs no memory; a file already read for its
+    /// text is not read again.
+    pub fn fetch_hash(&mut self, raw: &str) -> (String, Fetched) {
+        let key = normalize_manifest_path(raw);
+        if self.zip.is_some() {
+            return self.fetch(raw);
+        }
+        if let Some(f) = self.cache.get(&key).or_else(|| self.hashed.get(&key)) {
+            return (key, f.clone());
+        }
+        let fetched = match resolve_inside(&self.root, raw) {
+            Err(f) => f,
+            Ok(canon) => match self.by_file.get(&canon) {
+                Some(f) => f.clone(),
+                None => match hash_file(&canon) {
+                    Ok(sha256) => Fetched {
+                        status: FileStatus::Ok { sha256 },
+                        bytes: None,
+                        reason: String::new(),
+                    },
+                    Err(e) => status(FileStatus::Unreadable, format!("无法读取：{e}")),
+                },
+            },
+        };
+        self.hashed.insert(key.clone(), fetched.clone());
+        (key, fetched)
+    }
+}
+
+/// Why a present file's content is not read.
+pub fn too_large_to_read(size: u64) -> String {
+    format!(
+        "文件有{}MiB，超过可读取的上限{}MiB，内容不读取",
+        size >> 20,
+        super::zip::MAX_MEMBER >> 20
+    )
+}
+
+/// SHA-256 of a file, streamed in 64 KiB pieces.
+fn hash_file(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut file = fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hex(&hasher.finalize()))
 }
 
 fn status(status: FileStatus, reason: impl Into<String>) -> Fetched {
@@ -124,59 +184,90 @@ pub fn lexical_parts(raw: &str) -> Result<Vec<String>, String> {
     Ok(parts.into_iter().map(str::to_string).collect())
 }
 
-fn read_inside(root: &Path, raw: &str, by_file: &mut HashMap<PathBuf, Fetched>) -> Fetched {
+/// The canonical path of the regular file `raw` names inside `root`, or what stands in the way
+/// (refused, missing, not a file, unreadable).
+fn resolve_inside(root: &Path, raw: &str) -> Result<PathBuf, Fetched> {
     let path = match lexical_resolve(root, raw) {
         Ok(p) => p,
-        Err(reason) => return status(FileStatus::Refused, reason),
+        Err(reason) => return Err(status(FileStatus::Refused, reason)),
     };
     // A dangling link, or a missing file behind a link, is simply missing.
     let canon = match fs::canonicalize(&path) {
         Ok(c) => c,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return status(FileStatus::Missing, "文件不存在");
+            return Err(status(FileStatus::Missing, "文件不存在"));
         }
         Err(e) => {
             // e.g. a path component that is a regular file (`a.pdf/x`): not there either.
             if path.symlink_metadata().is_err() {
-                return status(FileStatus::Missing, "文件不存在");
+                return Err(status(FileStatus::Missing, "文件不存在"));
             }
-            return status(FileStatus::Unreadable, format!("无法读取：{e}"));
+            return Err(status(FileStatus::Unreadable, format!("无法读取：{e}")));
         }
     };
     if !canon.starts_with(root) {
-        return status(
+        return Err(status(
             FileStatus::Refused,
             "符号链接指向报送材料文件夹之外，拒绝打开",
-        );
+        ));
     }
     // Metadata before opening: a FIFO or device must never be opened.
     match fs::metadata(&canon) {
-        Ok(m) if m.is_file() => {}
-        Ok(m) if m.is_dir() => return status(FileStatus::NotAFile, "这是一个文件夹，不是文件"),
-        Ok(_) => return status(FileStatus::NotAFile, "这不是普通文件（管道、设备等）"),
-        Err(e) => return status(FileStatus::Unreadable, format!("无法读取：{e}")),
+        Ok(m) if m.is_file() => Ok(canon),
+        Ok(m) if m.is_dir() => Err(status(FileStatus::NotAFile, "这是一个文件夹，不是文件")),
+        Ok(_) => Err(status(
+            FileStatus::NotAFile,
+            "这不是普通文件（管道、设备等）",
+        )),
+        Err(e) => Err(status(FileStatus::Unreadable, format!("无法读取：{e}"))),
     }
+}
+
+fn read_inside(root: &Path, raw: &str, by_file: &mut HashMap<PathBuf, Fetched>) -> Fetched {
+    let canon = match resolve_inside(root, raw) {
+        Ok(c) => c,
+        Err(f) => return f,
+    };
     // One read per file, however many spellings (`a/../x.csv`, links) name it: a manifest
     // naming one big file a thousand ways must not hold it a thousand times.
     if let Some(f) = by_file.get(&canon) {
         return f.clone();
     }
-    let fetched = match fs::read(&canon) {
-        Ok(bytes) => Fetched {
-            status: FileStatus::Ok {
-                sha256: sha256_hex(&bytes),
+    // A ledger or document is read whole to be parsed: past the cap a zip member has too, it
+    // is refused alone (a scan of hundreds of MB is not a ledger), and the rest is scored.
+    let size = fs::metadata(&canon).map_or(0, |m| m.len());
+    let fetched = if size > super::zip::MAX_MEMBER {
+        match hash_file(&canon) {
+            // Present and hashed, but its content is not read (`bytes: None`, the reason says
+            // why): a ledger there is unusable, a document 已报送但无法读取.
+            Ok(sha256) => Fetched {
+                status: FileStatus::Ok { sha256 },
+                bytes: None,
+                reason: too_large_to_read(size),
             },
-            bytes: Some(Arc::new(bytes)),
-            reason: String::new(),
-        },
-        Err(e) => status(FileStatus::Unreadable, format!("无法读取：{e}")),
+            Err(e) => status(FileStatus::Unreadable, format!("无法读取：{e}")),
+        }
+    } else {
+        match fs::read(&canon) {
+            Ok(bytes) => Fetched {
+                status: FileStatus::Ok {
+                    sha256: sha256_hex(&bytes),
+                },
+                bytes: Some(Arc::new(bytes)),
+                reason: String::new(),
+            },
+            Err(e) => status(FileStatus::Unreadable, format!("无法读取：{e}")),
+        }
     };
     by_file.insert(canon, fetched.clone());
     fetched
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
     let mut s = String::with_capacity(64);
     for b in digest {
         s.push_str(&format!("{b:02x}"));

@@ -116,6 +116,9 @@ impl WithFile for Problem {
 
 /// CSV text → rows numbered as a spreadsheet shows them. A quoted cell spanning several
 /// physical lines is one row; a blank line is a (skipped) row of its own, as in Excel.
+/// Non-empty cells (up to each row's last) one CSV ledger may hold: 100k rows × 50 columns.
+const MAX_CSV_CELLS: usize = 5_000_000;
+
 pub fn csv_rows(
     text: &str,
     required: &[crate::model::schema::ColumnDecl],
@@ -129,14 +132,24 @@ pub fn csv_rows(
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let bytes = text.as_bytes();
-    let newlines: Vec<u64> = bytes
-        .iter()
-        .copied()
-        .enumerate()
-        .filter(|&(_, b)| b == b'\n')
-        .map(|(i, _)| i as u64)
-        .collect();
+    // Physical line of a byte offset, counted forward from the last one asked (records come
+    // in order): linear time and no index of every line break (60 MiB of blank lines used to
+    // cost 480 MB for that index alone).
+    let mut seen_byte: usize = 0;
+    let mut seen_line: u64 = 1;
+    let mut line_at = |byte: u64| -> u64 {
+        let byte = (byte as usize).min(bytes.len());
+        if byte > seen_byte {
+            seen_line += bytes[seen_byte..byte]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            seen_byte = byte;
+        }
+        seen_line
+    };
     let mut rows = Vec::new();
+    let mut cells_kept: usize = 0;
     // Physical lines taken by line breaks inside quoted cells of earlier records.
     let mut inner_breaks: u64 = 0;
     let mut record = csv::StringRecord::new();
@@ -151,19 +164,36 @@ pub fn csv_rows(
                 while bytes.get(byte as usize) == Some(&b'\n') {
                     byte += 1;
                 }
-                let line = line_of(&newlines, byte);
+                let line = line_at(byte);
                 let number = line.saturating_sub(inner_breaks);
                 inner_breaks += record
                     .iter()
                     .map(|c| c.bytes().filter(|&b| b == b'\n').count() as u64)
                     .sum::<u64>();
+                // Trailing empty cells carry nothing (a row of 100,000 commas is one row of
+                // what precedes them); what remains is capped like an XLSX sheet.
+                let width = (0..record.len())
+                    .rev()
+                    .find(|&i| !trim(&record[i]).is_empty())
+                    .map_or(0, |i| i + 1);
+                cells_kept += width;
+                if cells_kept > MAX_CSV_CELLS {
+                    return Err(Problem::error(
+                        "",
+                        "ledger-too-large",
+                        format!(
+                            "台账过大（超过{MAX_CSV_CELLS}个非空单元格），台账无法使用：请只保留台账本身的行和列"
+                        ),
+                    )
+                    .row(u32::try_from(number).unwrap_or(u32::MAX)));
+                }
                 rows.push(SheetRow {
                     number: u32::try_from(number).unwrap_or(u32::MAX),
-                    cells: record.iter().map(str::to_string).collect(),
+                    cells: record.iter().take(width).map(str::to_string).collect(),
                 });
             }
             Err(e) => {
-                let line = e.position().map(|p| line_of(&newlines, p.byte()));
+                let line = e.position().map(|p| line_at(p.byte()));
                 let mut p =
                     Problem::error("", "csv-error", format!("CSV 格式错误，台账无法使用：{e}"));
                 if let Some(l) = line {
@@ -174,11 +204,6 @@ pub fn csv_rows(
         }
     }
     Ok(rows)
-}
-
-/// 1-based physical line of a byte offset, given the offsets of every `\n`.
-fn line_of(newlines: &[u64], byte: u64) -> u64 {
-    newlines.partition_point(|&n| n < byte) as u64 + 1
 }
 
 /// A header cell as it is matched against column names: every whitespace character removed
@@ -205,6 +230,9 @@ fn sniff_delimiter(text: &str, required: &[crate::model::schema::ColumnDecl]) ->
 }
 
 /// The shared ledger rules over rows of any format.
+/// Unreadable cells listed one by one per column; the rest are counted in one problem.
+const MAX_CELL_PROBLEMS: usize = 200;
+
 pub fn build_ledger(
     decl: &LedgerDecl,
     file: &str,
@@ -329,6 +357,9 @@ pub fn build_ledger(
 
     let mut out = Vec::new();
     let mut warned_extra = false;
+    // Unreadable cells per column: the first MAX_CELL_PROBLEMS are listed one by one, the rest
+    // counted (150,000 bad rows must not become 300,000 problems and hundreds of MB).
+    let mut bad_per_column = vec![0usize; types.len()];
     for row in &rows[header_pos + 1..] {
         let first = row.cells.iter().map(|c| trim(c)).find(|c| !c.is_empty());
         let Some(first) = first else {
@@ -365,7 +396,12 @@ pub fn build_ledger(
             // A short row is padded with empty cells.
             let raw = row.cells.get(pos).map(String::as_str).unwrap_or("");
             let (value, bad) = scalar_value(raw, ty, Origin::Cell);
-            if let Some(bad) = bad {
+            if let Some(bad) = bad
+                && {
+                    bad_per_column[k] += 1;
+                    bad_per_column[k] <= MAX_CELL_PROBLEMS
+                }
+            {
                 // A workbook's problems also give the column letter Excel shows (D列).
                 let column = match &sheet {
                     Some(_) => format!("{}（{}列）", columns[k], super::xlsx::column_letters(pos)),
@@ -393,6 +429,20 @@ pub fn build_ledger(
             number: row.number,
             cells,
         });
+    }
+    for (k, &n) in bad_per_column.iter().enumerate() {
+        if n > MAX_CELL_PROBLEMS {
+            problems.push(at(Problem::error(
+                file,
+                "many-bad-cells",
+                format!(
+                    "列「{}」共有{n}个无法读取的单元格，上面列出了前{MAX_CELL_PROBLEMS}个，其余{}个不再逐一列出（均按空值处理）：请检查整列的格式",
+                    columns[k],
+                    n - MAX_CELL_PROBLEMS
+                ),
+            )
+            .column(columns[k].clone())));
+        }
     }
     Some(Ledger::new(
         decl.name.clone(),

@@ -295,6 +295,14 @@ impl OpenBundle {
                 &path,
                 &fetched,
             );
+            if fetched.status.is_ok() && fetched.bytes.is_none() {
+                problems.push(Problem::error(
+                    &path,
+                    "file-too-large",
+                    format!("{}：台账无法使用", fetched.reason),
+                ));
+                continue;
+            }
             let (Some(ld), Some(bytes)) = (decl.ledger(&e.name), fetched.bytes.as_ref()) else {
                 continue;
             };
@@ -328,11 +336,26 @@ impl OpenBundle {
             if let Some(bytes) = fetched.bytes.as_ref() {
                 let doc = document::read_document(&e.name, &path, bytes, e.fields, &mut problems);
                 documents.insert(e.name.clone(), Arc::new(doc));
+            } else if fetched.status.is_ok() {
+                // Present but too large to read: 已报送但无法读取, its other fields still count.
+                problems.push(Problem::warning(
+                    &path,
+                    "unreadable-document",
+                    format!("已报送但无法读取：{}", fetched.reason),
+                ));
+                let doc = crate::model::evidence::Document {
+                    name: e.name.clone(),
+                    file: path.clone(),
+                    text: None,
+                    tables: Vec::new(),
+                    fields: e.fields,
+                };
+                documents.insert(e.name.clone(), Arc::new(doc));
             }
         }
 
         for f in file_refs {
-            let (path, fetched) = bfs.fetch(&f.raw);
+            let (path, fetched) = bfs.fetch_hash(&f.raw);
             note_file(
                 &mut files,
                 &mut problems,

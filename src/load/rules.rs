@@ -18,7 +18,8 @@ use crate::expr::value::{RecordType, Type, Value};
 use crate::expr::{Expr, ExprError, Template, TypeEnv};
 use crate::load::yaml::{self, Node, NodeValue, key_child as join};
 use crate::model::ruleset::{
-    Check, Grade, Group, Indicator, ItemRule, Level, Method, Requirement, RuleSet, Source,
+    Check, Grade, GradingRule, Group, Indicator, Level, Method, Requirement, RoundRule, Rounding,
+    RuleSet, Source, Veto, VetoScope,
 };
 use crate::model::schema::{ColumnDecl, DocumentDecl, EvidenceDecl, FieldType, LedgerDecl};
 
@@ -265,6 +266,15 @@ struct RawRuleSet {
     bonus_cap: Option<Yaml>,
     grades: Vec<RawGrade>,
     veto_grade: Option<String>,
+    /// What a veto is called (一票否决, 单项否决).
+    veto_label: Option<String>,
+    /// `{where: total | part | indicator | [..], step: 0.01, rule: half-up | half-even}`.
+    rounding: Option<Yaml>,
+    /// `applicable`: the base score is rescaled over the applicable points.
+    rescale: Option<Yaml>,
+    /// Grading rules over parts, indicators and the total.
+    #[serde(default)]
+    grading: Vec<RawGradingRule>,
     #[serde(default)]
     params: serde_yaml::Mapping,
     groups: Vec<RawGroup>,
@@ -293,6 +303,19 @@ struct RawGroup {
     #[serde(default)]
     bonus: bool,
     file: String,
+    rescale: Option<Yaml>,
+    weight: Option<Yaml>,
+    #[serde(flatten)]
+    extra: BTreeMap<String, Yaml>,
+}
+
+#[derive(Deserialize)]
+struct RawGradingRule {
+    id: Yaml,
+    when: String,
+    message: String,
+    grade_at_most: Option<String>,
+    bonus: Option<Yaml>,
     #[serde(flatten)]
     extra: BTreeMap<String, Yaml>,
 }
@@ -345,7 +368,8 @@ struct RawIndicator {
     #[serde(default, rename = "let")]
     lets: serde_yaml::Mapping,
     zero_when: Option<RawZeroWhen>,
-    veto: Option<RawItems>,
+    veto: Option<RawVeto>,
+    applies_when: Option<String>,
     method: Yaml,
     #[serde(flatten)]
     extra: BTreeMap<String, Yaml>,
@@ -365,9 +389,16 @@ struct RawZeroWhen {
 }
 
 #[derive(Deserialize)]
-struct RawItems {
+struct RawVeto {
     items: String,
     message: String,
+    label: Option<String>,
+    /// `indicator` (default), `group`, `none`, or a list of group ids.
+    scope: Option<Yaml>,
+    /// A grade name, or `false` for none; default the rule set's `veto_grade`.
+    grade: Option<Yaml>,
+    #[serde(flatten)]
+    extra: BTreeMap<String, Yaml>,
 }
 
 #[derive(Deserialize)]
@@ -1190,6 +1221,26 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
         );
     }
 
+    let veto_label = raw
+        .veto_label
+        .clone()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .unwrap_or_else(|| "一票否决".to_string());
+    let rounding = rounding(c, raw.rounding.as_ref());
+    let rescale_total = rescale(c, f, "rescale", raw.rescale.as_ref());
+    let group_ids: Vec<String> = raw
+        .groups
+        .iter()
+        .map(|g| yaml_key(&g.id).unwrap_or_default())
+        .collect();
+    let marks = VetoDefaults {
+        label: veto_label.clone(),
+        grade: veto_grade.clone(),
+        grades: grades.iter().map(|g| g.name.clone()).collect(),
+        group_ids: group_ids.clone(),
+    };
+
     let evidence = Arc::new(c.evidence(f, &raw.evidence));
     let mut env = base_env(&evidence);
 
@@ -1328,14 +1379,34 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
         let gpath = format!("groups[{gi}]");
         c.extra_keys(f, &gpath, &rg.extra);
         let points = c.points(f, &join(&gpath, "points"), &rg.points);
+        let weight = match &rg.weight {
+            None => Decimal::ONE,
+            Some(w) => match yaml_decimal(w) {
+                Some(d) if d > Decimal::ZERO => d,
+                _ => {
+                    c.error(
+                        f,
+                        &join(&gpath, "weight"),
+                        "bad-weight",
+                        format!(
+                            "weight 应为正数（如 0.8 表示按80%计入总分），实为 {}",
+                            yaml_display(w)
+                        ),
+                    );
+                    Decimal::ONE
+                }
+            },
+        };
         if !rg.bonus {
-            base_total += points;
+            base_total += points * weight;
         }
         groups.push(Group {
             id: yaml_key(&rg.id).unwrap_or_default(),
             name: rg.name.clone(),
             points,
             bonus: rg.bonus,
+            rescale: rescale(c, f, &join(&gpath, "rescale"), rg.rescale.as_ref()),
+            weight,
         });
         let file = rg.file.as_str();
         if c.text(file).is_none() {
@@ -1357,7 +1428,7 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
             // Budgets count what is written, also for an indicator that failed to compile, so
             // one mistake is not reported twice.
             group_total += yaml_decimal(&ri.points).unwrap_or_default();
-            if let Some(ind) = compile_indicator(c, file, &path, ri, gi, &env) {
+            if let Some(ind) = compile_indicator(c, file, &path, ri, gi, &env, &marks) {
                 if !ids.insert(ind.id.clone()) {
                     c.error(
                         file,
@@ -1384,18 +1455,24 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
         }
     }
     if base_total != max {
+        let weighted = if groups.iter().any(|g| g.weight != Decimal::ONE) {
+            "（按 weight 加权）"
+        } else {
+            ""
+        };
         c.error(
             f,
             "max",
             "total-points-mismatch",
             format!(
-                "max 为 {}，但非加分组的分值合计为 {}",
+                "max 为 {}，但非加分组的分值合计{weighted}为 {}",
                 max.normalize(),
                 base_total.normalize()
             ),
         );
     }
 
+    let grading = grading_rules(c, &raw.grading, &env, &groups, &indicators, &marks);
     let township = township::compile(c, raw.township.as_deref(), &env, &groups, &indicators);
 
     // Usage is only known when everything compiled.
@@ -1440,6 +1517,10 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
         bonus_cap,
         grades,
         veto_grade,
+        veto_label,
+        rounding,
+        rescale: rescale_total,
+        grading,
         params,
         groups,
         indicators,
@@ -1457,10 +1538,11 @@ fn compile_indicator(
     ri: &RawIndicator,
     group: usize,
     env: &TypeEnv,
+    marks: &VetoDefaults,
 ) -> Option<Indicator> {
     // `let` names are the indicator's own: count what this indicator reads, apart.
     let outer = std::mem::take(&mut c.used);
-    let indicator = compile_indicator_body(c, file, path, ri, group, env);
+    let indicator = compile_indicator_body(c, file, path, ri, group, env, marks);
     if let Some(ind) = &indicator
         && !matches!(ind.method, Method::Manual)
     {
@@ -1486,6 +1568,7 @@ fn compile_indicator_body(
     ri: &RawIndicator,
     group: usize,
     env: &TypeEnv,
+    marks: &VetoDefaults,
 ) -> Option<Indicator> {
     c.extra_keys(file, path, &ri.extra);
     let id = match &ri.id {
@@ -1543,6 +1626,12 @@ fn compile_indicator_body(
             }
         }
     };
+
+    // Evaluated before anything else, with the global names only (unit attributes).
+    let applies_when = ri
+        .applies_when
+        .as_ref()
+        .and_then(|src| c.expr(file, &join(path, "applies_when"), src, env, Want::Bool));
 
     let mut requires = Vec::new();
     for (i, r) in ri.requires.iter().enumerate() {
@@ -1602,7 +1691,21 @@ fn compile_indicator_body(
         )?;
         let item_env = with_name(&env, "it", element_type(items.ty()));
         let message = c.template(file, &format!("{path}.veto.message"), &v.message, &item_env)?;
-        Some(ItemRule { items, message })
+        let vpath = format!("{path}.veto");
+        c.extra_keys(file, &vpath, &v.extra);
+        let (scope, grade) = veto_options(c, file, &vpath, v, group, marks);
+        Some(Veto {
+            items,
+            message,
+            label: v
+                .label
+                .clone()
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty())
+                .unwrap_or_else(|| marks.label.clone()),
+            scope,
+            grade,
+        })
     });
 
     let mpath = join(path, "method");
@@ -1629,8 +1732,352 @@ fn compile_indicator_body(
         lets,
         zero_when,
         veto,
+        applies_when,
         method,
     })
+}
+
+/// What a rule set says about vetoes, for compiling each indicator's `veto:`.
+struct VetoDefaults {
+    label: String,
+    grade: String,
+    grades: Vec<String>,
+    group_ids: Vec<String>,
+}
+
+/// `scope` and `grade` of a veto.
+fn veto_options(
+    c: &mut Checker,
+    file: &str,
+    path: &str,
+    v: &RawVeto,
+    group: usize,
+    marks: &VetoDefaults,
+) -> (VetoScope, Option<String>) {
+    let spath = join(path, "scope");
+    let scope = match &v.scope {
+        None => VetoScope::Indicator,
+        Some(Yaml::String(s)) if s == "indicator" => VetoScope::Indicator,
+        Some(Yaml::String(s)) if s == "group" => VetoScope::Groups(vec![group]),
+        Some(Yaml::String(s)) if s == "none" => VetoScope::None,
+        Some(Yaml::Sequence(ids)) => {
+            let mut groups = Vec::new();
+            for (i, id) in ids.iter().enumerate() {
+                let id = yaml_key(id).unwrap_or_default();
+                match marks.group_ids.iter().position(|g| *g == id) {
+                    Some(gi) => groups.push(gi),
+                    None => c.error(
+                        file,
+                        &format!("{spath}[{i}]"),
+                        "unknown-group",
+                        format!(
+                            "scope 中的组 `{id}` 不在 ruleset.yaml 的 groups 中（可用：{}）",
+                            marks.group_ids.join("、")
+                        ),
+                    ),
+                }
+            }
+            VetoScope::Groups(groups)
+        }
+        Some(other) => {
+            c.error(
+                file,
+                &spath,
+                "ruleset-shape",
+                format!(
+                    "veto 的 scope 应为 indicator（本指标不得分）、group（本组不得分）、none（保留得分，只定等次）或组编号列表，实为 {}",
+                    yaml_display(other)
+                ),
+            );
+            VetoScope::Indicator
+        }
+    };
+    let gpath = join(path, "grade");
+    let grade = match &v.grade {
+        None => Some(marks.grade.clone()),
+        Some(Yaml::Bool(false)) => None,
+        Some(g) => {
+            let name = yaml_display(g);
+            if !marks.grades.contains(&name) {
+                c.error(
+                    file,
+                    &gpath,
+                    "unknown-grade",
+                    format!(
+                        "veto 的 grade `{name}` 不在 grades 中（可用：{}；不定等次写 false）",
+                        marks.grades.join("、")
+                    ),
+                );
+            }
+            Some(name)
+        }
+    };
+    if grade.is_none() && matches!(scope, VetoScope::None | VetoScope::Indicator) {
+        c.error(
+            file,
+            &gpath,
+            "veto-no-effect",
+            "veto 的 grade 为 false 时，scope 应为 group 或组编号列表，否则否决不起作用",
+        );
+    }
+    (scope, grade)
+}
+
+/// `rescale: applicable` (or absent).
+fn rescale(c: &mut Checker, file: &str, path: &str, v: Option<&Yaml>) -> bool {
+    match v {
+        None | Some(Yaml::Null) => false,
+        Some(Yaml::String(s)) if s == "applicable" => true,
+        Some(other) => {
+            c.error(
+                file,
+                path,
+                "ruleset-shape",
+                format!(
+                    "rescale 只能写 applicable（按适用指标的分值折算），实为 {}",
+                    yaml_display(other)
+                ),
+            );
+            false
+        }
+    }
+}
+
+/// `rounding: {where, step, rule}`.
+fn rounding(c: &mut Checker, v: Option<&Yaml>) -> Rounding {
+    let f = RULESET_FILE;
+    let mut r = Rounding::default();
+    let Some(v) = v else { return r };
+    r.declared = true;
+    let Some(m) = v.as_mapping() else {
+        c.error(
+            f,
+            "rounding",
+            "bad-rounding",
+            format!(
+                "rounding 应为映射 {{where: total, step: 0.01, rule: half-up}}，实为 {}",
+                yaml_display(v)
+            ),
+        );
+        return r;
+    };
+    let mut seen_where = false;
+    for (k, val) in m {
+        let key = yaml_display(k);
+        let path = join("rounding", &key);
+        match key.as_str() {
+            "where" => {
+                seen_where = true;
+                r.indicator = false;
+                r.part = false;
+                r.total = false;
+                let items: Vec<(String, &Yaml)> = match val {
+                    Yaml::Sequence(items) => items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, y)| (format!("{path}[{i}]"), y))
+                        .collect(),
+                    other => vec![(path.clone(), other)],
+                };
+                for (p, y) in items {
+                    match y.as_str() {
+                        Some("indicator") => r.indicator = true,
+                        Some("part") => r.part = true,
+                        Some("total") => r.total = true,
+                        _ => c.error(
+                            f,
+                            &p,
+                            "bad-rounding",
+                            format!(
+                                "rounding 的 where 应为 indicator（每个指标）、part（每个部分）、total（总分）或它们的列表，实为 {}",
+                                yaml_display(y)
+                            ),
+                        ),
+                    }
+                }
+            }
+            "step" => match yaml_decimal(val) {
+                Some(d) if d > Decimal::ZERO => r.step = d,
+                _ => c.error(
+                    f,
+                    &path,
+                    "bad-rounding",
+                    format!(
+                        "rounding 的 step 应为正数（0.01 或 0.5），实为 {}",
+                        yaml_display(val)
+                    ),
+                ),
+            },
+            "rule" => match val.as_str() {
+                Some("half-up") => r.rule = RoundRule::HalfUp,
+                Some("half-even") => r.rule = RoundRule::HalfEven,
+                _ => c.error(
+                    f,
+                    &path,
+                    "bad-rounding",
+                    format!(
+                        "rounding 的 rule 应为 half-up（四舍五入）或 half-even（四舍六入五成双），实为 {}",
+                        yaml_display(val)
+                    ),
+                ),
+            },
+            _ => c.error(
+                f,
+                &path,
+                "unknown-key",
+                format!("未知的键 `{key}`（rounding 可写 where、step、rule）"),
+            ),
+        }
+    }
+    if !seen_where {
+        r.total = true;
+    }
+    r
+}
+
+/// The type of `部分`, `指标` and `总分` for grading rules.
+fn grading_env(env: &TypeEnv, groups: &[Group], indicators: &[Indicator]) -> TypeEnv {
+    use crate::model::ruleset::{FieldKind, INDICATOR_FIELDS, PART_FIELDS, TOTAL_FIELDS};
+    let rec = |fields: &[(&str, FieldKind)]| {
+        Type::Record(Arc::new(RecordType {
+            fields: fields
+                .iter()
+                .map(|(n, k)| {
+                    (
+                        n.to_string(),
+                        match k {
+                            FieldKind::Num => Type::Num,
+                            FieldKind::Bool => Type::Bool,
+                            FieldKind::Text => Type::Text,
+                        },
+                    )
+                })
+                .collect(),
+        }))
+    };
+    let keyed = |keys: Vec<String>, fields: &[(&str, FieldKind)]| {
+        Type::Record(Arc::new(RecordType {
+            fields: keys.into_iter().map(|k| (k, rec(fields))).collect(),
+        }))
+    };
+    let mut env = env.clone();
+    env.names.insert(
+        crate::model::ruleset::PARTS.to_string(),
+        keyed(groups.iter().map(|g| g.id.clone()).collect(), PART_FIELDS),
+    );
+    env.names.insert(
+        crate::model::ruleset::INDICATORS.to_string(),
+        keyed(
+            indicators.iter().map(|i| i.id.clone()).collect(),
+            INDICATOR_FIELDS,
+        ),
+    );
+    env.names
+        .insert(crate::model::ruleset::TOTAL.to_string(), rec(TOTAL_FIELDS));
+    env
+}
+
+/// `grading:` of ruleset.yaml.
+fn grading_rules(
+    c: &mut Checker,
+    raw: &[RawGradingRule],
+    env: &TypeEnv,
+    groups: &[Group],
+    indicators: &[Indicator],
+    marks: &VetoDefaults,
+) -> Vec<GradingRule> {
+    let f = RULESET_FILE;
+    if raw.is_empty() {
+        return Vec::new();
+    }
+    for name in [
+        crate::model::ruleset::PARTS,
+        crate::model::ruleset::INDICATORS,
+        crate::model::ruleset::TOTAL,
+    ] {
+        if env.names.contains_key(name) {
+            c.error(
+                f,
+                "grading",
+                "name-clash",
+                format!("等次规则使用的名称 `{name}` 已被参数或 let 占用，请改名"),
+            );
+        }
+    }
+    let genv = grading_env(env, groups, indicators);
+    let mut ids = BTreeSet::new();
+    let mut out = Vec::new();
+    for (i, r) in raw.iter().enumerate() {
+        let path = format!("grading[{i}]");
+        c.extra_keys(f, &path, &r.extra);
+        let id = yaml_key(&r.id).unwrap_or_default();
+        if !ids.insert(id.clone()) {
+            c.error(
+                f,
+                &join(&path, "id"),
+                "duplicate-id",
+                format!("等次规则编号 {id} 重复"),
+            );
+        }
+        let when = c.expr(f, &join(&path, "when"), &r.when, &genv, Want::Bool);
+        let message = c.template(f, &join(&path, "message"), &r.message, &genv);
+        let bonus = r.bonus.as_ref().map(|b| {
+            let src = match b {
+                Yaml::String(s) => s.clone(),
+                other => yaml_display(other),
+            };
+            c.expr(f, &join(&path, "bonus"), &src, &genv, Want::Num)
+        });
+        if let Some(g) = &r.grade_at_most
+            && !marks.grades.contains(g)
+        {
+            c.error(
+                f,
+                &join(&path, "grade_at_most"),
+                "unknown-grade",
+                format!(
+                    "grade_at_most `{g}` 不在 grades 中（可用：{}）",
+                    marks.grades.join("、")
+                ),
+            );
+        }
+        if r.grade_at_most.is_none() && r.bonus.is_none() {
+            c.error(
+                f,
+                &join(&path, "id"),
+                "grading-no-effect",
+                format!("等次规则 {id} 既没有 grade_at_most 也没有 bonus，条件成立时不起作用"),
+            );
+        }
+        let (Some(when), Some(message)) = (when, message) else {
+            continue;
+        };
+        let bonus = match bonus {
+            Some(None) => continue,
+            Some(Some(b)) => Some(b),
+            None => None,
+        };
+        let roots = [
+            crate::model::ruleset::PARTS,
+            crate::model::ruleset::INDICATORS,
+            crate::model::ruleset::TOTAL,
+        ];
+        let mut figures = when.field_paths(&roots);
+        for p in bonus.iter().flat_map(|b| b.field_paths(&roots)) {
+            if !figures.contains(&p) {
+                figures.push(p);
+            }
+        }
+        out.push(GradingRule {
+            id,
+            when,
+            message,
+            grade_at_most: r.grade_at_most.clone(),
+            bonus,
+            figures,
+        });
+    }
+    out
 }
 
 fn compile_method(

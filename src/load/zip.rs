@@ -111,6 +111,26 @@ fn central_names(bytes: &[u8]) -> Option<Vec<String>> {
     Some(names)
 }
 
+/// SHA-256 of member `index`, inflated as it streams (never more than its declared size).
+fn hash_member<R: Read + std::io::Seek>(
+    zip: &mut ZipArchive<R>,
+    index: usize,
+    size: u64,
+) -> Result<String, String> {
+    use sha2::Digest;
+    let f = zip
+        .by_index(index)
+        .map_err(|e| format!("无法解压（{e}）"))?;
+    let mut hasher = sha2::Sha256::new();
+    std::io::copy(&mut f.take(size), &mut hasher)
+        .map_err(|e| format!("无法解压，文件已损坏（{e}）"))?;
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
 /// A member name as text: UTF-8 when it is valid UTF-8 (whether or not the UTF-8 flag is set),
 /// else GBK/GB18030; `\` means `/`.
 pub fn member_name(raw: &[u8]) -> String {
@@ -180,7 +200,10 @@ enum Kind {
     File(usize),
     Symlink,
     /// Declared larger than [`MAX_MEMBER`]: refused alone, the rest of the bundle is read.
-    TooLarge(u64),
+    TooLarge {
+        index: usize,
+        size: u64,
+    },
     /// The archive lists this name more than once: which copy was handed in is not known.
     Ambiguous(usize),
 }
@@ -237,7 +260,7 @@ impl ZipBundle {
                 } else if f.is_symlink() {
                     Some(Kind::Symlink)
                 } else if let Some(&size) = oversize.get(&clean(&name)) {
-                    Some(Kind::TooLarge(size))
+                    Some(Kind::TooLarge { index: i, size })
                 } else {
                     Some(Kind::File(i))
                 };
@@ -323,14 +346,19 @@ impl ZipBundle {
             Some(Kind::Symlink) => {
                 status(FileStatus::Refused, "压缩包中的符号链接，不跟随，拒绝打开")
             }
-            Some(Kind::TooLarge(size)) => status(
-                FileStatus::Refused,
-                &format!(
-                    "解压后有{}MiB，超过单个文件上限{}MiB，拒绝读取（材料的其余部分照常评分）",
-                    size / MIB,
-                    MAX_MEMBER / MIB
-                ),
-            ),
+            // Hashed as it inflates (bounded memory), its content not kept: like a folder's.
+            Some(Kind::TooLarge { index, size }) => {
+                let zip = &mut self.zip;
+                match guard::catch(|| hash_member(zip, index, size)) {
+                    Some(Ok(sha256)) => Fetched {
+                        status: FileStatus::Ok { sha256 },
+                        bytes: None,
+                        reason: super::fs::too_large_to_read(size),
+                    },
+                    Some(Err(m)) => status(FileStatus::Unreadable, &m),
+                    None => status(FileStatus::Unreadable, CORRUPT),
+                }
+            }
             Some(Kind::Ambiguous(n)) => status(
                 FileStatus::Refused,
                 &format!(

@@ -28,6 +28,9 @@ pub struct Assessment {
     pub unit: String,
     pub bundle: String,
     pub total: Total,
+    /// The parts, for rule sets that grade by parts (absent otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<PartResult>,
     pub indicators: Vec<IndicatorResult>,
     pub evidence: Vec<EvidenceFile>,
     pub problems: Vec<Problem>,
@@ -55,6 +58,105 @@ pub struct Total {
     pub grade: String,
     pub veto: bool,
     pub provisional: bool,
+    /// The vetoes that fired: label, what they zeroed, the grade they set.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub vetoes: Vec<VetoOutcome>,
+    /// The rule set's grading rules (`grading:`), each with whether it applied, its message,
+    /// its effect and the figures it read. Never a veto.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RuleOutcome>,
+}
+
+/// A veto that fired: which indicator, the rule set's label for it (一票否决, 单项否决), the
+/// parts it zeroed and the grade it set.
+#[derive(Debug, Clone, Serialize)]
+pub struct VetoOutcome {
+    pub indicator: String,
+    pub label: String,
+    /// Names of the parts whose points it took away (empty: only its own indicator, or none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub zeroed: Vec<String>,
+    /// True when the indicator keeps its own score (`scope: none`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub keeps_score: bool,
+    /// The grade it sets, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade: Option<String>,
+}
+
+/// One grading rule of the rule set, as evaluated after every indicator, verdict and adjustment.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleOutcome {
+    pub id: String,
+    /// Whether its `when` held (and so its effect was applied).
+    pub applied: bool,
+    /// What it does, in Chinese: `等次不高于不合格`, `加分 6 改为 0`.
+    pub effect: String,
+    /// Its message, rendered (empty when it did not apply).
+    pub message: String,
+    /// The part, indicator and total figures its expressions read, with their values then.
+    pub figures: Vec<Figure>,
+}
+
+/// A named value a grading rule read (`部分.网站.得分` = 18).
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    pub name: String,
+    pub value: FigureValue,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum FigureValue {
+    Num(#[serde(serialize_with = "points")] Decimal),
+    Text(String),
+    Bool(bool),
+    Null(Option<()>),
+}
+
+impl std::fmt::Display for FigureValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FigureValue::Num(n) => write!(f, "{}", n.normalize()),
+            FigureValue::Text(t) => f.write_str(t),
+            FigureValue::Bool(true) => f.write_str("是"),
+            FigureValue::Bool(false) => f.write_str("否"),
+            FigureValue::Null(_) => f.write_str("空"),
+        }
+    }
+}
+
+/// One part (一级指标 group) as it enters the total. Only rule sets that grade by parts
+/// (grading rules, rescaled or weighted parts, veto scopes, rounding) list their parts.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartResult {
+    pub id: String,
+    pub name: String,
+    /// The part's points.
+    #[serde(serialize_with = "points")]
+    pub max: Decimal,
+    /// Points of its applicable indicators (不适用 ones do not count).
+    #[serde(serialize_with = "points")]
+    pub applicable: Decimal,
+    /// Sum of its indicators' scores (after verdicts, adjustments and vetoes).
+    #[serde(serialize_with = "points")]
+    pub sum: Decimal,
+    /// The part's score: `sum`, rescaled to `max` over the applicable points when the part
+    /// rescales, rounded when the rule set rounds per part.
+    #[serde(serialize_with = "points")]
+    pub score: Decimal,
+    /// The same from the computed scores (before evaluators' adjustments).
+    #[serde(serialize_with = "points")]
+    pub computed: Decimal,
+    /// Its weight in the total (1 unless declared); `score × weight` enters the total.
+    #[serde(serialize_with = "points")]
+    pub weight: Decimal,
+    pub bonus: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub rescaled: bool,
+    /// The indicator whose veto zeroed the part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zeroed_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -66,6 +168,8 @@ pub enum Status {
     Missing,
     Manual,
     Veto,
+    /// 不适用: the indicator's `applies_when` is false; its points count neither way.
+    Na,
 }
 
 impl Status {
@@ -78,6 +182,7 @@ impl Status {
             Status::Missing => "缺材料",
             Status::Manual => "待评分",
             Status::Veto => "否决",
+            Status::Na => "不适用",
         }
     }
 

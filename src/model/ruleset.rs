@@ -23,6 +23,17 @@ pub struct RuleSet {
     /// Highest first; `min` inclusive.
     pub grades: Vec<Grade>,
     pub veto_grade: String,
+    /// What a veto is called in findings and reports (`veto_label:`, default 一票否决); one
+    /// veto may name its own (`veto: {label: 单项否决}`).
+    pub veto_label: String,
+    /// How and where scores are rounded (`rounding:`); default: the total, to 0.01, half-up.
+    pub rounding: Rounding,
+    /// `rescale: applicable` in ruleset.yaml: the base score is rescaled to `max` over the
+    /// points of applicable indicators.
+    pub rescale: bool,
+    /// Grading rules (`grading:`), evaluated in order after every indicator, verdict,
+    /// adjustment and veto; they read the parts, indicators and total.
+    pub grading: Vec<GradingRule>,
     pub params: Vec<(String, Value)>,
     /// Shared definitions (`let:` in ruleset.yaml), evaluated once per bundle, in order, after
     /// the params; every indicator and check sees them.
@@ -50,6 +61,134 @@ pub struct Group {
     pub name: String,
     pub points: Decimal,
     pub bonus: bool,
+    /// `rescale: applicable`: the part's score is its indicators' sum × points ÷ the points of
+    /// its applicable indicators (不适用 ones left out), exactly, then rounded as declared.
+    pub rescale: bool,
+    /// Its weight in the total (`weight: 0.8`; 1 when not written).
+    pub weight: Decimal,
+}
+
+/// Where scores are rounded, to what step, by which rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rounding {
+    pub indicator: bool,
+    pub part: bool,
+    pub total: bool,
+    pub step: Decimal,
+    pub rule: RoundRule,
+    /// Whether the rule set wrote `rounding:` (else the default applies).
+    pub declared: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundRule {
+    /// 四舍五入: a half goes up.
+    HalfUp,
+    /// 四舍六入五成双 (banker's rounding): a half goes to the even step.
+    HalfEven,
+}
+
+impl RoundRule {
+    pub fn name(self) -> &'static str {
+        match self {
+            RoundRule::HalfUp => "half-up",
+            RoundRule::HalfEven => "half-even",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            RoundRule::HalfUp => "四舍五入",
+            RoundRule::HalfEven => "四舍六入五成双",
+        }
+    }
+}
+
+impl Default for Rounding {
+    fn default() -> Self {
+        Rounding {
+            indicator: false,
+            part: false,
+            total: true,
+            step: Decimal::new(1, 2),
+            rule: RoundRule::HalfUp,
+            declared: false,
+        }
+    }
+}
+
+impl Rounding {
+    /// `x` rounded to a multiple of the step by the rule.
+    pub fn round(&self, x: Decimal) -> Decimal {
+        use rust_decimal::RoundingStrategy;
+        if self.step <= Decimal::ZERO {
+            return x;
+        }
+        let strategy = match self.rule {
+            RoundRule::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            RoundRule::HalfEven => RoundingStrategy::MidpointNearestEven,
+        };
+        match x.checked_div(self.step) {
+            Some(q) => (q.round_dp_with_strategy(0, strategy) * self.step).normalize(),
+            None => x,
+        }
+    }
+
+    /// One phrase: `总分四舍五入到0.01`.
+    pub fn describe(&self) -> String {
+        let mut at = Vec::new();
+        if self.indicator {
+            at.push("指标得分");
+        }
+        if self.part {
+            at.push("部分得分");
+        }
+        if self.total {
+            at.push("总分");
+        }
+        format!(
+            "{}{}到{}",
+            at.join("、"),
+            self.rule.label(),
+            self.step.normalize()
+        )
+    }
+}
+
+/// What a veto takes away besides setting the grade.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VetoScope {
+    /// Its own indicator scores 0 (the default, as before).
+    Indicator,
+    /// Every indicator of these parts (indices into `RuleSet::groups`) scores 0.
+    Groups(Vec<usize>),
+    /// Nothing: the indicator keeps its own score; the veto only sets the grade.
+    None,
+}
+
+/// `veto:` of an indicator.
+#[derive(Debug)]
+pub struct Veto {
+    pub items: Expr,
+    pub message: Template,
+    /// The label findings and reports use (the rule set's `veto_label` unless given).
+    pub label: String,
+    pub scope: VetoScope,
+    /// The grade it sets (`None`: `grade: false`, it only zeroes).
+    pub grade: Option<String>,
+}
+
+/// A grading rule: when `when` holds, cap the grade and/or set the bonus.
+#[derive(Debug)]
+pub struct GradingRule {
+    pub id: String,
+    pub when: Expr,
+    pub message: Template,
+    /// `grade_at_most: 良好` — 不得评为优秀; `不合格` — 等次为不合格.
+    pub grade_at_most: Option<String>,
+    /// `bonus: 0` gates the bonus, `bonus: 总分.加分 * 0.5` scales it.
+    pub bonus: Option<Expr>,
+    /// Paths like `部分.网站.得分` the rule reads, reported with their values.
+    pub figures: Vec<Vec<String>>,
 }
 
 /// Where a finding with no rows points: a ledger's file, a document's file, or the manifest.
@@ -68,12 +207,6 @@ pub struct Requirement {
 }
 
 #[derive(Debug)]
-pub struct ItemRule {
-    pub items: Expr,
-    pub message: Template,
-}
-
-#[derive(Debug)]
 pub struct Indicator {
     pub id: String,
     pub name: String,
@@ -87,7 +220,9 @@ pub struct Indicator {
     pub source: Source,
     pub lets: Vec<(String, Expr)>,
     pub zero_when: Option<(Expr, Template)>,
-    pub veto: Option<ItemRule>,
+    pub veto: Option<Veto>,
+    /// `applies_when`: when false the indicator is 不适用 (no points either way).
+    pub applies_when: Option<Expr>,
     pub method: Method,
 }
 
@@ -145,6 +280,32 @@ impl RuleSet {
         self.groups[indicator.group].bonus
     }
 
+    /// Whether the rule set grades by parts, so reports list the parts (grading rules,
+    /// rescaled or weighted parts, vetoes with a scope, declared rounding).
+    pub fn grades_by_parts(&self) -> bool {
+        !self.grading.is_empty()
+            || self.rescale
+            || self.rounding.declared
+            || self
+                .groups
+                .iter()
+                .any(|g| g.rescale || g.weight != Decimal::ONE)
+            || self.indicators.iter().any(|i| {
+                i.veto
+                    .as_ref()
+                    .is_some_and(|v| !matches!(v.scope, VetoScope::Indicator))
+            })
+    }
+
+    /// The lower of two grades (bands are highest first); unknown names lose.
+    pub fn lower_grade<'a>(&self, a: &'a str, b: &'a str) -> &'a str {
+        let rank = |g: &str| self.grades.iter().position(|x| x.name == g);
+        match (rank(a), rank(b)) {
+            (Some(x), Some(y)) if y > x => b,
+            _ => a,
+        }
+    }
+
     /// The grade band a total reaches (bands are highest first).
     pub fn grade_for(&self, total: Decimal) -> &str {
         self.grades
@@ -154,6 +315,48 @@ impl RuleSet {
             .map(|g| g.name.as_str())
             .unwrap_or("")
     }
+}
+
+/// The names a grading rule sees besides the global ones.
+pub const PARTS: &str = "部分";
+pub const INDICATORS: &str = "指标";
+pub const TOTAL: &str = "总分";
+
+/// The fields of each record, with their types, for the checker (`load::rules`) and the
+/// scorer (`score::grading`), which builds them in this order.
+pub const PART_FIELDS: &[(&str, FieldKind)] = &[
+    ("得分", FieldKind::Num),
+    ("满分", FieldKind::Num),
+    ("适用满分", FieldKind::Num),
+    ("合计", FieldKind::Num),
+    ("计算得分", FieldKind::Num),
+    ("权重", FieldKind::Num),
+    ("计入总分", FieldKind::Num),
+    ("否决", FieldKind::Bool),
+];
+pub const INDICATOR_FIELDS: &[(&str, FieldKind)] = &[
+    ("得分", FieldKind::Num),
+    ("计算得分", FieldKind::Num),
+    ("满分", FieldKind::Num),
+    ("状态", FieldKind::Text),
+    ("适用", FieldKind::Bool),
+    ("否决", FieldKind::Bool),
+    ("调整", FieldKind::Bool),
+];
+pub const TOTAL_FIELDS: &[(&str, FieldKind)] = &[
+    ("基本分", FieldKind::Num),
+    ("加分", FieldKind::Num),
+    ("加分合计", FieldKind::Num),
+    ("得分", FieldKind::Num),
+    ("满分", FieldKind::Num),
+    ("等次", FieldKind::Text),
+];
+
+#[derive(Debug, Clone, Copy)]
+pub enum FieldKind {
+    Num,
+    Bool,
+    Text,
 }
 
 /// What the township commands (`precheck`, `selfreport`, `init`) know about a county's table,

@@ -341,7 +341,7 @@ fn township(a: &Assessment, i: usize) -> Township {
             class: match ind.status {
                 Status::Pass => "pass",
                 Status::Partial => "partial",
-                Status::Manual => "manual",
+                Status::Manual | Status::Na => "manual",
                 Status::Gap | Status::Missing | Status::Veto => "gap",
             },
             adjustment: adjustment_text(ind),

@@ -195,7 +195,12 @@ pub fn schema_json() -> String {
         "zero_when": {"type": "object", "additionalProperties": false, "required": ["if", "message"],
             "properties": {"if": expr, "message": text}},
         "veto": {"type": "object", "additionalProperties": false, "required": ["items", "message"],
-            "properties": {"items": expr, "message": text}},
+            "properties": {"items": expr, "message": text,
+                "label": {"type": "string", "description": "否决的名称（一票否决、单项否决）; default the rule set's veto_label"},
+                "scope": {"anyOf": [{"enum": ["indicator", "group", "none"]}, {"type": "array", "items": {"type": ["string", "number"]}}],
+                    "description": "what the veto zeroes: indicator (default), group (its part), a list of group ids, or none (keeps the score, only sets the grade)"},
+                "grade": {"type": ["string", "boolean"], "description": "the grade it sets (default veto_grade); false: none"}}},
+        "applies_when": {"type": "string", "description": "a condition; when false the indicator is 不适用 (no points either way)"},
         "method": {"$ref": "#/$defs/method"}
     });
     // An overlay's change may write only part of a method or a zero_when.
@@ -224,6 +229,19 @@ pub fn schema_json() -> String {
                         "required": ["name", "min"],
                         "properties": {"name": text, "min": number}}},
                     "veto_grade": text,
+                    "veto_label": {"type": "string", "description": "what a veto is called in findings and reports (default 一票否决)"},
+                    "rescale": {"const": "applicable", "description": "the base score is rescaled to max over the applicable points"},
+                    "rounding": {"type": "object", "additionalProperties": false, "properties": {
+                        "where": {"anyOf": [{"enum": ["indicator", "part", "total"]},
+                            {"type": "array", "items": {"enum": ["indicator", "part", "total"]}}]},
+                        "step": {"type": "number", "exclusiveMinimum": 0},
+                        "rule": {"enum": ["half-up", "half-even"]}}},
+                    "grading": {"type": "array", "items": {
+                        "type": "object", "additionalProperties": false, "required": ["id", "when", "message"],
+                        "properties": {"id": {"type": ["string", "number"]}, "when": expr, "message": text,
+                            "grade_at_most": {"type": "string", "description": "等次不高于"},
+                            "bonus": {"type": ["number", "string"], "description": "the bonus becomes this (0 gates it)"}}},
+                        "description": "grading rules, evaluated after every indicator, verdict and adjustment; they read 部分, 指标 and 总分"},
                     "params": {"type": "object", "description": "constants usable by name in every expression"},
                     "let": {"type": "object", "additionalProperties": text,
                         "description": "shared definitions (name: expression), evaluated once per bundle, visible to every indicator and check"},
@@ -243,6 +261,8 @@ pub fn schema_json() -> String {
                 "properties": {
                     "id": {"type": ["string", "number"]}, "name": text, "points": points,
                     "bonus": {"type": "boolean"},
+                    "rescale": {"const": "applicable", "description": "the part is rescaled to its points over its applicable indicators"},
+                    "weight": {"type": "number", "exclusiveMinimum": 0, "description": "its share of the total (0.8 = 80%)"},
                     "file": {"type": "string", "description": "the indicator file of the group (in an overlay: indicators added to it)"}
                 }
             }));

@@ -72,6 +72,7 @@ pub fn render_with_width(a: &Assessment, color: bool, width: Option<u16>) -> Str
             status = status.fg(match ind.status {
                 Status::Pass => Color::Green,
                 Status::Partial | Status::Manual => Color::Yellow,
+                Status::Na => Color::Grey,
                 Status::Gap | Status::Missing | Status::Veto => Color::Red,
             });
         }

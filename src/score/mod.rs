@@ -3,6 +3,7 @@
 //! Every point lost is a `Finding` that cites its rows, so the findings of an indicator add up
 //! to `max − score` (PRODUCT.md), except for a manual indicator still waiting for its verdict.
 
+pub mod grading;
 pub mod township;
 pub mod trace;
 
@@ -17,10 +18,10 @@ use crate::expr::value::{Record, RowRef, Value};
 use crate::expr::{EvalCtx, Vars};
 use crate::model::assessment::{
     Adjustment, Assessment, EvidenceFile, EvidenceRef, Finding, IndicatorResult, Provenance,
-    RulesetInfo, SCHEMA, Status, Total,
+    RulesetInfo, SCHEMA, Status,
 };
 use crate::model::evidence::{Evidence, FileStatus};
-use crate::model::ruleset::{Check, Indicator, Method, RuleSet, Source};
+use crate::model::ruleset::{Check, Indicator, Method, RuleSet, Source, VetoScope};
 use crate::model::verdicts::Verdicts;
 
 /// The names every expression sees at run time: params, manifest header, 台账, 文档 and the
@@ -138,6 +139,9 @@ pub fn score_as_of(
     let mut results = Vec::with_capacity(rules.indicators.len());
     for indicator in &rules.indicators {
         let mut result = score_indicator(rules, indicator, evidence, &ctx, &globals, verdicts);
+        if rules.rounding.indicator {
+            round_indicator(&mut result, &rules.rounding);
+        }
         if let Some(adj) = verdicts.and_then(|v| v.adjustments.get(&indicator.id)) {
             adjust(
                 &mut result,
@@ -153,11 +157,12 @@ pub fn score_as_of(
         run_check(check, evidence, &ctx, &globals);
     }
 
+    // Above single indicators: vetoes with a scope, parts, the total, grading rules.
+    let (total, parts) = grading::finish(rules, &mut results, &ctx, &globals);
+
     let mut problems = evidence.problems.clone();
     problems.extend(ctx.problems.into_inner());
     diag::finish(&mut problems);
-
-    let total = total(rules, &results);
     Assessment {
         schema: SCHEMA,
         ruleset: RulesetInfo {
@@ -169,6 +174,7 @@ pub fn score_as_of(
         unit: evidence.header.unit.clone(),
         bundle: evidence.bundle.clone(),
         total,
+        parts,
         indicators: results,
         evidence: evidence_files(evidence, verdicts),
         problems,
@@ -178,28 +184,6 @@ pub fn score_as_of(
             evaluator: verdicts.map(|v| v.evaluator.clone()),
             evaluated: verdicts.and_then(|v| v.date.map(|d| d.to_string())),
         },
-    }
-}
-
-fn total(rules: &RuleSet, results: &[IndicatorResult]) -> Total {
-    let base: Decimal = results.iter().filter(|r| !r.bonus).map(|r| r.score).sum();
-    let bonus_sum: Decimal = results.iter().filter(|r| r.bonus).map(|r| r.score).sum();
-    let bonus = bonus_sum.min(rules.bonus_cap);
-    let score = base + bonus;
-    let veto = results.iter().any(|r| r.status == Status::Veto);
-    let grade = if veto {
-        rules.veto_grade.clone()
-    } else {
-        rules.grade_for(score).to_string()
-    };
-    Total {
-        base: base.normalize(),
-        bonus: bonus.normalize(),
-        score: score.normalize(),
-        max: rules.max.normalize(),
-        grade,
-        veto,
-        provisional: results.iter().any(|r| r.status == Status::Manual),
     }
 }
 
@@ -231,6 +215,29 @@ fn evidence_files(evidence: &Evidence, verdicts: Option<&Verdicts>) -> Vec<Evide
     files
 }
 
+/// 按规则取舍 per indicator: the difference is one more finding, so findings still add up.
+fn round_indicator(result: &mut IndicatorResult, rounding: &crate::model::ruleset::Rounding) {
+    if matches!(result.status, Status::Manual | Status::Na) {
+        return;
+    }
+    let rounded = rounding.round(result.score);
+    if rounded != result.score {
+        result.findings.push(Finding {
+            message: format!(
+                "得分{}按{}保留到{}为{}",
+                result.score.normalize(),
+                rounding.rule.label(),
+                rounding.step.normalize(),
+                rounded
+            ),
+            deduct: result.score - rounded,
+            evidence: Vec::new(),
+            capped: false,
+        });
+        result.score = rounded;
+    }
+}
+
 /// An evaluator's 调整: the computed findings stay, and one more finding records the change so
 /// the findings still add up to `max − score`.
 fn adjust(result: &mut IndicatorResult, to: Decimal, reason: &str, by: Option<&str>) {
@@ -243,6 +250,7 @@ fn adjust(result: &mut IndicatorResult, to: Decimal, reason: &str, by: Option<&s
         capped: false,
     });
     result.score = to;
+    // A veto stays a veto; a 不适用 indicator the evaluator scores counts again.
     if !matches!(result.status, Status::Veto) {
         result.status = Status::from_points(to, result.max);
     }
@@ -288,6 +296,13 @@ fn score_indicator(
         fix: indicator.fix.clone(),
     };
 
+    if let Some(applies) = &indicator.applies_when
+        && !truthy(&applies.eval(ctx, globals))
+    {
+        result.status = Status::Na;
+        return result;
+    }
+
     let mut vars = globals.clone();
     for req in &indicator.requires {
         if req.need.eval(ctx, &vars).is_null() {
@@ -332,16 +347,19 @@ fn score_indicator(
         vars.set(name, value);
     }
 
+    // A veto that keeps the indicator's score (`scope: none`) lists its findings with no
+    // deduction and lets the method score; any other takes the indicator's points.
+    let mut vetoed = false;
     if let Some(veto) = &indicator.veto {
         let items = veto.items.eval(ctx, &vars);
         let items = items.as_list().unwrap_or_default();
         if !items.is_empty() {
-            result.status = Status::Veto;
+            let keeps = veto.scope == VetoScope::None;
             for (i, item) in items.iter().enumerate() {
                 let message = s.render_item(&veto.message, &mut vars, item);
                 result.findings.push(Finding {
-                    message: format!("一票否决：{message}"),
-                    deduct: if i == 0 {
+                    message: format!("{}：{message}", veto.label),
+                    deduct: if i == 0 && !keeps {
                         indicator.points
                     } else {
                         Decimal::ZERO
@@ -350,14 +368,18 @@ fn score_indicator(
                     capped: false,
                 });
             }
-            return result;
+            if !keeps {
+                result.status = Status::Veto;
+                return result;
+            }
+            vetoed = true;
         }
     }
 
     if let Some((cond, message)) = &indicator.zero_when
         && truthy(&cond.eval(ctx, &vars))
     {
-        result.status = Status::Gap;
+        result.status = if vetoed { Status::Veto } else { Status::Gap };
         result.findings.push(Finding {
             message: message.render(ctx, &vars),
             deduct: indicator.points,
@@ -442,7 +464,11 @@ fn score_indicator(
         }
         Method::Manual => unreachable!("handled above"),
     }
-    result.status = Status::from_points(result.score, points);
+    result.status = if vetoed {
+        Status::Veto
+    } else {
+        Status::from_points(result.score, points)
+    };
     result
 }
 

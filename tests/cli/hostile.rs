@@ -607,5 +607,152 @@ fn one_oversized_member_does_not_sink_the_zip_bundle() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("超过单个文件上限64MiB"), "{text}");
+    assert!(text.contains("超过可读取的上限64MiB"), "{text}");
+    // Present (hashed as it inflated) but unread: 6.1 decided by 发布日期 2022-01-20 → 6.
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ind = j["indicators"].as_array().unwrap();
+    let i61 = ind.iter().find(|i| i["id"] == "6.1").unwrap();
+    assert_eq!(i61["score"], serde_json::json!(6), "{i61}");
+}
+
+// ---------------------------------------------------------------- -o never writes into an input
+
+fn refused(out: &Output) -> String {
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+/// `-o` through a dangling symlink that points into the bundle: refused (the link is not
+/// followed), and nothing appears in the bundle.
+#[cfg(unix)]
+#[test]
+fn output_through_a_dangling_symlink_into_the_bundle_is_refused() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let bundle = tmp.path().join("xx镇-2021");
+    copy_dir(Path::new(SEED), &bundle);
+    let link = tmp.path().join("报告.json");
+    std::os::unix::fs::symlink(bundle.join("材料/新报告.json"), &link).unwrap();
+    for cmd in ["score", "precheck"] {
+        let out = run_limited(kaohe().arg(cmd).arg(&bundle).arg("-o").arg(&link), cmd);
+        assert!(refused(&out).contains("符号链接"), "{cmd}");
+        assert!(
+            !bundle.join("材料/新报告.json").exists(),
+            "{cmd} wrote into the bundle"
+        );
+    }
+}
+
+/// `-o` onto a hard link of a ledger would rewrite the ledger: refused, the ledger unchanged.
+#[cfg(unix)]
+#[test]
+fn output_onto_a_hard_link_of_a_ledger_is_refused() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let bundle = tmp.path().join("xx镇-2021");
+    copy_dir(Path::new(SEED), &bundle);
+    let ledger = bundle.join("台账/主动公开台账.csv");
+    let before = fs::read(&ledger).unwrap();
+    let link = tmp.path().join("报告.csv");
+    fs::hard_link(&ledger, &link).unwrap();
+    let out = run_limited(
+        kaohe().arg("score").arg(&bundle).arg("-o").arg(&link),
+        "hard link",
+    );
+    assert!(refused(&out).contains("硬链接"));
+    assert_eq!(fs::read(&ledger).unwrap(), before);
+}
+
+/// `-o` equal to the evaluator's verdict file: refused, the verdicts unchanged.
+#[test]
+fn output_onto_the_verdict_file_is_refused() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let v = tmp.path().join("verdicts.yaml");
+    let text = "评分人: 王某\n评分日期: 2022-02-20\n评分:\n  \"3.4\": {得分: 2}\n";
+    fs::write(&v, text).unwrap();
+    let out = run_limited(
+        kaohe()
+            .arg("score")
+            .arg(SEED)
+            .arg("--verdicts")
+            .arg(&v)
+            .arg("-o")
+            .arg(&v),
+        "verdicts",
+    );
+    assert!(refused(&out).contains("评分文件"));
+    assert_eq!(fs::read_to_string(&v).unwrap(), text);
+}
+
+/// `batch -o county/乙镇.zip` would overwrite a zipped bundle of the batch: refused.
+#[test]
+fn batch_output_onto_a_zipped_bundle_of_the_batch_is_refused() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let county = tmp.path().join("county");
+    fs::create_dir(&county).unwrap();
+    copy_dir(Path::new(SEED), &county.join("甲镇"));
+    let zip = county.join("乙镇.zip");
+    let members = vec![("bundle.yaml".to_string(), HEAD.as_bytes().to_vec())];
+    let bytes = stored_zip(&members, false);
+    fs::write(&zip, &bytes).unwrap();
+    let out = run_limited(
+        kaohe().arg("batch").arg(&county).arg("-o").arg(&zip),
+        "batch zip",
+    );
+    assert!(refused(&out).contains("乙镇.zip"));
+    assert_eq!(fs::read(&zip).unwrap(), bytes);
+}
+
+/// A 70 MiB file named as the annual report is refused alone (it cannot be a report to read),
+/// the rest scores; the same size as a 制度 file (existence and SHA-256 only) is hashed as it
+/// streams and counts as present.
+#[test]
+fn a_huge_file_is_refused_as_a_document_and_hashed_as_a_file() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let bundle = tmp.path().join("xx镇-2021");
+    copy_dir(Path::new(SEED), &bundle);
+    let big = fs::File::create(bundle.join("材料/大扫描件.pdf")).unwrap();
+    big.set_len(70 << 20).unwrap(); // sparse: no 70 MiB written to disk
+    drop(big);
+    let manifest = fs::read_to_string(bundle.join("bundle.yaml")).unwrap();
+    let manifest = manifest.replacen("材料/制度/依申请受理机制.txt", "材料/大扫描件.pdf", 1);
+    fs::write(bundle.join("bundle.yaml"), &manifest).unwrap();
+    let out = run_limited(
+        kaohe().arg("score").arg(&bundle).args(["--format", "json"]),
+        "huge file",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // As a 制度 file it only has to exist: 7.3 keeps its 6 points (the seed's).
+    let ind = j["indicators"].as_array().unwrap();
+    let i73 = ind.iter().find(|i| i["id"] == "7.3").unwrap();
+    assert_eq!(i73["score"], serde_json::json!(6), "{i73}");
+    let e = j["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["file"] == "材料/大扫描件.pdf")
+        .unwrap();
+    assert!(e["sha256"].as_str().is_some_and(|h| h.len() == 64), "{e}");
+
+    // As the annual report it would have to be read: refused, 6.2 缺材料 (0 of 6), 6.1 still
+    // decided by 发布日期 (2022-01-25, on time: 6), the rest scored.
+    let manifest = manifest.replacen("材料/年度报告.md", "材料/大扫描件.pdf", 1);
+    fs::write(bundle.join("bundle.yaml"), &manifest).unwrap();
+    let out = run_limited(
+        kaohe().arg("score").arg(&bundle).args(["--format", "json"]),
+        "huge report",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("超过可读取的上限64MiB"), "{text}");
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ind = j["indicators"].as_array().unwrap();
+    let get = |id: &str| ind.iter().find(|i| i["id"] == id).unwrap().clone();
+    assert_eq!(get("6.2")["score"], serde_json::json!(0));
+    assert_eq!(get("6.2")["status"], "missing");
+    assert_eq!(get("6.1")["score"], serde_json::json!(6));
 }

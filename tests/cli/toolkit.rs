@@ -66,6 +66,11 @@ const BROKEN: &[(&str, &str)] = &[
     ("extends-chain", "ruleset.yaml:2:10"),
     ("drop-unknown", "ruleset.yaml:4:8"),
     ("override-unknown", "ruleset.yaml:5:3"),
+    ("bad-weight", "ruleset.yaml:13:60"),
+    ("bad-rounding", "ruleset.yaml:10:44"),
+    ("unknown-group", "1.yaml:11:15"),
+    ("veto-no-effect", "1.yaml:11:14"),
+    ("grading-no-effect", "ruleset.yaml:15:9"),
     ("township-unknown", "township.yaml:3:25"),
 ];
 

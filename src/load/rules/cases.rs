@@ -97,25 +97,27 @@ fn read_case(dir: &Path) -> Result<TestCase, Problem> {
                     let id = yaml_key(id).unwrap_or_default();
                     let score = e.get("score").and_then(yaml_decimal);
                     let status = e.get("status").map(yaml_display);
-                    const STATUSES: [&str; 12] = [
+                    const STATUSES: [&str; 14] = [
                         "pass",
                         "partial",
                         "gap",
                         "missing",
                         "manual",
                         "veto",
+                        "na",
                         "达标",
                         "部分达标",
                         "未达标",
                         "缺材料",
                         "待评分",
                         "否决",
+                        "不适用",
                     ];
                     if let Some(s) = &status
                         && !STATUSES.contains(&s.as_str())
                     {
                         return Err(shape(format!(
-                            "指标 {id} 的 status `{s}` 应为 pass、partial、gap、missing、manual、veto 之一（或 达标、部分达标…）"
+                            "指标 {id} 的 status `{s}` 应为 pass、partial、gap、missing、manual、veto、na 之一（或 达标、部分达标…）"
                         )));
                     }
                     if score.is_none() && status.is_none() {

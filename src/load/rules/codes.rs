@@ -112,8 +112,8 @@ pub const RULE_CODES: &[RuleCode] = &[
     code!(
         "unknown-grade",
         Error,
-        "`veto_grade` is not one of the grades.",
-        "use one of the names under grades"
+        "`veto_grade`, a veto's `grade` or a grading rule's `grade_at_most` is not one of the grades.",
+        "use one of the names under grades (a veto that sets no grade writes `grade: false`)"
     ),
     code!(
         "year-not-in-calendar",
@@ -216,8 +216,39 @@ pub const RULE_CODES: &[RuleCode] = &[
     code!(
         "total-points-mismatch",
         Error,
-        "`max` differs from the sum of the non-bonus groups' points.",
-        "correct max or a group's points"
+        "`max` differs from the sum of the non-bonus groups' points (times their `weight`).",
+        "correct max or a group's points; weighted parts add up as points × weight"
+    ),
+    // Parts, total and grade.
+    code!(
+        "bad-weight",
+        Error,
+        "A group's `weight` is not a positive number.",
+        "write the part's share of the total as a number: 网上测评80% → weight: 0.8"
+    ),
+    code!(
+        "bad-rounding",
+        Error,
+        "`rounding` has a `where`, `step` or `rule` kaohe does not know.",
+        "write rounding: {where: total, step: 0.01, rule: half-up}; where is indicator, part, total or a list, rule half-up or half-even"
+    ),
+    code!(
+        "unknown-group",
+        Error,
+        "A veto's `scope` names a group id that ruleset.yaml does not declare.",
+        "use the `id` of a group under groups (scope: group means the indicator's own group)"
+    ),
+    code!(
+        "veto-no-effect",
+        Error,
+        "A veto sets no grade (`grade: false`) and zeroes nothing beyond its indicator, or keeps its score.",
+        "give it scope: group (or a list of group ids), or remove `grade: false`"
+    ),
+    code!(
+        "grading-no-effect",
+        Error,
+        "A grading rule has neither `grade_at_most` nor `bonus`, so it would do nothing.",
+        "add grade_at_most: <grade> (等次不高于) or bonus: <expression> (加分改为)"
     ),
     // Indicators.
     code!(
@@ -426,7 +457,7 @@ mod registry_tests {
     /// registry, so no diagnostic goes undocumented.
     #[test]
     fn every_emitted_code_is_registered() {
-        const NOT_CODES: [&str; 2] = ["county-zwgk-2021", "kebab-case"];
+        const NOT_CODES: [&str; 4] = ["county-zwgk-2021", "kebab-case", "half-up", "half-even"];
         let sources = [
             include_str!("../rules.rs"),
             include_str!("overlay.rs"),
