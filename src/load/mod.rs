@@ -348,6 +348,7 @@ impl OpenBundle {
                     file: path.clone(),
                     text: None,
                     tables: Vec::new(),
+                    lines: Vec::new(),
                     fields: e.fields,
                 };
                 documents.insert(e.name.clone(), Arc::new(doc));
