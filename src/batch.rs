@@ -46,6 +46,12 @@ pub struct RankEntry {
     pub score: Decimal,
     pub grade: String,
     pub veto: bool,
+    /// What the rule set calls the veto that set the grade (一票否决, 单项否决).
+    #[serde(skip)]
+    pub veto_label: String,
+    /// The grading rules that applied, each as `id：message`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
     pub provisional: bool,
     /// Ids of indicators whose computed score the evaluator adjusted (调整).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -203,6 +209,14 @@ pub fn summarize(
             score: a.total.score,
             grade: a.total.grade.clone(),
             veto: a.total.veto,
+            veto_label: crate::report::veto_label(&a).to_string(),
+            rules: a
+                .total
+                .rules
+                .iter()
+                .filter(|r| r.applied)
+                .map(|r| format!("{}：{}", r.id, r.message))
+                .collect(),
             provisional: a.total.provisional,
             adjusted: a
                 .indicators

@@ -20,6 +20,8 @@ mod exports;
 mod formats;
 #[path = "cli/gazette.rs"]
 mod gazette;
+#[path = "cli/grading.rs"]
+mod grading;
 #[path = "cli/hostile.rs"]
 mod hostile;
 #[path = "cli/org.rs"]

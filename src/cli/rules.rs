@@ -256,6 +256,31 @@ fn differences(case: &TestCase, a: &Assessment) -> Vec<String> {
             }
         }
     }
+    for (id, want) in &case.parts {
+        match a.parts.iter().find(|p| &p.id == id) {
+            None => out.push(format!(
+                "部分 {id}：评分结果中没有这个部分（规则集未按部分评定？）"
+            )),
+            Some(p) if p.score != *want => out.push(format!(
+                "部分 {id} {} 得分：期望 {}，实为 {}",
+                p.name,
+                want.normalize(),
+                p.score.normalize()
+            )),
+            Some(_) => {}
+        }
+    }
+    for (id, want) in &case.grading {
+        match a.total.rules.iter().find(|r| &r.id == id) {
+            None => out.push(format!("等次规则 {id}：规则集中没有这条规则")),
+            Some(r) if r.applied != *want => out.push(format!(
+                "等次规则 {id}：期望{}，实为{}",
+                if *want { "触发" } else { "不触发" },
+                if r.applied { "触发" } else { "不触发" }
+            )),
+            Some(_) => {}
+        }
+    }
     for (field, want) in &case.total {
         let t = &a.total;
         let got = match field.as_str() {

@@ -90,7 +90,7 @@ pub fn render_score(a: &Assessment) -> Vec<u8> {
         grade_text(a),
         String::new(),
         String::new(),
-        String::new(),
+        cell(&super::grading_lines(a).join("\n")),
         String::new(),
     ]);
     write(rows)

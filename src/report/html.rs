@@ -135,6 +135,8 @@ struct Township {
     veto: bool,
     pending: Vec<String>,
     adjustments: Vec<String>,
+    /// How parts, vetoes and grading rules formed the total and grade.
+    grading: Vec<String>,
     groups: Vec<GroupView>,
     chart: Chart,
     problems: Vec<ProblemRow>,
@@ -399,6 +401,7 @@ fn township(a: &Assessment, i: usize) -> Township {
             .filter(|i| i.status == Status::Manual)
             .map(|i| format!("{} {}", i.id, i.name))
             .collect(),
+        grading: super::grading_lines(a),
         adjustments: a
             .indicators
             .iter()

@@ -65,6 +65,14 @@ fn township(out: &mut String, a: &Assessment, h: &str) {
         num(t.max),
         esc(&grade_text(a))
     ));
+    let grading = super::grading_lines(a);
+    if !grading.is_empty() {
+        out.push_str("总分和等次的形成：\n\n");
+        for line in &grading {
+            out.push_str(&format!("- {}\n", esc(line)));
+        }
+        out.push('\n');
+    }
 
     out.push_str("| 编号 | 指标 | 分值 | 得分 | 状态 | 问题与依据 |\n|---|---|--:|--:|---|---|\n");
     let mut group = "";
@@ -143,7 +151,10 @@ pub fn render_batch(b: &BatchReport) -> String {
     for e in &b.ranking {
         let mut notes = Vec::new();
         if e.veto {
-            notes.push("一票否决".to_string());
+            notes.push(e.veto_label.clone());
+        }
+        if !e.rules.is_empty() {
+            notes.push(format!("等次规则：{}", e.rules.join("；")));
         }
         if e.provisional {
             notes.push("暂定".to_string());

@@ -177,16 +177,105 @@ pub fn grade_text(a: &Assessment) -> String {
         s.push_str("（暂定）");
     }
     if t.veto {
-        s.push_str("（一票否决）");
+        s.push_str(&format!("（{}）", veto_label(a)));
     }
     s
+}
+
+/// The label of the veto that set the grade (一票否决 unless the rule set names it).
+pub fn veto_label(a: &Assessment) -> &str {
+    a.total
+        .vetoes
+        .iter()
+        .find(|v| v.grade.is_some())
+        .map_or("一票否决", |v| v.label.as_str())
+}
+
+/// How the parts, vetoes and grading rules formed the total and grade, one sentence each, for
+/// every report (empty for a rule set that does not grade by parts and had no scoped veto).
+pub fn grading_lines(a: &Assessment) -> Vec<String> {
+    let mut lines = Vec::new();
+    for p in &a.parts {
+        let mut s = format!("{}：{}分（满分{}", p.name, num(p.score), num(p.max));
+        if p.rescaled {
+            s.push_str(&format!(
+                "；适用指标满分{}，得分{}，按适用分值折算为{}×{}÷{}",
+                num(p.applicable),
+                num(p.sum),
+                num(p.sum),
+                num(p.max),
+                num(p.applicable)
+            ));
+        }
+        if p.weight != Decimal::ONE {
+            s.push_str(&format!(
+                "；权重{}，计入总分{}",
+                num(p.weight),
+                num(p.score * p.weight)
+            ));
+        }
+        if let Some(by) = &p.zeroed_by {
+            s.push_str(&format!("；因{by}否决不得分"));
+        }
+        if p.bonus {
+            s.push_str("；加分项");
+        }
+        s.push('）');
+        lines.push(s);
+    }
+    // A plain veto (its own indicator, the grade) is said by every report already.
+    for v in a
+        .total
+        .vetoes
+        .iter()
+        .filter(|v| !v.zeroed.is_empty() || v.keeps_score)
+    {
+        let mut effects = Vec::new();
+        if !v.zeroed.is_empty() {
+            effects.push(format!("{}不得分", v.zeroed.join("、")));
+        }
+        if v.keeps_score {
+            effects.push("保留该指标得分".to_string());
+        }
+        if let Some(g) = &v.grade {
+            effects.push(format!("等次为{g}"));
+        }
+        lines.push(format!(
+            "{}：{}（{}）",
+            v.label,
+            v.indicator,
+            effects.join("，")
+        ));
+    }
+    for r in &a.total.rules {
+        let figures: Vec<String> = r
+            .figures
+            .iter()
+            .map(|f| format!("{} = {}", f.name, f.value))
+            .collect();
+        let head = if r.applied {
+            format!("等次规则 {}：{}（{}", r.id, r.message, r.effect)
+        } else {
+            format!("等次规则 {}：未触发（{}", r.id, r.effect)
+        };
+        let mut s = head;
+        if !figures.is_empty() {
+            s.push_str(&format!("；{}", figures.join("，")));
+        }
+        s.push('）');
+        lines.push(s);
+    }
+    lines
 }
 
 /// What a ranking row needs said beside its score: veto, provisional, adjustments, duplicates.
 pub fn ranking_notes(e: &crate::batch::RankEntry) -> Vec<String> {
     let mut notes = Vec::new();
     if e.veto {
-        notes.push("一票否决".to_string());
+        notes.push(e.veto_label.clone());
+    }
+    if !e.rules.is_empty() {
+        notes.push(format!("等次规则：{}", e.rules.join("；")));
     }
     if e.provisional {
         notes.push("暂定（有待评分项）".to_string());

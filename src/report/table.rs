@@ -113,6 +113,9 @@ pub fn render_with_width(a: &Assessment, color: bool, width: Option<u16>) -> Str
             t.grade
         ));
     }
+    for line in super::grading_lines(a) {
+        out.push_str(&plain(&format!("{line}\n")));
+    }
     for ind in &a.indicators {
         if let Some(text) = super::adjustment_text(ind) {
             out.push_str(&plain(&format!(

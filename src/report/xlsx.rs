@@ -416,6 +416,10 @@ fn township_sheet(a: &Assessment, name: &str, st: &Styles) -> Result<Worksheet, 
         ws.write_string_with_format(r, 2, label, &st.text)?;
         ws.write_number_with_format(r, 4, as_f64(v), &st.number)?;
     }
+    for line in super::grading_lines(a) {
+        r += 1;
+        ws.write_string_with_format(r, 2, line, &st.wrap)?;
+    }
     let mut facts = vec![
         ("单位", a.unit.clone()),
         ("材料", a.bundle.clone()),

@@ -25,6 +25,10 @@ pub struct TestCase {
     pub indicators: Vec<(String, Option<Decimal>, Option<String>)>,
     /// `total` fields: base, bonus, score (numbers), grade (text), veto, provisional (bool).
     pub total: Vec<(String, Yaml)>,
+    /// `parts`: group id → expected score of the part.
+    pub parts: Vec<(String, Decimal)>,
+    /// `grading`: grading rule id → whether it applies.
+    pub grading: Vec<(String, bool)>,
 }
 
 /// The test cases under `<dir>/tests/`, sorted by name. A folder without `expected.yaml` is
@@ -84,6 +88,8 @@ fn read_case(dir: &Path) -> Result<TestCase, Problem> {
         verdicts: None,
         indicators: Vec::new(),
         total: Vec::new(),
+        parts: Vec::new(),
+        grading: Vec::new(),
     };
     for (k, v) in map {
         match k.as_str().unwrap_or_default() {
@@ -138,6 +144,31 @@ fn read_case(dir: &Path) -> Result<TestCase, Problem> {
                         return Err(shape(format!("total 中未知的键 `{field}`")));
                     }
                     case.total.push((field, e.clone()));
+                }
+            }
+            "parts" => {
+                let m = v
+                    .as_mapping()
+                    .ok_or_else(|| shape("parts 应为 组编号: {score} 的映射".into()))?;
+                for (id, e) in m {
+                    let id = yaml_key(id).unwrap_or_default();
+                    let score = e
+                        .get("score")
+                        .and_then(yaml_decimal)
+                        .ok_or_else(|| shape(format!("部分 {id} 应写明 score（数字）")))?;
+                    case.parts.push((id, score));
+                }
+            }
+            "grading" => {
+                let m = v
+                    .as_mapping()
+                    .ok_or_else(|| shape("grading 应为 规则编号: true/false 的映射".into()))?;
+                for (id, e) in m {
+                    let id = yaml_key(id).unwrap_or_default();
+                    let applies = e.as_bool().ok_or_else(|| {
+                        shape(format!("等次规则 {id} 应写 true（触发）或 false（不触发）"))
+                    })?;
+                    case.grading.push((id, applies));
                 }
             }
             other => return Err(shape(format!("未知的键 `{other}`"))),
