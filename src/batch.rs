@@ -166,15 +166,18 @@ pub fn summarize(
         .collect();
     let order = rank(&standings);
 
-    let mut by_unit: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // Keyed by the 单位 as a reader sees it: `xx镇`, `xx 镇` and `xx镇` with a zero-width space
+    // are one township handed in twice.
+    let mut by_unit: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
     for a in &assessments {
         by_unit
-            .entry(a.unit.clone())
-            .or_default()
+            .entry(unit_key(&a.unit))
+            .or_insert_with(|| (a.unit.clone(), Vec::new()))
+            .1
             .push(a.bundle.clone());
     }
     let mut duplicates: Vec<Duplicate> = by_unit
-        .iter()
+        .values()
         .filter(|(_, bundles)| bundles.len() > 1)
         .map(|(unit, bundles)| {
             let mut bundles = bundles.clone();
@@ -224,7 +227,9 @@ pub fn summarize(
                 .filter(|i| i.adjusted.is_some())
                 .map(|i| i.id.clone())
                 .collect(),
-            duplicate: by_unit.get(a.unit.as_str()).is_some_and(|b| b.len() > 1),
+            duplicate: by_unit
+                .get(&unit_key(&a.unit))
+                .is_some_and(|(_, b)| b.len() > 1),
         });
         ranked.push(a);
     }
@@ -279,6 +284,14 @@ fn losses(assessments: &[Assessment]) -> Vec<Loss> {
         l.points_lost = l.points_lost.normalize();
     }
     losses
+}
+
+/// A 单位 as a reader sees it: NFKC, without whitespace or invisible characters.
+fn unit_key(unit: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    unit.nfkc()
+        .filter(|&c| !crate::text::is_space(c) && !crate::text::is_invisible_control(c))
+        .collect()
 }
 
 #[cfg(test)]

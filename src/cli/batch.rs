@@ -79,12 +79,39 @@ fn list_bundles(dir: &Path, skip: Option<&Path>) -> Result<Vec<Entry>, Fatal> {
             continue;
         }
         let path = entry.path();
-        let is_dir = path.is_dir();
-        let is_zip = !is_dir
-            && path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+        // Following links: a link to a bundle folder is a bundle; a link that loops or points
+        // nowhere is named, never skipped in silence.
+        let meta = match std::fs::metadata(&path) {
+            Ok(m) => m,
+            Err(e) => {
+                let why = match e.raw_os_error() {
+                    Some(40) => "符号链接循环",
+                    _ if e.kind() == std::io::ErrorKind::NotFound => "链接指向的文件不存在",
+                    _ if e.kind() == std::io::ErrorKind::PermissionDenied => "没有访问权限",
+                    _ => "无法读取",
+                };
+                super::warn(&format!("跳过 {}：{why}", path.display()));
+                continue;
+            }
+        };
+        let is_dir = meta.is_dir();
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        let is_zip = meta.is_file() && ext == "zip";
         if !is_dir && !is_zip {
+            if ["rar", "7z", "tar", "gz", "tgz", "bz2", "xz"].contains(&ext.as_str()) {
+                super::warn(&format!(
+                    "跳过 {}：.{ext} 压缩包无法读取，报送材料只收文件夹或 .zip 文件；请解压后放入文件夹，或重新压缩为 .zip",
+                    path.display()
+                ));
+            } else {
+                super::warn(&format!(
+                    "跳过 {}：不是报送材料（报送材料是含 bundle.yaml 的文件夹或 .zip 文件）",
+                    path.display()
+                ));
+            }
             continue;
         }
         if skip.is_some() && path.canonicalize().ok() == skip {

@@ -756,3 +756,55 @@ fn a_huge_file_is_refused_as_a_document_and_hashed_as_a_file() {
     assert_eq!(get("6.2")["status"], "missing");
     assert_eq!(get("6.1")["score"], serde_json::json!(6));
 }
+
+/// A county folder holding a .rar and a link that loops: both are named on stderr (never
+/// skipped in silence), and the real bundle is scored.
+#[cfg(unix)]
+#[test]
+fn batch_names_what_it_skips() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let county = tmp.path().join("county");
+    fs::create_dir(&county).unwrap();
+    copy_dir(Path::new(SEED), &county.join("甲镇"));
+    fs::write(county.join("乙镇.rar"), b"Rar!\x1a\x07\x00").unwrap();
+    std::os::unix::fs::symlink(county.join("环"), county.join("环")).unwrap();
+    let out = run_limited(kaohe().arg("batch").arg(&county), "batch skips");
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("乙镇.rar") && err.contains(".rar 压缩包无法读取"),
+        "{err}"
+    );
+    assert!(err.contains("环") && err.contains("符号链接循环"), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("xx镇"));
+}
+
+/// The same township handed in twice, once with a zero-width space in its 单位: named as a
+/// duplicate like any other.
+#[test]
+fn batch_names_a_duplicate_unit_spelled_with_an_invisible_character() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let county = tmp.path().join("county");
+    fs::create_dir(&county).unwrap();
+    copy_dir(Path::new(SEED), &county.join("甲"));
+    copy_dir(Path::new(SEED), &county.join("乙"));
+    let m = county.join("乙/bundle.yaml");
+    let text = fs::read_to_string(&m)
+        .unwrap()
+        .replacen("单位: xx镇", "单位: \"xx\\u200b镇\"", 1);
+    fs::write(&m, text).unwrap();
+    let out = run_limited(
+        kaohe().arg("batch").arg(&county).args(["--format", "json"]),
+        "dup unit",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let dups = j["duplicates"].as_array().unwrap();
+    assert_eq!(dups.len(), 1, "{}", j["duplicates"]);
+    assert_eq!(dups[0]["bundles"].as_array().unwrap().len(), 2);
+}
