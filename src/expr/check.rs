@@ -751,6 +751,11 @@ fn ret_type(def: &FunctionDef, types: &[Type], body: Option<Type>) -> Type {
             ("to", Type::Date),
             ("days", Type::Num),
         ]))),
+        Ret::Element => element(&first()),
+        Ret::TableRows => Type::List(Box::new(record_type(&[
+            ("row", Type::Num),
+            ("cells", Type::List(Box::new(Type::Text))),
+        ]))),
     }
 }
 
