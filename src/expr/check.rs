@@ -803,6 +803,10 @@ fn ret_type(def: &FunctionDef, types: &[Type], body: Option<Type>) -> Type {
             ("to", Type::Date),
             ("days", Type::Num),
         ]))),
+        Ret::TableRows => Type::List(Box::new(record_type(&[
+            ("row", Type::Num),
+            ("cells", Type::List(Box::new(Type::Text))),
+        ]))),
     }
 }
 

@@ -56,6 +56,19 @@ pub enum Func {
     Text,
     Table,
     RowValue,
+    // Report lines and Table 3 (issue 9).
+    Lines,
+    Normalize,
+    StripMarkdown,
+    StripNumbering,
+    TableRows,
+    CellNumber,
+    RowNumbers,
+    ColumnSums,
+    StrictSum,
+    At,
+    Take,
+    LastN,
     Exists,
 }
 
@@ -109,6 +122,8 @@ pub enum Ret {
     /// `{item, count, nth, first}` records, `item`/`first` of the first argument's element
     /// type (`count_by`).
     CountBy,
+    /// `{row, cells}` records (`table_rows`).
+    TableRows,
 }
 
 /// One built-in function.
@@ -622,6 +637,114 @@ static FUNCTIONS: &[FunctionDef] = &[
         "row_value(t: table, label: text) -> number",
         "In the first row matching label, the rightmost cell that is a non-negative integer in digits; null when none.",
         "row_value(table(文档.年度报告, \"本年新收\"), \"（七）总计\")"
+    ),
+    f!(
+        "lines",
+        Lines,
+        [Doc],
+        ListOfText,
+        "lines(doc: document) -> list<text>",
+        "The document's lines: md/txt lines, HTML blocks (p, h1–h6, div, li, td, th, stretches between <br>) with inline tags removed, .docx paragraphs, PDF text lines; entities decoded, trimmed, empty lines dropped; null when unreadable.",
+        "lines(文档.年度报告).filter(l => contains(l, \"总体情况\"))"
+    ),
+    f!(
+        "normalize",
+        Normalize,
+        [Text],
+        Text,
+        "normalize(t: text) -> text",
+        "NFKC applied (（七） reads as (七), full-width digits as digits), every whitespace character removed; null → null.",
+        "normalize(\"（七）　总计\")"
+    ),
+    f!(
+        "strip_markdown",
+        StripMarkdown,
+        [Text],
+        Text,
+        "strip_markdown(t: text) -> text",
+        "Emphasis markers ** and __ removed wherever they stand, then leading Markdown markers (# > - * + and spaces) removed; null → null.",
+        "strip_markdown(\"## **一、总体情况**\")"
+    ),
+    f!(
+        "strip_numbering",
+        StripNumbering,
+        [Text],
+        Text,
+        "strip_numbering(t: text) -> text",
+        "One leading part number removed: 一–九 or digits followed by one of 、.．，,；; or written （一）(一)（1）(1), or 第一部分 / 第一; text without one is unchanged; null → null.",
+        "strip_numbering(\"五、存在的主要问题及改进情况\")"
+    ),
+    f!(
+        "table_rows",
+        TableRows,
+        [Table],
+        TableRows,
+        "table_rows(t: table) -> list<{row, cells}>",
+        "The table's rows as a browser lays them out (spanning cells repeated, short rows padded with empty slots): row is the 1-based row number, cells the cell texts (NFKC, whitespace removed); null → null.",
+        "table_rows(table(文档.年度报告, \"本年新收\")).map(r => r.row)"
+    ),
+    f!(
+        "cell_number",
+        CellNumber,
+        [Text],
+        Num,
+        "cell_number(t: text) -> number",
+        "A table cell as a count: empty or a placeholder (无 / - — －) → 0, a non-negative whole number in digits → its value, anything else (\"1件\") → null.",
+        "cell_number(\"１２\")"
+    ),
+    f!(
+        "row_numbers",
+        RowNumbers,
+        [Table, Num, ListOfText],
+        ListOfNum,
+        "row_numbers(t: table, row: number, columns: list<text>) -> list<number>",
+        "The last count(columns) slots of table row `row` (1-based) read by cell_number; a slot that is not a count is null and a data problem naming the file, the table row, the column (from columns) and the text; null row → null.",
+        "row_numbers(table(文档.年度报告, \"本年新收\"), 1, [\"总计\"])"
+    ),
+    f!(
+        "column_sums",
+        ColumnSums,
+        [List, Num],
+        ListOfNum,
+        "column_sums(rows: list<list<number>>, n: number) -> list<number>",
+        "n sums, the i-th adding the i-th number of every row; null where a row lacks it or holds null there; no rows → n zeros.",
+        "column_sums([[1, 2], [3, 4]], 2)"
+    ),
+    f!(
+        "strict_sum",
+        StrictSum,
+        [ListOfNum],
+        Num,
+        "strict_sum(list<number>) -> number",
+        "Sum of the numbers, but null when any element (or the list) is null: an unreadable cell makes the sum unknown, unlike sum; [] → 0.",
+        "strict_sum([1, 2, 3])"
+    ),
+    f!(
+        "at",
+        At,
+        [List, Num],
+        Element,
+        "at(list, n: number) -> element",
+        "The n-th element (1-based); null when n is out of range or not whole, or the list is null.",
+        "at([\"a\", \"b\"], 2)"
+    ),
+    f!(
+        "take",
+        Take,
+        [List, Num],
+        First,
+        "take(list, n: number) -> list",
+        "The first n elements (all when the list is shorter, none when n ≤ 0); null → null.",
+        "take([1, 2, 3], 2)"
+    ),
+    f!(
+        "last",
+        LastN,
+        [List, Num],
+        First,
+        "last(list, n: number) -> list",
+        "The last n elements (all when the list is shorter, none when n ≤ 0); null → null.",
+        "last([1, 2, 3], 2)"
     ),
     f!(
         "exists",

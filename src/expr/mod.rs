@@ -11,6 +11,7 @@
 pub mod ast;
 pub mod calc;
 pub mod check;
+pub mod doctext;
 pub mod eval;
 pub mod functions;
 pub mod lexer;
@@ -562,9 +563,12 @@ pub(crate) mod tests {
             name: "年度报告".into(),
             file: "文档/年报.html".into(),
             text: Some("一、总体情况二、主动公开政府信息情况".into()),
+            lines: vec!["一、总体情况".into(), "二、主动公开政府信息情况".into()],
             tables: vec![
                 Table {
                     rows: vec![vec!["其他".into(), "1".into()]],
+                    file: "文档/年报.html".into(),
+                    number: 1,
                 },
                 Table {
                     rows: vec![
@@ -578,6 +582,8 @@ pub(crate) mod tests {
                         vec!["(七)总计".into(), "2".into(), "-1".into()],
                         vec!["四、结转下年度继续办理".into(), "无".into()],
                     ],
+                    file: "文档/年报.html".into(),
+                    number: 2,
                 },
             ],
             fields: vec![(Arc::from("发布日期"), d("2022-01-20"))],
@@ -587,6 +593,7 @@ pub(crate) mod tests {
             file: "文档/指南.pdf".into(),
             text: None,
             tables: vec![],
+            lines: vec![],
             fields: vec![],
         });
         let mut vars = Vars::new();

@@ -223,6 +223,11 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         Warning,
         "已报送但无法读取: a document type whose text is not read (.pdf, images)",
     ),
+    (
+        "table-cell-unreadable",
+        Error,
+        "a table cell an equation reads (6.3's Table 3) is neither empty, a placeholder nor a whole number; the equations that need it do not hold",
+    ),
 ];
 
 pub fn is_known(code: &str) -> bool {

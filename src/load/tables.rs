@@ -134,6 +134,7 @@ impl Builder {
         self.close_row();
         Table {
             rows: layout(self.rows),
+            ..Table::default()
         }
     }
 }

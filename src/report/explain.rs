@@ -53,7 +53,14 @@ pub fn render(
     if !trace.lets.is_empty() {
         let _ = writeln!(out, "所用数据：");
         for (name, value) in &trace.lets {
-            let _ = writeln!(out, "  {name} = {}", summarize(value));
+            match record_table(value) {
+                Some(table) => {
+                    let _ = write!(out, "  {name} = {}项：\n{table}", list_len(value));
+                }
+                None => {
+                    let _ = writeln!(out, "  {name} = {}", summarize(value));
+                }
+            }
         }
     }
     if !r.findings.is_empty() {
@@ -383,6 +390,68 @@ fn evidence_text(e: &EvidenceRef) -> String {
         s.push_str(&format!(" 第{row}行"));
     }
     s
+}
+
+/// At most this many records of a list are printed as table lines.
+const SHOW_RECORDS: usize = 80;
+
+fn list_len(v: &Value) -> usize {
+    v.as_list().map_or(0, <[Value]>::len)
+}
+
+/// A non-empty list of records that all have the same fields, as an aligned table (a header
+/// of field names, one line per record): how Table 3 as read, its equations and the heading
+/// lines found per part are shown. `None` for any other value.
+fn record_table(v: &Value) -> Option<String> {
+    use unicode_width::UnicodeWidthStr;
+    let items = v.as_list().filter(|l| !l.is_empty())?;
+    let records: Vec<&crate::expr::value::Record> = items
+        .iter()
+        .map(|i| match i {
+            Value::Record(r) => Some(&**r),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    let names: Vec<&str> = records[0].fields.iter().map(|(k, _)| &**k).collect();
+    if records.iter().any(|r| {
+        r.fields.len() != names.len() || r.fields.iter().zip(&names).any(|((k, _), n)| &**k != *n)
+    }) {
+        return None;
+    }
+    // Cells as printed (ambiguous-width characters replaced), so the columns line up.
+    let mut rows: Vec<Vec<String>> = vec![names.iter().map(|n| plain(n)).collect()];
+    for r in records.iter().take(SHOW_RECORDS) {
+        rows.push(r.fields.iter().map(|(_, v)| plain(&cell(v))).collect());
+    }
+    let widths: Vec<usize> = (0..names.len())
+        .map(|c| rows.iter().map(|r| r[c].width()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in &rows {
+        let mut line = String::from("    ");
+        for (c, text) in row.iter().enumerate() {
+            line.push_str(text);
+            if c + 1 < row.len() {
+                line.push_str(&" ".repeat(widths[c] - text.width() + 2));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    if records.len() > SHOW_RECORDS {
+        let _ = writeln!(out, "    ...（共{}项）", records.len());
+    }
+    Some(out)
+}
+
+/// One table cell: the value as messages print it, lists of texts separated by " | ", none
+/// shown as "—", long texts cut.
+fn cell(v: &Value) -> String {
+    match v {
+        Value::List(items) if items.is_empty() => "—".to_string(),
+        Value::List(items) => items.iter().map(short).collect::<Vec<_>>().join(" | "),
+        other => short(other),
+    }
 }
 
 /// A value as the reader needs it: lists by count and their first elements.
