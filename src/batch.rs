@@ -254,7 +254,7 @@ fn losses(assessments: &[Assessment]) -> Vec<Loss> {
     let mut losses: Vec<Loss> = Vec::new();
     for a in assessments {
         for ind in &a.indicators {
-            if ind.bonus || ind.status == Status::Manual {
+            if ind.bonus || matches!(ind.status, Status::Manual | Status::Na) {
                 continue;
             }
             let lost = ind.max - ind.score;

@@ -213,6 +213,7 @@ fn type_word(ty: &FieldType) -> String {
         FieldType::Text => "文字".to_string(),
         FieldType::Date => "日期，如 2022-01-25".to_string(),
         FieldType::Count { .. } => "非负整数".to_string(),
+        FieldType::Decimal => "数字，如 87.45".to_string(),
         FieldType::Flag => "是 或 否".to_string(),
         FieldType::File => "材料中的文件路径，如 材料/xx.pdf".to_string(),
         FieldType::List(inner) => format!("列表，每项：{}", type_word(inner)),

@@ -348,6 +348,13 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 }
             }
             Ir::Binary(op, l, r) => self.binary(*op, l, r),
+            Ir::Let(value, body) => {
+                let v = self.eval(value);
+                self.locals.push(v);
+                let out = self.eval(body);
+                self.locals.pop();
+                out
+            }
         }
     }
 
@@ -367,8 +374,8 @@ impl<'a, 'c> Evaluator<'a, 'c> {
         }
         // Constants, parameters and their columns (`r.栏目 == "政府文件"`) are compared in
         // place, not cloned. Operands that need evaluating are evaluated first, left to right.
-        let a_owned = (!peekable(l)).then(|| self.eval(l));
-        let b_owned = (!peekable(r)).then(|| self.eval(r));
+        let a_owned = (!self.peekable(l)).then(|| self.eval(l));
+        let b_owned = (!self.peekable(r)).then(|| self.eval(r));
         let a = a_owned.as_ref().unwrap_or_else(|| self.peek(l));
         let b = b_owned.as_ref().unwrap_or_else(|| self.peek(r));
         let ord = |f: fn(Ordering) -> bool| Value::Bool(values_cmp(a, b).is_some_and(f));
@@ -412,11 +419,29 @@ impl<'a, 'c> Evaluator<'a, 'c> {
             Ir::Column(recv, name, position) => match **recv {
                 Ir::Local(i) => match self.locals.get(i) {
                     Some(Value::Row(r)) => row_cell_ref(r, name, *position),
+                    // A parameter of unknown type bound to a record (`e.左 == e.右`).
+                    Some(Value::Record(r)) => r.get(name).unwrap_or(&NULL),
                     _ => &NULL,
                 },
                 _ => &NULL,
             },
             _ => &NULL,
+        }
+    }
+
+    /// Whether `peek` reads `ir` correctly: constants, parameters, and a column or field of a
+    /// parameter bound to a row or a record (a document's fields are evaluated).
+    fn peekable(&self, ir: &Ir) -> bool {
+        match ir {
+            Ir::Const(_) | Ir::Local(_) => true,
+            Ir::Column(recv, _, _) => match **recv {
+                Ir::Local(i) => matches!(
+                    self.locals.get(i),
+                    None | Some(Value::Row(_) | Value::Record(_) | Value::Null)
+                ),
+                _ => false,
+            },
+            _ => false,
         }
     }
 
@@ -479,7 +504,18 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 (Some(a), None) | (None, Some(a)) => Value::Num(a),
                 (None, None) => Value::Null,
             },
-            Func::Floor => num(v0.as_num().map(|n| n.floor())),
+            Func::Floor
+            | Func::Ceil
+            | Func::Round
+            | Func::MinOf
+            | Func::MaxOf
+            | Func::First
+            | Func::Last
+            | Func::IsNull
+            | Func::DateParts
+            | Func::MonthEnd
+            | Func::AddDays
+            | Func::AddMonths => super::calc::call(call.func, &vals, args.len()),
             Func::Distinct => {
                 let items = v0.as_list().unwrap_or(&[]);
                 let mut out: Vec<Value> = Vec::new();
@@ -683,6 +719,18 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 (Value::Table(t), Some(label)) => num(table_row_value(t, label)),
                 _ => Value::Null,
             },
+            Func::Lines
+            | Func::Normalize
+            | Func::StripMarkdown
+            | Func::StripNumbering
+            | Func::TableRows
+            | Func::CellNumber
+            | Func::RowNumbers
+            | Func::ColumnSums
+            | Func::StrictSum
+            | Func::At
+            | Func::Take
+            | Func::LastN => super::doctext::call(call.func, &vals, &self.ctx.problems),
             Func::Exists => Value::Bool(text0.is_some_and(|p| self.ctx.evidence.file_exists(p))),
             Func::Filter | Func::Map | Func::Any | Func::All | Func::CountBy => Value::Null,
         }
@@ -785,15 +833,6 @@ impl<'a, 'c> Evaluator<'a, 'c> {
 }
 
 static NULL: Value = Value::Null;
-
-/// Expressions `Evaluator::peek` can read in place (no side effects, no allocation).
-fn peekable(ir: &Ir) -> bool {
-    match ir {
-        Ir::Const(_) | Ir::Local(_) => true,
-        Ir::Column(recv, _, _) => matches!(**recv, Ir::Local(_)),
-        _ => false,
-    }
-}
 
 fn row_cell_ref<'r>(r: &'r super::value::RowRef, name: &str, position: usize) -> &'r Value {
     let ledger = &r.ledger;

@@ -269,6 +269,11 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         "a value that is not a non-negative whole number; counts as empty",
     ),
     (
+        "bad-decimal",
+        Error,
+        "a value declared `decimal` that is not a number; counts as empty",
+    ),
+    (
         "count-above-max",
         Error,
         "a count above its declared maximum; counts as empty",
@@ -283,6 +288,11 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         "unreadable-document",
         Warning,
         "已报送但无法读取: a document type whose text is not read (.pdf, images)",
+    ),
+    (
+        "table-cell-unreadable",
+        Error,
+        "a table cell an equation reads (6.3's Table 3) is neither empty, a placeholder nor a whole number; the equations that need it do not hold",
     ),
 ];
 

@@ -22,6 +22,7 @@ pub mod docx;
 pub mod fs;
 pub mod guard;
 pub mod ledger;
+pub mod lines;
 pub mod manifest;
 pub mod rules;
 pub mod tables;
@@ -355,6 +356,7 @@ impl OpenBundle {
                     file: path.clone(),
                     text: None,
                     tables: Vec::new(),
+                    lines: Vec::new(),
                     fields: e.fields,
                 };
                 documents.insert(e.name.clone(), Arc::new(doc));

@@ -158,6 +158,7 @@ impl Builder {
         self.close_row();
         Table {
             rows: layout(self.rows, cell),
+            ..Table::default()
         }
     }
 }

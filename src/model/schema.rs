@@ -15,6 +15,9 @@ pub enum FieldType {
     Date,
     /// A non-negative whole number (`3`, `3.0`); above `max` it is a data problem and empty.
     Count { max: Option<u64> },
+    /// An exact decimal number (`87.45`, `-3`, `1,234.5`), read digit for digit, never through
+    /// a binary float; anything else is a data problem and empty.
+    Decimal,
     /// 是 / 否 (blank = 否; anything else is a data problem and counts as 否).
     Flag,
     /// A path relative to the bundle (manifest only); checked for existence and hashed.
@@ -33,7 +36,7 @@ impl FieldType {
         match self {
             FieldType::Text | FieldType::File => Type::Text,
             FieldType::Date => Type::Date,
-            FieldType::Count { .. } => Type::Num,
+            FieldType::Count { .. } | FieldType::Decimal => Type::Num,
             FieldType::Flag => Type::Bool,
             FieldType::List(t) => Type::List(Box::new(t.to_type())),
             FieldType::Record(fields) => Type::Record(Arc::new(RecordType {

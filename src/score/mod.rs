@@ -21,7 +21,7 @@ use crate::model::assessment::{
     RulesetInfo, SCHEMA, Status,
 };
 use crate::model::evidence::{Evidence, FileStatus};
-use crate::model::ruleset::{Check, Indicator, Method, RuleSet, Source, VetoScope};
+use crate::model::ruleset::{Check, Clause, Indicator, Method, RuleSet, Source, VetoScope};
 use crate::model::verdicts::Verdicts;
 
 /// The names every expression sees at run time: params, manifest header, 台账, 文档 and the
@@ -495,36 +495,64 @@ fn score_indicator(
                 });
             }
         }
-        Method::Deduct {
-            items,
-            each,
-            message,
-            cite,
-        } => {
-            let items = items.eval(ctx, &vars);
+        Method::Deduct { clauses } => {
             let mut remaining = points;
-            for item in items.as_list().unwrap_or_default() {
-                vars.set("it", item.clone());
-                let per_item = s.with_row(item, || each.eval(ctx, &vars));
-                let per_item = per_item.as_num().unwrap_or(Decimal::ZERO);
-                if per_item <= Decimal::ZERO {
-                    continue;
+            for clause in clauses {
+                let mut clause_left = clause.cap.unwrap_or(points);
+                for (item, per_item) in s.clause_items(clause, &mut vars) {
+                    vars.set("it", item.clone());
+                    let deduct = per_item.min(remaining).min(clause_left);
+                    remaining -= deduct;
+                    clause_left -= deduct;
+                    let message = match &clause.message {
+                        Some(m) => s.with_row(&item, || m.render(ctx, &vars)),
+                        None => String::new(),
+                    };
+                    let evidence = match &clause.cite {
+                        Some(c) => s.cite(&c.eval(ctx, &vars)),
+                        None => s.cite(&item),
+                    };
+                    result.findings.push(Finding {
+                        message,
+                        deduct,
+                        evidence,
+                        capped: deduct < per_item,
+                    });
                 }
-                let deduct = per_item.min(remaining);
-                remaining -= deduct;
-                let message = s.with_row(item, || message.render(ctx, &vars));
-                let evidence = match cite {
-                    Some(c) => s.cite(&c.eval(ctx, &vars)),
-                    None => s.cite(item),
-                };
-                result.findings.push(Finding {
-                    message,
-                    deduct,
-                    evidence,
-                    capped: deduct < per_item,
-                });
             }
             result.score = remaining;
+        }
+        Method::Award { clauses, message } => {
+            let mut awarded = Decimal::ZERO;
+            let mut cited = Vec::new();
+            for clause in clauses {
+                let mut clause_sum = Decimal::ZERO;
+                for (item, per_item) in s.clause_items(clause, &mut vars) {
+                    clause_sum += per_item;
+                    vars.set("it", item.clone());
+                    let cite = match &clause.cite {
+                        Some(c) => c.eval(ctx, &vars),
+                        None => item,
+                    };
+                    collect_refs(&cite, &mut cited);
+                }
+                awarded += clause.cap.map_or(clause_sum, |cap| clause_sum.min(cap));
+            }
+            result.score = awarded.min(points);
+            if result.score < points {
+                vars.set("awarded", Value::Num(awarded));
+                cited.sort();
+                cited.dedup();
+                if cited.is_empty() {
+                    cited.push(s.source_ref());
+                }
+                result.findings.push(Finding {
+                    message: message.render(ctx, &vars),
+                    deduct: points - result.score,
+                    evidence: cited,
+                    capped: false,
+                });
+            }
         }
         Method::Manual => unreachable!("handled above"),
     }
@@ -537,6 +565,22 @@ fn score_indicator(
 }
 
 impl Scoring<'_> {
+    /// The items of a `deduct`/`award` clause with their points (`each` evaluated with `it`
+    /// bound to the item); an item whose `each` is 0 or less (or null) is not counted.
+    fn clause_items(&self, clause: &Clause, vars: &mut Vars) -> Vec<(Value, Decimal)> {
+        let items = clause.items.eval(self.ctx, vars);
+        let mut out = Vec::new();
+        for item in items.as_list().unwrap_or_default() {
+            vars.set("it", item.clone());
+            let per_item = self.with_row(item, || clause.each.eval(self.ctx, vars));
+            let per_item = per_item.as_num().unwrap_or(Decimal::ZERO);
+            if per_item > Decimal::ZERO {
+                out.push((item.clone(), per_item));
+            }
+        }
+        out
+    }
+
     /// The file a finding without rows cites.
     fn source_ref(&self) -> EvidenceRef {
         let file = match &self.indicator.source {

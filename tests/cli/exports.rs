@@ -295,7 +295,7 @@ fn shape_files(shape: &Shape) -> Vec<(&'static str, Vec<u8>)> {
 /// Regenerates fixtures/exports/*/ from the seed. Run by hand:
 /// `cargo test --test cli regenerate_export_fixtures -- --ignored`.
 #[test]
-#[ignore]
+#[ignore = "a generator, not a test: rewrites fixtures/exports/ when run by hand"]
 fn regenerate_export_fixtures() {
     for shape in SHAPES {
         let dir = std::path::Path::new(EXPORTS).join(shape.dir);

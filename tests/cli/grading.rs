@@ -233,3 +233,22 @@ fn rules_show_and_explain_say_how_parts_and_grade_are_formed() {
         "{explain}"
     );
 }
+
+#[test]
+fn an_indicator_that_does_not_apply_is_no_loss_in_precheck_or_selfreport() {
+    let pre = kaohe()
+        .arg("precheck")
+        .arg(case("no-service"))
+        .output()
+        .unwrap();
+    let pre = String::from_utf8_lossy(&pre.stdout);
+    assert!(!pre.contains("2.3 办事服务"), "{pre}");
+    let draft = kaohe()
+        .arg("selfreport")
+        .arg(case("no-service"))
+        .output()
+        .unwrap();
+    let draft = String::from_utf8_lossy(&draft.stdout);
+    let problems = draft.split("## 二、存在问题").nth(1).unwrap_or_default();
+    assert!(!problems.contains("办事服务"), "{draft}");
+}
