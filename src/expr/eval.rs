@@ -205,6 +205,30 @@ pub fn strip_trailing_paren(s: &str) -> &str {
     t
 }
 
+/// `shape`: runs of digits → 9, runs of Latin letters → A, everything else kept
+/// (`003287165/2021-00001` → `9/9-9`), so index numbers of one scheme share one shape whatever
+/// their length.
+pub fn shape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let class = if c.is_ascii_digit() || ('０'..='９').contains(&c) {
+            '9'
+        } else if c.is_ascii_alphabetic()
+            || ('Ａ'..='Ｚ').contains(&c)
+            || ('ａ'..='ｚ').contains(&c)
+        {
+            'A'
+        } else {
+            out.push(c);
+            continue;
+        };
+        if !out.ends_with(class) {
+            out.push(class);
+        }
+    }
+    out
+}
+
 /// `last_number`: the last run of ASCII or full-width digits.
 pub fn last_number(s: &str) -> Option<Decimal> {
     let digit = |c: char| match c {
@@ -322,6 +346,13 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 }
             }
             Ir::Binary(op, l, r) => self.binary(*op, l, r),
+            Ir::Let(value, body) => {
+                let v = self.eval(value);
+                self.locals.push(v);
+                let out = self.eval(body);
+                self.locals.pop();
+                out
+            }
         }
     }
 
@@ -455,7 +486,18 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 (Some(a), None) | (None, Some(a)) => Value::Num(a),
                 (None, None) => Value::Null,
             },
-            Func::Floor => num(v0.as_num().map(|n| n.floor())),
+            Func::Floor
+            | Func::Ceil
+            | Func::Round
+            | Func::MinOf
+            | Func::MaxOf
+            | Func::First
+            | Func::Last
+            | Func::IsNull
+            | Func::DateParts
+            | Func::MonthEnd
+            | Func::AddDays
+            | Func::AddMonths => super::calc::call(call.func, &vals, args.len()),
             Func::Distinct => {
                 let items = v0.as_list().unwrap_or(&[]);
                 let mut out: Vec<Value> = Vec::new();
@@ -573,6 +615,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 text0.map_or(Value::Null, |t| Value::text(strip_trailing_paren(t)))
             }
             Func::LastNumber => num(text0.and_then(last_number)),
+            Func::Shape => text0.map_or(Value::Null, |t| Value::text(shape(t))),
             Func::Present => Value::Bool(present(v0)),
             Func::InYear => Value::Bool(v0.as_date().is_some_and(|d| d.year() == self.ctx.year)),
             Func::Date => text0
@@ -658,6 +701,18 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 (Value::Table(t), Some(label)) => num(table_row_value(t, label)),
                 _ => Value::Null,
             },
+            Func::Lines
+            | Func::Normalize
+            | Func::StripMarkdown
+            | Func::StripNumbering
+            | Func::TableRows
+            | Func::CellNumber
+            | Func::RowNumbers
+            | Func::ColumnSums
+            | Func::StrictSum
+            | Func::At
+            | Func::Take
+            | Func::LastN => super::doctext::call(call.func, &vals, &self.ctx.problems),
             Func::Exists => Value::Bool(text0.is_some_and(|p| self.ctx.evidence.file_exists(p))),
             Func::Filter | Func::Map | Func::Any | Func::All | Func::CountBy => Value::Null,
         }

@@ -252,6 +252,9 @@ pub struct Indicator {
     /// `applies_when`: when false the indicator is 不适用 (no points either way).
     pub applies_when: Option<Expr>,
     pub method: Method,
+    /// The ledger columns the indicator's own expressions read, by name (an absent optional
+    /// column it reads is worth a warning: every row reads it as empty).
+    pub reads: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -275,15 +278,32 @@ pub enum Method {
         levels: Vec<Level>,
         message: Template,
     },
-    /// `each` points per item, capped at the indicator's points (扣完为止).
-    Deduct {
-        items: Expr,
-        each: Expr,
+    /// `each` points per item of every clause, each clause capped at its own `cap` (最高扣X分)
+    /// and all of them at the indicator's points (扣完为止).
+    Deduct { clauses: Vec<Clause> },
+    /// `each` points per item of every clause (每有一项加X分), each clause capped at its `cap`;
+    /// the score is the sum, at most the indicator's points. One finding carries the shortfall.
+    Award {
+        clauses: Vec<Clause>,
+        /// The shortfall finding; `awarded` is bound to the points the items earned.
         message: Template,
-        cite: Option<Expr>,
     },
     /// Scored by the evaluator's verdict within 0..points.
     Manual,
+}
+
+/// One clause of `deduct` or `award`: items, points per item, an optional cap, and (for
+/// `deduct`) the message of each item's finding.
+#[derive(Debug)]
+pub struct Clause {
+    pub items: Expr,
+    pub each: Expr,
+    /// 最高扣X分 / 最高加X分 for this clause alone.
+    pub cap: Option<Decimal>,
+    /// `deduct`: the finding of one item (a template over `it`). `award`: unused.
+    pub message: Option<Template>,
+    /// What an item's finding cites (default: the item itself).
+    pub cite: Option<Expr>,
 }
 
 /// A data check of the rule set: every element of `over` for which `when` holds is a problem.
