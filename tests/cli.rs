@@ -24,6 +24,8 @@ mod gazette;
 mod grading;
 #[path = "cli/hostile.rs"]
 mod hostile;
+#[path = "cli/methods.rs"]
+mod methods;
 #[path = "cli/org.rs"]
 mod org;
 #[path = "cli/plain.rs"]

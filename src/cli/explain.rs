@@ -55,7 +55,7 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, Fatal> {
         .find(|r| r.id == indicator.id)
         .expect("every indicator is scored");
     let trace = score::trace::trace(rules, indicator, &loaded.evidence, &loaded.calendar);
-    let text = report::explain::render(indicator, result, &trace, &assessment.problems);
+    let text = report::explain::render(rules, indicator, result, &trace, &assessment);
     super::pipeline::emit(text.as_bytes(), None)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -216,6 +216,7 @@ fn type_word(ty: &FieldType) -> String {
         FieldType::Text => "文字".to_string(),
         FieldType::Date => "日期，如 2022-01-25".to_string(),
         FieldType::Count { .. } => "非负整数".to_string(),
+        FieldType::Decimal => "数字，如 87.45".to_string(),
         FieldType::Flag => "是 或 否".to_string(),
         FieldType::File => "材料中的文件路径，如 材料/xx.pdf".to_string(),
         FieldType::List(inner) => format!("列表，每项：{}", type_word(inner)),
@@ -308,6 +309,37 @@ fn manifest(rules: &RuleSet, unit: &str) -> String {
             }
         );
         let _ = writeln!(out, "  {}: {}", l.name, ledger_path(l));
+    }
+    // Ledgers exported from a platform: what the rule set already accepts, and how to map the
+    // rest (bundle-spec.md "Ledgers as platforms export them"; docs/township-exports.md).
+    out.push_str(
+        "\n# 从政务公开平台导出的台账：表头或栏目的写法与上面不同、规则集又未接受时，\n\
+         # 在此注明对照（每份评分报告都会显示），例如：\n\
+         # 列名对照: {主动公开: {主题分类: 栏目}}\n\
+         # 栏目对照: {通知公告: 会议通知}\n",
+    );
+    for l in decl.ledgers.iter().filter(|l| !l.aliases.is_empty()) {
+        let mut seen: Vec<&str> = Vec::new();
+        let mut parts = Vec::new();
+        for (column, _) in &l.aliases {
+            if seen.contains(&column.as_str()) {
+                continue;
+            }
+            seen.push(column);
+            let names: Vec<&str> = l
+                .aliases
+                .iter()
+                .filter(|(c, _)| c == column)
+                .map(|(_, a)| a.as_str())
+                .collect();
+            parts.push(format!("{column}（{}）", names.join("、")));
+        }
+        let _ = writeln!(
+            out,
+            "# 规则集已接受的{}表头写法：{}",
+            l.name,
+            parts.join("；")
+        );
     }
     out.push_str("\n# 文档：.md .txt .html 可读取全文；.pdf 等只核对是否报送\n文档:\n");
     for d in &decl.documents {

@@ -8,6 +8,7 @@ mod diff;
 mod explain;
 mod help;
 mod init;
+mod output;
 mod pipeline;
 mod precheck;
 mod rules;

@@ -188,13 +188,7 @@ pub(super) fn check_output(output: &Path, protected: &[(&Path, &str)]) -> Result
 /// chose to stop, so kaohe stops quietly (docs/decisions.md, issue 12).
 pub(super) fn emit(bytes: &[u8], output: Option<&Path>) -> Result<(), Fatal> {
     match output {
-        Some(path) => std::fs::write(path, bytes).map_err(|e| {
-            Fatal::one(Problem::error(
-                path.display().to_string(),
-                "output-unwritable",
-                format!("无法写入：{}", os_error(&e)),
-            ))
-        }),
+        Some(path) => super::output::write_file(path, bytes),
         None => {
             let mut out = std::io::stdout().lock();
             match out.write_all(bytes).and_then(|()| out.flush()) {

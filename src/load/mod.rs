@@ -22,6 +22,7 @@ pub mod docx;
 pub mod fs;
 pub mod guard;
 pub mod ledger;
+pub mod lines;
 pub mod manifest;
 pub mod rules;
 pub mod tables;
@@ -275,7 +276,15 @@ impl OpenBundle {
             .collect();
         let manifest = Value::Record(Arc::new(Record { fields }));
 
-        let ledger_entries = manifest::ledger_entries(root.get("台账"), decl, &mut typer);
+        let mut ledger_entries = manifest::ledger_entries(root.get("台账"), decl, &mut typer);
+        // The township's own 列名对照 / 栏目对照, shown in every report when used.
+        let (column_maps, value_map) = manifest::mappings(&root, decl, &mut typer);
+        for e in &mut ledger_entries {
+            if let Some((_, m)) = column_maps.iter().find(|(l, _)| *l == e.name) {
+                e.opts.columns = m.clone();
+            }
+            e.opts.values = value_map.clone();
+        }
         let document_entries = manifest::document_entries(root.get("文档"), decl, &mut typer);
         let file_refs = std::mem::take(&mut typer.files);
         drop(typer);
@@ -349,6 +358,7 @@ impl OpenBundle {
                     file: path.clone(),
                     text: None,
                     tables: Vec::new(),
+                    lines: Vec::new(),
                     fields: e.fields,
                 };
                 documents.insert(e.name.clone(), Arc::new(doc));

@@ -572,7 +572,46 @@ fn slip(text: &str, line: u32) -> Option<(u32, String)> {
             ));
         }
     }
+    for (i, l) in lines.iter().enumerate().take(upto.max(1)).skip(from).rev() {
+        if let Some(why) = needs_quotes(l) {
+            return Some((
+                i as u32 + 1,
+                format!(
+                    "第{}行的值{why}：若它是一条表达式或一段文字，请把整个值加引号，如 pass: '[1, 2].all(x => x > 0)'",
+                    i + 1
+                ),
+            ));
+        }
+    }
     None
+}
+
+/// Why the value of a `key: value` line needs quotes, when it plainly does: it opens with `[`,
+/// `{` or a quote and goes on after the matching close (an expression such as
+/// `[1, 2].all(…)`), or it holds `: ` (a record literal inside an expression).
+fn needs_quotes(line: &str) -> Option<&'static str> {
+    let t = line.trim_start();
+    let t = t.strip_prefix("- ").unwrap_or(t);
+    if t.starts_with('#') {
+        return None;
+    }
+    let (_, value) = t.split_once(": ")?;
+    let value = value.trim();
+    let close = match value.chars().next()? {
+        '[' => ']',
+        '{' => '}',
+        '"' => '"',
+        '\'' => '\'',
+        _ => {
+            return value
+                .contains(": ")
+                .then_some("中有「: 」，YAML 把它读成了键和值");
+        }
+    };
+    let end = value[1..].find(close)? + 1;
+    let rest = value[end + 1..].trim();
+    (!rest.is_empty() && !rest.starts_with('#'))
+        .then_some("以括号或引号开头，YAML 只读到它的配对处为止")
 }
 
 /// A line that looks like `键：值` (a full-width colon where `: ` was meant): no half-width

@@ -285,6 +285,7 @@ fn status_label(s: &str) -> &str {
         "missing" => "缺材料",
         "manual" => "待评分",
         "veto" => "否决",
+        "na" => "不适用",
         other => other,
     }
 }

@@ -28,6 +28,8 @@ pub enum Format {
     Table,
     /// JSON：评分结果（kaohe.assessment/1）或批量结果（kaohe.batch/1），见 kaohe schema
     Json,
+    /// JSON Lines：每行一份评分结果（批量时按材料名顺序边评边写），批量最后一行为汇总
+    Jsonl,
     /// CSV（带 BOM 的 UTF-8，Excel、WPS 可直接打开）
     Csv,
     /// Markdown 表格
@@ -39,9 +41,10 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Table,
         Format::Json,
+        Format::Jsonl,
         Format::Csv,
         Format::Md,
         Format::Xlsx,
@@ -53,6 +56,7 @@ impl Format {
         match self {
             Format::Table => "table",
             Format::Json => "json",
+            Format::Jsonl => "jsonl",
             Format::Csv => "csv",
             Format::Md => "md",
             Format::Xlsx => "xlsx",
@@ -65,6 +69,7 @@ impl Format {
         match self {
             Format::Table => &["txt"],
             Format::Json => &["json"],
+            Format::Jsonl => &["jsonl", "ndjson"],
             Format::Csv => &["csv"],
             Format::Md => &["md", "markdown"],
             Format::Xlsx => &["xlsx"],
@@ -95,6 +100,7 @@ impl Format {
         match self {
             Format::Table => stamped(table::render(assessment, opts.color), stamp),
             Format::Json => json::render_stamped(assessment, stamp).into_bytes(),
+            Format::Jsonl => json::line(assessment).into_bytes(),
             Format::Csv => csv::render_score(assessment),
             Format::Md => stamped(md::render_score(assessment), stamp),
             Format::Xlsx => xlsx::render_score(assessment, stamp),
@@ -108,6 +114,11 @@ impl Format {
         match self {
             Format::Table => stamped(batch_table::render(batch, opts.color), stamp),
             Format::Json => json::render_stamped(batch, stamp).into_bytes(),
+            Format::Jsonl => {
+                let mut out: String = batch.assessments.iter().map(json::line).collect();
+                out.push_str(&json::summary_line(batch, stamp));
+                out.into_bytes()
+            }
             Format::Csv => csv::render_batch(batch),
             Format::Md => stamped(md::render_batch(batch), stamp),
             Format::Xlsx => xlsx::render_batch(batch, stamp),
@@ -124,6 +135,11 @@ pub struct Options {
     /// When the report was made, `YYYY-MM-DDTHH:MM:SSZ`, only with `--stamp`: without it the same
     /// inputs give the same bytes. CSV has no place for it and leaves it out.
     pub stamp: Option<String>,
+}
+
+/// What `--stamp` adds at the end of a text report (table, Markdown).
+pub fn stamp_suffix(stamp: Option<&str>) -> String {
+    stamp.map_or_else(String::new, |s| format!("\n生成时间：{s}\n"))
 }
 
 fn stamped(mut text: String, stamp: Option<&str>) -> Vec<u8> {
