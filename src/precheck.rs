@@ -155,7 +155,8 @@ pub fn precheck(
     let mut bonus = Vec::new();
     for ind in &assessment.indicators {
         let lost = ind.max - ind.score;
-        if lost <= Decimal::ZERO && ind.status != Status::Manual {
+        // 不适用: nothing to lose or win.
+        if (lost <= Decimal::ZERO && ind.status != Status::Manual) || ind.status == Status::Na {
             continue;
         }
         let source = rules.indicator(&ind.id).map(|i| &i.source);

@@ -19,13 +19,12 @@ use crate::model::schema::{FieldType, LedgerDecl};
 
 #[derive(Args)]
 pub struct InitArgs {
-    /// The new bundle folder (must not exist, or be empty).
+    /// 新材料文件夹（不存在或为空）
     new_dir: PathBuf,
-    /// A rule-set folder or a built-in rule-set id (default: the built-in rule set of the year
-    /// in the folder's name, as in xx镇-2021, when exactly one has that year).
+    /// 规则集目录或内置规则集编号（不写时按文件夹名中的年份选用内置规则集，如 xx镇-2021，须恰有一个）
     #[arg(long, value_name = "ID|DIR")]
     rules: Option<String>,
-    /// The township's name (单位), written into bundle.yaml; required.
+    /// 单位名称（乡镇名），写入 bundle.yaml；必填
     #[arg(long, value_name = "NAME")]
     unit: Option<String>,
 }
@@ -74,7 +73,10 @@ pub fn run(args: &InitArgs) -> Result<ExitCode, Fatal> {
 
     let (dirs, skeleton) = skeleton(&rules, &unit);
     let io = |e: std::io::Error, p: &Path| {
-        cli_error("init-unwritable", format!("无法写入 {}：{e}", p.display()))
+        cli_error(
+            "init-unwritable",
+            format!("无法写入 {}：{}", p.display(), crate::diag::os_error(&e)),
+        )
     };
     std::fs::create_dir_all(dir).map_err(|e| io(e, dir))?;
     for d in &dirs {
@@ -112,6 +114,7 @@ fn default_rules(dir: &Path) -> Result<RuleFiles, Fatal> {
     for id in RuleFiles::builtin_ids() {
         if let Some(files) = RuleFiles::builtin(id)
             && let Ok(rules) = rule_loader::compile(&files)
+            && !rules.example
         {
             builtins.push((rules.year, id, rules.title.clone(), files));
         }
@@ -251,6 +254,7 @@ fn type_word(ty: &FieldType) -> String {
         FieldType::Text => "文字".to_string(),
         FieldType::Date => "日期，如 2022-01-25".to_string(),
         FieldType::Count { .. } => "非负整数".to_string(),
+        FieldType::Decimal => "数字，如 87.45".to_string(),
         FieldType::Flag => "是 或 否".to_string(),
         FieldType::File => "材料中的文件路径，如 材料/xx.pdf".to_string(),
         FieldType::List(inner) => format!("列表，每项：{}", type_word(inner)),
@@ -343,6 +347,46 @@ fn manifest(rules: &RuleSet, unit: &str) -> String {
             }
         );
         let _ = writeln!(out, "  {}: {}", l.name, ledger_path(l));
+    }
+    // Ledgers exported from a platform: what the rule set already accepts, and how to map the
+    // rest (bundle-spec.md "Ledgers as platforms export them"; docs/township-exports.md).
+    // The example is drawn from the rule set's own declaration.
+    if let Some(l) = decl.ledgers.first()
+        && let Some(column) = l.columns().next()
+    {
+        let _ = write!(
+            out,
+            "\n# 从政务公开平台导出的台账：表头或分类的写法与上面不同、规则集又未接受时，\n\
+             # 在此注明对照（每份评分报告都会显示），例如：\n\
+             # 列名对照: {{{}: {{导出表中的列名: {}}}}}\n",
+            l.name, column.name
+        );
+        if let Some(v) = decl.ledgers.iter().flat_map(|l| &l.vocabulary).next() {
+            let _ = writeln!(out, "# 栏目对照: {{导出表中的写法: {}}}", v.to);
+        }
+    }
+    for l in decl.ledgers.iter().filter(|l| !l.aliases.is_empty()) {
+        let mut seen: Vec<&str> = Vec::new();
+        let mut parts = Vec::new();
+        for (column, _) in &l.aliases {
+            if seen.contains(&column.as_str()) {
+                continue;
+            }
+            seen.push(column);
+            let names: Vec<&str> = l
+                .aliases
+                .iter()
+                .filter(|(c, _)| c == column)
+                .map(|(_, a)| a.as_str())
+                .collect();
+            parts.push(format!("{column}（{}）", names.join("、")));
+        }
+        let _ = writeln!(
+            out,
+            "# 规则集已接受的{}表头写法：{}",
+            l.name,
+            parts.join("；")
+        );
     }
     out.push_str("\n# 文档：.md .txt .html 可读取全文；.pdf 等只核对是否报送\n文档:\n");
     for d in &decl.documents {

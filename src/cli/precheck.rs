@@ -16,25 +16,24 @@ use crate::score;
 
 #[derive(Args)]
 pub struct PrecheckArgs {
-    /// The evidence bundle: a folder with bundle.yaml.
+    /// 报送材料：含 bundle.yaml 的文件夹（或其 .zip）
     bundle: PathBuf,
-    /// A rule-set folder or a built-in rule-set id; overrides the bundle's 考核指标.
+    /// 规则集目录或内置规则集编号；代替材料中的考核指标
     #[arg(long, value_name = "DIR|ID")]
     rules: Option<String>,
-    /// The evaluator's verdict file (人工评分 and 调整), when there is one.
+    /// 评分人的评分文件（人工评分和调整），如有
     #[arg(long, value_name = "FILE")]
     verdicts: Option<PathBuf>,
-    /// Output format; without it, `-o`'s extension decides (.json, .md), else table.
+    /// 输出格式；不写时按 -o 文件的扩展名（.json .md），否则为文本
     #[arg(long, value_enum)]
     format: Option<PrecheckFormat>,
-    /// Write to FILE instead of standard output (never inside the bundle).
+    /// 写入文件 FILE 而不是屏幕（不得位于材料目录内）
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Count periods and deadlines as of this day (default: today, but never later than the
-    /// bundle's 报送日期). Before the year end, months and quarters not yet begun are not gaps.
+    /// 以这一天为准计算期数和期限（默认为今天，但不晚于材料的报送日期）；年底前尚未开始的月份、季度不算缺漏
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
-    /// An extra holiday calendar (date,kind,festival CSV) adding years or local days.
+    /// 补充节假日日历（CSV：date,kind,festival），增加年份或本地假日
     #[arg(long, value_name = "FILE")]
     calendar: Vec<PathBuf>,
 }

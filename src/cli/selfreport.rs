@@ -12,18 +12,18 @@ use crate::report::selfreport;
 
 #[derive(Args)]
 pub struct SelfreportArgs {
-    /// The evidence bundle: a folder with bundle.yaml.
+    /// 报送材料：含 bundle.yaml 的文件夹（或其 .zip）
     bundle: PathBuf,
-    /// A rule-set folder or a built-in rule-set id; overrides the bundle's 考核指标.
+    /// 规则集目录或内置规则集编号；代替材料中的考核指标
     #[arg(long, value_name = "DIR|ID")]
     rules: Option<String>,
-    /// The evaluator's verdict file, when there is one.
+    /// 评分人的评分文件，如有
     #[arg(long, value_name = "FILE")]
     verdicts: Option<PathBuf>,
-    /// Write the draft to FILE (Markdown) instead of standard output (never inside the bundle).
+    /// 把草稿写入文件 FILE 而不是屏幕（不得位于材料目录内）
     #[arg(short = 'o', long = "output", value_name = "FILE.md")]
     output: Option<PathBuf>,
-    /// An extra holiday calendar (date,kind,festival CSV) adding years or local days.
+    /// 补充节假日日历（CSV：date,kind,festival），增加年份或本地假日
     #[arg(long, value_name = "FILE")]
     calendar: Vec<PathBuf>,
 }

@@ -11,11 +11,11 @@ use crate::report::table::plain;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum PrecheckFormat {
-    /// Plain text, sections and numbered items (no ambiguous-width characters).
+    /// 文本：分节、逐条编号
     Table,
-    /// The `kaohe.precheck/1` JSON document.
+    /// JSON（kaohe.precheck/1）
     Json,
-    /// Markdown, for a printout or a chat message.
+    /// Markdown，便于打印或发消息
     Md,
 }
 

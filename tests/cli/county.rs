@@ -236,6 +236,8 @@ fn no_name_of_the_2021_table_in_src() {
                 {
                     continue;
                 }
+                // 栏目对照 is a key of the bundle format itself, not a name of the table.
+                let line = line.replace("栏目对照", "");
                 for n in &names {
                     if line.contains(n.as_str()) {
                         hits.push(format!(
