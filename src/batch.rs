@@ -13,7 +13,7 @@ use pinyin::ToPinyin;
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 
-use crate::model::assessment::{Assessment, RulesetInfo, Status, points};
+use crate::model::assessment::{Adjustment, Assessment, RulesetInfo, Status, Total, points};
 
 pub const SCHEMA: &str = "kaohe.batch/1";
 
@@ -35,6 +35,10 @@ pub struct BatchReport {
     pub assessments: Vec<Assessment>,
     /// Sorted by bundle.
     pub failed: Vec<Failed>,
+    /// Each ranked township's totals and adjustments, in ranking order (what the CSV lists
+    /// beside the ranking; present even when `assessments` were streamed instead of kept).
+    #[serde(skip)]
+    pub totals: Vec<Kept>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -148,142 +152,264 @@ pub fn rank(items: &[Standing]) -> Vec<(usize, u32)> {
     ranked
 }
 
+/// What the batch keeps of one township once it is scored: what ranking, counting and the
+/// ranking-only formats need, not its findings. A national batch keeps 38,000 of these (about
+/// 200 bytes each) instead of 38,000 assessments.
+#[derive(Debug, Clone)]
+pub struct Kept {
+    pub unit: String,
+    pub bundle: String,
+    pub total: Total,
+    /// What the rule set calls the veto that set the grade (一票否决, 单项否决).
+    pub veto_label: String,
+    /// Indicators the evaluator adjusted (调整), in the rule set's order.
+    pub adjustments: Vec<(String, Adjustment)>,
+}
+
+impl Kept {
+    pub fn of(a: &Assessment) -> Kept {
+        Kept {
+            unit: a.unit.clone(),
+            bundle: a.bundle.clone(),
+            total: a.total.clone(),
+            veto_label: crate::report::veto_label(a).to_string(),
+            adjustments: a
+                .indicators
+                .iter()
+                .filter_map(|i| i.adjusted.clone().map(|adj| (i.id.clone(), adj)))
+                .collect(),
+        }
+    }
+}
+
+/// The batch report built one township at a time, in the bundles' name order, so a batch of
+/// any size holds only `Kept` entries and the running losses.
+#[derive(Debug)]
+pub struct Tally {
+    kept: Vec<Kept>,
+    grades: Vec<(String, usize)>,
+    losses: Vec<Loss>,
+    ruleset: Option<RulesetInfo>,
+}
+
+impl Tally {
+    /// `grade_names` are the rule set's bands, highest first, followed by its veto grade when
+    /// that is not one of them.
+    pub fn new(grade_names: &[String]) -> Tally {
+        Tally {
+            kept: Vec::new(),
+            grades: grade_names.iter().map(|g| (g.clone(), 0)).collect(),
+            losses: Vec::new(),
+            ruleset: None,
+        }
+    }
+
+    /// Count one township (call in the bundles' name order: equal losses keep the order in
+    /// which indicators were first met).
+    pub fn add(&mut self, a: &Assessment) {
+        self.add_counted(Counted::of(a));
+    }
+
+    /// Count one township already reduced to what the batch keeps (done on the thread that
+    /// scored it, so the assessment is dropped there).
+    pub fn add_counted(&mut self, c: Counted) {
+        if self.ruleset.is_none() {
+            self.ruleset = Some(c.ruleset);
+        }
+        match self
+            .grades
+            .iter_mut()
+            .find(|(g, _)| *g == c.kept.total.grade)
+        {
+            Some((_, n)) => *n += 1,
+            None => self.grades.push((c.kept.total.grade.clone(), 1)),
+        }
+        for loss in c.losses {
+            let pos = match self.losses.iter().position(|l| l.id == loss.id) {
+                Some(pos) => pos,
+                None => {
+                    self.losses.push(Loss {
+                        points_lost: Decimal::ZERO,
+                        townships: 0,
+                        ..loss.clone()
+                    });
+                    self.losses.len() - 1
+                }
+            };
+            if loss.points_lost > Decimal::ZERO {
+                self.losses[pos].points_lost += loss.points_lost;
+                self.losses[pos].townships += 1;
+            }
+        }
+        self.kept.push(c.kept);
+    }
+
+    /// How many townships were counted.
+    pub fn len(&self) -> usize {
+        self.kept.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kept.is_empty()
+    }
+
+    /// Rank and finish. Returns the report (its `assessments` empty, `totals` filled) and, in
+    /// ranking order, the position at which each township was added.
+    pub fn finish(self, mut failed: Vec<Failed>) -> (BatchReport, Vec<usize>) {
+        let Tally {
+            kept,
+            grades,
+            mut losses,
+            ruleset,
+        } = self;
+        let standings: Vec<Standing> = kept
+            .iter()
+            .map(|k| Standing {
+                unit: &k.unit,
+                bundle: &k.bundle,
+                score: k.total.score,
+                veto: k.total.veto,
+            })
+            .collect();
+        let order = rank(&standings);
+        drop(standings);
+
+        // Keyed by the 单位 as a reader sees it: `xx镇`, `xx 镇` and `xx镇` with a zero-width
+        // space are one township handed in twice.
+        let mut by_unit: BTreeMap<String, (&str, Vec<&str>)> = BTreeMap::new();
+        for k in &kept {
+            by_unit
+                .entry(unit_key(&k.unit))
+                .or_insert_with(|| (k.unit.as_str(), Vec::new()))
+                .1
+                .push(&k.bundle);
+        }
+        let mut duplicates: Vec<Duplicate> = by_unit
+            .values()
+            .filter(|(_, bundles)| bundles.len() > 1)
+            .map(|(unit, bundles)| {
+                let mut bundles: Vec<String> = bundles.iter().map(|b| b.to_string()).collect();
+                bundles.sort();
+                Duplicate {
+                    unit: unit.to_string(),
+                    bundles,
+                }
+            })
+            .collect();
+        duplicates.sort_by(|a, b| pinyin_cmp(&a.unit, &b.unit));
+        let duplicated: std::collections::BTreeSet<String> = by_unit
+            .iter()
+            .filter(|(_, (_, bundles))| bundles.len() > 1)
+            .map(|(key, _)| key.clone())
+            .collect();
+
+        losses.retain(|l| l.points_lost > Decimal::ZERO);
+        // Stable sort: equal losses keep the rule set's order (first seen).
+        losses.sort_by_key(|l| std::cmp::Reverse(l.points_lost));
+        for l in &mut losses {
+            l.points_lost = l.points_lost.normalize();
+        }
+
+        let mut ranking = Vec::with_capacity(kept.len());
+        let mut positions = Vec::with_capacity(kept.len());
+        for &(i, rank) in &order {
+            let k = &kept[i];
+            ranking.push(RankEntry {
+                rank,
+                unit: k.unit.clone(),
+                bundle: k.bundle.clone(),
+                score: k.total.score,
+                grade: k.total.grade.clone(),
+                veto: k.total.veto,
+                veto_label: k.veto_label.clone(),
+                rules: k
+                    .total
+                    .rules
+                    .iter()
+                    .filter(|r| r.applied)
+                    .map(|r| format!("{}：{}", r.id, r.message))
+                    .collect(),
+                provisional: k.total.provisional,
+                adjusted: k.adjustments.iter().map(|(id, _)| id.clone()).collect(),
+                duplicate: duplicated.contains(&unit_key(&k.unit)),
+            });
+            positions.push(i);
+        }
+        drop(by_unit);
+        drop(duplicated);
+        let mut slots: Vec<Option<Kept>> = kept.into_iter().map(Some).collect();
+        let totals = positions
+            .iter()
+            .map(|&i| slots[i].take().expect("each township ranked once"))
+            .collect();
+        failed.sort_by(|a, b| a.bundle.cmp(&b.bundle).then_with(|| a.error.cmp(&b.error)));
+
+        let report = BatchReport {
+            schema: SCHEMA,
+            ruleset,
+            ranking,
+            grades,
+            losses,
+            duplicates,
+            assessments: Vec::new(),
+            failed,
+            totals,
+        };
+        (report, positions)
+    }
+}
+
 /// Build the batch report. `grade_names` are the rule set's bands, highest first, followed by
 /// its veto grade when that is not one of them.
 pub fn summarize(
     assessments: Vec<Assessment>,
-    mut failed: Vec<Failed>,
+    failed: Vec<Failed>,
     grade_names: &[String],
 ) -> BatchReport {
-    let standings: Vec<Standing> = assessments
-        .iter()
-        .map(|a| Standing {
-            unit: &a.unit,
-            bundle: &a.bundle,
-            score: a.total.score,
-            veto: a.total.veto,
-        })
-        .collect();
-    let order = rank(&standings);
-
-    // Keyed by the 单位 as a reader sees it: `xx镇`, `xx 镇` and `xx镇` with a zero-width space
-    // are one township handed in twice.
-    let mut by_unit: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
+    let mut tally = Tally::new(grade_names);
     for a in &assessments {
-        by_unit
-            .entry(unit_key(&a.unit))
-            .or_insert_with(|| (a.unit.clone(), Vec::new()))
-            .1
-            .push(a.bundle.clone());
+        tally.add(a);
     }
-    let mut duplicates: Vec<Duplicate> = by_unit
-        .values()
-        .filter(|(_, bundles)| bundles.len() > 1)
-        .map(|(unit, bundles)| {
-            let mut bundles = bundles.clone();
-            bundles.sort();
-            Duplicate {
-                unit: unit.clone(),
-                bundles,
-            }
-        })
-        .collect();
-    duplicates.sort_by(|a, b| pinyin_cmp(&a.unit, &b.unit));
-
-    let mut grades: Vec<(String, usize)> = grade_names.iter().map(|g| (g.clone(), 0)).collect();
-    for a in &assessments {
-        match grades.iter_mut().find(|(g, _)| *g == a.total.grade) {
-            Some((_, n)) => *n += 1,
-            None => grades.push((a.total.grade.clone(), 1)),
-        }
-    }
-
-    let losses = losses(&assessments);
-
+    let (mut report, positions) = tally.finish(failed);
     let mut slots: Vec<Option<Assessment>> = assessments.into_iter().map(Some).collect();
-    let mut ranking = Vec::with_capacity(slots.len());
-    let mut ranked = Vec::with_capacity(slots.len());
-    for (i, rank) in order {
-        let a = slots[i].take().expect("each township ranked once");
-        ranking.push(RankEntry {
-            rank,
-            unit: a.unit.clone(),
-            bundle: a.bundle.clone(),
-            score: a.total.score,
-            grade: a.total.grade.clone(),
-            veto: a.total.veto,
-            veto_label: crate::report::veto_label(&a).to_string(),
-            rules: a
-                .total
-                .rules
-                .iter()
-                .filter(|r| r.applied)
-                .map(|r| format!("{}：{}", r.id, r.message))
-                .collect(),
-            provisional: a.total.provisional,
-            adjusted: a
-                .indicators
-                .iter()
-                .filter(|i| i.adjusted.is_some())
-                .map(|i| i.id.clone())
-                .collect(),
-            duplicate: by_unit
-                .get(&unit_key(&a.unit))
-                .is_some_and(|(_, b)| b.len() > 1),
-        });
-        ranked.push(a);
-    }
-    failed.sort_by(|a, b| a.bundle.cmp(&b.bundle).then_with(|| a.error.cmp(&b.error)));
-
-    BatchReport {
-        schema: SCHEMA,
-        ruleset: ranked.first().map(|a| a.ruleset.clone()),
-        ranking,
-        grades,
-        losses,
-        duplicates,
-        assessments: ranked,
-        failed,
-    }
+    report.assessments = positions
+        .iter()
+        .map(|&i| slots[i].take().expect("each township ranked once"))
+        .collect();
+    report
 }
 
-/// Points each (non-bonus) indicator cost across the townships, largest first, then in the
-/// rule set's order. A bonus item not earned is not a loss, and a manual indicator still waiting
-/// for its verdict has lost nothing yet.
-fn losses(assessments: &[Assessment]) -> Vec<Loss> {
-    let mut losses: Vec<Loss> = Vec::new();
-    for a in assessments {
-        for ind in &a.indicators {
-            if ind.bonus || ind.status == Status::Manual {
-                continue;
-            }
-            let lost = ind.max - ind.score;
-            let pos = match losses.iter().position(|l| l.id == ind.id) {
-                Some(pos) => pos,
-                None => {
-                    losses.push(Loss {
-                        id: ind.id.clone(),
-                        name: ind.name.clone(),
-                        group: ind.group.clone(),
-                        points_lost: Decimal::ZERO,
-                        townships: 0,
-                    });
-                    losses.len() - 1
-                }
-            };
-            if lost > Decimal::ZERO {
-                losses[pos].points_lost += lost;
-                losses[pos].townships += 1;
-            }
+/// One township as the batch counts it: what it keeps, and the points each (non-bonus)
+/// indicator cost it. A bonus item not earned is not a loss, and a manual indicator still
+/// waiting for its verdict has lost nothing yet.
+#[derive(Debug, Clone)]
+pub struct Counted {
+    pub kept: Kept,
+    pub ruleset: RulesetInfo,
+    /// Every scored non-bonus indicator in the rule set's order, with what it cost (maybe 0).
+    pub losses: Vec<Loss>,
+}
+
+impl Counted {
+    pub fn of(a: &Assessment) -> Counted {
+        let losses = a
+            .indicators
+            .iter()
+            .filter(|ind| !ind.bonus && !matches!(ind.status, Status::Manual | Status::Na))
+            .map(|ind| Loss {
+                id: ind.id.clone(),
+                name: ind.name.clone(),
+                group: ind.group.clone(),
+                points_lost: ind.max - ind.score,
+                townships: 1,
+            })
+            .collect();
+        Counted {
+            kept: Kept::of(a),
+            ruleset: a.ruleset.clone(),
+            losses,
         }
     }
-    losses.retain(|l| l.points_lost > Decimal::ZERO);
-    // Stable sort: equal losses keep the rule set's order (first seen).
-    losses.sort_by_key(|l| std::cmp::Reverse(l.points_lost));
-    for l in &mut losses {
-        l.points_lost = l.points_lost.normalize();
-    }
-    losses
 }
 
 /// A 单位 as a reader sees it: NFKC, without whitespace or invisible characters.

@@ -7,6 +7,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod batch;
+pub mod budget;
 pub mod calendar;
 pub mod cli;
 pub mod dates;

@@ -43,7 +43,7 @@ pub struct Precheck {
     pub bundle: String,
     /// The day periods are counted up to and deadlines are measured from.
     pub as_of: String,
-    /// The bundle's 报送日期.
+    /// The bundle's submission date (报送日期).
     pub submitted: String,
     pub total: Total,
     /// Points lost on the base score: `total.max − total.base`, and the sum of `todo[].at_stake`.
@@ -155,7 +155,8 @@ pub fn precheck(
     let mut bonus = Vec::new();
     for ind in &assessment.indicators {
         let lost = ind.max - ind.score;
-        if lost <= Decimal::ZERO && ind.status != Status::Manual {
+        // 不适用: nothing to lose or win.
+        if (lost <= Decimal::ZERO && ind.status != Status::Manual) || ind.status == Status::Na {
             continue;
         }
         let source = rules.indicator(&ind.id).map(|i| &i.source);
@@ -276,7 +277,7 @@ fn pending_applications(
                 due: None,
                 state: "overdue",
                 deducted: true,
-                note: "收件日期为空，无法证明按时答复，按逾期计".to_string(),
+                note: "没有收到申请的日期，无法证明按时答复，按逾期计".to_string(),
             },
             Some(r) => match calendar.add_workdays(r, i64::from(limit)) {
                 Err(missing) => Application {
@@ -362,7 +363,7 @@ fn key_dates(
                 what: d.done_what.clone(),
                 date: Some(done.to_string()),
                 note: if *done > as_of {
-                    "尚未到发布日期".to_string()
+                    "尚未到该日期".to_string()
                 } else {
                     "已发布".to_string()
                 },
@@ -378,9 +379,9 @@ fn key_dates(
         for app in applications {
             dates.push(KeyDate {
                 what: format!(
-                    "第{}行申请（收件日期{}）答复期限{}个工作日的届满日",
+                    "第{}行申请（{}收到）答复期限{}个工作日的届满日",
                     app.evidence.row.unwrap_or_default(),
-                    app.received.as_deref().unwrap_or("空"),
+                    app.received.as_deref().unwrap_or("日期不详"),
                     app.limit
                 ),
                 date: app.due.clone(),

@@ -24,8 +24,12 @@ mod gazette;
 mod grading;
 #[path = "cli/hostile.rs"]
 mod hostile;
+#[path = "cli/methods.rs"]
+mod methods;
 #[path = "cli/org.rs"]
 mod org;
+#[path = "cli/plain.rs"]
+mod plain;
 #[path = "cli/platform.rs"]
 mod platform;
 #[path = "cli/report.rs"]

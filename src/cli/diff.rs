@@ -12,29 +12,34 @@ use crate::report::diff;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DiffFormat {
-    /// Changed indicators and the totals, aligned for a terminal.
+    /// 文本表格：有变化的指标和总分
     Table,
-    /// The `kaohe.diff/1` JSON document.
+    /// JSON（kaohe.diff/1）
     Json,
 }
 
 #[derive(Args)]
 pub struct DiffArgs {
-    /// The earlier assessment (kaohe score --format json).
+    /// 较早的评分结果（kaohe score --format json 的输出）
     a: PathBuf,
-    /// The later assessment.
+    /// 较晚的评分结果
     b: PathBuf,
+    /// 输出格式
     #[arg(long, value_enum, default_value = "table")]
     format: DiffFormat,
-    /// Write to FILE instead of standard output.
+    /// 写入文件 FILE 而不是屏幕
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
 }
 
 fn read(path: &Path) -> Result<serde_json::Value, Fatal> {
     let shown = path.display();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| cli_error("diff-unreadable", format!("无法读取 {shown}：{e}")))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        cli_error(
+            "diff-unreadable",
+            format!("无法读取 {shown}：{}", crate::diag::os_error(&e)),
+        )
+    })?;
     let value: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
         .map_err(|e| cli_error("diff-bad-json", format!("{shown} 不是 JSON：{e}")))?;
     diff::check_assessment(&value)

@@ -12,17 +12,17 @@ use crate::score;
 
 #[derive(Args)]
 pub struct ExplainArgs {
-    /// The evidence bundle: a folder with bundle.yaml.
+    /// 报送材料：含 bundle.yaml 的文件夹（或其 .zip）
     bundle: PathBuf,
-    /// The indicator id, e.g. 1.6.
+    /// 指标编号，如 1.6
     id: String,
-    /// A rule-set folder or a built-in id; overrides the bundle's 考核指标.
+    /// 规则集目录或内置规则集编号；代替材料中的考核指标
     #[arg(long, value_name = "DIR|ID")]
     rules: Option<String>,
-    /// The evaluator's verdict file (人工评分 and 调整).
+    /// 评分人的评分文件（人工评分和调整）
     #[arg(long, value_name = "FILE")]
     verdicts: Option<PathBuf>,
-    /// An extra holiday calendar (date,kind,festival CSV), as for `kaohe score`.
+    /// 补充节假日日历（CSV：date,kind,festival），同 kaohe score
     #[arg(long, value_name = "FILE")]
     calendar: Vec<PathBuf>,
 }
@@ -55,9 +55,7 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, Fatal> {
         .find(|r| r.id == indicator.id)
         .expect("every indicator is scored");
     let trace = score::trace::trace(rules, indicator, &loaded.evidence, &loaded.calendar);
-    print!(
-        "{}",
-        report::explain::render(indicator, result, &trace, &assessment.problems)
-    );
+    let text = report::explain::render(rules, indicator, result, &trace, &assessment);
+    super::pipeline::emit(text.as_bytes(), None)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -19,12 +19,12 @@ use crate::model::schema::{FieldType, LedgerDecl};
 
 #[derive(Args)]
 pub struct InitArgs {
-    /// The new bundle folder (must not exist, or be empty).
+    /// 新材料文件夹（不存在或为空）
     new_dir: PathBuf,
-    /// A rule-set folder or a built-in rule-set id (default: the only built-in rule set).
+    /// 规则集目录或内置规则集编号（不写时按文件夹名中的年份选用内置规则集，如 xx镇-2021，须恰有一个）
     #[arg(long, value_name = "ID|DIR")]
     rules: Option<String>,
-    /// The township's name (单位); default: the folder's name.
+    /// 单位名称（乡镇名），写入 bundle.yaml；必填
     #[arg(long, value_name = "NAME")]
     unit: Option<String>,
 }
@@ -51,47 +51,32 @@ pub fn run(args: &InitArgs) -> Result<ExitCode, Fatal> {
             ));
         }
     }
-    let files = match args.rules.as_deref() {
-        Some(spec) => rule_files(spec)?,
-        None => {
-            let ids = RuleFiles::builtin_ids();
-            match ids.as_slice() {
-                [only] => RuleFiles::builtin(only).expect("listed built-in"),
-                _ => {
-                    return Err(cli_error(
-                        "init-rules-needed",
-                        format!("请用 --rules 指定规则集；内置规则集：{}", ids.join("、")),
-                    ));
-                }
-            }
-        }
-    };
-    let rules = rule_loader::compile(&files)?;
-    // A folder named like the spec's example (xx镇-2021) gives the unit without the year.
-    let unit = match &args.unit {
-        Some(u) => u.trim().to_string(),
-        None => {
-            let name = dir
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let suffix = format!("-{}", rules.year);
-            name.strip_suffix(&suffix)
-                .unwrap_or(&name)
-                .trim()
-                .to_string()
-        }
-    };
+    // The unit is never guessed from the folder's name: a folder named 新建文件夹 would
+    // become the township.
+    let unit = args
+        .unit
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_string();
     if unit.is_empty() {
         return Err(cli_error(
             "init-unit-needed",
-            "无法从文件夹名得出单位名称，请用 --unit 指定".to_string(),
+            "请用 --unit 写明单位名称，如 kaohe init xx镇-2021 --unit xx镇".to_string(),
         ));
     }
+    let files = match args.rules.as_deref() {
+        Some(spec) => rule_files(spec)?,
+        None => default_rules(dir)?,
+    };
+    let rules = rule_loader::compile(&files)?;
 
     let (dirs, skeleton) = skeleton(&rules, &unit);
     let io = |e: std::io::Error, p: &Path| {
-        cli_error("init-unwritable", format!("无法写入 {}：{e}", p.display()))
+        cli_error(
+            "init-unwritable",
+            format!("无法写入 {}：{}", p.display(), crate::diag::os_error(&e)),
+        )
     };
     std::fs::create_dir_all(dir).map_err(|e| io(e, dir))?;
     for d in &dirs {
@@ -112,6 +97,62 @@ pub fn run(args: &InitArgs) -> Result<ExitCode, Fatal> {
         dir.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Without `--rules`: the built-in rule set of the year the folder's name ends with (xx镇-2021),
+/// when exactly one built-in rule set has that year; otherwise a message listing them.
+fn default_rules(dir: &Path) -> Result<RuleFiles, Fatal> {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let year: Option<i16> = name
+        .rsplit(|c: char| !c.is_ascii_digit())
+        .find(|part| part.len() == 4)
+        .and_then(|y| y.parse().ok());
+    let mut builtins = Vec::new();
+    for id in RuleFiles::builtin_ids() {
+        if let Some(files) = RuleFiles::builtin(id)
+            && let Ok(rules) = rule_loader::compile(&files)
+            && !rules.example
+        {
+            builtins.push((rules.year, id, rules.title.clone(), files));
+        }
+    }
+    let listed = |list: &[&(i16, &str, String, RuleFiles)]| {
+        list.iter()
+            .map(|(y, id, title, _)| format!("{id}（{y}年，{title}）"))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let all: Vec<_> = builtins.iter().collect();
+    let Some(year) = year else {
+        return Err(cli_error(
+            "init-rules-needed",
+            format!(
+                "文件夹名「{name}」中没有考核年度，请用 --rules 指定规则集；内置规则集：{}",
+                listed(&all)
+            ),
+        ));
+    };
+    let of_year: Vec<_> = builtins.iter().filter(|(y, ..)| *y == year).collect();
+    match of_year.as_slice() {
+        [only] => Ok(only.3.clone()),
+        [] => Err(cli_error(
+            "init-rules-needed",
+            format!(
+                "没有{year}年度的内置规则集，请用 --rules 指定规则集目录；内置规则集：{}",
+                listed(&all)
+            ),
+        )),
+        several => Err(cli_error(
+            "init-rules-needed",
+            format!(
+                "有多个{year}年度的内置规则集，请用 --rules 指定其一：{}",
+                listed(several)
+            ),
+        )),
+    }
 }
 
 /// The submission date written into the template: the rule set's `township.submit_by` when it
@@ -213,6 +254,7 @@ fn type_word(ty: &FieldType) -> String {
         FieldType::Text => "文字".to_string(),
         FieldType::Date => "日期，如 2022-01-25".to_string(),
         FieldType::Count { .. } => "非负整数".to_string(),
+        FieldType::Decimal => "数字，如 87.45".to_string(),
         FieldType::Flag => "是 或 否".to_string(),
         FieldType::File => "材料中的文件路径，如 材料/xx.pdf".to_string(),
         FieldType::List(inner) => format!("列表，每项：{}", type_word(inner)),
@@ -270,7 +312,7 @@ fn manifest(rules: &RuleSet, unit: &str) -> String {
     );
     out.push_str(
         "# 填写方法：在冒号后填写；没有的项留空或删去（空值与未填写相同）；日期写成 2022-01-25；\n\
-         # 路径相对于本文件夹（如 材料/年度报告.md）。填好后运行 kaohe precheck <本文件夹>。\n\n",
+         # 路径相对于本文件夹（如 材料/文件名.pdf）。填好后运行 kaohe precheck <本文件夹>。\n\n",
     );
     let _ = writeln!(out, "# 必填：单位名称");
     let _ = writeln!(out, "单位: {unit}");
@@ -305,6 +347,46 @@ fn manifest(rules: &RuleSet, unit: &str) -> String {
             }
         );
         let _ = writeln!(out, "  {}: {}", l.name, ledger_path(l));
+    }
+    // Ledgers exported from a platform: what the rule set already accepts, and how to map the
+    // rest (bundle-spec.md "Ledgers as platforms export them"; docs/township-exports.md).
+    // The example is drawn from the rule set's own declaration.
+    if let Some(l) = decl.ledgers.first()
+        && let Some(column) = l.columns().next()
+    {
+        let _ = write!(
+            out,
+            "\n# 从政务公开平台导出的台账：表头或分类的写法与上面不同、规则集又未接受时，\n\
+             # 在此注明对照（每份评分报告都会显示），例如：\n\
+             # 列名对照: {{{}: {{导出表中的列名: {}}}}}\n",
+            l.name, column.name
+        );
+        if let Some(v) = decl.ledgers.iter().flat_map(|l| &l.vocabulary).next() {
+            let _ = writeln!(out, "# 栏目对照: {{导出表中的写法: {}}}", v.to);
+        }
+    }
+    for l in decl.ledgers.iter().filter(|l| !l.aliases.is_empty()) {
+        let mut seen: Vec<&str> = Vec::new();
+        let mut parts = Vec::new();
+        for (column, _) in &l.aliases {
+            if seen.contains(&column.as_str()) {
+                continue;
+            }
+            seen.push(column);
+            let names: Vec<&str> = l
+                .aliases
+                .iter()
+                .filter(|(c, _)| c == column)
+                .map(|(_, a)| a.as_str())
+                .collect();
+            parts.push(format!("{column}（{}）", names.join("、")));
+        }
+        let _ = writeln!(
+            out,
+            "# 规则集已接受的{}表头写法：{}",
+            l.name,
+            parts.join("；")
+        );
     }
     out.push_str("\n# 文档：.md .txt .html 可读取全文；.pdf 等只核对是否报送\n文档:\n");
     for d in &decl.documents {

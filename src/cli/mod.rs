@@ -6,10 +6,13 @@
 pub(crate) mod batch;
 mod diff;
 mod explain;
+mod help;
 mod init;
+mod output;
 pub(crate) mod pipeline;
 mod precheck;
 mod rules;
+mod schema;
 mod score;
 mod selfreport;
 
@@ -17,7 +20,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{FromArgMatches, Parser, Subcommand};
 
 use crate::diag::{Fatal, Problem, render_location};
 use crate::load::rules::{self as rule_loader, RuleFiles};
@@ -37,42 +40,46 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Score one evidence bundle (a folder holding bundle.yaml).
+    /// 为一份报送材料评分（含 bundle.yaml 的文件夹或其 .zip）
     Score(score::ScoreArgs),
-    /// Score every township bundle in a folder, rank them, and report.
+    /// 为文件夹中各乡镇的报送材料逐一评分、排名并出报告
     Batch(batch::BatchArgs),
-    /// Work with rule sets: check, show.
+    /// 规则集（考核指标）：检查、测试、查看
     #[command(subcommand)]
     Rules(rules::RulesCommand),
-    /// Explain one indicator's score: the rule, the arithmetic and the evidence.
+    /// 说明某一指标的得分：规则、计算过程和依据
     Explain(explain::ExplainArgs),
-    /// Pre-check a bundle: indicators that lose points, largest first, and what to fix.
+    /// 报送前自查：列出失分指标（失分多的在前）和整改办法
     Precheck(precheck::PrecheckArgs),
-    /// Create a bundle skeleton (bundle.yaml, ledgers, 材料/) from a rule set.
+    /// 按规则集新建报送材料框架（bundle.yaml、台账、材料/）
     Init(init::InitArgs),
-    /// Draft the 自查报告 (self-inspection report) from a bundle's ledgers.
+    /// 根据台账起草自查报告
     Selfreport(selfreport::SelfreportArgs),
-    /// Compare two JSON assessments (before/after fixes, or two years).
+    /// 比较两次评分结果（JSON）：整改前后或两个年度
     Diff(diff::DiffArgs),
-    /// The scoring service in a browser: a folder on this PC, or the county's service (--data).
+    /// 在浏览器中使用的评分服务：本机的一个材料文件夹，或全县的评分服务（--data）
     Serve(crate::serve::ServeArgs),
-    /// Accounts of the county's service (kaohe serve --data).
+    /// 全县评分服务的账号（kaohe serve --data）
     #[command(subcommand)]
     Users(crate::serve::UsersCommand),
+    /// 起草一份材料的评分文件模板（人工评分和调整，格式见 docs/verdicts.md）
+    Verdicts(schema::VerdictsArgs),
+    /// 输出 JSON 输出或评分文件的 JSON Schema（说明见 docs/json.md）
+    Schema(schema::SchemaArgs),
+    /// 输出命令行补全脚本（bash、zsh、fish、powershell）
+    Completions(help::CompletionsArgs),
+    /// 输出 kaohe 的 man 手册页（roff 格式）
+    Manpage,
 }
 
 /// Parse arguments, run, and turn the outcome into an exit code.
 pub fn run() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match help::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
         Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
-        }
+        Err(e) => return help::print_clap_error(&e),
     };
     let outcome = match cli.command {
         Command::Score(args) => score::run(&args),
@@ -85,6 +92,10 @@ pub fn run() -> ExitCode {
         Command::Diff(args) => diff::run(&args),
         Command::Serve(args) => crate::serve::run(&args),
         Command::Users(cmd) => crate::serve::users(&cmd),
+        Command::Verdicts(args) => schema::template(&args),
+        Command::Schema(args) => schema::schema(&args),
+        Command::Completions(args) => help::completions(&args),
+        Command::Manpage => help::manpage(),
     };
     outcome.unwrap_or_else(|fatal| {
         print_fatal(&fatal);
@@ -114,7 +125,20 @@ pub(crate) fn cli_error(code: &'static str, message: String) -> Fatal {
 pub(crate) fn resolve_rules(requested: Option<&str>, declared: &str) -> Result<RuleSet, Fatal> {
     let files = match requested {
         Some(r) => rule_files(r)?,
-        None => RuleFiles::builtin(declared).ok_or_else(|| unknown_ruleset(declared))?,
+        None => RuleFiles::builtin(declared).ok_or_else(|| {
+            // Nothing on the command line named it: the bundle's manifest did.
+            Fatal::one(
+                Problem::error(
+                    "bundle.yaml",
+                    "unknown-ruleset",
+                    format!(
+                        "考核指标「{declared}」不是已知的规则集；内置规则集：{}。请改正 bundle.yaml 的考核指标，或用 --rules 指定规则集目录",
+                        RuleFiles::builtin_ids().join("、")
+                    ),
+                )
+                .key("考核指标".to_string()),
+            )
+        })?,
     };
     let rules = rule_loader::compile(&files)?;
     if rules.id != declared {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::{cli_error, resolve_rules};
 use crate::calendar::Calendar;
-use crate::diag::{Fatal, Problem};
+use crate::diag::{Fatal, Problem, os_error};
 use crate::load::{OpenBundle, open_bundle, verdicts};
 use crate::model::assessment::Assessment;
 use crate::model::evidence::Evidence;
@@ -133,7 +133,11 @@ pub(crate) fn load_calendar(files: &[PathBuf], rules: &RuleSet) -> Result<Calend
         let text = std::fs::read_to_string(file).map_err(|e| {
             cli_error(
                 "calendar-unreadable",
-                format!("无法读取日历文件 {}：{e}", file.display()),
+                format!(
+                    "无法读取日历文件 {}：{}",
+                    file.display(),
+                    crate::diag::os_error(&e)
+                ),
             )
         })?;
         let extra = Calendar::parse_csv(&text, &file.display().to_string())
@@ -180,7 +184,11 @@ pub(crate) fn check_output(output: &Path, protected: &[(&Path, &str)]) -> Result
     let parent = parent.canonicalize().map_err(|e| {
         cli_error(
             "output-unwritable",
-            format!("输出目录 {} 不可用：{e}", parent.display()),
+            format!(
+                "输出目录 {} 不可用：{}",
+                parent.display(),
+                crate::diag::os_error(&e)
+            ),
         )
     })?;
     let target = match output.file_name() {
@@ -203,21 +211,24 @@ pub(crate) fn check_output(output: &Path, protected: &[(&Path, &str)]) -> Result
     Ok(())
 }
 
-/// Write the report to `-o FILE`, else to standard output.
+/// Write the report to `-o FILE`, else to standard output. A write that fails (disk full,
+/// `> /dev/full`) is an error (exit 2); a closed pipe (`kaohe … | head`) is not: the reader
+/// chose to stop, so kaohe stops quietly (docs/decisions.md, issue 12).
 pub(crate) fn emit(bytes: &[u8], output: Option<&Path>) -> Result<(), Fatal> {
     match output {
-        Some(path) => std::fs::write(path, bytes).map_err(|e| {
-            cli_error(
-                "output-unwritable",
-                format!("无法写入 {}：{e}", path.display()),
-            )
-        }),
+        Some(path) => super::output::write_file(path, bytes),
         None => {
             let mut out = std::io::stdout().lock();
-            // A closed pipe (kaohe … | head) is not an error worth a panic.
-            let _ = out.write_all(bytes);
-            let _ = out.flush();
-            Ok(())
+            match out.write_all(bytes).and_then(|()| out.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(Fatal::one(Problem::error(
+                        "标准输出",
+                        "output-unwritable",
+                        format!("写入失败：{}", os_error(&e)),
+                    )))
+                }
+                _ => Ok(()),
+            }
         }
     }
 }

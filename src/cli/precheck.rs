@@ -16,25 +16,24 @@ use crate::score;
 
 #[derive(Args)]
 pub struct PrecheckArgs {
-    /// The evidence bundle: a folder with bundle.yaml.
+    /// 报送材料：含 bundle.yaml 的文件夹（或其 .zip）
     bundle: PathBuf,
-    /// A rule-set folder or a built-in rule-set id; overrides the bundle's 考核指标.
+    /// 规则集目录或内置规则集编号；代替材料中的考核指标
     #[arg(long, value_name = "DIR|ID")]
     rules: Option<String>,
-    /// The evaluator's verdict file (人工评分 and 调整), when there is one.
+    /// 评分人的评分文件（人工评分和调整），如有
     #[arg(long, value_name = "FILE")]
     verdicts: Option<PathBuf>,
-    /// Output format; without it, `-o`'s extension decides (.json, .md), else table.
+    /// 输出格式；不写时按 -o 文件的扩展名（.json .md），否则为文本
     #[arg(long, value_enum)]
     format: Option<PrecheckFormat>,
-    /// Write to FILE instead of standard output (never inside the bundle).
+    /// 写入文件 FILE 而不是屏幕（不得位于材料目录内）
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Count periods and deadlines as of this day (default: the bundle's 报送日期, or today
-    /// when that is later). Before the year end, months and quarters not yet begun are not gaps.
+    /// 以这一天为准计算期数和期限（默认为今天，但不晚于材料的报送日期）；年底前尚未开始的月份、季度不算缺漏
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
-    /// An extra holiday calendar (date,kind,festival CSV) adding years or local days.
+    /// 补充节假日日历（CSV：date,kind,festival），增加年份或本地假日
     #[arg(long, value_name = "FILE")]
     calendar: Vec<PathBuf>,
 }
@@ -61,8 +60,30 @@ fn today() -> Date {
         .unwrap_or(jiff::civil::date(1970, 1, 1))
 }
 
+/// The format `-o FILE` asks for by its extension; an extension precheck cannot write (.xlsx,
+/// .html, .docx, …) is refused rather than filled with text.
+fn output_format(output: Option<&std::path::Path>) -> Result<Option<PrecheckFormat>, Fatal> {
+    let Some(path) = output else {
+        return Ok(None);
+    };
+    match path.extension() {
+        None => Ok(None),
+        Some(ext) => PrecheckFormat::from_extension(path).map(Some).ok_or_else(|| {
+            cli_error(
+                "output-format-unsupported",
+                format!(
+                    "预检结果只能写成 .txt（文本）、.md 或 .json 文件，无法写成「.{}」文件：{}；请改用这些扩展名之一",
+                    ext.to_string_lossy(),
+                    path.display()
+                ),
+            )
+        }),
+    }
+}
+
 pub fn run(args: &PrecheckArgs) -> Result<ExitCode, Fatal> {
     let explicit = args.as_of.as_deref().map(parse_as_of).transpose()?;
+    let by_extension = output_format(args.output.as_deref())?;
     let loaded = pipeline::load(
         &args.bundle,
         args.rules.as_deref(),
@@ -71,7 +92,9 @@ pub fn run(args: &PrecheckArgs) -> Result<ExitCode, Fatal> {
         args.output.as_deref(),
     )?;
     let submitted = loaded.evidence.header.submitted;
-    let as_of = explicit.unwrap_or_else(|| submitted.max(today()));
+    // A bundle is pre-checked as of today while it is being prepared, and as of the day it was
+    // handed in once that has passed: a 2021 bundle opened in 2026 is not "1,500 days late".
+    let as_of = explicit.unwrap_or_else(|| submitted.min(today()));
     let assessment = score::score_as_of(
         &loaded.rules,
         &loaded.evidence,
@@ -88,11 +111,7 @@ pub fn run(args: &PrecheckArgs) -> Result<ExitCode, Fatal> {
     );
     let format = args
         .format
-        .or_else(|| {
-            args.output
-                .as_deref()
-                .and_then(PrecheckFormat::from_extension)
-        })
+        .or(by_extension)
         .unwrap_or(PrecheckFormat::Table);
     emit(format.render(&report).as_bytes(), args.output.as_deref())?;
     Ok(ExitCode::SUCCESS)

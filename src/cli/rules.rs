@@ -1,11 +1,13 @@
 //! `kaohe rules …`: check and show rule sets.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::{pipeline, rule_files};
+use super::pipeline::{self, emit};
+use super::rule_files;
 use crate::calendar::Calendar;
 use crate::diag::{Fatal, render_location, render_snippet};
 use crate::load::open_bundle;
@@ -17,35 +19,33 @@ use crate::report::table::plain;
 
 #[derive(Subcommand)]
 pub enum RulesCommand {
-    /// Check a rule set completely and show every problem with file:line:column.
+    /// 全面检查规则集，逐条列出问题及其文件、行、列
     Check {
-        /// A rule-set folder or a built-in id.
+        /// 规则集目录或内置规则集编号
         #[arg(value_name = "DIR|ID")]
         ruleset: String,
     },
-    /// Score the rule set's test bundles (`<DIR>/tests/<case>/`) and show every difference
-    /// from their `expected.yaml`. Exit 0 all pass, 1 a case fails, 2 cannot run.
+    /// 对规则集的测试材料（DIR/tests/用例/）评分，列出与 expected.yaml 的每处不同；退出码 0 全部通过，1 有用例不通过，2 无法运行
     Test {
-        /// A rule-set folder (its tests/ folder holds the cases).
+        /// 规则集目录（其 tests/ 文件夹存放测试用例）
         #[arg(value_name = "DIR")]
         ruleset: String,
-        /// Run only the cases whose name contains this.
+        /// 只运行名称包含此文字的用例
         #[arg(long)]
         case: Option<String>,
     },
-    /// Print the built-in functions of the expression language (Markdown, as docs/functions.md).
+    /// 列出表达式语言的内置函数（Markdown，同 docs/functions.md）
     Functions,
-    /// Print every diagnostic code of `rules check` (Markdown, as docs/diagnostics.md), or what
-    /// one code means and what to do about it.
+    /// 列出 rules check 的全部诊断代码（Markdown，同 docs/diagnostics.md），或说明某一代码的含义和处理办法
     Codes {
-        /// One code, e.g. unused-param.
+        /// 诊断代码，如 unused-param
         code: Option<String>,
     },
-    /// Print a JSON Schema for rule files (ruleset.yaml and indicator files), for editors.
+    /// 输出规则文件（ruleset.yaml 和指标文件）的 JSON Schema，供编辑器使用
     Schema,
-    /// Show the indicator tree: points, method, basis, what is measured and how to fix a gap.
+    /// 显示指标树：分值、评分方法、依据、考核内容和整改办法
     Show {
-        /// A rule-set folder or a built-in id.
+        /// 规则集目录或内置规则集编号
         #[arg(value_name = "DIR|ID")]
         ruleset: String,
     },
@@ -55,11 +55,11 @@ pub fn run(cmd: &RulesCommand) -> Result<ExitCode, Fatal> {
     match cmd {
         RulesCommand::Check { ruleset } => check(ruleset),
         RulesCommand::Functions => {
-            print!("{}", crate::report::rules::functions_markdown());
+            emit(crate::report::rules::functions_markdown().as_bytes(), None)?;
             Ok(ExitCode::SUCCESS)
         }
         RulesCommand::Codes { code: None } => {
-            print!("{}", crate::report::rules::codes_markdown());
+            emit(crate::report::rules::codes_markdown().as_bytes(), None)?;
             Ok(ExitCode::SUCCESS)
         }
         RulesCommand::Codes { code: Some(code) } => match rule_loader::rule_code(code) {
@@ -68,12 +68,11 @@ pub fn run(cmd: &RulesCommand) -> Result<ExitCode, Fatal> {
                     crate::diag::Severity::Error => "error",
                     crate::diag::Severity::Warning => "warning",
                 };
-                println!("{}（{severity}）：{}", c.code, c.summary);
-                println!("help: {}", c.help);
-                println!(
-                    "示例：fixtures/rules/{}/（触发且只触发这一问题的规则集）",
-                    c.code
+                let text = format!(
+                    "{}（{severity}）：{}\nhelp: {}\n示例：fixtures/rules/{}/（触发且只触发这一问题的规则集）\n",
+                    c.code, c.summary, c.help, c.code
                 );
+                emit(text.as_bytes(), None)?;
                 Ok(ExitCode::SUCCESS)
             }
             None => Err(super::cli_error(
@@ -82,7 +81,10 @@ pub fn run(cmd: &RulesCommand) -> Result<ExitCode, Fatal> {
             )),
         },
         RulesCommand::Schema => {
-            println!("{}", crate::report::rules::schema_json());
+            emit(
+                format!("{}\n", crate::report::rules::schema_json()).as_bytes(),
+                None,
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         RulesCommand::Test { ruleset, case } => test(ruleset, case.as_deref()),
@@ -90,7 +92,8 @@ pub fn run(cmd: &RulesCommand) -> Result<ExitCode, Fatal> {
             let files = rule_files(ruleset)?;
             let rules = compile(&files)?;
             let overlay = rule_loader::overlay_summary(&files);
-            print!("{}", crate::report::rules::render(&rules, overlay.as_ref()));
+            let text = crate::report::rules::render(&rules, overlay.as_ref());
+            emit(text.as_bytes(), None)?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -135,8 +138,8 @@ fn check(spec: &str) -> Result<ExitCode, Fatal> {
         let _ = writeln!(err);
     }
     if let Some(rules) = &checked.rules {
-        println!(
-            "规则集 {}（{}）：{} 个指标，{}",
+        let summary = format!(
+            "规则集 {}（{}）：{} 个指标，{}\n",
             rules.id,
             rules.title,
             rules.indicators.len(),
@@ -146,6 +149,7 @@ fn check(spec: &str) -> Result<ExitCode, Fatal> {
                 format!("{} 个警告", checked.problems.len())
             }
         );
+        emit(summary.as_bytes(), None)?;
     }
     if checked.problems.is_empty() {
         Ok(ExitCode::SUCCESS)
@@ -170,7 +174,8 @@ fn test(spec: &str, only: Option<&str>) -> Result<ExitCode, Fatal> {
     let cases = rule_loader::test_cases(dir)?;
     // The same calendar `score` uses: built-in + the rule set's own `calendar:`.
     let calendar = pipeline::load_calendar(&[], &rules)?;
-    let mut out = std::io::stdout().lock();
+    // Collected, then written at once, so a failed write is an error (exit 2).
+    let mut out = String::new();
     let _ = writeln!(out, "规则集 {}：{}", rules.id, dir.display());
     let (mut passed, mut failed) = (0, 0);
     for case in cases
@@ -211,6 +216,7 @@ fn test(spec: &str, only: Option<&str>) -> Result<ExitCode, Fatal> {
         "共 {} 个用例：{passed} 个通过，{failed} 个失败",
         passed + failed
     );
+    emit(out.as_bytes(), None)?;
     Ok(if failed == 0 && passed > 0 {
         ExitCode::SUCCESS
     } else {

@@ -15,29 +15,27 @@ use crate::report::{Format, Options};
 
 #[derive(Args)]
 pub struct ScoreArgs {
-    /// The evidence bundle: a folder with bundle.yaml.
+    /// 报送材料：含 bundle.yaml 的文件夹（或其 .zip）
     bundle: PathBuf,
-    /// A rule-set folder (when one exists at that path) or a built-in rule-set id; overrides
-    /// the bundle's 考核指标.
+    /// 规则集目录（该路径存在时）或内置规则集编号；代替材料中的考核指标
     #[arg(long, value_name = "DIR|ID")]
     rules: Option<String>,
-    /// The evaluator's verdict file (人工评分 and 调整).
+    /// 评分人的评分文件（人工评分和调整）
     #[arg(long, value_name = "FILE")]
     verdicts: Option<PathBuf>,
-    /// Output format; without it, `-o`'s extension decides (.json .csv .md .html .xlsx), else
-    /// table.
+    /// 输出格式；不写时按 -o 文件的扩展名（.json .csv .md .html .xlsx），否则为表格
     #[arg(long, value_enum)]
     format: Option<Format>,
-    /// Write the report to FILE instead of standard output (never inside the bundle).
+    /// 把报告写入文件 FILE 而不是屏幕（不得位于材料目录内）
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
-    /// An extra holiday calendar (date,kind,festival CSV) adding years or local days.
+    /// 补充节假日日历（CSV：date,kind,festival），增加年份或本地假日
     #[arg(long, value_name = "FILE")]
     calendar: Vec<PathBuf>,
-    /// Exit with code 1 when the total score is below this.
+    /// 总分低于此分数时以退出码 1 结束
     #[arg(long, value_name = "SCORE")]
     fail_under: Option<String>,
-    /// Add when the report was made (UTC). Without it the same inputs give the same bytes.
+    /// 在报告中注明生成时间（UTC）；不加时同样的输入得到完全相同的输出
     #[arg(long)]
     stamp: bool,
 }

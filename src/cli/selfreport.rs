@@ -12,23 +12,38 @@ use crate::report::selfreport;
 
 #[derive(Args)]
 pub struct SelfreportArgs {
-    /// The evidence bundle: a folder with bundle.yaml.
+    /// 报送材料：含 bundle.yaml 的文件夹（或其 .zip）
     bundle: PathBuf,
-    /// A rule-set folder or a built-in rule-set id; overrides the bundle's 考核指标.
+    /// 规则集目录或内置规则集编号；代替材料中的考核指标
     #[arg(long, value_name = "DIR|ID")]
     rules: Option<String>,
-    /// The evaluator's verdict file, when there is one.
+    /// 评分人的评分文件，如有
     #[arg(long, value_name = "FILE")]
     verdicts: Option<PathBuf>,
-    /// Write the draft to FILE (Markdown) instead of standard output (never inside the bundle).
+    /// 把草稿写入文件 FILE 而不是屏幕（不得位于材料目录内）
     #[arg(short = 'o', long = "output", value_name = "FILE.md")]
     output: Option<PathBuf>,
-    /// An extra holiday calendar (date,kind,festival CSV) adding years or local days.
+    /// 补充节假日日历（CSV：date,kind,festival），增加年份或本地假日
     #[arg(long, value_name = "FILE")]
     calendar: Vec<PathBuf>,
 }
 
 pub fn run(args: &SelfreportArgs) -> Result<ExitCode, Fatal> {
+    // The draft is Markdown: a name that promises another format (.docx, .pdf) is refused
+    // rather than filled with Markdown.
+    if let Some(path) = &args.output
+        && let Some(ext) = path.extension()
+        && !["md", "markdown", "txt"].contains(&ext.to_string_lossy().to_ascii_lowercase().as_str())
+    {
+        return Err(super::cli_error(
+            "output-format-unsupported",
+            format!(
+                "自查报告草稿是 Markdown 文本，只能写成 .md 或 .txt 文件，无法写成「.{}」文件：{}；请用 -o 文件名.md，再用 WPS 或 Word 打开后另存为所需格式",
+                ext.to_string_lossy(),
+                path.display()
+            ),
+        ));
+    }
     let loaded = load(
         &args.bundle,
         args.rules.as_deref(),

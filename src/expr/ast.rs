@@ -80,6 +80,13 @@ pub enum AstKind {
         param: String,
         body: Box<Ast>,
     },
+    /// `let name = value; body`: `name` is visible in `body` only.
+    Let {
+        name: String,
+        name_span: Span,
+        value: Box<Ast>,
+        body: Box<Ast>,
+    },
     Neg(Box<Ast>),
     Not(Box<Ast>),
     Binary(BinOp, Box<Ast>, Box<Ast>),
@@ -110,6 +117,8 @@ pub enum Ir {
         body: Box<Ir>,
         cites_row: bool,
     },
+    /// `let`: `value` takes the next local slot while `body` runs.
+    Let(Box<Ir>, Box<Ir>),
     Neg(Box<Ir>),
     Not(Box<Ir>),
     Binary(BinOp, Box<Ir>, Box<Ir>),
@@ -139,7 +148,7 @@ impl Ir {
                 matches!(c.func, Func::Workdays | Func::AddWorkdays)
                     || c.args.iter().any(Ir::uses_calendar)
             }
-            Ir::Binary(_, l, r) => l.uses_calendar() || r.uses_calendar(),
+            Ir::Binary(_, l, r) | Ir::Let(l, r) => l.uses_calendar() || r.uses_calendar(),
             Ir::If(c, t, e) => c.uses_calendar() || t.uses_calendar() || e.uses_calendar(),
         }
     }

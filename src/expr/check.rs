@@ -268,6 +268,15 @@ impl Checker<'_> {
                 (Ir::If(Box::new(ci), Box::new(ti), Box::new(ei)), ty)
             }
             AstKind::Binary(op, l, r) => self.binary(*op, l, r, &ast.span),
+            AstKind::Let {
+                name, value, body, ..
+            } => {
+                let (vi, vt) = self.expr(value);
+                self.scopes.push((name.clone(), vt));
+                let (bi, bt) = self.expr(body);
+                self.scopes.pop();
+                (Ir::Let(Box::new(vi), Box::new(bi)), bt)
+            }
         }
     }
 
@@ -426,7 +435,7 @@ impl Checker<'_> {
     }
 
     fn call(&mut self, name: &str, name_span: &Span, args: &[Ast], span: &Span) -> (Ir, Type) {
-        let Some(def) = functions::lookup(name) else {
+        let Some(def) = functions::lookup_call(name, args.len()) else {
             let help = if self.env.names.contains_key(name)
                 || self.scopes.iter().any(|(n, _)| n == name)
             {
@@ -446,17 +455,26 @@ impl Checker<'_> {
             }
             return (Ir::Const(Value::Null), Type::Any);
         };
-        if args.len() != def.params.len() {
+        if !def.takes(args.len()) {
             let n = def.params.len();
+            let takes = match def.optional {
+                0 => format!("{n} argument{}", if n == 1 { "" } else { "s" }),
+                o => format!("{} to {n} arguments", n - o),
+            };
+            let signatures: Vec<&str> = functions::overloads(name).map(|f| f.signature).collect();
+            let takes = if signatures.len() > 1 {
+                let counts: Vec<String> = functions::overloads(name)
+                    .map(|f| f.params.len().to_string())
+                    .collect();
+                format!("{} arguments", counts.join(" or "))
+            } else {
+                takes
+            };
             self.error(
                 span.clone(),
                 "wrong-arity",
-                format!(
-                    "{name} takes {n} argument{}, found {}",
-                    if n == 1 { "" } else { "s" },
-                    args.len()
-                ),
-                Some(format!("call it as {}", def.signature)),
+                format!("{name} takes {takes}, found {}", args.len()),
+                Some(format!("call it as {}", signatures.join(" or "))),
             );
             for a in args {
                 self.arg_unchecked(a);
@@ -546,14 +564,47 @@ impl Checker<'_> {
                     );
                 }
             }
-            Func::Sort => {
+            Func::Sort | Func::MinOf | Func::MaxOf => {
                 let e = element(&types[0]);
                 if !matches!(e, Type::Any | Type::Num | Type::Text | Type::Date) {
                     self.error(
                         args[0].span.clone(),
                         "type-mismatch",
-                        format!("sort orders numbers, dates or texts, found a list of {e}"),
+                        format!(
+                            "{} orders numbers, dates or texts, found a list of {e}",
+                            def.name
+                        ),
                         None,
+                    );
+                }
+            }
+            Func::Floor | Func::Ceil | Func::Round => {
+                if let Some(step) = args.get(1)
+                    && let AstKind::Lit(Value::Num(n)) = &step.kind
+                    && *n <= rust_decimal::Decimal::ZERO
+                {
+                    self.error(
+                        step.span.clone(),
+                        "bad-argument",
+                        format!("the step of {} must be above 0, found {n}", def.name),
+                        Some(format!(
+                            "write the step the county rounds to, as in {}(x, 0.01) or {}(x, 0.5)",
+                            def.name, def.name
+                        )),
+                    );
+                }
+                if let Some(rule) = args.get(2)
+                    && let AstKind::Lit(Value::Text(t)) = &rule.kind
+                    && super::calc::rounding(t).is_none()
+                {
+                    self.error(
+                        rule.span.clone(),
+                        "bad-argument",
+                        format!("\"{t}\" is not a rounding rule"),
+                        Some(
+                            "write \"half-up\" (四舍五入) or \"half-even\" (银行家舍入)"
+                                .to_string(),
+                        ),
                     );
                 }
             }
@@ -718,6 +769,7 @@ fn ret_type(def: &FunctionDef, types: &[Type], body: Option<Type>) -> Type {
         Ret::Table => Type::Table,
         Ret::ListOfNum => Type::List(Box::new(Type::Num)),
         Ret::ListOfText => Type::List(Box::new(Type::Text)),
+        Ret::Element => element(&first()),
         Ret::First => match first() {
             Type::Any => Type::List(Box::new(Type::Any)),
             t => t,
@@ -750,6 +802,10 @@ fn ret_type(def: &FunctionDef, types: &[Type], body: Option<Type>) -> Type {
             ("from", Type::Date),
             ("to", Type::Date),
             ("days", Type::Num),
+        ]))),
+        Ret::TableRows => Type::List(Box::new(record_type(&[
+            ("row", Type::Num),
+            ("cells", Type::List(Box::new(Type::Text))),
         ]))),
     }
 }

@@ -205,6 +205,30 @@ pub fn strip_trailing_paren(s: &str) -> &str {
     t
 }
 
+/// `shape`: runs of digits → 9, runs of Latin letters → A, everything else kept
+/// (`003287165/2021-00001` → `9/9-9`), so index numbers of one scheme share one shape whatever
+/// their length.
+pub fn shape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let class = if c.is_ascii_digit() || ('０'..='９').contains(&c) {
+            '9'
+        } else if c.is_ascii_alphabetic()
+            || ('Ａ'..='Ｚ').contains(&c)
+            || ('ａ'..='ｚ').contains(&c)
+        {
+            'A'
+        } else {
+            out.push(c);
+            continue;
+        };
+        if !out.ends_with(class) {
+            out.push(class);
+        }
+    }
+    out
+}
+
 /// `last_number`: the last run of ASCII or full-width digits.
 pub fn last_number(s: &str) -> Option<Decimal> {
     let digit = |c: char| match c {
@@ -284,6 +308,12 @@ impl<'a, 'c> Evaluator<'a, 'c> {
     }
 
     pub fn eval(&mut self, ir: &Ir) -> Value {
+        // Names, constants and the fields and columns reached from them (`r.栏目`, `e.count`,
+        // `e.item.索引号`) are read in place: only the leaf value is cloned, never a row, a
+        // record or a list on the way to it.
+        if let Some(v) = self.peek(ir) {
+            return v.clone();
+        }
         match ir {
             Ir::Const(v) => v.clone(),
             Ir::Local(i) => self.locals.get(*i).cloned().unwrap_or_default(),
@@ -296,18 +326,10 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                     .collect(),
             })),
             Ir::Field(recv, name) => field(&self.eval(recv), name),
-            Ir::Column(recv, name, position) => {
-                // The common case `r.栏目`: read the parameter in place, no clone of the row.
-                if let Ir::Local(i) = **recv {
-                    if let Some(Value::Row(r)) = self.locals.get(i) {
-                        return row_cell(r, name, *position);
-                    }
-                }
-                match self.eval(recv) {
-                    Value::Row(r) => row_cell(&r, name, *position),
-                    other => field(&other, name),
-                }
-            }
+            Ir::Column(recv, name, position) => match self.eval(recv) {
+                Value::Row(r) => row_cell(&r, name, *position),
+                other => field(&other, name),
+            },
             Ir::Call(call) => self.call(call),
             // A lambda outside a call is refused by the checker.
             Ir::Lambda { .. } => Value::Null,
@@ -324,6 +346,13 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 }
             }
             Ir::Binary(op, l, r) => self.binary(*op, l, r),
+            Ir::Let(value, body) => {
+                let v = self.eval(value);
+                self.locals.push(v);
+                let out = self.eval(body);
+                self.locals.pop();
+                out
+            }
         }
     }
 
@@ -341,12 +370,13 @@ impl<'a, 'c> Evaluator<'a, 'c> {
             }
             _ => {}
         }
-        // Constants, parameters and their columns (`r.栏目 == "政府文件"`) are compared in
-        // place, not cloned. Operands that need evaluating are evaluated first, left to right.
-        let a_owned = (!peekable(l)).then(|| self.eval(l));
-        let b_owned = (!peekable(r)).then(|| self.eval(r));
-        let a = a_owned.as_ref().unwrap_or_else(|| self.peek(l));
-        let b = b_owned.as_ref().unwrap_or_else(|| self.peek(r));
+        // Names, constants and their fields and columns (`r.栏目 == "政府文件"`) are compared
+        // in place, not cloned. Operands that need evaluating are evaluated first, left to right
+        // (reading in place has no effects, so the order of effects is unchanged).
+        let a_owned = self.peek(l).is_none().then(|| self.eval(l));
+        let b_owned = self.peek(r).is_none().then(|| self.eval(r));
+        let a = a_owned.as_ref().or_else(|| self.peek(l)).unwrap_or(&NULL);
+        let b = b_owned.as_ref().or_else(|| self.peek(r)).unwrap_or(&NULL);
         let ord = |f: fn(Ordering) -> bool| Value::Bool(values_cmp(a, b).is_some_and(f));
         match op {
             BinOp::Eq => Value::Bool(values_eq(a, b)),
@@ -380,19 +410,16 @@ impl<'a, 'c> Evaluator<'a, 'c> {
         }
     }
 
-    /// A reference to the value of a `peekable` expression, without evaluating or cloning.
-    fn peek<'s>(&'s self, ir: &'s Ir) -> &'s Value {
+    /// A reference to the value of a name, a constant, or a field or column reached from one,
+    /// without evaluating or cloning anything; `None` for any other expression.
+    fn peek<'s>(&'s self, ir: &'s Ir) -> Option<&'s Value> {
         match ir {
-            Ir::Const(v) => v,
-            Ir::Local(i) => self.locals.get(*i).unwrap_or(&NULL),
-            Ir::Column(recv, name, position) => match **recv {
-                Ir::Local(i) => match self.locals.get(i) {
-                    Some(Value::Row(r)) => row_cell_ref(r, name, *position),
-                    _ => &NULL,
-                },
-                _ => &NULL,
-            },
-            _ => &NULL,
+            Ir::Const(v) => Some(v),
+            Ir::Local(i) => Some(self.locals.get(*i).unwrap_or(&NULL)),
+            Ir::Global(name) => Some(self.vars.get(name).unwrap_or(&NULL)),
+            Ir::Field(recv, name) => field_ref(self.peek(recv)?, name, usize::MAX),
+            Ir::Column(recv, name, position) => field_ref(self.peek(recv)?, name, *position),
+            _ => None,
         }
     }
 
@@ -402,6 +429,10 @@ impl<'a, 'c> Evaluator<'a, 'c> {
         let Ir::Lambda { body, cites_row } = lambda else {
             return Value::Null;
         };
+        // A bundle past its time or memory limit (`kaohe batch`) stops here; it is failed.
+        if crate::budget::cut() {
+            return Value::Null;
+        }
         let is_row = if let (Value::Row(r), true) = (arg, *cites_row) {
             self.ctx.row_stack.borrow_mut().push(r.clone());
             true
@@ -455,7 +486,18 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 (Some(a), None) | (None, Some(a)) => Value::Num(a),
                 (None, None) => Value::Null,
             },
-            Func::Floor => num(v0.as_num().map(|n| n.floor())),
+            Func::Floor
+            | Func::Ceil
+            | Func::Round
+            | Func::MinOf
+            | Func::MaxOf
+            | Func::First
+            | Func::Last
+            | Func::IsNull
+            | Func::DateParts
+            | Func::MonthEnd
+            | Func::AddDays
+            | Func::AddMonths => super::calc::call(call.func, &vals, args.len()),
             Func::Distinct => {
                 let items = v0.as_list().unwrap_or(&[]);
                 let mut out: Vec<Value> = Vec::new();
@@ -573,6 +615,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 text0.map_or(Value::Null, |t| Value::text(strip_trailing_paren(t)))
             }
             Func::LastNumber => num(text0.and_then(last_number)),
+            Func::Shape => text0.map_or(Value::Null, |t| Value::text(shape(t))),
             Func::Present => Value::Bool(present(v0)),
             Func::InYear => Value::Bool(v0.as_date().is_some_and(|d| d.year() == self.ctx.year)),
             Func::Date => text0
@@ -658,6 +701,18 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 (Value::Table(t), Some(label)) => num(table_row_value(t, label)),
                 _ => Value::Null,
             },
+            Func::Lines
+            | Func::Normalize
+            | Func::StripMarkdown
+            | Func::StripNumbering
+            | Func::TableRows
+            | Func::CellNumber
+            | Func::RowNumbers
+            | Func::ColumnSums
+            | Func::StrictSum
+            | Func::At
+            | Func::Take
+            | Func::LastN => super::doctext::call(call.func, &vals, &self.ctx.problems),
             Func::Exists => Value::Bool(text0.is_some_and(|p| self.ctx.evidence.file_exists(p))),
             Func::Filter | Func::Map | Func::Any | Func::All | Func::CountBy => Value::Null,
         }
@@ -696,13 +751,15 @@ impl<'a, 'c> Evaluator<'a, 'c> {
             .map(|x| group_key(&self.apply(lambda, x)))
             .collect();
         // key → (count, index of the first element)
-        let mut groups: HashMap<&[Key], (usize, usize)> = HashMap::new();
+        let mut groups: HashMap<&[Key], (usize, usize)> = HashMap::with_capacity(items.len());
         for (i, k) in keys.iter().enumerate() {
             if let Some(k) = k {
                 groups.entry(k.as_slice()).or_insert((0, i)).0 += 1;
             }
         }
-        let mut seen: HashMap<&[Key], usize> = HashMap::new();
+        let mut seen: HashMap<&[Key], usize> = HashMap::with_capacity(groups.len());
+        // The field names, allocated once per call rather than once per element.
+        let names: [Arc<str>; 4] = ["item", "count", "nth", "first"].map(Arc::from);
         let out = items
             .iter()
             .zip(&keys)
@@ -721,12 +778,13 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 } else {
                     items[first].clone()
                 };
+                let [k_item, k_count, k_nth, k_first] = &names;
                 Value::Record(Arc::new(Record {
                     fields: vec![
-                        (Arc::from("item"), item.clone()),
-                        (Arc::from("count"), Value::Num(Decimal::from(count))),
-                        (Arc::from("nth"), Value::Num(Decimal::from(nth))),
-                        (Arc::from("first"), first),
+                        (k_item.clone(), item.clone()),
+                        (k_count.clone(), Value::Num(Decimal::from(count))),
+                        (k_nth.clone(), Value::Num(Decimal::from(nth))),
+                        (k_first.clone(), first),
                     ],
                 }))
             })
@@ -761,15 +819,6 @@ impl<'a, 'c> Evaluator<'a, 'c> {
 
 static NULL: Value = Value::Null;
 
-/// Expressions `Evaluator::peek` can read in place (no side effects, no allocation).
-fn peekable(ir: &Ir) -> bool {
-    match ir {
-        Ir::Const(_) | Ir::Local(_) => true,
-        Ir::Column(recv, _, _) => matches!(**recv, Ir::Local(_)),
-        _ => false,
-    }
-}
-
 fn row_cell_ref<'r>(r: &'r super::value::RowRef, name: &str, position: usize) -> &'r Value {
     let ledger = &r.ledger;
     let i = if ledger.columns.get(position).is_some_and(|c| c == name) {
@@ -784,6 +833,24 @@ fn row_cell_ref<'r>(r: &'r super::value::RowRef, name: &str, position: usize) ->
 /// A row's cell by its declared position (verified against the name), else by name.
 fn row_cell(r: &super::value::RowRef, name: &str, position: usize) -> Value {
     row_cell_ref(r, name, position).clone()
+}
+
+/// `v.name` read in place: a row's column (by its declared `position` when that still holds the
+/// column, else by name), a record's field, null for a value without fields; `None` where the
+/// value must be built (a document's `文件`), so `field` computes it.
+fn field_ref<'v>(v: &'v Value, name: &str, position: usize) -> Option<&'v Value> {
+    match v {
+        Value::Row(r) => Some(row_cell_ref(r, name, position)),
+        Value::Record(r) => Some(r.get(name).unwrap_or(&NULL)),
+        Value::Doc(d) if name != "文件" => Some(
+            d.fields
+                .iter()
+                .find(|(k, _)| k.as_ref() == name)
+                .map_or(&NULL, |(_, v)| v),
+        ),
+        Value::Doc(_) => None,
+        _ => Some(&NULL),
+    }
 }
 
 /// `v.name`: a row's column, a record's or map's field, a document's manifest field or

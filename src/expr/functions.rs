@@ -10,6 +10,13 @@ pub enum Func {
     Min,
     Max,
     Floor,
+    Ceil,
+    Round,
+    MinOf,
+    MaxOf,
+    First,
+    Last,
+    IsNull,
     Filter,
     Map,
     Any,
@@ -31,9 +38,14 @@ pub enum Func {
     Str,
     StripTrailingParen,
     LastNumber,
+    Shape,
     Present,
     InYear,
     Date,
+    DateParts,
+    MonthEnd,
+    AddDays,
+    AddMonths,
     Year,
     Month,
     Quarter,
@@ -45,6 +57,19 @@ pub enum Func {
     Text,
     Table,
     RowValue,
+    // Report lines and Table 3 (issue 9).
+    Lines,
+    Normalize,
+    StripMarkdown,
+    StripNumbering,
+    TableRows,
+    CellNumber,
+    RowNumbers,
+    ColumnSums,
+    StrictSum,
+    At,
+    Take,
+    LastN,
     Exists,
 }
 
@@ -85,6 +110,8 @@ pub enum Ret {
     ListOfText,
     /// The type of the first argument (`filter`, `distinct`, `sort`).
     First,
+    /// The element type of the first argument (`first`, `last`, `min` of a list).
+    Element,
     /// A list of the lambda body's type (`map`).
     ListOfBody,
     /// The element type of the first argument (a list of lists) (`flatten`).
@@ -96,6 +123,8 @@ pub enum Ret {
     /// `{item, count, nth, first}` records, `item`/`first` of the first argument's element
     /// type (`count_by`).
     CountBy,
+    /// `{row, cells}` records (`table_rows`).
+    TableRows,
 }
 
 /// One built-in function.
@@ -110,7 +139,16 @@ pub struct FunctionDef {
     pub example: &'static str,
     pub func: Func,
     pub params: &'static [Param],
+    /// How many trailing parameters may be left out (`round(n)`, `round(n, 0.5)`).
+    pub optional: usize,
     pub ret: Ret,
+}
+
+impl FunctionDef {
+    /// Whether a call with `n` arguments fits this entry.
+    pub fn takes(&self, n: usize) -> bool {
+        n <= self.params.len() && n + self.optional >= self.params.len()
+    }
 }
 
 macro_rules! f {
@@ -122,6 +160,20 @@ macro_rules! f {
             example: $ex,
             func: Func::$func,
             params: &[$(Param::$p),*],
+            optional: 0,
+            ret: Ret::$ret,
+        }
+    };
+    // The same, with the last `$opt` parameters optional.
+    ($name:literal, $func:ident, [$($p:ident),*] opt $opt:literal, $ret:ident, $sig:literal, $doc:literal, $ex:literal) => {
+        FunctionDef {
+            name: $name,
+            signature: $sig,
+            doc: $doc,
+            example: $ex,
+            func: Func::$func,
+            params: &[$(Param::$p),*],
+            optional: $opt,
             ret: Ret::$ret,
         }
     };
@@ -165,13 +217,49 @@ static FUNCTIONS: &[FunctionDef] = &[
         "max(0, 3 - 5)"
     ),
     f!(
+        "min",
+        MinOf,
+        [List],
+        Element,
+        "min(list<T>) -> T",
+        "The smallest of a list of numbers, dates or texts; nulls skipped; [] and null → null.",
+        "min([date(\"2021-03-01\"), date(\"2021-01-05\")])"
+    ),
+    f!(
+        "max",
+        MaxOf,
+        [List],
+        Element,
+        "max(list<T>) -> T",
+        "The largest of a list of numbers, dates or texts; nulls skipped; [] and null → null.",
+        "max(台账.主动公开.map(r => r.发布日期))"
+    ),
+    f!(
         "floor",
         Floor,
-        [Num],
+        [Num, Num] opt 1,
         Num,
-        "floor(n: number) -> number",
-        "Round down to a whole number; null → null.",
+        "floor(n: number, step: number = 1) -> number",
+        "Round down to a multiple of step (floor(2.7) = 2, floor(2.7, 0.5) = 2.5); null, or a step not above 0 → null.",
         "floor((29 - 1) / 14)"
+    ),
+    f!(
+        "ceil",
+        Ceil,
+        [Num, Num] opt 1,
+        Num,
+        "ceil(n: number, step: number = 1) -> number",
+        "Round up to a multiple of step (ceil(2.1) = 3, ceil(2.1, 0.5) = 2.5); null, or a step not above 0 → null.",
+        "ceil(45 / 20)"
+    ),
+    f!(
+        "round",
+        Round,
+        [Num, Num, Text] opt 2,
+        Num,
+        "round(n: number, step: number = 1, rule: text = \"half-up\") -> number",
+        "The nearest multiple of step; a tie goes by rule: \"half-up\" (四舍五入, away from zero) or \"half-even\" (银行家舍入, to the even multiple); null, a step not above 0 or another rule → null.",
+        "round(6.105, 0.01)"
     ),
     f!(
         "filter",
@@ -244,6 +332,24 @@ static FUNCTIONS: &[FunctionDef] = &[
         "flatten(list<list<T>>) -> list<T>",
         "A list of lists → one list, in order; null elements dropped; null → [].",
         "flatten([[1, 2], [3]])"
+    ),
+    f!(
+        "first",
+        First,
+        [List],
+        Element,
+        "first(list<T>) -> T",
+        "The first element; [] and null → null.",
+        "first(sort([3, 1, 2]))"
+    ),
+    f!(
+        "last",
+        Last,
+        [List],
+        Element,
+        "last(list<T>) -> T",
+        "The last element; [] and null → null.",
+        "last(sort([3, 1, 2]))"
     ),
     f!(
         "range",
@@ -363,6 +469,15 @@ static FUNCTIONS: &[FunctionDef] = &[
         "last_number(\"2021年第3期\")"
     ),
     f!(
+        "shape",
+        Shape,
+        [Text],
+        Text,
+        "shape(t: text) -> text",
+        "The form of a code: each run of digits (ASCII or full-width) becomes 9, each run of Latin letters A, the rest is kept; null → null.",
+        "shape(\"003287165/2021-00001\")"
+    ),
+    f!(
         "present",
         Present,
         [Any],
@@ -370,6 +485,15 @@ static FUNCTIONS: &[FunctionDef] = &[
         "present(x) -> bool",
         "Not null, not empty text, not an empty list.",
         "present(\"\")"
+    ),
+    f!(
+        "is_null",
+        IsNull,
+        [Any],
+        Bool,
+        "is_null(x) -> bool",
+        "x is null: an empty or unreadable cell, an absent key, a missing ledger or document (`x == null` is always false; write is_null(x)).",
+        "is_null(文档.年度报告)"
     ),
     f!(
         "in_year",
@@ -388,6 +512,42 @@ static FUNCTIONS: &[FunctionDef] = &[
         "date(t: text) -> date",
         "A date written YYYY-MM-DD (a literal is checked when the rules load); otherwise null.",
         "date(\"2021-12-31\")"
+    ),
+    f!(
+        "date",
+        DateParts,
+        [Num, Num, Num],
+        Date,
+        "date(y: number, m: number, d: number) -> date",
+        "The date y-m-d; a month outside 1–12 moves into the next or previous year (date(2021, 13, 5) = 2022-01-05); a day the month does not have, a fraction or null → null.",
+        "date(2021, month(date(\"2021-03-18\")) + 1, 5)"
+    ),
+    f!(
+        "month_end",
+        MonthEnd,
+        [Date],
+        Date,
+        "month_end(d: date) -> date",
+        "The last day of d's month; null → null.",
+        "month_end(date(\"2021-02-10\"))"
+    ),
+    f!(
+        "add_days",
+        AddDays,
+        [Date, Num],
+        Date,
+        "add_days(d: date, n: number) -> date",
+        "The day n 自然日 after d (before it when n < 0); null, or n not whole → null.",
+        "add_days(date(\"2021-12-25\"), 15)"
+    ),
+    f!(
+        "add_months",
+        AddMonths,
+        [Date, Num],
+        Date,
+        "add_months(d: date, n: number) -> date",
+        "The same day n months later (earlier when n < 0), clipped to the month's last day (2021-08-31 + 6 → 2022-02-28); null, or n not whole → null.",
+        "add_months(date(\"2021-12-31\"), -6)"
     ),
     f!(
         "year",
@@ -489,6 +649,114 @@ static FUNCTIONS: &[FunctionDef] = &[
         "row_value(table(文档.年度报告, \"本年新收\"), \"（七）总计\")"
     ),
     f!(
+        "lines",
+        Lines,
+        [Doc],
+        ListOfText,
+        "lines(doc: document) -> list<text>",
+        "The document's lines: md/txt lines, HTML blocks (p, h1–h6, div, li, td, th, stretches between <br>) with inline tags removed, .docx paragraphs, PDF text lines; entities decoded, trimmed, empty lines dropped; null when unreadable.",
+        "lines(文档.年度报告).filter(l => contains(l, \"总体情况\"))"
+    ),
+    f!(
+        "normalize",
+        Normalize,
+        [Text],
+        Text,
+        "normalize(t: text) -> text",
+        "NFKC applied (（七） reads as (七), full-width digits as digits), every whitespace character removed; null → null.",
+        "normalize(\"（七）　总计\")"
+    ),
+    f!(
+        "strip_markdown",
+        StripMarkdown,
+        [Text],
+        Text,
+        "strip_markdown(t: text) -> text",
+        "Emphasis markers ** and __ removed wherever they stand, then leading Markdown markers (# > - * + and spaces) removed; null → null.",
+        "strip_markdown(\"## **一、总体情况**\")"
+    ),
+    f!(
+        "strip_numbering",
+        StripNumbering,
+        [Text],
+        Text,
+        "strip_numbering(t: text) -> text",
+        "One leading part number removed: 一–九 or digits followed by one of 、.．，,；; or written （一）(一)（1）(1), or 第一部分 / 第一; text without one is unchanged; null → null.",
+        "strip_numbering(\"五、存在的主要问题及改进情况\")"
+    ),
+    f!(
+        "table_rows",
+        TableRows,
+        [Table],
+        TableRows,
+        "table_rows(t: table) -> list<{row, cells}>",
+        "The table's rows as a browser lays them out (spanning cells repeated, short rows padded with empty slots): row is the 1-based row number, cells the cell texts (NFKC, whitespace removed); null → null.",
+        "table_rows(table(文档.年度报告, \"本年新收\")).map(r => r.row)"
+    ),
+    f!(
+        "cell_number",
+        CellNumber,
+        [Text],
+        Num,
+        "cell_number(t: text) -> number",
+        "A table cell as a count: empty or a placeholder (无 / - — －) → 0, a non-negative whole number in digits → its value, anything else (\"1件\") → null.",
+        "cell_number(\"１２\")"
+    ),
+    f!(
+        "row_numbers",
+        RowNumbers,
+        [Table, Num, ListOfText],
+        ListOfNum,
+        "row_numbers(t: table, row: number, columns: list<text>) -> list<number>",
+        "The last count(columns) slots of table row `row` (1-based) read by cell_number; a slot that is not a count is null and a data problem naming the file, the table row, the column (from columns) and the text; null row → null.",
+        "row_numbers(table(文档.年度报告, \"本年新收\"), 1, [\"总计\"])"
+    ),
+    f!(
+        "column_sums",
+        ColumnSums,
+        [List, Num],
+        ListOfNum,
+        "column_sums(rows: list<list<number>>, n: number) -> list<number>",
+        "n sums, the i-th adding the i-th number of every row; null where a row lacks it or holds null there; no rows → n zeros.",
+        "column_sums([[1, 2], [3, 4]], 2)"
+    ),
+    f!(
+        "strict_sum",
+        StrictSum,
+        [ListOfNum],
+        Num,
+        "strict_sum(list<number>) -> number",
+        "Sum of the numbers, but null when any element (or the list) is null: an unreadable cell makes the sum unknown, unlike sum; [] → 0.",
+        "strict_sum([1, 2, 3])"
+    ),
+    f!(
+        "at",
+        At,
+        [List, Num],
+        Element,
+        "at(list, n: number) -> element",
+        "The n-th element (1-based); null when n is out of range or not whole, or the list is null.",
+        "at([\"a\", \"b\"], 2)"
+    ),
+    f!(
+        "take",
+        Take,
+        [List, Num],
+        First,
+        "take(list, n: number) -> list",
+        "The first n elements (all when the list is shorter, none when n ≤ 0); null → null.",
+        "take([1, 2, 3], 2)"
+    ),
+    f!(
+        "last",
+        LastN,
+        [List, Num],
+        First,
+        "last(list, n: number) -> list",
+        "The last n elements (all when the list is shorter, none when n ≤ 0); null → null.",
+        "last([1, 2, 3], 2)"
+    ),
+    f!(
         "exists",
         Exists,
         [Text],
@@ -504,9 +772,24 @@ pub fn functions() -> &'static [FunctionDef] {
     FUNCTIONS
 }
 
-/// The function called `name`.
+/// The function called `name` (its first entry when several take different arguments).
 pub fn lookup(name: &str) -> Option<&'static FunctionDef> {
     FUNCTIONS.iter().find(|f| f.name == name)
+}
+
+/// The entry of `name` that takes `n` arguments, else its first entry (so a wrong arity is
+/// reported against it).
+pub fn lookup_call(name: &str, n: usize) -> Option<&'static FunctionDef> {
+    FUNCTIONS
+        .iter()
+        .find(|f| f.name == name && f.takes(n))
+        .or_else(|| lookup(name))
+}
+
+/// Every entry called `name` (a name may have entries taking different arguments:
+/// `min(a, b)` and `min(list)`, `date(text)` and `date(y, m, d)`).
+pub fn overloads(name: &str) -> impl Iterator<Item = &'static FunctionDef> {
+    FUNCTIONS.iter().filter(move |f| f.name == name)
 }
 
 #[cfg(test)]
@@ -517,10 +800,13 @@ mod tests {
 
     #[test]
     fn names_unique_and_snake_case() {
-        let mut seen = HashSet::new();
         let mut funcs = HashSet::new();
         for f in functions() {
-            assert!(seen.insert(f.name), "duplicate {}", f.name);
+            // A name may have several entries, but no two that take the same arguments.
+            for g in overloads(f.name).filter(|g| g.func != f.func) {
+                let clash = (0..=3).any(|n| f.takes(n) && g.takes(n));
+                assert!(!clash, "{} has two entries for one arity", f.name);
+            }
             assert!(funcs.insert(f.func), "duplicate Func for {}", f.name);
             assert!(
                 f.name.chars().all(|c| c.is_ascii_lowercase() || c == '_')

@@ -9,7 +9,9 @@
 //! - `Template::compile` / `Template::render` for messages with `{expr}` holes.
 
 pub mod ast;
+pub mod calc;
 pub mod check;
+pub mod doctext;
 pub mod eval;
 pub mod functions;
 pub mod lexer;
@@ -81,6 +83,10 @@ pub const ERROR_CODES: &[(&str, &str)] = &[
     (
         "duplicate-field",
         "A record literal names the same field twice.",
+    ),
+    (
+        "bad-argument",
+        "A literal argument a function cannot use (a rounding step not above 0, an unknown rounding rule).",
     ),
 ];
 
@@ -193,7 +199,38 @@ impl Expr {
                 Ir::Field(e, _) | Ir::Column(e, _, _) | Ir::Neg(e) | Ir::Not(e) => walk(e, out),
                 Ir::Lambda { body, .. } => walk(body, out),
                 Ir::Call(c) => c.args.iter().for_each(|i| walk(i, out)),
-                Ir::Binary(_, l, r) => {
+                Ir::Binary(_, l, r) | Ir::Let(l, r) => {
+                    walk(l, out);
+                    walk(r, out);
+                }
+                Ir::If(c, t, e) => {
+                    walk(c, out);
+                    walk(t, out);
+                    walk(e, out);
+                }
+            }
+        }
+        let mut out = std::collections::BTreeSet::new();
+        walk(&self.ir, &mut out);
+        out
+    }
+
+    /// The ledger columns the expression reads from rows (`r.领域` → 领域), by name.
+    pub fn columns(&self) -> std::collections::BTreeSet<Arc<str>> {
+        fn walk(ir: &ast::Ir, out: &mut std::collections::BTreeSet<Arc<str>>) {
+            use ast::Ir;
+            match ir {
+                Ir::Const(_) | Ir::Local(_) | Ir::Global(_) => {}
+                Ir::Column(e, name, _) => {
+                    out.insert(Arc::clone(name));
+                    walk(e, out);
+                }
+                Ir::List(items) => items.iter().for_each(|i| walk(i, out)),
+                Ir::Record(fields) => fields.iter().for_each(|(_, i)| walk(i, out)),
+                Ir::Field(e, _) | Ir::Neg(e) | Ir::Not(e) => walk(e, out),
+                Ir::Lambda { body, .. } => walk(body, out),
+                Ir::Call(c) => c.args.iter().for_each(|i| walk(i, out)),
+                Ir::Binary(_, l, r) | Ir::Let(l, r) => {
                     walk(l, out);
                     walk(r, out);
                 }
@@ -241,7 +278,7 @@ impl Expr {
                 }
                 Ir::Lambda { body, .. } => walk(body, roots, out),
                 Ir::Call(c) => c.args.iter().for_each(|i| walk(i, roots, out)),
-                Ir::Binary(_, l, r) => {
+                Ir::Binary(_, l, r) | Ir::Let(l, r) => {
                     walk(l, roots, out);
                     walk(r, roots, out);
                 }
@@ -378,6 +415,7 @@ pub(crate) mod tests {
                         col("发布日期", FieldType::Date),
                     ],
                     optional: vec![col("领域", FieldType::Text)],
+                    ..Default::default()
                 },
                 LedgerDecl {
                     name: "依申请".into(),
@@ -389,6 +427,7 @@ pub(crate) mod tests {
                         col("办理结果", FieldType::Text),
                     ],
                     optional: vec![col("征求意见工作日", FieldType::Count { max: Some(60) })],
+                    ..Default::default()
                 },
             ],
             documents: vec![
@@ -557,9 +596,12 @@ pub(crate) mod tests {
             name: "年度报告".into(),
             file: "文档/年报.html".into(),
             text: Some("一、总体情况二、主动公开政府信息情况".into()),
+            lines: vec!["一、总体情况".into(), "二、主动公开政府信息情况".into()],
             tables: vec![
                 Table {
                     rows: vec![vec!["其他".into(), "1".into()]],
+                    file: "文档/年报.html".into(),
+                    number: 1,
                 },
                 Table {
                     rows: vec![
@@ -573,6 +615,8 @@ pub(crate) mod tests {
                         vec!["(七)总计".into(), "2".into(), "-1".into()],
                         vec!["四、结转下年度继续办理".into(), "无".into()],
                     ],
+                    file: "文档/年报.html".into(),
+                    number: 2,
                 },
             ],
             fields: vec![(Arc::from("发布日期"), d("2022-01-20"))],
@@ -582,6 +626,7 @@ pub(crate) mod tests {
             file: "文档/指南.pdf".into(),
             text: None,
             tables: vec![],
+            lines: vec![],
             fields: vec![],
         });
         let mut vars = Vars::new();
@@ -1048,6 +1093,11 @@ pub(crate) mod tests {
         assert_eq!(run("strip_trailing_paren(null)"), "null");
         assert_eq!(run("last_number(\"2021年第3期\")"), "3");
         assert_eq!(run("last_number(\"第１２期\")"), "12");
+        assert_eq!(run("shape(\"003287165/2021-00001\")"), "\"9/9-9\"");
+        assert_eq!(
+            run("shape(\"11340000MB0L00000A/2021-12\")"),
+            "\"9A9A9A/9-9\""
+        );
         assert_eq!(run("last_number(\"第十二期\")"), "null");
         assert_eq!(run("last_number(null)"), "null");
         assert_eq!(run("present(\"a\")"), "是");
@@ -1116,6 +1166,124 @@ pub(crate) mod tests {
             "[2021-01-01]"
         );
         assert_eq!(run("date_gaps([], null, date(\"2021-12-31\"))"), "null");
+    }
+
+    #[test]
+    fn dates_from_parts_and_month_arithmetic() {
+        // 次月5日 of a December date: month 13 carries into the next year.
+        assert_eq!(
+            run("date(2021, month(date(\"2021-12-18\")) + 1, 5)"),
+            "2022-01-05"
+        );
+        assert_eq!(run("date(2021, 2, 29)"), "null");
+        assert_eq!(run("date(2021, 2.5, 1)"), "null");
+        assert_eq!(run("date(null, 2, 1)"), "null");
+        assert_eq!(run("month_end(date(\"2020-02-10\"))"), "2020-02-29");
+        assert_eq!(run("month_end(null)"), "null");
+        // 前推6个月 from 2021-08-31: 2021-02-31 does not exist → the month end 02-28.
+        assert_eq!(run("add_months(date(\"2021-08-31\"), -6)"), "2021-02-28");
+        assert_eq!(run("add_months(date(\"2021-11-30\"), 3)"), "2022-02-28");
+        assert_eq!(run("add_months(date(\"2021-11-30\"), 0.5)"), "null");
+        // 12-25 + 15 days: 6 days to 12-31, 9 more → 2022-01-09.
+        assert_eq!(run("add_days(date(\"2021-12-25\"), 15)"), "2022-01-09");
+        assert_eq!(run("add_days(报送日期, -10)"), "2021-12-31");
+        assert_eq!(run("add_days(null, 1)"), "null");
+    }
+
+    #[test]
+    fn extremes_ends_and_null_test() {
+        assert_eq!(run("min([3, null, 1, 2])"), "1");
+        assert_eq!(run("max([3, null, 1, 2])"), "3");
+        assert_eq!(run("min(3, 1)"), "1");
+        assert_eq!(run("min([])"), "null");
+        assert_eq!(run("max(null)"), "null");
+        assert_eq!(
+            run("max(台账.主动公开.map(r => r.发布日期))"),
+            // The fixture's 发布日期 are 2021-10-15, 2021-03-01 and 2027-01-10.
+            "2027-01-10"
+        );
+        assert_eq!(run("first([2, 1])"), "2");
+        assert_eq!(run("last([2, 1])"), "1");
+        assert_eq!(run("first([])"), "null");
+        assert_eq!(run("is_null(null)"), "是");
+        assert_eq!(run("is_null(\"\")"), "否");
+        assert_eq!(run("is_null(文档.公开指南)"), "否");
+        assert_eq!(run("is_null(文档.年度报告.链接)"), "是");
+        // min of a list has the list's element type: a date compares with a date.
+        assert_eq!(
+            run("min(台账.主动公开.map(r => r.发布日期)) < date(\"2021-04-01\")"),
+            "是"
+        );
+        assert_eq!(errors("min([{a: 1}])")[0].code, "type-mismatch");
+        let e = errors("min(1, 2, 3)");
+        assert_eq!(e[0].code, "wrong-arity");
+        assert_eq!(e[0].message, "min takes 2 or 1 arguments, found 3");
+        assert_eq!(
+            e[0].help.as_deref(),
+            Some("call it as min(a: number, b: number) -> number or min(list<T>) -> T")
+        );
+    }
+
+    #[test]
+    fn rounding_with_steps_and_rules() {
+        assert_eq!(run("floor(2.7)"), "2");
+        assert_eq!(run("floor(2.7, 0.5)"), "2.5");
+        assert_eq!(run("ceil(2.1)"), "3");
+        assert_eq!(run("ceil(2.1, 0.5)"), "2.5");
+        // 6.104 → 6.1; 67.048 → 67.05; the tie 6.105 → 6.11 (half-up) or 6.1 (half-even).
+        assert_eq!(run("round(6.104, 0.01)"), "6.1");
+        assert_eq!(run("round(67.048, 0.01)"), "67.05");
+        assert_eq!(run("round(6.105, 0.01)"), "6.11");
+        assert_eq!(run("round(6.105, 0.01, \"half-even\")"), "6.1");
+        assert_eq!(run("round(2.5)"), "3");
+        assert_eq!(run("round(2.5, 1, \"half-even\")"), "2");
+        // 75分 × 4/3 with 68.5 of 75: 91.3333… → 91.33.
+        assert_eq!(run("round(68.5 * 4 / 3, 0.01)"), "91.33");
+        assert_eq!(run("round(null, 0.01)"), "null");
+        assert_eq!(run("round(1, null)"), "null");
+        assert_eq!(run("round(1, 0.5 - 1)"), "null");
+        assert_eq!(errors("round(1, 0)")[0].code, "bad-argument");
+        assert_eq!(run("round(1, -0.5)"), "null");
+        assert_eq!(
+            errors("round(1, 0.01, \"四舍五入\")")[0].code,
+            "bad-argument"
+        );
+        assert_eq!(
+            errors("round(1, 0.01, \"half-up\", 2)")[0].code,
+            "wrong-arity"
+        );
+    }
+
+    #[test]
+    fn local_let_in_lambdas() {
+        assert_eq!(run("let x = 2; x * x"), "4");
+        assert_eq!(run("let x = 2; let y = x + 1; x * y"), "6");
+        assert_eq!(
+            run(
+                "台账.主动公开.filter(r => let d = days(r.成文日期, r.发布日期); d > 20 and d < 100).map(r => r.标题)"
+            ),
+            // 通知A: 09-30 → 10-15 = 15 days; 动态B: no 成文日期 (null); 文件C: 2026-12-01 →
+            // 2027-01-10 = 30 + 10 = 40 days.
+            "[文件C]"
+        );
+        // A let name shadows an outer one inside its body only.
+        assert_eq!(run("[1, 2].map(x => let x = x * 10; x)"), "[10、20]");
+        for (src, at) in [
+            ("let x = 1 x", "x"),
+            ("let = 1; 2", "="),
+            ("let x 1; x", "1"),
+            ("[1].map(r => let d = r; )", ")"),
+        ] {
+            let e = errors(src);
+            assert_eq!(e[0].code, "syntax", "{src}");
+            let span = e[0].span.clone();
+            assert_eq!(&src[span.clone()], at, "{src}: {e:?}");
+        }
+        assert_eq!(errors("let x = 1; y")[0].code, "unknown-name");
+        assert_eq!(
+            errors("1 = 1")[0].help.as_deref(),
+            Some("compare with `==`")
+        );
     }
 
     #[test]

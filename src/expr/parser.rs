@@ -29,6 +29,8 @@ pub fn parse(tokens: &[Token]) -> Result<Ast, ExprError> {
         let t = p.token();
         let help = match t.tok {
             Tok::Arrow => Some("a lambda `x => …` takes a single parameter name"),
+            Tok::Assign => Some("compare with `==`"),
+            Tok::Semi => Some("`;` only ends the value of a `let name = value;`"),
             _ if BinOp::from_tok(&t.tok).is_some_and(BinOp::is_comparison) => {
                 Some("comparisons cannot be chained; join them with `and`")
             }
@@ -118,10 +120,11 @@ impl Parser<'_> {
             Ok(self.bump())
         } else {
             let t = self.token();
+            let help = (t.tok == Tok::Assign).then_some("compare with `==`");
             Err(err(
                 t.span.clone(),
                 format!("expected {what}, found {}", t.tok.describe()),
-                None,
+                help,
             ))
         }
     }
@@ -138,10 +141,12 @@ impl Parser<'_> {
         Ok(())
     }
 
-    /// expr := lambda | cond
+    /// expr := lambda | let | cond
     fn expr(&mut self) -> Result<Ast, ExprError> {
         self.enter()?;
-        let r = if let (Tok::Ident(name), Tok::Arrow) = (self.peek(), self.peek2()) {
+        let r = if *self.peek() == Tok::Let {
+            self.let_expr()
+        } else if let (Tok::Ident(name), Tok::Arrow) = (self.peek(), self.peek2()) {
             let param = name.clone();
             let start = self.bump().span.start;
             self.bump();
@@ -158,6 +163,54 @@ impl Parser<'_> {
         };
         self.depth -= 1;
         r
+    }
+
+    /// let := "let" IDENT "=" expr ";" expr
+    fn let_expr(&mut self) -> Result<Ast, ExprError> {
+        let start = self.bump().span.start;
+        let t = self.bump();
+        let Tok::Ident(name) = t.tok else {
+            return Err(err(
+                t.span,
+                format!("expected a name after `let`, found {}", t.tok.describe()),
+                Some("write let name = value; expression"),
+            ));
+        };
+        if *self.peek() != Tok::Assign {
+            let t = self.token();
+            return Err(err(
+                t.span.clone(),
+                format!(
+                    "expected `=` after `let {name}`, found {}",
+                    t.tok.describe()
+                ),
+                Some("write let name = value; expression"),
+            ));
+        }
+        self.bump();
+        let value = self.expr()?;
+        if *self.peek() != Tok::Semi {
+            let t = self.token();
+            return Err(err(
+                t.span.clone(),
+                format!(
+                    "expected `;` after the value of `let {name}`, found {}",
+                    t.tok.describe()
+                ),
+                Some("end the value with `;`, then write the expression that uses it"),
+            ));
+        }
+        self.bump();
+        let body = self.expr()?;
+        Ok(Ast {
+            span: start..body.span.end,
+            kind: AstKind::Let {
+                name,
+                name_span: t.span,
+                value: Box::new(value),
+                body: Box::new(body),
+            },
+        })
     }
 
     fn binary(&mut self, min_bp: u8) -> Result<Ast, ExprError> {
@@ -454,6 +507,9 @@ mod tests {
             AstKind::Not(e) => format!("(not {})", show(e)),
             AstKind::Binary(op, l, r) => format!("({} {} {})", show(l), op.symbol(), show(r)),
             AstKind::If(c, t, e) => format!("(if {} then {} else {})", show(c), show(t), show(e)),
+            AstKind::Let {
+                name, value, body, ..
+            } => format!("(let {name} = {}; {})", show(value), show(body)),
         }
     }
 

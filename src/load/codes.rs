@@ -3,6 +3,17 @@
 
 use crate::diag::Severity::{self, Error, Warning};
 
+/// Notices that say how a ledger was read (an alias, a township's mapping, an HTML table saved
+/// as .xls): every report shows them, even one that lists no other problems (CSV).
+pub const READING_NOTES: &[&str] = &[
+    "column-alias",
+    "column-mapping",
+    "value-vocabulary",
+    "value-mapping",
+    "ledger-read-as-html",
+    "ledger-read-as-text",
+];
+
 /// (code, usual severity, one sentence). Fatal codes stop the run (exit 2).
 pub const CODES: &[(&str, Severity, &str)] = &[
     // Opening the bundle (fatal).
@@ -157,6 +168,61 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         "a column twice in the header (unusable when required; warning when optional)",
     ),
     (
+        "ambiguous-header",
+        Error,
+        "a header cell names two columns (by name, rule-set alias or 列名对照); the ledger is unusable",
+    ),
+    (
+        "mapping-unknown-column",
+        Error,
+        "bundle.yaml's 列名对照 maps a header to a column the ledger does not have; the ledger is unusable",
+    ),
+    (
+        "mapping-unused",
+        Warning,
+        "a 列名对照 entry whose header is not in the ledger's header row, or a 栏目对照 when the rule set declares no vocabulary",
+    ),
+    (
+        "mapping-overridden",
+        Warning,
+        "a 栏目对照 entry for a value the rule set's vocabulary already maps otherwise; not applied",
+    ),
+    (
+        "ledger-read-as-html",
+        Warning,
+        "提示: an .xls file that is really an HTML table, read as that table (error when it holds no table)",
+    ),
+    (
+        "ledger-read-as-text",
+        Warning,
+        "提示: an .xls file that is really tab-separated text, read as text",
+    ),
+    (
+        "absent-column-read",
+        Warning,
+        "an optional column an indicator reads is not in the ledger (every row reads it as empty)",
+    ),
+    (
+        "column-alias",
+        Warning,
+        "提示: a header read as a declared column by the rule set's alias (once per ledger and column)",
+    ),
+    (
+        "column-mapping",
+        Warning,
+        "提示: a header read as a declared column by the township's 列名对照 (once per ledger and column)",
+    ),
+    (
+        "value-vocabulary",
+        Warning,
+        "提示: a value counted as another by the rule set's vocabulary (once per ledger and value)",
+    ),
+    (
+        "value-mapping",
+        Warning,
+        "提示: a value counted as another by the township's 栏目对照 (once per ledger and value)",
+    ),
+    (
         "rows-above-header",
         Warning,
         "rows above the header (a title) were ignored",
@@ -203,6 +269,11 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         "a value that is not a non-negative whole number; counts as empty",
     ),
     (
+        "bad-decimal",
+        Error,
+        "a value declared `decimal` that is not a number; counts as empty",
+    ),
+    (
         "count-above-max",
         Error,
         "a count above its declared maximum; counts as empty",
@@ -217,6 +288,11 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         "unreadable-document",
         Warning,
         "已报送但无法读取: a document type whose text is not read (.pdf, images)",
+    ),
+    (
+        "table-cell-unreadable",
+        Error,
+        "a table cell an equation reads (6.3's Table 3) is neither empty, a placeholder nor a whole number; the equations that need it do not hold",
     ),
 ];
 

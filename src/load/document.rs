@@ -15,6 +15,7 @@ use crate::text::{document_text, is_html_ext};
 use super::decode::{SAVE_AS_HINT, decode};
 use super::docx::docx_html;
 use super::fs::extension;
+use super::lines::{html_lines, plain_table, text_lines};
 use super::tables::{html_tables, markdown_tables};
 
 /// Read a document that exists in the bundle. Never fails: an unreadable type or encoding
@@ -32,6 +33,7 @@ pub fn read_document(
         file: file.to_string(),
         text: None,
         tables: Vec::new(),
+        lines: Vec::new(),
         fields,
     };
     if ext == "docx" {
@@ -39,6 +41,8 @@ pub fn read_document(
             Ok(html) => {
                 doc.text = Some(document_text("html", &html));
                 doc.tables = html_tables(&html);
+                doc.lines = html_lines(&html);
+                number_tables(&mut doc);
             }
             Err(why) => problems.push(Problem::error(
                 file,
@@ -74,10 +78,23 @@ pub fn read_document(
         }
     };
     doc.text = Some(document_text(&ext, &raw));
+    doc.lines = match ext.as_str() {
+        "md" | "txt" => text_lines(&raw),
+        _ => html_lines(&raw),
+    };
     doc.tables = match ext.as_str() {
         "md" => markdown_tables(&raw),
-        "txt" => Vec::new(),
+        "txt" => plain_table(&doc.lines).into_iter().collect(),
         _ => html_tables(&raw),
     };
+    number_tables(&mut doc);
     doc
+}
+
+/// Every table knows its file and place, so a problem with one of its cells can name them.
+fn number_tables(doc: &mut Document) {
+    for (i, t) in doc.tables.iter_mut().enumerate() {
+        t.file = doc.file.clone();
+        t.number = i + 1;
+    }
 }

@@ -141,6 +141,86 @@ fn hash_file(path: &Path) -> std::io::Result<String> {
     Ok(hex(&hasher.finalize()))
 }
 
+impl BundleFs {
+    /// The bundle's file closest to a path that was not found — `台帐/x.csv` for `台账/x.csv` —
+    /// when one is close enough to be the file meant: at most a third of the characters differ
+    /// (and at most 4), or the same file name in another folder. None when nothing is close.
+    pub fn suggest(&self, raw: &str) -> Option<String> {
+        let wanted = normalize_manifest_path(raw);
+        let names = match &self.zip {
+            Some(z) => z.names(),
+            None => {
+                let mut out = Vec::new();
+                list_files(&self.root, "", 0, &mut out);
+                out
+            }
+        };
+        let want: Vec<char> = wanted.chars().collect();
+        let limit = (want.len() / 3).clamp(1, 4);
+        let file_name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
+        let mut best: Option<(usize, String)> = None;
+        for name in names {
+            if name == wanted || name == "bundle.yaml" {
+                continue;
+            }
+            let chars: Vec<char> = name.chars().collect();
+            let d = edit_distance(&want, &chars);
+            let d = if d > limit && file_name(&name) == file_name(&wanted) {
+                limit
+            } else {
+                d
+            };
+            if d <= limit && best.as_ref().is_none_or(|(bd, bn)| (d, &name) < (*bd, bn)) {
+                best = Some((d, name));
+            }
+        }
+        best.map(|(_, n)| n)
+    }
+}
+
+/// Regular files under `dir`, relative, `/`-separated; symbolic links are not followed, and the
+/// walk is bounded (depth 8, 20,000 entries) so a hostile folder cannot make it slow.
+fn list_files(dir: &Path, prefix: &str, depth: usize, out: &mut Vec<String>) {
+    if depth > 8 || out.len() > 20_000 {
+        return;
+    }
+    let Ok(read) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in read.flatten().take(20_000) {
+        let Ok(t) = e.file_type() else { continue };
+        let name = e.file_name().to_string_lossy().into_owned();
+        let rel = if prefix.is_empty() {
+            name
+        } else {
+            format!("{prefix}/{name}")
+        };
+        if t.is_dir() {
+            list_files(&e.path(), &rel, depth + 1, out);
+        } else if t.is_file() {
+            out.push(rel);
+        }
+    }
+}
+
+/// Levenshtein distance over characters (a Chinese character is one edit).
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    if a.len().abs_diff(b.len()) > 8 {
+        return usize::MAX;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 fn status(status: FileStatus, reason: impl Into<String>) -> Fetched {
     Fetched {
         status,
@@ -202,7 +282,10 @@ fn resolve_inside(root: &Path, raw: &str) -> Result<PathBuf, Fetched> {
             if path.symlink_metadata().is_err() {
                 return Err(status(FileStatus::Missing, "文件不存在"));
             }
-            return Err(status(FileStatus::Unreadable, format!("无法读取：{e}")));
+            return Err(status(
+                FileStatus::Unreadable,
+                format!("无法读取：{}", crate::diag::os_error(&e)),
+            ));
         }
     };
     if !canon.starts_with(root) {
@@ -219,7 +302,10 @@ fn resolve_inside(root: &Path, raw: &str) -> Result<PathBuf, Fetched> {
             FileStatus::NotAFile,
             "这不是普通文件（管道、设备等）",
         )),
-        Err(e) => Err(status(FileStatus::Unreadable, format!("无法读取：{e}"))),
+        Err(e) => Err(status(
+            FileStatus::Unreadable,
+            format!("无法读取：{}", crate::diag::os_error(&e)),
+        )),
     }
 }
 
@@ -245,7 +331,10 @@ fn read_inside(root: &Path, raw: &str, by_file: &mut HashMap<PathBuf, Fetched>) 
                 bytes: None,
                 reason: too_large_to_read(size),
             },
-            Err(e) => status(FileStatus::Unreadable, format!("无法读取：{e}")),
+            Err(e) => status(
+                FileStatus::Unreadable,
+                format!("无法读取：{}", crate::diag::os_error(&e)),
+            ),
         }
     } else {
         match fs::read(&canon) {
@@ -256,7 +345,10 @@ fn read_inside(root: &Path, raw: &str, by_file: &mut HashMap<PathBuf, Fetched>) 
                 bytes: Some(Arc::new(bytes)),
                 reason: String::new(),
             },
-            Err(e) => status(FileStatus::Unreadable, format!("无法读取：{e}")),
+            Err(e) => status(
+                FileStatus::Unreadable,
+                format!("无法读取：{}", crate::diag::os_error(&e)),
+            ),
         }
     };
     by_file.insert(canon, fetched.clone());

@@ -35,6 +35,57 @@ pub struct LedgerOptions {
     pub encoding: Option<&'static Encoding>,
     /// `工作表:` in the manifest (XLSX).
     pub sheet: Option<String>,
+    /// The township's own `列名对照` for this ledger: (header as exported, declared column).
+    pub columns: Vec<(String, String)>,
+    /// The township's own `栏目对照`: (value as exported, value it counts as), applied to the
+    /// ledger's 栏目 column when it declares one.
+    pub values: Vec<(String, String)>,
+}
+
+/// How a header cell came to name a declared column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Via {
+    /// The column's own name (whitespace inside ignored).
+    Own,
+    /// An alias the rule set declares.
+    Alias,
+    /// The township's 列名对照 in bundle.yaml.
+    Bundle,
+}
+
+/// Every header name a ledger accepts: (name with whitespace removed, column index, how).
+fn accepted_names(decl: &LedgerDecl, opts: &LedgerOptions) -> Vec<(String, usize, Via)> {
+    let index = |name: &str| decl.columns().position(|c| c.name == name);
+    let mut out: Vec<(String, usize, Via)> = decl
+        .columns()
+        .enumerate()
+        .map(|(i, c)| (header_key(&c.name), i, Via::Own))
+        .collect();
+    for (column, alias) in &decl.aliases {
+        if let Some(i) = index(column) {
+            out.push((header_key(alias), i, Via::Alias));
+        }
+    }
+    for (header, column) in &opts.columns {
+        if let Some(i) = index(trim(column)) {
+            out.push((header_key(header), i, Via::Bundle));
+        }
+    }
+    out
+}
+
+/// For each required column, the names a header line may show it by (for the CSV delimiter).
+fn required_names(decl: &LedgerDecl, opts: &LedgerOptions) -> Vec<Vec<String>> {
+    let accepted = accepted_names(decl, opts);
+    (0..decl.required.len())
+        .map(|i| {
+            accepted
+                .iter()
+                .filter(|(_, c, _)| *c == i)
+                .map(|(n, _, _)| n.clone())
+                .collect()
+        })
+        .collect()
 }
 
 /// Read a declared ledger from its bytes. `file` is the normalised bundle path (problems name
@@ -62,14 +113,19 @@ pub fn read_ledger(
                     return None;
                 }
             };
-            let rows = match csv_rows(&text, &decl.required) {
+            let rows = match csv_rows(&text, &required_names(decl, opts)) {
                 Ok(rows) => rows,
                 Err(p) => {
                     problems.push(p.with_file(file));
                     return None;
                 }
             };
-            build_ledger(decl, file, None, rows, problems)
+            build_ledger(decl, file, None, rows, opts, problems)
+        }
+        // What many platforms save as "Excel": a web page holding a table, or tab-separated
+        // text, named .xls. A real .xls starts with the OLE2 signature (an .xlsx with PK).
+        "xls" if !bytes.starts_with(&OLE2_SIGNATURE) && !bytes.starts_with(b"PK\x03\x04") => {
+            xls_as_text(decl, file, bytes, opts, problems)
         }
         // Excel and WPS workbooks: calamine behind catch_unwind, rows numbered as Excel shows.
         "xlsx" | "xlsm" | "xls" => match super::xlsx::sheet_rows(bytes, ext, opts.sheet.as_deref())
@@ -80,7 +136,7 @@ pub fn read_ledger(
                         .into_iter()
                         .map(|p| p.with_file(file).sheet(sheet.clone())),
                 );
-                build_ledger(decl, file, Some(sheet), rows, problems)
+                build_ledger(decl, file, Some(sheet), rows, opts, problems)
             }
             Err(p) => {
                 let p = p.with_file(file);
@@ -102,6 +158,75 @@ pub fn read_ledger(
     }
 }
 
+/// The first bytes of an OLE2 compound file: a real Excel 97–2003 workbook.
+const OLE2_SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// An `.xls` that is not a workbook: an HTML table (the largest one on the page; rows numbered
+/// as the table's rows) or tab-separated text, with a 提示 saying how it was read.
+fn xls_as_text(
+    decl: &LedgerDecl,
+    file: &str,
+    bytes: &[u8],
+    opts: &LedgerOptions,
+    problems: &mut Vec<Problem>,
+) -> Option<Ledger> {
+    let text = match decode(bytes, opts.encoding, true) {
+        Ok(d) => d.text,
+        Err(message) => {
+            problems.push(Problem::error(
+                file,
+                "bad-encoding",
+                format!(
+                    "文件扩展名为 .xls，但既不是 Excel 工作簿，也无法按文本读取（{message}），台账无法使用：请用 Excel 或 WPS 打开后另存为 .xlsx"
+                ),
+            ));
+            return None;
+        }
+    };
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("<table") || lower.contains("<html") {
+        let Some(table) = super::tables::html_ledger_tables(&text)
+            .into_iter()
+            .max_by_key(|t| t.rows.len())
+        else {
+            problems.push(Problem::error(
+                file,
+                "ledger-read-as-html",
+                "文件扩展名为 .xls，实为网页（HTML），但其中没有表格，台账无法使用：请从平台重新导出，或另存为 .xlsx",
+            ));
+            return None;
+        };
+        problems.push(Problem::warning(
+            file,
+            "ledger-read-as-html",
+            "文件扩展名为 .xls，实为网页表格（HTML，许多平台这样导出“Excel”），已按网页中的表格读取；行号为表格中的行序",
+        ));
+        let rows = table
+            .rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, cells)| SheetRow {
+                number: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                cells,
+            })
+            .collect();
+        return build_ledger(decl, file, None, rows, opts, problems);
+    }
+    problems.push(Problem::warning(
+        file,
+        "ledger-read-as-text",
+        "文件扩展名为 .xls，实为文本表格（制表符或逗号分隔），已按文本读取",
+    ));
+    let rows = match csv_rows(&text, &required_names(decl, opts)) {
+        Ok(rows) => rows,
+        Err(p) => {
+            problems.push(p.with_file(file));
+            return None;
+        }
+    };
+    build_ledger(decl, file, None, rows, opts, problems)
+}
+
 /// A problem whose file is filled in later.
 trait WithFile {
     fn with_file(self, file: &str) -> Problem;
@@ -119,10 +244,7 @@ impl WithFile for Problem {
 /// Non-empty cells (up to each row's last) one CSV ledger may hold: 100k rows × 50 columns.
 const MAX_CSV_CELLS: usize = 5_000_000;
 
-pub fn csv_rows(
-    text: &str,
-    required: &[crate::model::schema::ColumnDecl],
-) -> Result<Vec<SheetRow>, Problem> {
+pub fn csv_rows(text: &str, required: &[Vec<String>]) -> Result<Vec<SheetRow>, Problem> {
     // One line terminator, so physical lines are counted the same way everywhere.
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let delimiter = sniff_delimiter(&text, required);
@@ -213,15 +335,20 @@ pub fn header_key(cell: &str) -> String {
 }
 
 /// Comma, or tab when the header line holds tabs and no commas. The header line is the first
-/// of the first lines naming every required column (or the first non-empty line).
-fn sniff_delimiter(text: &str, required: &[crate::model::schema::ColumnDecl]) -> u8 {
+/// of the first lines naming every required column by one of its names (`required`: the names
+/// of each required column), else the first holding a comma or a tab (a title line above the
+/// header holds neither), else the first non-empty line.
+fn sniff_delimiter(text: &str, required: &[Vec<String>]) -> u8 {
     let lines: Vec<&str> = text.lines().take(HEADER_SEARCH_ROWS as usize).collect();
     let header = lines
         .iter()
         .find(|l| {
             let squashed = squash_whitespace(l);
-            required.iter().all(|c| squashed.contains(c.name.as_str()))
+            required
+                .iter()
+                .all(|names| names.iter().any(|n| squashed.contains(n.as_str())))
         })
+        .or_else(|| lines.iter().find(|l| l.contains(',') || l.contains('\t')))
         .or_else(|| lines.iter().find(|l| !trim(l).is_empty()));
     match header {
         Some(l) if l.contains('\t') && !l.contains(',') => b'\t',
@@ -238,51 +365,117 @@ pub fn build_ledger(
     file: &str,
     sheet: Option<String>,
     rows: Vec<SheetRow>,
+    opts: &LedgerOptions,
     problems: &mut Vec<Problem>,
 ) -> Option<Ledger> {
     let at = |p: Problem| match &sheet {
         Some(s) => p.sheet(s.clone()),
         None => p,
     };
-
-    // The header: the first of the first 10 rows holding every required column. A header
-    // cell is matched with every whitespace character inside it removed ("索 引 号").
-    let holds = |r: &SheetRow, name: &str| r.cells.iter().any(|c| header_key(c) == name);
+    let columns: Vec<String> = decl.columns().map(|c| c.name.clone()).collect();
+    let accepted = accepted_names(decl, opts);
+    // The declared columns a header cell names (each once), and how.
+    let names_of = |cell: &str| -> Vec<(usize, Via)> {
+        let key = header_key(cell);
+        let mut out: Vec<(usize, Via)> = Vec::new();
+        if key.is_empty() {
+            return out;
+        }
+        for (name, col, via) in &accepted {
+            if *name == key && !out.iter().any(|(c, _)| c == col) {
+                out.push((*col, *via));
+            }
+        }
+        out
+    };
+    let holds = |r: &SheetRow, col: usize| {
+        r.cells
+            .iter()
+            .any(|c| names_of(c).iter().any(|(k, _)| *k == col))
+    };
     let candidates: Vec<&SheetRow> = rows
         .iter()
         .filter(|r| r.number <= HEADER_SEARCH_ROWS)
         .collect();
-    let header_pos = rows.iter().position(|r| {
-        r.number <= HEADER_SEARCH_ROWS && decl.required.iter().all(|c| holds(r, &c.name))
-    });
-    let Some(header_pos) = header_pos else {
-        // Name what is missing, against the row that comes closest to a header.
-        let best = candidates
+    // The row that comes closest to a header: most required columns, then most cells.
+    let closest = || {
+        candidates
             .iter()
             .max_by_key(|r| {
                 (
-                    decl.required.iter().filter(|c| holds(r, &c.name)).count(),
+                    (0..decl.required.len()).filter(|&i| holds(r, i)).count(),
+                    r.cells.iter().filter(|c| !trim(c).is_empty()).count(),
                     std::cmp::Reverse(r.number),
                 )
             })
-            .copied();
-        match best {
+            .copied()
+    };
+
+    // A township's mapping to a column the ledger does not have: the ledger cannot be read
+    // as the township meant it.
+    let bad_targets: Vec<&(String, String)> = opts
+        .columns
+        .iter()
+        .filter(|(_, c)| decl.column(trim(c)).is_none())
+        .collect();
+    if !bad_targets.is_empty() {
+        let found = closest().map(headers_found).unwrap_or_default();
+        for (header, column) in bad_targets {
+            problems.push(at(Problem::error(
+                file,
+                "mapping-unknown-column",
+                format!(
+                    "bundle.yaml 的列名对照把「{header}」对到「{column}」，但台账「{}」没有「{column}」列（可对到：{}），台账无法使用{found}",
+                    decl.name,
+                    columns.join("、")
+                ),
+            )
+            .column(column.clone())
+            .value(header.clone())));
+        }
+        return None;
+    }
+
+    // The header: the first of the first 10 rows holding every required column. A header
+    // cell is matched with every whitespace character inside it removed ("索 引 号"), by the
+    // column's name, an alias the rule set declares or the township's 列名对照.
+    let header_pos = rows.iter().position(|r| {
+        r.number <= HEADER_SEARCH_ROWS && (0..decl.required.len()).all(|i| holds(r, i))
+    });
+    let Some(header_pos) = header_pos else {
+        // Name what is missing, against the row that comes closest to a header, with the
+        // headers found and the mapping they probably mean.
+        match closest() {
             None => problems.push(at(Problem::error(
                 file,
                 "empty-ledger",
                 "台账是空的（没有表头），无法使用",
             ))),
             Some(r) => {
-                for c in decl.required.iter().filter(|c| !holds(r, &c.name)) {
+                let missing: Vec<usize> =
+                    (0..decl.required.len()).filter(|&i| !holds(r, i)).collect();
+                let proposals = propose(decl, r, &missing, &names_of);
+                for &i in &missing {
+                    let name = &columns[i];
+                    let hint = match proposals.iter().find(|(c, _)| *c == i) {
+                        Some((_, header)) => format!(
+                            "。是否为 {header} → {name}？如是，请在 bundle.yaml 中写 列名对照: {{{}: {{{header}: {name}}}}}",
+                            decl.name
+                        ),
+                        None => format!(
+                            "：请把表头改为「{name}」，或在 bundle.yaml 中用 列名对照 注明哪一列是「{name}」（如 列名对照: {{{}: {{表头: {name}}}}}）",
+                            decl.name
+                        ),
+                    };
                     problems.push(at(Problem::error(
                         file,
                         "missing-column",
                         format!(
-                            "缺少必需列「{}」（前{HEADER_SEARCH_ROWS}行中没有同时含全部必需列的表头），台账无法使用",
-                            c.name
+                            "缺少必需列「{name}」（前{HEADER_SEARCH_ROWS}行中没有同时含全部必需列的表头），台账无法使用{}{hint}",
+                            headers_found(r)
                         ),
                     )
-                    .column(c.name.clone())
+                    .column(name.clone())
                     .row(r.number)));
                 }
             }
@@ -303,29 +496,60 @@ pub fn build_ledger(
         .row(header.number)));
     }
 
+    // A header cell naming two columns makes the ledger unusable: which one is it?
+    let mut usable = true;
+    for cell in &header.cells {
+        let named = names_of(cell);
+        if named.len() > 1 {
+            usable = false;
+            let which: Vec<&str> = named.iter().map(|(c, _)| columns[*c].as_str()).collect();
+            problems.push(at(Problem::error(
+                file,
+                "ambiguous-header",
+                format!(
+                    "表头「{}」同时对应「{}」两列（列名、规则集的别名或 bundle.yaml 的列名对照），无法确定读作哪一列，台账无法使用{}：请改正 bundle.yaml 的列名对照",
+                    trim(cell),
+                    which.join("」和「"),
+                    headers_found(header)
+                ),
+            )
+            .column(trim(cell).to_string())
+            .row(header.number)));
+        }
+    }
+
     // Column positions. A required column twice makes the ledger unusable; an optional one
     // twice reads the first and warns.
-    let mut usable = true;
     let mut positions: Vec<Option<usize>> = Vec::new();
-    let mut columns = Vec::new();
+    let mut vias: Vec<Option<Via>> = Vec::new();
     let mut absent = Vec::new();
     for (i, col) in decl.columns().enumerate() {
-        let found: Vec<usize> = header
+        let found: Vec<(usize, Via)> = header
             .cells
             .iter()
             .enumerate()
-            .filter(|(_, c)| header_key(c) == col.name)
-            .map(|(k, _)| k)
+            .filter_map(|(k, c)| {
+                names_of(c)
+                    .into_iter()
+                    .find(|(n, _)| *n == i)
+                    .map(|(_, via)| (k, via))
+            })
             .collect();
         if found.len() > 1 {
             let required = i < decl.required.len();
+            let shown: Vec<&str> = found.iter().map(|(k, _)| trim(&header.cells[*k])).collect();
+            let named = if shown.iter().all(|h| header_key(h) == col.name) {
+                String::new()
+            } else {
+                format!("（表头「{}」都读作此列）", shown.join("」「"))
+            };
             let p = if required {
                 usable = false;
                 Problem::error(
                     file,
                     "duplicate-column",
                     format!(
-                        "必需列「{}」在表头中出现了{}次，无法确定读哪一列，台账无法使用：请删除或改名多余的列",
+                        "必需列「{}」在表头中出现了{}次{named}，无法确定读哪一列，台账无法使用：请删除或改名多余的列",
                         col.name,
                         found.len()
                     ),
@@ -335,7 +559,7 @@ pub fn build_ledger(
                     file,
                     "duplicate-column",
                     format!(
-                        "列「{}」在表头中出现了{}次，只读第一列",
+                        "列「{}」在表头中出现了{}次{named}，只读第一列",
                         col.name,
                         found.len()
                     ),
@@ -346,17 +570,57 @@ pub fn build_ledger(
         if found.is_empty() {
             absent.push(col.name.clone());
         }
-        positions.push(found.first().copied());
-        columns.push(col.name.clone());
+        positions.push(found.first().map(|(k, _)| *k));
+        vias.push(found.first().map(|(_, v)| *v));
     }
     if !usable {
         return None;
     }
+    // How the export was read: every alias and mapping used, once per ledger.
+    for (i, via) in vias.iter().enumerate() {
+        let (Some(via), Some(pos)) = (via, positions[i]) else {
+            continue;
+        };
+        let shown = trim(&header.cells[pos]).to_string();
+        let (code, by) = match via {
+            Via::Own => continue,
+            Via::Alias => ("column-alias", "按规则集的列名别名"),
+            Via::Bundle => ("column-mapping", "按本单位 bundle.yaml 的列名对照"),
+        };
+        problems.push(at(Problem::warning(
+            file,
+            code,
+            format!("表头「{shown}」{by}读作「{}」", columns[i]),
+        )
+        .row(header.number)
+        .column(columns[i].clone())
+        .value(shown)));
+    }
+    // A township's 列名对照 entry whose header is not in the header row: a typo?
+    for (h, column) in &opts.columns {
+        if !header.cells.iter().any(|c| header_key(c) == header_key(h)) {
+            problems.push(at(Problem::warning(
+                file,
+                "mapping-unused",
+                format!(
+                    "bundle.yaml 的列名对照「{h}: {column}」未使用：第{}行的表头中没有「{h}」{}",
+                    header.number,
+                    headers_found(header)
+                ),
+            )
+            .row(header.number)
+            .value(h.clone())));
+        }
+    }
+    let vocabulary = value_maps(decl, file, opts, problems);
+
     let types: Vec<&FieldType> = decl.columns().map(|c| &c.ty).collect();
     let width = header.cells.len();
 
     let mut out = Vec::new();
     let mut warned_extra = false;
+    // Per vocabulary entry used: rows mapped and the first row.
+    let mut used: Vec<(usize, u32, u32)> = Vec::new();
     // Unreadable cells per column: the first MAX_CELL_PROBLEMS are listed one by one, the rest
     // counted (150,000 bad rows must not become 300,000 problems and hundreds of MB).
     let mut bad_per_column = vec![0usize; types.len()];
@@ -395,7 +659,7 @@ pub fn build_ledger(
             };
             // A short row is padded with empty cells.
             let raw = row.cells.get(pos).map(String::as_str).unwrap_or("");
-            let (value, bad) = scalar_value(raw, ty, Origin::Cell);
+            let (mut value, bad) = scalar_value(raw, ty, Origin::Cell);
             if let Some(bad) = bad
                 && {
                     bad_per_column[k] += 1;
@@ -423,12 +687,42 @@ pub fn build_ledger(
                     .column(column)
                     .value(value)));
             }
+            if let Value::Text(t) = &value
+                && let Some(e) = vocabulary
+                    .iter()
+                    .position(|m| m.column == k && *m.from == **t)
+            {
+                match used.iter_mut().find(|u| u.0 == e) {
+                    Some(u) => u.1 += 1,
+                    None => used.push((e, 1, row.number)),
+                }
+                value = Value::text(&vocabulary[e].to);
+            }
             cells.push(value);
         }
         out.push(LedgerRow {
             number: row.number,
             cells,
         });
+    }
+    used.sort_by_key(|u| u.2);
+    for (e, n, first) in used {
+        let m = &vocabulary[e];
+        let (code, by) = match m.via {
+            Via::Bundle => ("value-mapping", "按本单位 bundle.yaml 的栏目对照"),
+            _ => ("value-vocabulary", "按规则集的对照"),
+        };
+        problems.push(at(Problem::warning(
+            file,
+            code,
+            format!(
+                "{}「{}」{by}计为「{}」（共{n}行，首见于第{first}行）",
+                columns[m.column], m.from, m.to
+            ),
+        )
+        .row(first)
+        .column(columns[m.column].clone())
+        .value(m.from.clone())));
     }
     for (k, &n) in bad_per_column.iter().enumerate() {
         if n > MAX_CELL_PROBLEMS {
@@ -470,4 +764,162 @@ fn shown_value(raw: &str, ty: &crate::model::schema::FieldType) -> Option<String
         _ => true,
     };
     plausible.then(|| raw.to_string())
+}
+
+/// One value map entry in force for a ledger: in column index `column`, `from` reads as `to`.
+struct ValueMap {
+    column: usize,
+    from: String,
+    to: String,
+    via: Via,
+}
+
+/// The rule set's vocabulary, then the township's 栏目对照 for values the rule set does not
+/// already map (the county decides what counts as what; a township entry that contradicts it
+/// is ignored with a warning).
+fn value_maps(
+    decl: &LedgerDecl,
+    file: &str,
+    opts: &LedgerOptions,
+    problems: &mut Vec<Problem>,
+) -> Vec<ValueMap> {
+    let index = |name: &str| decl.columns().position(|c| c.name == name);
+    let mut out: Vec<ValueMap> = decl
+        .vocabulary
+        .iter()
+        .filter_map(|e| {
+            Some(ValueMap {
+                column: index(&e.column)?,
+                from: e.from.clone(),
+                to: e.to.clone(),
+                via: Via::Alias,
+            })
+        })
+        .collect();
+    // The township's 栏目对照 applies to the ledger's categorical columns: those the rule set
+    // gives a vocabulary (no Rust knows a column's name).
+    let mut categorical: Vec<usize> = decl
+        .vocabulary
+        .iter()
+        .filter_map(|e| index(&e.column))
+        .collect();
+    categorical.sort_unstable();
+    categorical.dedup();
+    for column in categorical {
+        let name = decl.columns().nth(column).map_or("", |c| c.name.as_str());
+        for (from, to) in &opts.values {
+            let (from, to) = (trim(from).to_string(), trim(to).to_string());
+            if let Some(m) = out.iter().find(|m| m.column == column && m.from == from) {
+                if m.to != to {
+                    problems.push(
+                        Problem::warning(
+                            file,
+                            "mapping-overridden",
+                            format!(
+                                "bundle.yaml 的栏目对照「{from}: {to}」未采用：规则集已规定「{from}」计为「{}」",
+                                m.to
+                            ),
+                        )
+                        .column(name)
+                        .value(from),
+                    );
+                }
+                continue;
+            }
+            out.push(ValueMap {
+                column,
+                from,
+                to,
+                via: Via::Bundle,
+            });
+        }
+    }
+    out
+}
+
+/// "（第2行的表头为：索引号、名称、…）" — what a refused ledger's header row holds.
+fn headers_found(r: &SheetRow) -> String {
+    let cells: Vec<&str> = r
+        .cells
+        .iter()
+        .map(|c| trim(c))
+        .filter(|c| !c.is_empty())
+        .collect();
+    if cells.is_empty() {
+        return String::new();
+    }
+    format!("（第{}行的表头为：{}）", r.number, cells.join("、"))
+}
+
+/// For missing required columns, the header cell each probably is: an unmatched header that
+/// shares the longest run of characters (at least two) with the column's name or one of its
+/// aliases, and with no other missing column as much. `名称` shares 名称 with the alias 信息名称
+/// of 标题; `主题分类` shares 分类 with 信息分类 of 栏目; 日期 alone fits every date column, so
+/// it proposes nothing.
+fn propose(
+    decl: &LedgerDecl,
+    row: &SheetRow,
+    missing: &[usize],
+    names_of: &dyn Fn(&str) -> Vec<(usize, Via)>,
+) -> Vec<(usize, String)> {
+    let names = |i: usize| -> Vec<String> {
+        let col = &decl.columns().nth(i).expect("declared").name;
+        std::iter::once(col.clone())
+            .chain(
+                decl.aliases
+                    .iter()
+                    .filter(|(c, _)| c == col)
+                    .map(|(_, a)| a.clone()),
+            )
+            .collect()
+    };
+    let mut best: Vec<(usize, String, usize)> = Vec::new();
+    for cell in &row.cells {
+        let key = header_key(cell);
+        if key.is_empty() || !names_of(cell).is_empty() {
+            continue;
+        }
+        let scores: Vec<(usize, usize)> = missing
+            .iter()
+            .map(|&i| {
+                let s = names(i)
+                    .iter()
+                    .map(|n| common_run(&key, &header_key(n)))
+                    .max()
+                    .unwrap_or(0);
+                (i, s)
+            })
+            .collect();
+        let Some(&(col, top)) = scores.iter().max_by_key(|(_, s)| *s) else {
+            continue;
+        };
+        if top < 2 || scores.iter().filter(|(_, s)| *s == top).count() > 1 {
+            continue;
+        }
+        match best.iter_mut().find(|b| b.0 == col) {
+            Some(b) if b.2 >= top => {}
+            Some(b) => *b = (col, trim(cell).to_string(), top),
+            None => best.push((col, trim(cell).to_string(), top)),
+        }
+    }
+    best.into_iter().map(|(c, h, _)| (c, h)).collect()
+}
+
+/// The length in characters of the longest run two texts share.
+fn common_run(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut best = 0;
+    let mut prev = vec![0usize; b.len() + 1];
+    for ca in &a {
+        let mut cur = vec![0usize; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            if ca == cb {
+                cur[j + 1] = prev[j] + 1;
+                best = best.max(cur[j + 1]);
+            }
+        }
+        prev = cur;
+    }
+    best
 }

@@ -20,7 +20,7 @@ use super::yaml::{Node, NodeValue, fullwidth_colon_key, key_child, key_index};
 pub const MANIFEST: &str = "bundle.yaml";
 
 /// Keys every bundle may have, whatever the rule set declares.
-pub const FIXED_KEYS: [&str; 7] = [
+pub const FIXED_KEYS: [&str; 9] = [
     "单位",
     "上级单位",
     "考核年度",
@@ -28,7 +28,97 @@ pub const FIXED_KEYS: [&str; 7] = [
     "报送日期",
     "台账",
     "文档",
+    COLUMN_MAP_KEY,
+    VALUE_MAP_KEY,
 ];
+
+/// A township's own header mapping, per ledger: `列名对照: {主动公开: {名称: 标题}}`.
+pub const COLUMN_MAP_KEY: &str = "列名对照";
+/// A township's own 栏目 value mapping: `栏目对照: {通知公告: 会议通知}`.
+pub const VALUE_MAP_KEY: &str = "栏目对照";
+
+/// `text: text` pairs of a mapping node, in written order; anything else is a shape problem.
+fn text_pairs(node: &Node, key: &str, t: &mut Typer) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if node.is_null() {
+        return out;
+    }
+    let Some(entries) = node.as_map() else {
+        t.wrong_shape(node, &FieldType::Map(Box::new(FieldType::Text)), key);
+        return out;
+    };
+    for (k, v) in entries {
+        let from = trim(&k.key_text()).to_string();
+        let at = key_child(key, &from);
+        match v.as_scalar().and_then(clean) {
+            Some(to) if !from.is_empty() => out.push((from, to.to_string())),
+            _ => t.wrong_shape(v, &FieldType::Text, &at),
+        }
+    }
+    out
+}
+
+/// (from, to) pairs in written order: a header and a column, or a value and a value.
+pub type Pairs = Vec<(String, String)>;
+
+/// The township's 列名对照 (ledger → (header, column)) and 栏目对照 ((value, value)).
+pub fn mappings(root: &Node, decl: &EvidenceDecl, t: &mut Typer) -> (Vec<(String, Pairs)>, Pairs) {
+    let mut columns = Vec::new();
+    if let Some(node) = root.get(COLUMN_MAP_KEY).filter(|n| !n.is_null()) {
+        match node.as_map() {
+            None => t.wrong_shape(
+                node,
+                &FieldType::Map(Box::new(FieldType::Map(Box::new(FieldType::Text)))),
+                COLUMN_MAP_KEY,
+            ),
+            Some(entries) => {
+                for (k, v) in entries {
+                    let name = trim(&k.key_text()).to_string();
+                    let key = key_child(COLUMN_MAP_KEY, &name);
+                    if decl.ledger(&name).is_none() {
+                        t.problems.push(
+                            Problem::warning(
+                                MANIFEST,
+                                "unknown-ledger",
+                                format!(
+                                    "列名对照中的台账「{name}」不是规则集需要的台账（需要：{}），已忽略；如是笔误请更正",
+                                    decl.ledgers
+                                        .iter()
+                                        .map(|l| l.name.as_str())
+                                        .collect::<Vec<_>>()
+                                        .join("、")
+                                ),
+                            )
+                            .key(key)
+                            .line(k.line),
+                        );
+                        continue;
+                    }
+                    columns.push((name, text_pairs(v, &key, t)));
+                }
+            }
+        }
+    }
+    let values = root
+        .get(VALUE_MAP_KEY)
+        .map(|n| text_pairs(n, VALUE_MAP_KEY, t))
+        .unwrap_or_default();
+    // 栏目对照 maps values of the columns the rule set gives a vocabulary; without one it
+    // could map nothing, and is said so rather than dropped.
+    if !values.is_empty() && decl.ledgers.iter().all(|l| l.vocabulary.is_empty()) {
+        t.problems.push(
+            Problem::warning(
+                MANIFEST,
+                "mapping-unused",
+                format!(
+                    "bundle.yaml 的{VALUE_MAP_KEY}未采用：本规则集没有为任何台账列规定分类对照（vocabulary），{VALUE_MAP_KEY}无从适用"
+                ),
+            )
+            .key(VALUE_MAP_KEY),
+        );
+    }
+    (columns, values)
+}
 
 /// The self-inspection report: hashed and listed, not scored, never an unknown document.
 pub const SELF_REPORT: &str = "自查报告";

@@ -22,6 +22,7 @@ pub mod docx;
 pub mod fs;
 pub mod guard;
 pub mod ledger;
+pub mod lines;
 pub mod manifest;
 pub mod rules;
 pub mod tables;
@@ -69,7 +70,7 @@ pub fn open_bundle(path: &Path) -> Result<OpenBundle, Fatal> {
         fatal(
             "bundle-not-found",
             &shown,
-            format!("找不到报送材料「{shown}」：{e}"),
+            format!("找不到报送材料「{shown}」：{}", crate::diag::os_error(&e)),
         )
     })?;
     let (name, root, bfs) = if meta.is_file() {
@@ -152,7 +153,7 @@ fn open_folder(
         fatal(
             "bundle-unreadable",
             shown,
-            format!("无法读取报送材料文件夹：{e}"),
+            format!("无法读取报送材料文件夹：{}", crate::diag::os_error(&e)),
         )
     })?;
     let name = root
@@ -186,8 +187,8 @@ fn open_zip(path: &Path, shown: &str, len: u64) -> Result<(String, PathBuf, Bund
             format!("无法读取报送材料压缩包：{e}"),
         )
     };
-    let root = std::fs::canonicalize(path).map_err(|e| unreadable(e.to_string()))?;
-    let bytes = std::fs::read(&root).map_err(|e| unreadable(e.to_string()))?;
+    let root = std::fs::canonicalize(path).map_err(|e| unreadable(crate::diag::os_error(&e)))?;
+    let bytes = std::fs::read(&root).map_err(|e| unreadable(crate::diag::os_error(&e)))?;
     let stem = root
         .file_stem()
         .map(|n| n.to_string_lossy().into_owned())
@@ -275,7 +276,15 @@ impl OpenBundle {
             .collect();
         let manifest = Value::Record(Arc::new(Record { fields }));
 
-        let ledger_entries = manifest::ledger_entries(root.get("台账"), decl, &mut typer);
+        let mut ledger_entries = manifest::ledger_entries(root.get("台账"), decl, &mut typer);
+        // The township's own 列名对照 / 栏目对照, shown in every report when used.
+        let (column_maps, value_map) = manifest::mappings(&root, decl, &mut typer);
+        for e in &mut ledger_entries {
+            if let Some((_, m)) = column_maps.iter().find(|(l, _)| *l == e.name) {
+                e.opts.columns = m.clone();
+            }
+            e.opts.values = value_map.clone();
+        }
         let document_entries = manifest::document_entries(root.get("文档"), decl, &mut typer);
         let file_refs = std::mem::take(&mut typer.files);
         drop(typer);
@@ -286,6 +295,7 @@ impl OpenBundle {
             let (path, fetched) = bfs.fetch(&e.path);
             named_paths.insert(format!("台账.{}", e.name), path.clone());
             note_file(
+                &bfs,
                 &mut files,
                 &mut problems,
                 &e.key,
@@ -321,6 +331,7 @@ impl OpenBundle {
             let (path, fetched) = bfs.fetch(&e.path);
             named_paths.insert(format!("文档.{}", e.name), path.clone());
             note_file(
+                &bfs,
                 &mut files,
                 &mut problems,
                 &e.key,
@@ -347,6 +358,7 @@ impl OpenBundle {
                     file: path.clone(),
                     text: None,
                     tables: Vec::new(),
+                    lines: Vec::new(),
                     fields: e.fields,
                 };
                 documents.insert(e.name.clone(), Arc::new(doc));
@@ -356,6 +368,7 @@ impl OpenBundle {
         for f in file_refs {
             let (path, fetched) = bfs.fetch_hash(&f.raw);
             note_file(
+                &bfs,
                 &mut files,
                 &mut problems,
                 &f.key,
@@ -382,7 +395,10 @@ impl OpenBundle {
 }
 
 /// Record what became of a manifest path, with a problem when it is not a readable file.
+// The bundle's file system is needed only to suggest the file a missing path probably meant.
+#[allow(clippy::too_many_arguments)]
 fn note_file(
+    bfs: &BundleFs,
     files: &mut BTreeMap<String, FileStatus>,
     problems: &mut Vec<Problem>,
     key: &str,
@@ -397,7 +413,12 @@ fn note_file(
         FileStatus::Missing => Problem::warning(
             MANIFEST,
             "file-missing",
-            format!("{key} 指向的文件「{raw}」不存在，按未报送处理"),
+            match bfs.suggest(raw) {
+                Some(near) => {
+                    format!("{key} 指向的文件「{raw}」不存在，按未报送处理；是否为 {near}？")
+                }
+                None => format!("{key} 指向的文件「{raw}」不存在，按未报送处理"),
+            },
         ),
         FileStatus::Refused => Problem::error(
             MANIFEST,

@@ -18,10 +18,12 @@ use crate::expr::value::{RecordType, Type, Value};
 use crate::expr::{Expr, ExprError, Template, TypeEnv};
 use crate::load::yaml::{self, Node, NodeValue, key_child as join};
 use crate::model::ruleset::{
-    Check, Grade, GradingRule, Group, Indicator, Level, Method, Requirement, RoundRule, Rounding,
-    RuleSet, Source, Veto, VetoScope,
+    Check, Clause, Grade, GradingRule, Group, Indicator, Level, Method, Requirement, RoundRule,
+    Rounding, RuleSet, Source, Veto, VetoScope,
 };
-use crate::model::schema::{ColumnDecl, DocumentDecl, EvidenceDecl, FieldType, LedgerDecl};
+use crate::model::schema::{
+    ColumnDecl, DocumentDecl, EvidenceDecl, FieldType, LedgerDecl, VocabularyEntry,
+};
 
 mod cases;
 mod codes;
@@ -168,7 +170,7 @@ fn read_dir_yaml(
             problems.push(Problem::error(
                 dir.display().to_string(),
                 "ruleset-unreadable",
-                format!("无法读取规则集目录：{e}"),
+                format!("无法读取规则集目录：{}", crate::diag::os_error(&e)),
             ));
             return;
         }
@@ -241,7 +243,7 @@ fn read_dir_yaml(
             Err(e) => problems.push(Problem::error(
                 format!("{origin}/{rel}"),
                 "ruleset-unreadable",
-                format!("无法读取：{e}"),
+                format!("无法读取：{}", crate::diag::os_error(&e)),
             )),
         }
     }
@@ -255,6 +257,10 @@ struct RawRuleSet {
     id: String,
     title: String,
     year: i16,
+    /// `example: true`: a worked example of another scheme, shipped for rule authors; never
+    /// chosen by default (`kaohe init` by the folder's year).
+    #[serde(default)]
+    example: bool,
     /// Holiday calendars (CSV, as data/cn-holidays.csv) the rule set adds: a file or a list.
     #[serde(default)]
     calendar: Option<Yaml>,
@@ -425,12 +431,26 @@ struct RawLevel {
     points: Yaml,
 }
 
+/// `deduct` or `award`: one clause written inline (items, each, …) or `clauses:`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawDeduct {
+struct RawItemsMethod {
+    clauses: Option<Vec<RawClause>>,
+    /// `award`: the shortfall finding. Inline `deduct`: the one clause's item message.
+    message: Option<String>,
+    items: Option<String>,
+    each: Option<Yaml>,
+    cap: Option<Yaml>,
+    cite: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClause {
     items: String,
     each: Yaml,
-    message: String,
+    cap: Option<Yaml>,
+    message: Option<String>,
     cite: Option<String>,
 }
 
@@ -444,6 +464,8 @@ struct Checker<'a> {
     problems: Vec<Problem>,
     /// Names read by the expressions compiled so far (for unused parameters and lets).
     used: BTreeSet<String>,
+    /// Ledger columns read by the expressions compiled since it was last taken.
+    columns_read: BTreeSet<String>,
     /// The rule set's year, once read (for date lints).
     year: Option<i16>,
     /// Overlays: the merged content of a base file, which `parse` reads instead of its text.
@@ -567,7 +589,8 @@ impl<'a> Checker<'a> {
         match parsed {
             Ok(v) => Some(v),
             Err(e) => {
-                let mut p = Problem::error(self.display(file), "ruleset-shape", e.to_string());
+                let message = format!("{e}{}", quote_hint(&e.to_string()));
+                let mut p = Problem::error(self.display(file), "ruleset-shape", message);
                 if let Some(loc) = e.location() {
                     p = p.at(loc.line() as u32, loc.column() as u32);
                 }
@@ -628,6 +651,8 @@ impl<'a> Checker<'a> {
         match Expr::compile(src, env) {
             Ok(e) => {
                 self.used.extend(e.globals().iter().map(|g| g.to_string()));
+                self.columns_read
+                    .extend(e.columns().iter().map(|g| g.to_string()));
                 self.lint_source(file, path, src, env, false);
                 if !want.accepts(e.ty()) {
                     self.error(
@@ -652,6 +677,8 @@ impl<'a> Checker<'a> {
                 for hole in t.holes() {
                     self.used
                         .extend(hole.globals().iter().map(|g| g.to_string()));
+                    self.columns_read
+                        .extend(hole.columns().iter().map(|g| g.to_string()));
                 }
                 self.lint_source(file, path, src, env, true);
                 self.past_year(file, path, src);
@@ -787,6 +814,29 @@ pub(crate) fn yaml_decimal(v: &Yaml) -> Option<Decimal> {
     }
 }
 
+/// An expression written where YAML read a list or a mapping: say to quote it.
+fn not_text_message(what: &str, v: &Yaml) -> String {
+    match v {
+        Yaml::Sequence(_) | Yaml::Mapping(_) => format!(
+            "{what}应为表达式文本，YAML 却读成了{}：以 [ 或 {{ 开头、或含「: 」的表达式须整体加引号，如 '[1, 2].all(x => x > 0)'",
+            if v.is_sequence() { "列表" } else { "映射" }
+        ),
+        _ => format!("{what}应为表达式文本"),
+    }
+}
+
+/// For a shape error where a text was expected and YAML read a list or a mapping.
+fn quote_hint(serde_message: &str) -> &'static str {
+    if serde_message.contains("expected a string")
+        && (serde_message.contains("invalid type: sequence")
+            || serde_message.contains("invalid type: map"))
+    {
+        "（表达式以 [ 或 { 开头、或含「: 」时，YAML 会把它读成列表或映射：请把整个表达式加引号，如 '[1, 2].all(x => x > 0)'）"
+    } else {
+        ""
+    }
+}
+
 fn yaml_display(v: &Yaml) -> String {
     match v {
         Yaml::String(s) => s.clone(),
@@ -849,13 +899,14 @@ impl Checker<'_> {
                 "date" => Some(FieldType::Date),
                 "count" => Some(FieldType::Count { max: None }),
                 "flag" => Some(FieldType::Flag),
+                "decimal" => Some(FieldType::Decimal),
                 "file" => Some(FieldType::File),
                 other => {
                     self.error(
                         file,
                         path,
                         "unknown-field-type",
-                        format!("未知的类型 `{other}`（可用：text、date、count、flag、file、[类型]、{{map: 类型}}）"),
+                        format!("未知的类型 `{other}`（可用：text、date、count、decimal、flag、file、[类型]、{{map: 类型}}）"),
                     );
                     None
                 }
@@ -926,6 +977,191 @@ impl Checker<'_> {
         out
     }
 
+    /// A list of texts, or one text (`名称` is `[名称]`).
+    fn texts(&mut self, file: &str, path: &str, v: &Yaml) -> Vec<String> {
+        let items: Vec<&Yaml> = match v {
+            Yaml::Sequence(items) => items.iter().collect(),
+            Yaml::Null => Vec::new(),
+            one => vec![one],
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.into_iter().enumerate() {
+            match item {
+                Yaml::String(_) | Yaml::Number(_) => out.push(yaml_display(item)),
+                other => self.error(
+                    file,
+                    &format!("{path}[{i}]"),
+                    "ruleset-shape",
+                    format!("应为文本，实为 {}", yaml_display(other)),
+                ),
+            }
+        }
+        out
+    }
+
+    /// `aliases: {标题: [名称, 信息名称]}`: other header names for a declared column. Names
+    /// are compared with whitespace removed, as header cells are; a name may stand for one
+    /// column only, and never for another declared column.
+    fn aliases(
+        &mut self,
+        file: &str,
+        path: &str,
+        v: Option<&Yaml>,
+        ledger: &LedgerDecl,
+    ) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        let Some(v) = v.filter(|v| !v.is_null()) else {
+            return out;
+        };
+        let Some(m) = v.as_mapping() else {
+            self.error(
+                file,
+                path,
+                "ruleset-shape",
+                "aliases 应为 列名: [别名…] 的映射",
+            );
+            return out;
+        };
+        for (k, names) in m {
+            let Some(column) = yaml_key(k) else { continue };
+            let at = join(path, &column);
+            if ledger.column(&column).is_none() {
+                self.error(
+                    file,
+                    &format!("{at}#key"),
+                    "unknown-column",
+                    format!(
+                        "台账 {} 没有声明列 {column}，不能为它写别名（已声明：{}）",
+                        ledger.name,
+                        ledger
+                            .columns()
+                            .map(|c| c.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    ),
+                );
+                continue;
+            }
+            for (i, name) in self.texts(file, &at, names).into_iter().enumerate() {
+                let name = crate::text::squash_whitespace(&name);
+                let item = format!("{at}[{i}]");
+                if let Some(other) = ledger.columns().find(|c| c.name == name) {
+                    self.error(
+                        file,
+                        &item,
+                        "alias-conflict",
+                        format!(
+                            "别名「{name}」就是台账 {} 的列名「{}」",
+                            ledger.name, other.name
+                        ),
+                    );
+                } else if let Some((other, _)) = out.iter().find(|(_, n)| *n == name) {
+                    self.error(
+                        file,
+                        &item,
+                        "alias-conflict",
+                        format!("别名「{name}」已是列「{other}」的别名：一个表头只能对应一列"),
+                    );
+                } else {
+                    out.push((column.clone(), name));
+                }
+            }
+        }
+        out
+    }
+
+    /// `vocabulary: {栏目: {政府文件: [政策文件, 规范性文件]}}`: in a text column, values a
+    /// platform writes that count as one of the rule set's own. A value maps to one value only,
+    /// and a value that is itself a target is not mapped away.
+    fn vocabulary(
+        &mut self,
+        file: &str,
+        path: &str,
+        v: Option<&Yaml>,
+        ledger: &LedgerDecl,
+    ) -> Vec<VocabularyEntry> {
+        let mut out: Vec<VocabularyEntry> = Vec::new();
+        let Some(v) = v.filter(|v| !v.is_null()) else {
+            return out;
+        };
+        let Some(m) = v.as_mapping() else {
+            self.error(
+                file,
+                path,
+                "ruleset-shape",
+                "vocabulary 应为 列名: {本规则集的值: [平台的写法…]} 的映射",
+            );
+            return out;
+        };
+        for (k, map) in m {
+            let Some(column) = yaml_key(k) else { continue };
+            let at = join(path, &column);
+            match ledger.column(&column) {
+                None => {
+                    self.error(
+                        file,
+                        &format!("{at}#key"),
+                        "unknown-column",
+                        format!("台账 {} 没有声明列 {column}，不能为它写对照", ledger.name),
+                    );
+                    continue;
+                }
+                Some(c) if c.ty != FieldType::Text => {
+                    self.error(
+                        file,
+                        &format!("{at}#key"),
+                        "type-mismatch",
+                        format!("列 {column} 不是 text 类型，只有文本列可以写值的对照"),
+                    );
+                    continue;
+                }
+                Some(_) => {}
+            }
+            let Some(targets) = map.as_mapping() else {
+                self.error(
+                    file,
+                    &at,
+                    "ruleset-shape",
+                    "应为 本规则集的值: [平台的写法…] 的映射",
+                );
+                continue;
+            };
+            let own: Vec<String> = targets.keys().filter_map(yaml_key).collect();
+            for (tk, froms) in targets {
+                let Some(to) = yaml_key(tk) else { continue };
+                let tat = join(&at, &to);
+                for (i, from) in self.texts(file, &tat, froms).into_iter().enumerate() {
+                    let from = crate::text::trim(&from).to_string();
+                    let item = format!("{tat}[{i}]");
+                    if own.contains(&from) {
+                        self.error(
+                            file,
+                            &item,
+                            "vocabulary-conflict",
+                            format!("「{from}」本身是对照的目标值，不能再对到「{to}」"),
+                        );
+                    } else if let Some(e) =
+                        out.iter().find(|e| e.column == column && e.from == from)
+                    {
+                        self.error(
+                            file,
+                            &item,
+                            "vocabulary-conflict",
+                            format!("「{from}」已对到「{}」：一个值只能计为一个值", e.to),
+                        );
+                    } else {
+                        out.push(VocabularyEntry {
+                            column: column.clone(),
+                            from,
+                            to: to.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
     fn evidence(&mut self, file: &str, raw: &RawEvidence) -> EvidenceDecl {
         let mut decl = EvidenceDecl::default();
         for (k, v) in &raw.ledgers {
@@ -946,12 +1182,34 @@ impl Checker<'_> {
                     format!("台账 {name} 没有声明必备列"),
                 );
             }
-            decl.ledgers.push(LedgerDecl {
+            if let Some(m) = v.as_mapping() {
+                let extra: BTreeMap<String, Yaml> = m
+                    .iter()
+                    .filter_map(|(k, v)| yaml_key(k).map(|k| (k, v.clone())))
+                    .filter(|(k, _)| {
+                        !matches!(
+                            k.as_str(),
+                            "title" | "required" | "optional" | "aliases" | "vocabulary"
+                        )
+                    })
+                    .collect();
+                self.extra_keys(file, &path, &extra);
+            }
+            let mut ledger = LedgerDecl {
                 name,
                 title,
                 required,
                 optional,
-            });
+                ..LedgerDecl::default()
+            };
+            ledger.aliases = self.aliases(file, &join(&path, "aliases"), v.get("aliases"), &ledger);
+            ledger.vocabulary = self.vocabulary(
+                file,
+                &join(&path, "vocabulary"),
+                v.get("vocabulary"),
+                &ledger,
+            );
+            decl.ledgers.push(ledger);
         }
         for (k, v) in &raw.documents {
             let Some(name) = yaml_key(k) else { continue };
@@ -1129,6 +1387,7 @@ pub fn check(files: &RuleFiles) -> Checked {
         positions: BTreeMap::new(),
         problems: Vec::new(),
         used: BTreeSet::new(),
+        columns_read: BTreeSet::new(),
         year: None,
         merged: BTreeMap::new(),
         remap: BTreeMap::new(),
@@ -1298,7 +1557,7 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
             );
         }
         let Some(src) = v.as_str() else {
-            c.error(f, &p, "ruleset-shape", "let 的值应为表达式文本");
+            c.error(f, &p, "ruleset-shape", not_text_message("let 的值", v));
             continue;
         };
         match c.expr(f, &p, src, &env, Want::Any) {
@@ -1429,12 +1688,13 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
             // one mistake is not reported twice.
             group_total += yaml_decimal(&ri.points).unwrap_or_default();
             if let Some(ind) = compile_indicator(c, file, &path, ri, gi, &env, &marks) {
-                if !ids.insert(ind.id.clone()) {
+                // Users type ids in any case (`b1` is `B1`), so they must differ beyond case.
+                if !ids.insert(ind.id.to_ascii_uppercase()) {
                     c.error(
                         file,
                         &join(&path, "id"),
                         "duplicate-id",
-                        format!("指标编号 {} 重复", ind.id),
+                        format!("指标编号 {} 重复（编号不区分大小写）", ind.id),
                     );
                 }
                 indicators.push(ind);
@@ -1512,6 +1772,7 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
         lets,
         id: raw.id,
         title: raw.title,
+        example: raw.example,
         year: raw.year,
         max,
         bonus_cap,
@@ -1542,7 +1803,8 @@ fn compile_indicator(
 ) -> Option<Indicator> {
     // `let` names are the indicator's own: count what this indicator reads, apart.
     let outer = std::mem::take(&mut c.used);
-    let indicator = compile_indicator_body(c, file, path, ri, group, env, marks);
+    let outer_columns = std::mem::take(&mut c.columns_read);
+    let mut indicator = compile_indicator_body(c, file, path, ri, group, env, marks);
     if let Some(ind) = &indicator
         && !matches!(ind.method, Method::Manual)
     {
@@ -1558,6 +1820,11 @@ fn compile_indicator(
         }
     }
     c.used.extend(outer);
+    let read = std::mem::replace(&mut c.columns_read, outer_columns);
+    if let Some(ind) = indicator.as_mut() {
+        ind.reads = read.iter().cloned().collect();
+    }
+    c.columns_read.extend(read);
     indicator
 }
 
@@ -1658,7 +1925,7 @@ fn compile_indicator_body(
             );
         }
         let Some(src) = v.as_str() else {
-            c.error(file, &p, "ruleset-shape", "let 的值应为表达式文本");
+            c.error(file, &p, "ruleset-shape", not_text_message("let 的值", v));
             continue;
         };
         if let Some(e) = c.expr(file, &p, src, &env, Want::Any) {
@@ -1734,6 +2001,7 @@ fn compile_indicator_body(
         veto,
         applies_when,
         method,
+        reads: Vec::new(),
     })
 }
 
@@ -2096,7 +2364,7 @@ fn compile_method(
             file,
             path,
             "unknown-method",
-            "method 应为 manual，或 all / tiers / deduct 之一的映射",
+            "method 应为 manual，或 all / tiers / deduct / award 之一的映射",
         );
         return None;
     };
@@ -2104,7 +2372,8 @@ fn compile_method(
     let kind = kind.as_str().unwrap_or_default();
     let path = join(path, kind);
     let shape = |c: &mut Checker, e: serde_yaml::Error| {
-        c.error(file, &path, "ruleset-shape", format!("{kind}: {e}"));
+        let hint = quote_hint(&e.to_string());
+        c.error(file, &path, "ruleset-shape", format!("{kind}: {e}{hint}"));
     };
     match kind {
         "all" => {
@@ -2176,53 +2445,206 @@ fn compile_method(
                 message: message?,
             })
         }
-        "deduct" => {
-            let raw: RawDeduct = serde_yaml::from_value(body.clone())
+        "deduct" | "award" => {
+            let award = kind == "award";
+            let raw: RawItemsMethod = serde_yaml::from_value(body.clone())
                 .map_err(|e| shape(c, e))
                 .ok()?;
-            let items = c.expr(file, &join(&path, "items"), &raw.items, env, Want::List);
-            let item_env = with_name(
-                env,
-                "it",
-                items.as_ref().map_or(Type::Any, |i| element_type(i.ty())),
-            );
-            let each_src = match &raw.each {
-                Yaml::String(s) => s.clone(),
-                other => yaml_display(other),
+            let inline = raw.items.is_some()
+                || raw.each.is_some()
+                || raw.cap.is_some()
+                || raw.cite.is_some();
+            let raws: Vec<(String, RawClause)> = match (raw.clauses, inline) {
+                (Some(list), false) => list
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, rc)| (format!("{path}.clauses[{i}]"), rc))
+                    .collect(),
+                (None, true) => match (raw.items, raw.each) {
+                    (Some(items), Some(each)) => vec![(
+                        path.clone(),
+                        RawClause {
+                            items,
+                            each,
+                            cap: raw.cap,
+                            message: if award { None } else { raw.message.clone() },
+                            cite: raw.cite,
+                        },
+                    )],
+                    _ => {
+                        c.error(
+                            file,
+                            &path,
+                            "ruleset-shape",
+                            format!("{kind} 需要 items 和 each"),
+                        );
+                        return None;
+                    }
+                },
+                _ => {
+                    c.error(
+                        file,
+                        &path,
+                        "ruleset-shape",
+                        format!(
+                            "{kind} 应写 items、each（一项条款），或 clauses: 条款列表（多项条款），二者取其一"
+                        ),
+                    );
+                    return None;
+                }
             };
-            if let Some(d) = yaml_decimal(&raw.each)
-                && d.normalize().scale() > 2
-            {
+            let has_clauses = raws.first().is_some_and(|(p, _)| *p != path);
+            if has_clauses && !award && raw.message.is_some() {
                 c.error(
                     file,
-                    &join(&path, "each"),
-                    "points-precision",
-                    "每项扣分超过两位小数",
+                    &join(&path, "message"),
+                    "ruleset-shape",
+                    "deduct 写 clauses 时，message 写在每项条款下",
                 );
+                return None;
             }
-            let each = c.expr(file, &join(&path, "each"), &each_src, &item_env, Want::Num);
-            let message = c.template(file, &join(&path, "message"), &raw.message, &item_env);
-            let cite = raw
-                .cite
-                .as_ref()
-                .map(|s| c.expr(file, &join(&path, "cite"), s, &item_env, Want::Any));
-            Some(Method::Deduct {
-                items: items?,
-                each: each?,
-                message: message?,
-                cite: cite.flatten(),
-            })
+            if raws.is_empty() {
+                c.error(
+                    file,
+                    &path,
+                    "ruleset-shape",
+                    format!("{kind} 的 clauses 不能为空"),
+                );
+                return None;
+            }
+            let mut clauses = Vec::new();
+            let mut ok = true;
+            for (cpath, rc) in raws {
+                match compile_clause(c, file, &cpath, rc, env, points, award) {
+                    Some(clause) => clauses.push(clause),
+                    None => ok = false,
+                }
+            }
+            if award {
+                let msg_env = with_name(env, "awarded", Type::Num);
+                let message = match &raw.message {
+                    Some(m) => c.template(file, &join(&path, "message"), m, &msg_env),
+                    None => {
+                        c.error(
+                            file,
+                            &path,
+                            "ruleset-shape",
+                            "award 需要 message（未加满时的说明）",
+                        );
+                        None
+                    }
+                };
+                (ok && message.is_some()).then(|| Method::Award {
+                    clauses,
+                    message: message.expect("checked"),
+                })
+            } else {
+                ok.then_some(Method::Deduct { clauses })
+            }
         }
         other => {
             c.error(
                 file,
                 &path,
                 "unknown-method",
-                format!("未知的计分方法 `{other}`（可用：all、tiers、deduct、manual）"),
+                format!("未知的计分方法 `{other}`（可用：all、tiers、deduct、award、manual）"),
             );
             None
         }
     }
+}
+
+/// One clause of `deduct` or `award`.
+fn compile_clause(
+    c: &mut Checker,
+    file: &str,
+    path: &str,
+    raw: RawClause,
+    env: &TypeEnv,
+    points: Decimal,
+    award: bool,
+) -> Option<Clause> {
+    let items = c.expr(file, &join(path, "items"), &raw.items, env, Want::List);
+    let item_env = with_name(
+        env,
+        "it",
+        items.as_ref().map_or(Type::Any, |i| element_type(i.ty())),
+    );
+    let each_src = match &raw.each {
+        Yaml::String(s) => s.clone(),
+        other => yaml_display(other),
+    };
+    if let Some(d) = yaml_decimal(&raw.each)
+        && d.normalize().scale() > 2
+    {
+        c.error(
+            file,
+            &join(path, "each"),
+            "points-precision",
+            if award {
+                "每项加分超过两位小数"
+            } else {
+                "每项扣分超过两位小数"
+            },
+        );
+    }
+    let each = c.expr(file, &join(path, "each"), &each_src, &item_env, Want::Num);
+    let cap = raw.cap.as_ref().map(|v| {
+        let cap = c.points(file, &join(path, "cap"), v);
+        if cap > points {
+            c.error(
+                file,
+                &join(path, "cap"),
+                "cap-over-points",
+                format!(
+                    "条款上限 {} 超过指标分值 {}：{}",
+                    cap.normalize(),
+                    points.normalize(),
+                    if award {
+                        "最多只能加到指标分值"
+                    } else {
+                        "最多只能扣到指标分值（扣完为止）"
+                    }
+                ),
+            );
+        }
+        cap
+    });
+    let message = match (&raw.message, award) {
+        (Some(m), false) => c
+            .template(file, &join(path, "message"), m, &item_env)
+            .map(Some),
+        (None, false) => {
+            c.error(
+                file,
+                path,
+                "ruleset-shape",
+                "deduct 的每项条款需要 message（每个扣分项的说明，可用 {it.…}）",
+            );
+            None
+        }
+        (Some(_), true) => {
+            c.error(
+                file,
+                &join(path, "message"),
+                "ruleset-shape",
+                "award 的条款不写 message：未加满时的说明写在 award 的 message 下",
+            );
+            None
+        }
+        (None, true) => Some(None),
+    };
+    let cite = raw
+        .cite
+        .as_ref()
+        .map(|s| c.expr(file, &join(path, "cite"), s, &item_env, Want::Any));
+    Some(Clause {
+        items: items?,
+        each: each?,
+        cap,
+        message: message?,
+        cite: cite.flatten(),
+    })
 }
 
 fn is_kebab(s: &str) -> bool {

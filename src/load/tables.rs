@@ -29,6 +29,30 @@ pub fn markdown_tables(md: &str) -> Vec<Table> {
 
 /// Every `<table>` of an HTML text, in document order (by start tag).
 pub fn html_tables(html: &str) -> Vec<Table> {
+    tables_with(html, cell_text)
+}
+
+/// Every `<table>` of an HTML text with cells as a ledger reads them (an `.xls` that is really
+/// a web page): tags removed, entities decoded, each run of whitespace one space — no NFKC and
+/// no squashing, so a title keeps its spelling (values are trimmed when typed).
+pub fn html_ledger_tables(html: &str) -> Vec<Table> {
+    tables_with(html, |raw| {
+        let decoded = html_escape::decode_html_entities(raw);
+        let mut out = String::with_capacity(decoded.len());
+        for word in decoded
+            .split(crate::text::is_space)
+            .filter(|w| !w.is_empty())
+        {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        out
+    })
+}
+
+fn tables_with(html: &str, cell: fn(&str) -> String) -> Vec<Table> {
     let mut open: Vec<(usize, Builder)> = Vec::new();
     let mut done: Vec<(usize, Table)> = Vec::new();
     let mut next_order = 0;
@@ -40,7 +64,7 @@ pub fn html_tables(html: &str) -> Vec<Table> {
             }
             HtmlToken::End { name } if name == "table" => {
                 if let Some((order, b)) = open.pop() {
-                    done.push((order, b.finish()));
+                    done.push((order, b.finish(cell)));
                 }
             }
             _ => {
@@ -82,7 +106,7 @@ pub fn html_tables(html: &str) -> Vec<Table> {
     }
     // Unclosed tables end with the document.
     while let Some((order, b)) = open.pop() {
-        done.push((order, b.finish()));
+        done.push((order, b.finish(cell)));
     }
     done.sort_by_key(|(order, _)| *order);
     done.into_iter().map(|(_, t)| t).collect()
@@ -130,17 +154,18 @@ impl Builder {
         }
     }
 
-    fn finish(mut self) -> Table {
+    fn finish(mut self, cell: fn(&str) -> String) -> Table {
         self.close_row();
         Table {
-            rows: layout(self.rows),
+            rows: layout(self.rows, cell),
+            ..Table::default()
         }
     }
 }
 
 /// The browser's slot assignment: each cell goes to the first free slot of its row and fills
 /// `rowspan × colspan` slots.
-fn layout(rows: Vec<Vec<Cell>>) -> Vec<Vec<String>> {
+fn layout(rows: Vec<Vec<Cell>>, cell_text: fn(&str) -> String) -> Vec<Vec<String>> {
     let n = rows.len();
     let mut grid: Vec<Vec<Option<String>>> = vec![Vec::new(); n];
     let mut slots = 0usize;

@@ -72,6 +72,18 @@ pub fn scalar_value(raw: &str, ty: &FieldType, origin: Origin) -> (Value, Option
                 }),
             ),
         },
+        FieldType::Decimal => match parse_decimal(s) {
+            Some(n) => (Value::Num(n), None),
+            None => (
+                Value::Null,
+                Some(Bad {
+                    code: "bad-decimal",
+                    message: format!(
+                        "「{s}」不是数字：请只写阿拉伯数字和小数点（如 87.45），按空值处理"
+                    ),
+                }),
+            ),
+        },
         FieldType::Flag => match s {
             "是" => (Value::Bool(true), None),
             "否" => (Value::Bool(false), None),
@@ -119,12 +131,46 @@ pub fn parse_count(s: &str) -> Option<u64> {
     int.parse::<u64>().ok()
 }
 
+/// An exact decimal: an optional sign, ASCII or full-width digits, thousands separators `,`
+/// between groups of three, at most one decimal point with digits on both sides (what Excel
+/// writes for a number). `87.45分`, `1e3`, `.5`, `八十` are not decimals.
+pub fn parse_decimal(s: &str) -> Option<Decimal> {
+    let ascii: String = s
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            '．' => '.',
+            '－' => '-',
+            '＋' => '+',
+            '，' => ',',
+            _ => c,
+        })
+        .collect();
+    let body = ascii.strip_prefix(['-', '+']).unwrap_or(&ascii);
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    let groups: Vec<&str> = int.split(',').collect();
+    let grouped_ok = groups.len() == 1
+        || (!groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3));
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    if !grouped_ok || !groups.iter().all(|g| digits(g)) || frac.is_some_and(|f| !digits(f)) {
+        return None;
+    }
+    let plain: String = ascii.chars().filter(|&c| c != ',' && c != '+').collect();
+    plain.parse::<Decimal>().ok()
+}
+
 /// How a field type reads in a message ("应为{}").
 pub fn type_name(ty: &FieldType) -> String {
     match ty {
         FieldType::Text => "文字".into(),
         FieldType::Date => "日期".into(),
         FieldType::Count { .. } => "非负整数".into(),
+        FieldType::Decimal => "数字".into(),
         FieldType::Flag => "是/否".into(),
         FieldType::File => "文件路径".into(),
         FieldType::List(t) => format!("{}的列表", type_name(t)),
@@ -139,6 +185,32 @@ pub fn type_name(ty: &FieldType) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_read_exactly() {
+        let dec = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(parse_decimal("87.45"), Some(dec("87.45")));
+        assert_eq!(parse_decimal("８７．４５"), Some(dec("87.45")));
+        assert_eq!(parse_decimal("-3"), Some(dec("-3")));
+        assert_eq!(parse_decimal("1,234.5"), Some(dec("1234.5")));
+        assert_eq!(parse_decimal("0.1"), Some(dec("0.1")));
+        for bad in [
+            "87.45分", "1e3", ".5", "5.", "八十", "1,23", ",123", "1..2", "--1", "87 .45",
+        ] {
+            assert_eq!(parse_decimal(bad), None, "{bad:?}");
+        }
+        let (v, bad) = scalar_value("87.4５", &FieldType::Decimal, Origin::Cell);
+        assert_eq!(v.as_num(), Some(dec("87.45")));
+        assert!(bad.is_none());
+        let (v, bad) = scalar_value("良好", &FieldType::Decimal, Origin::Cell);
+        assert!(v.is_null());
+        let bad = bad.unwrap();
+        assert_eq!(bad.code, "bad-decimal");
+        assert_eq!(
+            bad.message,
+            "「良好」不是数字：请只写阿拉伯数字和小数点（如 87.45），按空值处理"
+        );
+    }
 
     #[test]
     fn counts() {

@@ -20,16 +20,24 @@ pub const MAX_VERDICT_FILE: u64 = 1024 * 1024;
 pub fn load(path: &Path, rules: &RuleSet, unit: &str) -> Result<Verdicts, Fatal> {
     let file = path.display().to_string();
     let fail = |code: &'static str, msg: String| Fatal::one(Problem::error(&file, code, msg));
-    let meta = std::fs::metadata(path)
-        .map_err(|e| fail("verdicts-unreadable", format!("无法读取评分文件：{e}")))?;
+    let meta = std::fs::metadata(path).map_err(|e| {
+        fail(
+            "verdicts-unreadable",
+            format!("无法读取评分文件：{}", crate::diag::os_error(&e)),
+        )
+    })?;
     if !meta.is_file() {
         return Err(fail("verdicts-unreadable", "评分文件不是普通文件".into()));
     }
     if meta.len() > MAX_VERDICT_FILE {
         return Err(fail("verdicts-too-large", "评分文件过大".into()));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| fail("verdicts-unreadable", format!("无法读取评分文件：{e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        fail(
+            "verdicts-unreadable",
+            format!("无法读取评分文件：{}", crate::diag::os_error(&e)),
+        )
+    })?;
     parse(&file, bytes, rules, unit)
 }
 
@@ -233,7 +241,9 @@ pub fn parse(file: &str, bytes: Vec<u8>, rules: &RuleSet, unit: &str) -> Result<
             } else {
                 &mut adjustments
             };
-            if target.insert(id.clone(), verdict).is_some() {
+            // Stored under the rule set's spelling (`b1` is `B1`), so two spellings of one id
+            // are caught as a duplicate.
+            if target.insert(indicator.id.clone(), verdict).is_some() {
                 err(
                     &key,
                     k.line,

@@ -418,45 +418,200 @@ impl Builder<'_> {
     }
 }
 
-/// The parser's error, with a hint for the usual slips.
+/// The parser's error, with a hint for the usual slips. When the slip is on an earlier line
+/// than where the parser gave up (a full-width colon on line 1 is only noticed on line 2), the
+/// problem is headed with the slip's line: that is the line to fix.
 fn syntax_problem(file: &str, text: &str, e: &ScanError) -> Problem {
     let line = e.marker().line() as u32;
     let col = e.marker().col() as u32 + 1;
-    let hint = slip_hint(text, line)
-        .map(|h| format!("。{h}"))
-        .unwrap_or_default();
-    Problem::error(
-        file,
-        "yaml-syntax",
-        format!("YAML 格式错误（第{line}行第{col}列）：{}{hint}", e.info()),
-    )
-    .line(line)
+    let parser = parser_message(e.info());
+    match slip(text, line) {
+        Some((at, h)) if at != line => Problem::error(
+            file,
+            "yaml-syntax",
+            format!("YAML 格式错误：{h}（解析到第{line}行第{col}列时出错：{parser}）"),
+        )
+        .line(at),
+        Some((_, h)) => Problem::error(
+            file,
+            "yaml-syntax",
+            format!("YAML 格式错误（第{line}行第{col}列）：{parser}。{h}"),
+        )
+        .line(line),
+        None => Problem::error(
+            file,
+            "yaml-syntax",
+            format!("YAML 格式错误（第{line}行第{col}列）：{parser}"),
+        )
+        .line(line),
+    }
+}
+
+/// yaml-rust2's English message in plain Chinese. The usual slips are translated one by one;
+/// a rare one gets a general sentence with the parser's words kept in brackets.
+pub fn parser_message(info: &str) -> String {
+    const ZH: &[(&str, &str)] = &[
+        (
+            "mapping values are not allowed in this context",
+            "这里不能出现「键: 值」：检查上一行是否缺少冒号、引号未闭合，或缩进不对",
+        ),
+        (
+            "did not find expected key",
+            "缩进不对或缺少冒号：同一层的键要对齐，键和值之间用「: 」",
+        ),
+        (
+            "did not find expected '-' indicator",
+            "列表项缩进不对：同一列表的「- 」要对齐",
+        ),
+        (
+            "did not find expected node content",
+            "缺少值：冒号或「- 」后面应有内容",
+        ),
+        (
+            "block sequence entries are not allowed in this context",
+            "这里不能出现列表项「- 」：检查缩进",
+        ),
+        (
+            "mapping keys are not allowed in this context",
+            "这里不能出现键：检查缩进",
+        ),
+        (
+            "tab cannot be used as indentation",
+            "用了 Tab 缩进：YAML 只能用空格缩进",
+        ),
+        ("tabs disallowed", "这里不能用 Tab：请换成空格"),
+        ("found a tab", "这里不能用 Tab：请换成空格"),
+        ("invalid indentation", "缩进不对"),
+        (
+            "found unexpected end of stream",
+            "引号没有闭合：文字开头的引号在文件结束前没有配对",
+        ),
+        ("found unexpected document indicator", "引号没有闭合"),
+        (
+            "invalid trailing content after double-quoted scalar",
+            "双引号文字后面多了内容：整段文字都放进引号里",
+        ),
+        (
+            "found unknown escape character",
+            "双引号里有无效的转义（\\ 后面的字符不认识）：Windows 路径请用单引号或写成 \\\\",
+        ),
+        (
+            "did not find expected ',' or ']'",
+            "方括号列表 [ ] 没有闭合，或项之间缺少逗号",
+        ),
+        (
+            "did not find expected ',' or '}'",
+            "花括号 { } 没有闭合，或项之间缺少逗号",
+        ),
+        ("found duplicated anchor", "锚点 & 重复"),
+        ("found unknown anchor", "引用了不存在的锚点（* 后面的名字）"),
+        (
+            "':' must be followed by a valid YAML whitespace",
+            "冒号后面要有空格：写成「键: 值」",
+        ),
+        (
+            "'-' must be followed by a valid YAML whitespace",
+            "「-」后面要有空格：写成「- 值」",
+        ),
+        (
+            "comments must be separated from other tokens by whitespace",
+            "「#」注释前要有空格",
+        ),
+        ("simple key expect ':'", "键后面缺少冒号「: 」"),
+        ("simple key expected", "缺少键"),
+        ("unexpected character", "有不认识的字符"),
+        ("unexpected eof", "文件意外结束"),
+        ("recursion limit exceeded", "嵌套层数过多"),
+        (
+            "wrongly indented line in block scalar",
+            "多行文字（| 或 >）中的某行缩进不对",
+        ),
+        (
+            "plain scalar cannot start with '-' followed by ,[]{}",
+            "值不能以「-」加 ,[]{} 开头：请给值加引号",
+        ),
+        (
+            "illegal placement of ':' indicator",
+            "冒号位置不对：含冒号的值请加引号",
+        ),
+        ("did not find expected next token", "这里的写法无法识别"),
+    ];
+    ZH.iter()
+        .find(|(en, _)| info.contains(en))
+        .map(|(_, zh)| (*zh).to_string())
+        .unwrap_or_else(|| format!("写法无法识别（解析器：{info}）"))
 }
 
 /// A hint for a slip near `line` (1-based): a tab used for indentation anywhere up to it, or a
 /// full-width colon used as the key separator on it or one of the two lines before it.
-pub fn slip_hint(text: &str, line: u32) -> Option<String> {
+/// Returns the slip's line (1-based) and the hint.
+fn slip(text: &str, line: u32) -> Option<(u32, String)> {
     let lines: Vec<&str> = text.lines().collect();
     let upto = (line as usize).min(lines.len());
     for (i, l) in lines.iter().enumerate().take(upto) {
         let indent: &str = &l[..l.len() - l.trim_start().len()];
         if indent.contains('\t') {
-            return Some(format!(
-                "第{}行用了 Tab 缩进：YAML 只能用空格缩进，请把 Tab 换成空格",
-                i + 1
+            return Some((
+                i as u32 + 1,
+                format!(
+                    "第{}行用了 Tab 缩进：YAML 只能用空格缩进，请把 Tab 换成空格",
+                    i + 1
+                ),
             ));
         }
     }
     let from = upto.saturating_sub(3);
     for (i, l) in lines.iter().enumerate().take(upto.max(1)).skip(from) {
         if fullwidth_colon_key(l) {
-            return Some(format!(
-                "第{}行用了全角冒号「：」：键和值之间请用半角冒号加空格「: 」，如「单位: xx镇」",
-                i + 1
+            return Some((
+                i as u32 + 1,
+                format!(
+                    "第{}行用了全角冒号「：」：键和值之间请用半角冒号加空格「: 」，如「单位: xx镇」",
+                    i + 1
+                ),
+            ));
+        }
+    }
+    for (i, l) in lines.iter().enumerate().take(upto.max(1)).skip(from).rev() {
+        if let Some(why) = needs_quotes(l) {
+            return Some((
+                i as u32 + 1,
+                format!(
+                    "第{}行的值{why}：若它是一条表达式或一段文字，请把整个值加引号，如 pass: '[1, 2].all(x => x > 0)'",
+                    i + 1
+                ),
             ));
         }
     }
     None
+}
+
+/// Why the value of a `key: value` line needs quotes, when it plainly does: it opens with `[`,
+/// `{` or a quote and goes on after the matching close (an expression such as
+/// `[1, 2].all(…)`), or it holds `: ` (a record literal inside an expression).
+fn needs_quotes(line: &str) -> Option<&'static str> {
+    let t = line.trim_start();
+    let t = t.strip_prefix("- ").unwrap_or(t);
+    if t.starts_with('#') {
+        return None;
+    }
+    let (_, value) = t.split_once(": ")?;
+    let value = value.trim();
+    let close = match value.chars().next()? {
+        '[' => ']',
+        '{' => '}',
+        '"' => '"',
+        '\'' => '\'',
+        _ => {
+            return value
+                .contains(": ")
+                .then_some("中有「: 」，YAML 把它读成了键和值");
+        }
+    };
+    let end = value[1..].find(close)? + 1;
+    let rest = value[end + 1..].trim();
+    (!rest.is_empty() && !rest.starts_with('#'))
+        .then_some("以括号或引号开头，YAML 只读到它的配对处为止")
 }
 
 /// A line that looks like `键：值` (a full-width colon where `: ` was meant): no half-width

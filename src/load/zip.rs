@@ -230,6 +230,11 @@ impl AsRef<[u8]> for Bytes {
 }
 
 impl ZipBundle {
+    /// Member names inside the bundle folder (for "是否为 …？" suggestions).
+    pub fn names(&self) -> Vec<String> {
+        self.members.keys().cloned().collect()
+    }
+
     /// Index the archive. The bundle folder is the archive's top level when `bundle.yaml` is
     /// there, else the one top-level folder holding `bundle.yaml` (a zip "of the folder").
     /// Returns the folder's name inside the archive (empty at the top level) too.

@@ -222,6 +222,10 @@ pub struct IndicatorResult {
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     pub message: String,
+    /// What the finding is about, stable while its message changes (`kaohe diff` matches
+    /// findings by it): the method part that found it and the item or cited rows, e.g.
+    /// `deduct:8` (missing issue 8), `deduct:台账/公报.csv#12`, `all`, `missing:台账.公报发放`.
+    pub key: String,
     #[serde(serialize_with = "points")]
     pub deduct: Decimal,
     pub evidence: Vec<EvidenceRef>,

@@ -87,6 +87,10 @@ impl Ledger {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Table {
     pub rows: Vec<Vec<String>>,
+    /// The document's file (bundle-relative), so a problem with a cell can name it.
+    pub file: String,
+    /// 1-based place among the document's tables.
+    pub number: usize,
 }
 
 /// A document named under `文档` whose file exists in the bundle.
@@ -97,8 +101,13 @@ pub struct Document {
     /// Text for text checks (comments/script/style and tags removed, entities decoded, every
     /// whitespace character removed); `None` when the type is not readable (.pdf, images).
     pub text: Option<String>,
-    /// Tables in document order (GFM pipe tables and HTML tables); empty when unreadable.
+    /// Tables in document order (GFM pipe tables and HTML tables, a .txt's or .pdf's
+    /// plain-text table); empty when unreadable.
     pub tables: Vec<Table>,
+    /// The document's lines as indicators.md "标题的认定" defines them per format (md/txt
+    /// lines, HTML blocks with inline tags removed, .docx paragraphs, PDF text lines), entities
+    /// decoded, trimmed, empty ones dropped; empty when unreadable.
+    pub lines: Vec<String>,
     /// The manifest fields of the entry (发布日期, 链接, ...), typed.
     pub fields: Vec<(Arc<str>, Value)>,
 }

@@ -16,6 +16,8 @@ pub struct RuleSet {
     pub calendar: crate::calendar::Calendar,
     pub id: String,
     pub title: String,
+    /// A worked example of another scheme (`example: true`), never chosen by default.
+    pub example: bool,
     pub year: i16,
     /// Maximum of the base score (the non-bonus groups' points add up to it).
     pub max: Decimal,
@@ -177,6 +179,34 @@ pub struct Veto {
     pub grade: Option<String>,
 }
 
+impl Veto {
+    /// What the veto does, in words: `单项否决：二、政府网站不得分，等次为不合格`. A plain veto
+    /// (its own indicator, the rule set's veto grade) is just its label.
+    pub fn describe(&self, rules: &RuleSet) -> String {
+        let mut effects = Vec::new();
+        match &self.scope {
+            VetoScope::Indicator => {}
+            VetoScope::Groups(gs) => {
+                let names: Vec<&str> = gs.iter().map(|&g| rules.groups[g].name.as_str()).collect();
+                effects.push(format!("{}不得分", names.join("、")));
+            }
+            VetoScope::None => effects.push("保留本项得分".to_string()),
+        }
+        match &self.grade {
+            Some(g) if *g != rules.veto_grade || !effects.is_empty() => {
+                effects.push(format!("等次为{g}"))
+            }
+            Some(_) => {}
+            None => effects.push("不影响等次".to_string()),
+        }
+        if effects.is_empty() {
+            self.label.clone()
+        } else {
+            format!("{}：{}", self.label, effects.join("，"))
+        }
+    }
+}
+
 /// A grading rule: when `when` holds, cap the grade and/or set the bonus.
 #[derive(Debug)]
 pub struct GradingRule {
@@ -224,6 +254,9 @@ pub struct Indicator {
     /// `applies_when`: when false the indicator is 不适用 (no points either way).
     pub applies_when: Option<Expr>,
     pub method: Method,
+    /// The ledger columns the indicator's own expressions read, by name (an absent optional
+    /// column it reads is worth a warning: every row reads it as empty).
+    pub reads: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -247,15 +280,32 @@ pub enum Method {
         levels: Vec<Level>,
         message: Template,
     },
-    /// `each` points per item, capped at the indicator's points (扣完为止).
-    Deduct {
-        items: Expr,
-        each: Expr,
+    /// `each` points per item of every clause, each clause capped at its own `cap` (最高扣X分)
+    /// and all of them at the indicator's points (扣完为止).
+    Deduct { clauses: Vec<Clause> },
+    /// `each` points per item of every clause (每有一项加X分), each clause capped at its `cap`;
+    /// the score is the sum, at most the indicator's points. One finding carries the shortfall.
+    Award {
+        clauses: Vec<Clause>,
+        /// The shortfall finding; `awarded` is bound to the points the items earned.
         message: Template,
-        cite: Option<Expr>,
     },
     /// Scored by the evaluator's verdict within 0..points.
     Manual,
+}
+
+/// One clause of `deduct` or `award`: items, points per item, an optional cap, and (for
+/// `deduct`) the message of each item's finding.
+#[derive(Debug)]
+pub struct Clause {
+    pub items: Expr,
+    pub each: Expr,
+    /// 最高扣X分 / 最高加X分 for this clause alone.
+    pub cap: Option<Decimal>,
+    /// `deduct`: the finding of one item (a template over `it`). `award`: unused.
+    pub message: Option<Template>,
+    /// What an item's finding cites (default: the item itself).
+    pub cite: Option<Expr>,
 }
 
 /// A data check of the rule set: every element of `over` for which `when` holds is a problem.
@@ -272,8 +322,14 @@ pub struct Check {
 }
 
 impl RuleSet {
+    /// The indicator a user means by `id`: ids are not case-sensitive (`b1` is `B1`), the one
+    /// lookup used by explain, verdict files and precheck.
     pub fn indicator(&self, id: &str) -> Option<&Indicator> {
-        self.indicators.iter().find(|i| i.id == id)
+        self.indicators.iter().find(|i| i.id == id).or_else(|| {
+            self.indicators
+                .iter()
+                .find(|i| i.id.eq_ignore_ascii_case(id))
+        })
     }
 
     pub fn is_bonus(&self, indicator: &Indicator) -> bool {

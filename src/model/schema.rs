@@ -15,6 +15,9 @@ pub enum FieldType {
     Date,
     /// A non-negative whole number (`3`, `3.0`); above `max` it is a data problem and empty.
     Count { max: Option<u64> },
+    /// An exact decimal number (`87.45`, `-3`, `1,234.5`), read digit for digit, never through
+    /// a binary float; anything else is a data problem and empty.
+    Decimal,
     /// 是 / 否 (blank = 否; anything else is a data problem and counts as 否).
     Flag,
     /// A path relative to the bundle (manifest only); checked for existence and hashed.
@@ -33,7 +36,7 @@ impl FieldType {
         match self {
             FieldType::Text | FieldType::File => Type::Text,
             FieldType::Date => Type::Date,
-            FieldType::Count { .. } => Type::Num,
+            FieldType::Count { .. } | FieldType::Decimal => Type::Num,
             FieldType::Flag => Type::Bool,
             FieldType::List(t) => Type::List(Box::new(t.to_type())),
             FieldType::Record(fields) => Type::Record(Arc::new(RecordType {
@@ -54,7 +57,7 @@ pub struct ColumnDecl {
 }
 
 /// A ledger (台账) the rule set reads: its manifest name under `台账`, and its columns.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct LedgerDecl {
     /// The manifest key under `台账`, e.g. `主动公开`.
     pub name: String,
@@ -63,6 +66,20 @@ pub struct LedgerDecl {
     pub required: Vec<ColumnDecl>,
     /// Read when present; `Null` in every row when absent.
     pub optional: Vec<ColumnDecl>,
+    /// Other header names the rule set accepts for a column (`aliases:`), as
+    /// (column, other name): platforms export 名称 for 标题. Whitespace already removed.
+    pub aliases: Vec<(String, String)>,
+    /// Vocabulary maps of categorical text columns (`vocabulary:`): a value as a platform
+    /// writes it counted as one of the rule set's own values.
+    pub vocabulary: Vec<VocabularyEntry>,
+}
+
+/// One entry of a vocabulary map: in `column`, the value `from` counts as `to`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VocabularyEntry {
+    pub column: String,
+    pub from: String,
+    pub to: String,
 }
 
 impl LedgerDecl {

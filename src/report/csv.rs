@@ -93,6 +93,36 @@ pub fn render_score(a: &Assessment) -> Vec<u8> {
         cell(&super::grading_lines(a).join("\n")),
         String::new(),
     ]);
+    // How ledgers were read (aliases, mappings, HTML saved as .xls): one more row, so an
+    // evaluator reading only this file still sees it.
+    let notes: Vec<&crate::diag::Problem> = a
+        .problems
+        .iter()
+        .filter(|p| crate::load::codes::READING_NOTES.contains(&p.code))
+        .collect();
+    if !notes.is_empty() {
+        let mut files: Vec<&str> = notes.iter().map(|p| p.file.as_str()).collect();
+        files.dedup();
+        rows.push(vec![
+            cell(&a.unit),
+            "读取说明".to_string(),
+            String::new(),
+            "台账的读取方式（列名别名、列名对照、栏目对照等）".to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            cell(
+                &notes
+                    .iter()
+                    .map(|p| p.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+            cell(&files.join("\n")),
+        ]);
+    }
     write(rows)
 }
 
@@ -114,22 +144,12 @@ pub fn render_batch(b: &BatchReport) -> Vec<u8> {
         .map(String::from)
         .to_vec(),
     ];
-    for (e, a) in b.ranking.iter().zip(&b.assessments) {
+    for (e, a) in b.ranking.iter().zip(&b.totals) {
         let yes = |v: bool| if v { "是" } else { "否" }.to_string();
         let adjusted: Vec<String> = a
-            .indicators
+            .adjustments
             .iter()
-            .filter_map(|i| {
-                i.adjusted.as_ref().map(|adj| {
-                    format!(
-                        "{} {}→{}（{}）",
-                        i.id,
-                        num(adj.from),
-                        num(adj.to),
-                        adj.reason
-                    )
-                })
-            })
+            .map(|(id, adj)| format!("{} {}→{}（{}）", id, num(adj.from), num(adj.to), adj.reason))
             .collect();
         rows.push(vec![
             e.rank.to_string(),

@@ -152,10 +152,55 @@ fn scored(i: &Value) -> Scored {
 }
 
 fn messages(i: &Value) -> Vec<String> {
-    i["findings"]
-        .as_array()
-        .map(|f| f.iter().map(|f| text(&f["message"])).collect())
-        .unwrap_or_default()
+    findings(i).into_iter().map(|(_, m)| m).collect()
+}
+
+/// Each finding's stable key and message. Findings are matched by key, never by message: a
+/// message embeds changing details (4.1's "已登记期号：1、2、…" changes in every finding when
+/// one issue is registered). Assessments written before findings had a `key` get one from
+/// their cited rows, else their message.
+fn findings(i: &Value) -> Vec<(String, String)> {
+    let Some(list) = i["findings"].as_array() else {
+        return Vec::new();
+    };
+    list.iter()
+        .map(|f| {
+            let message = text(&f["message"]);
+            let key = match f["key"].as_str() {
+                Some(k) => k.to_string(),
+                None => {
+                    let rows: Vec<String> = f["evidence"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter(|e| e["row"].is_u64())
+                        .map(|e| format!("{}#{}", text(&e["file"]), e["row"]))
+                        .collect();
+                    if rows.is_empty() {
+                        message.clone()
+                    } else {
+                        rows.join(",")
+                    }
+                }
+            };
+            (key, message)
+        })
+        .collect()
+}
+
+/// Findings of `x` whose key `y` does not have (each key counted as often as it occurs).
+fn unmatched(x: &[(String, String)], y: &[(String, String)]) -> Vec<String> {
+    let mut left: Vec<&str> = y.iter().map(|(k, _)| k.as_str()).collect();
+    x.iter()
+        .filter(|(k, _)| match left.iter().position(|l| l == k) {
+            Some(at) => {
+                left.swap_remove(at);
+                false
+            }
+            None => true,
+        })
+        .map(|(_, m)| m.clone())
+        .collect()
 }
 
 fn find<'a>(list: &[&'a Value], id: &str) -> Option<&'a Value> {
@@ -171,10 +216,9 @@ pub fn diff(a: &Value, b: &Value) -> Diff {
         match find(&ib, &id) {
             Some(y) => {
                 let (sa, sb) = (scored(x), scored(y));
-                let (ma, mb) = (messages(x), messages(y));
-                let resolved: Vec<String> =
-                    ma.iter().filter(|m| !mb.contains(m)).cloned().collect();
-                let new: Vec<String> = mb.iter().filter(|m| !ma.contains(m)).cloned().collect();
+                let (fa, fb) = (findings(x), findings(y));
+                let resolved = unmatched(&fa, &fb);
+                let new = unmatched(&fb, &fa);
                 let changed = sa.score != sb.score
                     || sa.status != sb.status
                     || sa.max != sb.max
@@ -241,6 +285,7 @@ fn status_label(s: &str) -> &str {
         "missing" => "缺材料",
         "manual" => "待评分",
         "veto" => "否决",
+        "na" => "不适用",
         other => other,
     }
 }

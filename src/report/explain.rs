@@ -9,8 +9,8 @@ use rust_decimal::Decimal;
 
 use crate::diag::{Problem, render_location};
 use crate::expr::value::Value;
-use crate::model::assessment::{EvidenceRef, Finding, IndicatorResult, Status};
-use crate::model::ruleset::{Indicator, Method};
+use crate::model::assessment::{Assessment, EvidenceRef, Finding, IndicatorResult, Status};
+use crate::model::ruleset::{Indicator, Method, RuleSet, VetoScope};
 use crate::report::num;
 use crate::report::table::plain;
 use crate::score::trace::Trace;
@@ -19,7 +19,14 @@ use crate::score::trace::Trace;
 const SHOW_ITEMS: usize = 12;
 
 /// `problems`: the bundle's data problems; those on a file and row a finding cites are shown.
-pub fn render(ind: &Indicator, r: &IndicatorResult, trace: &Trace, problems: &[Problem]) -> String {
+pub fn render(
+    rules: &RuleSet,
+    ind: &Indicator,
+    r: &IndicatorResult,
+    trace: &Trace,
+    a: &Assessment,
+) -> String {
+    let problems = &a.problems;
     let mut out = String::new();
     let _ = writeln!(out, "{} {}（{}）", r.id, r.name, r.group);
     let score = if r.status == Status::Manual {
@@ -39,13 +46,21 @@ pub fn render(ind: &Indicator, r: &IndicatorResult, trace: &Trace, problems: &[P
             let _ = writeln!(out, "{label}：{text}");
         }
     }
-    let _ = writeln!(out, "计分：{}", method_text(ind));
+    let _ = writeln!(out, "计分：{}", method_text(rules, ind));
     let _ = writeln!(out, "算式：{}", arithmetic(ind, r, trace));
+    part_context(&mut out, rules, ind, a);
 
     if !trace.lets.is_empty() {
         let _ = writeln!(out, "所用数据：");
         for (name, value) in &trace.lets {
-            let _ = writeln!(out, "  {name} = {}", summarize(value));
+            match record_table(value) {
+                Some(table) => {
+                    let _ = write!(out, "  {name} = {}项：\n{table}", list_len(value));
+                }
+                None => {
+                    let _ = writeln!(out, "  {name} = {}", summarize(value));
+                }
+            }
         }
     }
     if !r.findings.is_empty() {
@@ -86,46 +101,89 @@ pub fn render(ind: &Indicator, r: &IndicatorResult, trace: &Trace, problems: &[P
     plain(&out)
 }
 
-/// How the method turns a measure into points, in words.
-fn method_text(ind: &Indicator) -> String {
-    let veto = if ind.veto.is_some() {
-        "；出现否决情形时一票否决"
-    } else {
-        ""
+/// For a rule set that grades by parts: the indicator's part, and the grading rules that read
+/// the indicator or its part, with their figures.
+fn part_context(out: &mut String, rules: &RuleSet, ind: &Indicator, a: &Assessment) {
+    let group = &rules.groups[ind.group];
+    let lines = crate::report::grading_lines(a);
+    if let Some(line) = lines
+        .iter()
+        .find(|l| l.starts_with(&format!("{}：", group.name)))
+    {
+        let _ = writeln!(out, "所在部分：{line}");
+    }
+    let reads = |name: &str| {
+        name.starts_with(&format!("部分.{}.", group.id))
+            || name.starts_with(&format!("部分[\"{}\"]", group.id))
+            || name.starts_with(&format!("指标[\"{}\"]", ind.id))
     };
+    for r in a
+        .total
+        .rules
+        .iter()
+        .filter(|r| r.figures.iter().any(|f| reads(&f.name)))
+    {
+        let head = format!("等次规则 {}：", r.id);
+        if let Some(line) = lines.iter().find(|l| l.starts_with(&head)) {
+            let _ = writeln!(out, "{line}");
+        }
+    }
+}
+
+/// How the method turns a measure into points, in words.
+fn method_text(rules: &RuleSet, ind: &Indicator) -> String {
+    let veto = ind
+        .veto
+        .as_ref()
+        .map(|v| format!("；出现否决情形时{}", v.describe(rules)))
+        .unwrap_or_default();
+    let applies = ind
+        .applies_when
+        .as_ref()
+        .map(|a| format!("；仅当 {} 时适用，否则不适用（不计分）", a.source()))
+        .unwrap_or_default();
     let text = match &ind.method {
-        Method::All { pass, .. } => format!(
-            "达标得{}分，否则0分（达标条件：{}）",
-            num(ind.points),
-            pass.source()
-        ),
-        Method::Tiers {
-            measure, levels, ..
-        } => {
+        // In words only: the condition and the measure are what 口径 describes; the
+        // expressions behind them are the rule author's (`kaohe rules show`).
+        Method::All { .. } => format!("达到口径要求得{}分，否则0分", num(ind.points)),
+        Method::Tiers { levels, .. } => {
             let tiers: Vec<String> = levels
                 .iter()
-                .map(|l| {
-                    format!(
-                        "{}达到{}得{}分",
-                        measure.source(),
-                        num(l.min),
-                        num(l.points)
-                    )
-                })
+                .map(|l| format!("测量值达到{}得{}分", num(l.min), num(l.points)))
                 .collect();
             format!("分档：{}，否则0分", tiers.join("；"))
         }
-        Method::Deduct { each, .. } => match constant(each.source()) {
-            Some(e) => format!("每项扣{}分，扣完为止（共{}分）", num(e), num(ind.points)),
-            None => format!(
-                "每项按 {} 扣分，扣完为止（共{}分）",
-                each.source(),
-                num(ind.points)
-            ),
-        },
+        Method::Deduct { clauses } => format!(
+            "{}，扣完为止（共{}分）",
+            clauses_text(clauses, "扣"),
+            num(ind.points)
+        ),
+        Method::Award { clauses, .. } => format!(
+            "{}，合计最高{}分",
+            clauses_text(clauses, "加"),
+            num(ind.points)
+        ),
         Method::Manual => format!("评分人在0至{}分内评定", num(ind.points)),
     };
-    format!("{text}{veto}")
+    format!("{text}{veto}{applies}")
+}
+
+/// `每项扣0.5分，最高扣2分；每项扣1分` for the clauses of deduct (`verb` 扣) or award (加).
+pub fn clauses_text(clauses: &[crate::model::ruleset::Clause], verb: &str) -> String {
+    let parts: Vec<String> = clauses
+        .iter()
+        .map(|c| {
+            let each = match constant(c.each.source()) {
+                Some(e) => format!("每项{verb}{}分", num(e)),
+                None => format!("每项按口径所定分值{verb}分（见{verb}分明细）"),
+            };
+            match c.cap {
+                Some(cap) => format!("{each}，最高{verb}{}分", num(cap)),
+                None => each,
+            }
+        })
+        .collect();
+    parts.join("；")
 }
 
 fn constant(src: &str) -> Option<Decimal> {
@@ -136,6 +194,13 @@ fn constant(src: &str) -> Option<Decimal> {
 fn arithmetic(ind: &Indicator, r: &IndicatorResult, trace: &Trace) -> String {
     let max = num(r.max);
     match r.status {
+        Status::Na => {
+            return format!(
+                "不适用：本单位不计此项（适用条件 {} 不成立），满分 {} 分不计入所在部分",
+                ind.applies_when.as_ref().map_or("", |e| e.source()),
+                num(ind.points)
+            );
+        }
         Status::Manual => return "待评分人评分（以 --verdicts 提供评分文件）".to_string(),
         Status::Missing => {
             let what = r
@@ -145,12 +210,18 @@ fn arithmetic(ind: &Indicator, r: &IndicatorResult, trace: &Trace) -> String {
                 .unwrap_or_default();
             return format!("{max} - {max} = 0：缺材料，{what}");
         }
-        Status::Veto => {
+        Status::Veto
+            if !ind
+                .veto
+                .as_ref()
+                .is_some_and(|v| v.scope == VetoScope::None) =>
+        {
+            let label = ind.veto.as_ref().map_or("一票否决", |v| v.label.as_str());
             return format!(
-                "{max} - {max} = 0：一票否决（{}），等次为否决等次",
+                "{max} - {max} = 0：{label}（{}），等次为否决等次",
                 r.findings
                     .first()
-                    .map(|f| f.message.trim_start_matches("一票否决："))
+                    .map(|f| f.message.trim_start_matches(&format!("{label}：")))
                     .unwrap_or("")
             );
         }
@@ -188,7 +259,23 @@ fn arithmetic(ind: &Indicator, r: &IndicatorResult, trace: &Trace) -> String {
         }
         Method::All { .. } if computed.is_empty() => format!("达标条件成立，得 {max} 分"),
         Method::All { .. } => format!("达标条件不成立：{max} - {max} = 0"),
-        Method::Deduct { each, .. } => deduct_line(r.max, computed_score, &computed, each.source()),
+        Method::Deduct { clauses } => {
+            // One clause without a cap reads as `4 - 1 x 2 = 2`; several as a sum.
+            let each = match clauses.as_slice() {
+                [one] if one.cap.is_none() => one.each.source(),
+                _ => "",
+            };
+            deduct_line(r.max, computed_score, &computed, each)
+        }
+        Method::Award { .. } => match computed.first() {
+            None => format!("加满 {max} 分"),
+            Some(f) => format!(
+                "{max} - {} = {}：{}",
+                num(f.deduct),
+                num(computed_score),
+                f.message
+            ),
+        },
         Method::Manual => String::new(),
     };
     // A zero_when finding carries the whole indicator and cites no row.
@@ -292,6 +379,68 @@ fn evidence_text(e: &EvidenceRef) -> String {
         s.push_str(&format!(" 第{row}行"));
     }
     s
+}
+
+/// At most this many records of a list are printed as table lines.
+const SHOW_RECORDS: usize = 80;
+
+fn list_len(v: &Value) -> usize {
+    v.as_list().map_or(0, <[Value]>::len)
+}
+
+/// A non-empty list of records that all have the same fields, as an aligned table (a header
+/// of field names, one line per record): how Table 3 as read, its equations and the heading
+/// lines found per part are shown. `None` for any other value.
+fn record_table(v: &Value) -> Option<String> {
+    use unicode_width::UnicodeWidthStr;
+    let items = v.as_list().filter(|l| !l.is_empty())?;
+    let records: Vec<&crate::expr::value::Record> = items
+        .iter()
+        .map(|i| match i {
+            Value::Record(r) => Some(&**r),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    let names: Vec<&str> = records[0].fields.iter().map(|(k, _)| &**k).collect();
+    if records.iter().any(|r| {
+        r.fields.len() != names.len() || r.fields.iter().zip(&names).any(|((k, _), n)| &**k != *n)
+    }) {
+        return None;
+    }
+    // Cells as printed (ambiguous-width characters replaced), so the columns line up.
+    let mut rows: Vec<Vec<String>> = vec![names.iter().map(|n| plain(n)).collect()];
+    for r in records.iter().take(SHOW_RECORDS) {
+        rows.push(r.fields.iter().map(|(_, v)| plain(&cell(v))).collect());
+    }
+    let widths: Vec<usize> = (0..names.len())
+        .map(|c| rows.iter().map(|r| r[c].width()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in &rows {
+        let mut line = String::from("    ");
+        for (c, text) in row.iter().enumerate() {
+            line.push_str(text);
+            if c + 1 < row.len() {
+                line.push_str(&" ".repeat(widths[c] - text.width() + 2));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    if records.len() > SHOW_RECORDS {
+        let _ = writeln!(out, "    ...（共{}项）", records.len());
+    }
+    Some(out)
+}
+
+/// One table cell: the value as messages print it, lists of texts separated by " | ", none
+/// shown as "—", long texts cut.
+fn cell(v: &Value) -> String {
+    match v {
+        Value::List(items) if items.is_empty() => "—".to_string(),
+        Value::List(items) => items.iter().map(short).collect::<Vec<_>>().join(" | "),
+        other => short(other),
+    }
 }
 
 /// A value as the reader needs it: lists by count and their first elements.

@@ -322,7 +322,7 @@ fn township(a: &Assessment, i: usize) -> Township {
                 rows: Vec::new(),
             });
         }
-        if !ind.bonus && ind.status != Status::Manual {
+        if !ind.bonus && !matches!(ind.status, Status::Manual | Status::Na) {
             let pos = groups.len() - 1;
             let entry = lost
                 .entry(pos)

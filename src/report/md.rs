@@ -217,6 +217,14 @@ pub fn render_batch(b: &BatchReport) -> String {
     out
 }
 
+/// One township's section of the batch document, as `render_batch` writes it after the
+/// summary (a national batch spools these and copies them back in ranking order).
+pub fn batch_item(a: &Assessment) -> String {
+    let mut out = String::new();
+    township(&mut out, a, "##");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::esc;

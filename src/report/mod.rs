@@ -9,6 +9,7 @@ pub mod json;
 pub mod md;
 pub mod precheck;
 pub mod rules;
+pub mod schema;
 pub mod selfreport;
 pub mod table;
 pub mod xlsx;
@@ -23,24 +24,27 @@ use crate::model::assessment::{Assessment, IndicatorResult};
 /// One registry of output formats: name, file extension, renderer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Per-indicator pass/gap table for a terminal or a printout.
+    /// 文本表格：逐项得分和问题
     Table,
-    /// The machine-readable assessment (`kaohe.assessment/1`) or batch (`kaohe.batch/1`).
+    /// JSON：评分结果（kaohe.assessment/1）或批量结果（kaohe.batch/1），见 kaohe schema
     Json,
-    /// UTF-8 with a BOM, so Excel and WPS open the Chinese text correctly.
+    /// JSON Lines：每行一份评分结果（批量时按材料名顺序边评边写），批量最后一行为汇总
+    Jsonl,
+    /// CSV（带 BOM 的 UTF-8，Excel、WPS 可直接打开）
     Csv,
-    /// Markdown tables, for a wiki or a message.
+    /// Markdown 表格
     Md,
-    /// An Excel workbook: 总表, one sheet per township, 问题清单 (needs `-o`).
+    /// Excel 工作簿：总表、各乡镇分表、问题清单（须用 -o）
     Xlsx,
-    /// One self-contained page to open, print on A4 or read on a phone.
+    /// 网页：可直接打开、A4 打印或在手机上阅读
     Html,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Table,
         Format::Json,
+        Format::Jsonl,
         Format::Csv,
         Format::Md,
         Format::Xlsx,
@@ -52,6 +56,7 @@ impl Format {
         match self {
             Format::Table => "table",
             Format::Json => "json",
+            Format::Jsonl => "jsonl",
             Format::Csv => "csv",
             Format::Md => "md",
             Format::Xlsx => "xlsx",
@@ -64,6 +69,7 @@ impl Format {
         match self {
             Format::Table => &["txt"],
             Format::Json => &["json"],
+            Format::Jsonl => &["jsonl", "ndjson"],
             Format::Csv => &["csv"],
             Format::Md => &["md", "markdown"],
             Format::Xlsx => &["xlsx"],
@@ -94,6 +100,7 @@ impl Format {
         match self {
             Format::Table => stamped(table::render(assessment, opts.color), stamp),
             Format::Json => json::render_stamped(assessment, stamp).into_bytes(),
+            Format::Jsonl => json::line(assessment).into_bytes(),
             Format::Csv => csv::render_score(assessment),
             Format::Md => stamped(md::render_score(assessment), stamp),
             Format::Xlsx => xlsx::render_score(assessment, stamp),
@@ -107,6 +114,11 @@ impl Format {
         match self {
             Format::Table => stamped(batch_table::render(batch, opts.color), stamp),
             Format::Json => json::render_stamped(batch, stamp).into_bytes(),
+            Format::Jsonl => {
+                let mut out: String = batch.assessments.iter().map(json::line).collect();
+                out.push_str(&json::summary_line(batch, stamp));
+                out.into_bytes()
+            }
             Format::Csv => csv::render_batch(batch),
             Format::Md => stamped(md::render_batch(batch), stamp),
             Format::Xlsx => xlsx::render_batch(batch, stamp),
@@ -123,6 +135,11 @@ pub struct Options {
     /// When the report was made, `YYYY-MM-DDTHH:MM:SSZ`, only with `--stamp`: without it the same
     /// inputs give the same bytes. CSV has no place for it and leaves it out.
     pub stamp: Option<String>,
+}
+
+/// What `--stamp` adds at the end of a text report (table, Markdown).
+pub fn stamp_suffix(stamp: Option<&str>) -> String {
+    stamp.map_or_else(String::new, |s| format!("\n生成时间：{s}\n"))
 }
 
 fn stamped(mut text: String, stamp: Option<&str>) -> Vec<u8> {

@@ -11,11 +11,11 @@ use crate::report::table::plain;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum PrecheckFormat {
-    /// Plain text, sections and numbered items (no ambiguous-width characters).
+    /// 文本：分节、逐条编号
     Table,
-    /// The `kaohe.precheck/1` JSON document.
+    /// JSON（kaohe.precheck/1）
     Json,
-    /// Markdown, for a printout or a chat message.
+    /// Markdown，便于打印或发消息
     Md,
 }
 
@@ -203,9 +203,9 @@ fn render(p: &Precheck, md: bool) -> String {
         o.item(
             if md { 0 } else { 1 },
             &format!(
-                "{}：收件日期{}，答复期限{}个工作日，届满日{}，{}；{}{}",
+                "{}：{}收到，答复期限{}个工作日，届满日{}，{}；{}{}",
                 cite(&a.evidence),
-                a.received.as_deref().unwrap_or("空"),
+                a.received.as_deref().unwrap_or("日期不详"),
                 a.limit,
                 a.due.as_deref().unwrap_or("未知"),
                 state,

@@ -29,6 +29,38 @@ pub fn render(rules: &RuleSet, overlay: Option<&OverlaySummary>) -> String {
         bands.join("，"),
         rules.veto_grade
     );
+    if rules.veto_label != "一票否决" {
+        let _ = writeln!(out, "否决项名称：{}", rules.veto_label);
+    }
+    if rules.rounding.declared {
+        let _ = writeln!(out, "取舍：{}", rules.rounding.describe());
+    }
+    if rules.rescale {
+        let _ = writeln!(
+            out,
+            "基本分按适用指标的分值折算到满分 {}",
+            rules.max.normalize()
+        );
+    }
+    if !rules.grading.is_empty() {
+        let _ = writeln!(out, "等次规则（在所有指标、评分和调整之后，依次适用）：");
+        for g in &rules.grading {
+            let mut effects = Vec::new();
+            if let Some(cap) = &g.grade_at_most {
+                effects.push(format!("等次不高于{cap}"));
+            }
+            if let Some(b) = &g.bonus {
+                effects.push(format!("加分改为 {}", b.source().trim()));
+            }
+            let _ = writeln!(
+                out,
+                "    {}：当 {} 时，{}",
+                g.id,
+                g.when.source().trim(),
+                effects.join("，")
+            );
+        }
+    }
     let from = |own: bool| {
         if own {
             "本规则集".to_string()
@@ -58,13 +90,53 @@ pub fn render(rules: &RuleSet, overlay: Option<&OverlaySummary>) -> String {
             let _ = writeln!(out, "    {name} = {value}{origin}");
         }
     }
+    // How ledgers exported by platforms are read: other header names, other values.
+    for l in &rules.evidence.ledgers {
+        if l.aliases.is_empty() && l.vocabulary.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "台账「{}」接受的其他写法：", l.name);
+        for c in l.columns() {
+            let names: Vec<&str> = l
+                .aliases
+                .iter()
+                .filter(|(col, _)| *col == c.name)
+                .map(|(_, a)| a.as_str())
+                .collect();
+            if !names.is_empty() {
+                let _ = writeln!(out, "    列「{}」← 表头 {}", c.name, names.join("、"));
+            }
+        }
+        let mut targets: Vec<(&str, &str)> = Vec::new();
+        for e in &l.vocabulary {
+            if !targets.contains(&(e.column.as_str(), e.to.as_str())) {
+                targets.push((e.column.as_str(), e.to.as_str()));
+            }
+        }
+        for (column, to) in targets {
+            let froms: Vec<&str> = l
+                .vocabulary
+                .iter()
+                .filter(|e| e.column == column && e.to == to)
+                .map(|e| e.from.as_str())
+                .collect();
+            let _ = writeln!(out, "    {column}「{to}」← {}", froms.join("、"));
+        }
+    }
     for (gi, group) in rules.groups.iter().enumerate() {
         let origin = overlay.map_or_else(String::new, |o| {
             format!("（{}）", from(o.groups.contains(&group.id)))
         });
+        let mut how = String::new();
+        if group.rescale {
+            how.push_str("，按适用指标的分值折算");
+        }
+        if group.weight != rust_decimal::Decimal::ONE {
+            how.push_str(&format!("，权重 {}", group.weight.normalize()));
+        }
         let _ = writeln!(
             out,
-            "\n{}（{}分）{origin}",
+            "\n{}（{}分{how}）{origin}",
             group.name,
             group.points.normalize()
         );
@@ -78,14 +150,25 @@ pub fn render(rules: &RuleSet, overlay: Option<&OverlaySummary>) -> String {
                         .collect();
                     format!("分档：{}", tiers.join("，"))
                 }
-                Method::Deduct { .. } => "逐项扣分，扣完为止".to_string(),
+                Method::Deduct { clauses } => format!(
+                    "逐项扣分（{}），扣完为止",
+                    crate::report::explain::clauses_text(clauses, "扣")
+                ),
+                Method::Award { clauses, .. } => format!(
+                    "逐项加分（{}），最高{}分",
+                    crate::report::explain::clauses_text(clauses, "加"),
+                    ind.points.normalize()
+                ),
                 Method::Manual => "人工评分".to_string(),
             };
-            let veto = if ind.veto.is_some() {
-                "；含一票否决"
-            } else {
-                ""
-            };
+            let mut veto = ind
+                .veto
+                .as_ref()
+                .map(|v| format!("；含{}", v.describe(rules)))
+                .unwrap_or_default();
+            if let Some(a) = &ind.applies_when {
+                veto.push_str(&format!("；仅当 {} 时适用", a.source().trim()));
+            }
             let _ = writeln!(
                 out,
                 "  {} {}（{}分）{method}{veto}",
@@ -102,6 +185,13 @@ pub fn render(rules: &RuleSet, overlay: Option<&OverlaySummary>) -> String {
                     format!("继承 {}", o.base)
                 };
                 let _ = writeln!(out, "      来源：{origin}");
+            }
+            if let Some(cond) = &ind.applies_when {
+                let _ = writeln!(
+                    out,
+                    "      适用条件：{}（不成立时不适用，不计分）",
+                    cond.source()
+                );
             }
             for (label, text) in [
                 ("依据", &ind.basis),
@@ -125,7 +215,10 @@ pub fn functions_markdown() -> String {
          <!-- Generated by `kaohe rules functions` from src/expr/functions.rs; do not edit by hand.\n     \
          A test regenerates this file and fails when it differs. -->\n\n\
          Every function is checked for arity and argument types when the rule set loads. `x.f(a)`\n\
-         is the same as `f(x, a)`. Every example below compiles (a unit test checks it).\n\n\
+         is the same as `f(x, a)`. Every example below compiles (a unit test checks it). A name\n\
+         listed twice (`min`, `max`, `date`) is told apart by its number of arguments; an argument\n\
+         written `= default` may be left out. When an expression must be quoted in YAML (it starts\n\
+         with `[` or `{`, or holds `: ` or ` #`), see [rules.md](rules.md#writing-expressions-in-yaml-when-to-quote).\n\n\
          | function | signature | what it does | example |\n|---|---|---|---|\n",
     );
     for f in crate::expr::functions() {
@@ -178,6 +271,8 @@ pub fn schema_json() -> String {
     use serde_json::json;
     let text = json!({"type": "string"});
     let expr = json!({"type": "string", "description": "an expression (docs/rules.md)"});
+    let names =
+        json!({"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]});
     let number = json!({"type": "number"});
     let points = json!({"type": "number", "minimum": 0, "multipleOf": 0.01});
     let id = json!({"type": "string", "description": "quote ids: \"1.10\" (unquoted 1.10 is the number 1.1)"});
@@ -221,6 +316,7 @@ pub fn schema_json() -> String {
                     "extends": {"type": "string", "description": "overlay: a built-in rule-set id or a folder relative to this rule set"},
                     "id": text, "title": text,
                     "year": {"type": "integer", "description": "考核年度 Y"},
+                    "example": {"type": "boolean", "description": "a worked example of another scheme: kaohe init never picks it by the folder's year"},
                     "calendar": {"anyOf": [text, {"type": "array", "items": text}],
                         "description": "holiday calendars (date,kind,festival CSV) this rule set adds: a later year, local days"},
                     "max": points, "bonus_cap": points,
@@ -268,7 +364,7 @@ pub fn schema_json() -> String {
             }));
     defs.insert("fieldType".into(), json!({
                 "anyOf": [
-                    {"enum": ["text", "date", "count", "flag", "file"]},
+                    {"enum": ["text", "date", "count", "decimal", "flag", "file"]},
                     {"type": "array", "minItems": 1, "maxItems": 1, "items": {"$ref": "#/$defs/fieldType"}},
                     {"type": "object", "required": ["map"], "additionalProperties": false,
                      "properties": {"map": {"$ref": "#/$defs/fieldType"}}},
@@ -287,7 +383,10 @@ pub fn schema_json() -> String {
                     "ledgers": {"type": "object", "additionalProperties": {
                         "type": "object", "additionalProperties": false, "required": ["required"],
                         "properties": {"title": text, "required": {"$ref": "#/$defs/columns"},
-                                       "optional": {"$ref": "#/$defs/columns"}}}},
+                                       "optional": {"$ref": "#/$defs/columns"},
+                                       "aliases": {"type": "object", "additionalProperties": names},
+                                       "vocabulary": {"type": "object", "additionalProperties": {
+                                           "type": "object", "additionalProperties": names}}}}},
                     "documents": {"type": "object", "additionalProperties": {
                         "type": "object", "additionalProperties": false,
                         "properties": {"title": text, "fields": {"$ref": "#/$defs/columns"}}}},
@@ -347,9 +446,24 @@ pub fn schema_json() -> String {
                                 "type": "object", "additionalProperties": false, "required": ["min", "points"],
                                 "properties": {"min": number, "points": points}}}}}}},
                     {"type": "object", "additionalProperties": false, "required": ["deduct"], "properties": {"deduct": {
-                        "type": "object", "additionalProperties": false, "required": ["items", "each", "message"],
-                        "properties": {"items": expr, "each": {"type": ["number", "string"]},
-                                       "message": text, "cite": expr}}}}
+                        "anyOf": [
+                            {"type": "object", "additionalProperties": false, "required": ["items", "each", "message"],
+                             "properties": {"items": expr, "each": {"type": ["number", "string"]}, "cap": points,
+                                            "message": text, "cite": expr}},
+                            {"type": "object", "additionalProperties": false, "required": ["clauses"],
+                             "properties": {"clauses": {"type": "array", "minItems": 1, "items": {
+                                "type": "object", "additionalProperties": false, "required": ["items", "each", "message"],
+                                "properties": {"items": expr, "each": {"type": ["number", "string"]}, "cap": points,
+                                               "message": text, "cite": expr}}}}}
+                        ]}}},
+                    {"type": "object", "additionalProperties": false, "required": ["award"], "properties": {"award": {
+                        "type": "object", "additionalProperties": false, "required": ["message"],
+                        "properties": {"items": expr, "each": {"type": ["number", "string"]}, "cap": points,
+                            "cite": expr, "message": text,
+                            "clauses": {"type": "array", "minItems": 1, "items": {
+                                "type": "object", "additionalProperties": false, "required": ["items", "each"],
+                                "properties": {"items": expr, "each": {"type": ["number", "string"]}, "cap": points,
+                                               "cite": expr}}}}}}}
                 ]
             }));
     let ids = json!({"type": "array", "items": id});

@@ -106,7 +106,7 @@ pub fn render(a: &Assessment, rules: &RuleSet, evidence: &Evidence, calendar: &C
     let problems: Vec<_> = a
         .indicators
         .iter()
-        .filter(|r| !r.bonus && !matches!(r.status, Status::Pass | Status::Manual))
+        .filter(|r| !r.bonus && !matches!(r.status, Status::Pass | Status::Manual | Status::Na))
         .collect();
     if problems.is_empty() {
         out.push_str("对照考核指标自查，未发现失分问题。\n\n");

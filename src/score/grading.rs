@@ -175,6 +175,7 @@ fn apply_vetoes(rules: &RuleSet, results: &mut [IndicatorResult]) -> Vec<VetoOut
                         "{}（{id} {name}）：{}不得分",
                         veto.label, rules.groups[group].name
                     ),
+                    key: format!("veto-group:{id}"),
                     deduct: r.score,
                     evidence: Vec::new(),
                     capped: false,

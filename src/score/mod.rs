@@ -21,7 +21,7 @@ use crate::model::assessment::{
     RulesetInfo, SCHEMA, Status,
 };
 use crate::model::evidence::{Evidence, FileStatus};
-use crate::model::ruleset::{Check, Indicator, Method, RuleSet, Source, VetoScope};
+use crate::model::ruleset::{Check, Clause, Indicator, Method, RuleSet, Source, VetoScope};
 use crate::model::verdicts::Verdicts;
 
 /// The names every expression sees at run time: params, manifest header, 台账, 文档 and the
@@ -156,6 +156,7 @@ pub fn score_as_of(
     for check in &rules.checks {
         run_check(check, evidence, &ctx, &globals);
     }
+    absent_columns_read(rules, evidence, &ctx);
 
     // Above single indicators: vetoes with a scope, parts, the total, grading rules.
     let (total, parts) = grading::finish(rules, &mut results, &ctx, &globals);
@@ -230,6 +231,7 @@ fn round_indicator(result: &mut IndicatorResult, rounding: &crate::model::rulese
                 rounding.step.normalize(),
                 rounded
             ),
+            key: "rounding".to_string(),
             deduct: result.score - rounded,
             evidence: Vec::new(),
             capped: false,
@@ -245,6 +247,7 @@ fn adjust(result: &mut IndicatorResult, to: Decimal, reason: &str, by: Option<&s
     let by = by.unwrap_or_default().to_string();
     result.findings.push(Finding {
         message: format!("评分人调整：{from} 改为 {to}（{reason}，{by}）"),
+        key: "adjust".to_string(),
         deduct: from - to,
         evidence: Vec::new(),
         capped: false,
@@ -260,6 +263,69 @@ fn adjust(result: &mut IndicatorResult, to: Decimal, reason: &str, by: Option<&s
         reason: reason.to_string(),
         by,
     });
+}
+
+/// A ledger read without an optional column that an indicator reads (1.8 counts 领域): every
+/// row reads it as empty, which costs points without a word — so say so, once per column,
+/// naming the indicators.
+fn absent_columns_read(rules: &RuleSet, evidence: &Evidence, ctx: &EvalCtx) {
+    for (name, ledger) in &evidence.ledgers {
+        for column in &ledger.absent {
+            let readers: Vec<String> = rules
+                .indicators
+                .iter()
+                .filter(|i| matches!(&i.source, Source::Ledger(l) if l == name))
+                .filter(|i| i.reads.contains(column))
+                .map(|i| format!("{}（{}）", i.id, i.name))
+                .collect();
+            if readers.is_empty() {
+                continue;
+            }
+            let mut p = crate::diag::Problem::warning(
+                ledger.file.clone(),
+                "absent-column-read",
+                format!(
+                    "台账中没有「{column}」列，指标{}读取此列，按每行均为空评分；如平台导出时漏了这一列，请补上（表头的其他写法见 kaohe rules show）",
+                    readers.join("、")
+                ),
+            )
+            .column(column.clone());
+            p.sheet = ledger.sheet.clone();
+            ctx.problems.borrow_mut().push(p);
+        }
+    }
+}
+
+/// Why a ledger the requirement names was handed in but is unusable: the loader's errors about
+/// the file itself (no row: a missing column, with the headers found and a proposed 列名对照),
+/// so every report and `explain` carry the same reason as the problem list.
+fn unusable_because(evidence: &Evidence, req: &crate::model::ruleset::Requirement) -> String {
+    let src = req.need.source();
+    let mut reasons: Vec<String> = Vec::new();
+    for (key, file) in &evidence.named_paths {
+        let Some(name) = key.strip_prefix("台账.") else {
+            continue;
+        };
+        if evidence.ledgers.contains_key(name) || !src.contains(key.as_str()) {
+            continue;
+        }
+        // An unusable ledger was never typed, so its errors are all about the file itself.
+        for p in evidence
+            .problems
+            .iter()
+            .filter(|p| p.file == *file && p.severity == crate::diag::Severity::Error)
+        {
+            let text = format!("{file}：{}", p.message);
+            if !reasons.contains(&text) {
+                reasons.push(text);
+            }
+        }
+    }
+    if reasons.is_empty() {
+        String::new()
+    } else {
+        format!("——{}", reasons.join("；"))
+    }
 }
 
 struct Scoring<'a> {
@@ -308,7 +374,8 @@ fn score_indicator(
         if req.need.eval(ctx, &vars).is_null() {
             result.status = Status::Missing;
             result.findings.push(Finding {
-                message: format!("缺材料：{}", req.what),
+                key: format!("missing:{}", req.what),
+                message: format!("缺材料：{}{}", req.what, unusable_because(evidence, req)),
                 deduct: indicator.points,
                 evidence: vec![s.source_ref()],
                 capped: false,
@@ -331,6 +398,7 @@ fn score_indicator(
                     };
                     result.findings.push(Finding {
                         message: note,
+                        key: "manual".to_string(),
                         deduct: indicator.points - verdict.score,
                         evidence: Vec::new(),
                         capped: false,
@@ -357,14 +425,16 @@ fn score_indicator(
             let keeps = veto.scope == VetoScope::None;
             for (i, item) in items.iter().enumerate() {
                 let message = s.render_item(&veto.message, &mut vars, item);
+                let evidence = s.cite(item);
                 result.findings.push(Finding {
                     message: format!("{}：{message}", veto.label),
+                    key: format!("veto:{}", item_key(item)),
                     deduct: if i == 0 && !keeps {
                         indicator.points
                     } else {
                         Decimal::ZERO
                     },
-                    evidence: s.cite(item),
+                    evidence,
                     capped: false,
                 });
             }
@@ -382,6 +452,7 @@ fn score_indicator(
         result.status = if vetoed { Status::Veto } else { Status::Gap };
         result.findings.push(Finding {
             message: message.render(ctx, &vars),
+            key: "zero".to_string(),
             deduct: indicator.points,
             evidence: vec![s.source_ref()],
             capped: false,
@@ -401,6 +472,7 @@ fn score_indicator(
             } else {
                 result.findings.push(Finding {
                     message: message.render(ctx, &vars),
+                    key: "all".to_string(),
                     deduct: points,
                     evidence: s.cite_expr(cite.as_ref(), &vars),
                     capped: false,
@@ -425,42 +497,79 @@ fn score_indicator(
                 vars.set("measure", value);
                 result.findings.push(Finding {
                     message: message.render(ctx, &vars),
+                    key: "tiers".to_string(),
                     deduct: points - awarded,
                     evidence: s.cite_expr(cite.as_ref(), &vars),
                     capped: false,
                 });
             }
         }
-        Method::Deduct {
-            items,
-            each,
-            message,
-            cite,
-        } => {
-            let items = items.eval(ctx, &vars);
+        Method::Deduct { clauses } => {
             let mut remaining = points;
-            for item in items.as_list().unwrap_or_default() {
-                vars.set("it", item.clone());
-                let per_item = s.with_row(item, || each.eval(ctx, &vars));
-                let per_item = per_item.as_num().unwrap_or(Decimal::ZERO);
-                if per_item <= Decimal::ZERO {
-                    continue;
+            for (n, clause) in clauses.iter().enumerate() {
+                let mut clause_left = clause.cap.unwrap_or(points);
+                for (item, per_item) in s.clause_items(clause, &mut vars) {
+                    vars.set("it", item.clone());
+                    let deduct = per_item.min(remaining).min(clause_left);
+                    remaining -= deduct;
+                    clause_left -= deduct;
+                    let message = match &clause.message {
+                        Some(m) => s.with_row(&item, || m.render(ctx, &vars)),
+                        None => String::new(),
+                    };
+                    let evidence = match &clause.cite {
+                        Some(c) => s.cite(&c.eval(ctx, &vars)),
+                        None => s.cite(&item),
+                    };
+                    // The first clause keeps the one-clause key, so a rule set that splits a
+                    // deduct into clauses still matches last year's findings in `diff`.
+                    let key = match n {
+                        0 => format!("deduct:{}", item_key(&item)),
+                        n => format!("deduct{}:{}", n + 1, item_key(&item)),
+                    };
+                    result.findings.push(Finding {
+                        key,
+                        message,
+                        deduct,
+                        evidence,
+                        capped: deduct < per_item,
+                    });
                 }
-                let deduct = per_item.min(remaining);
-                remaining -= deduct;
-                let message = s.with_row(item, || message.render(ctx, &vars));
-                let evidence = match cite {
-                    Some(c) => s.cite(&c.eval(ctx, &vars)),
-                    None => s.cite(item),
-                };
-                result.findings.push(Finding {
-                    message,
-                    deduct,
-                    evidence,
-                    capped: deduct < per_item,
-                });
             }
             result.score = remaining;
+        }
+        Method::Award { clauses, message } => {
+            let mut awarded = Decimal::ZERO;
+            let mut cited = Vec::new();
+            for clause in clauses {
+                let mut clause_sum = Decimal::ZERO;
+                for (item, per_item) in s.clause_items(clause, &mut vars) {
+                    clause_sum += per_item;
+                    vars.set("it", item.clone());
+                    let cite = match &clause.cite {
+                        Some(c) => c.eval(ctx, &vars),
+                        None => item,
+                    };
+                    collect_refs(&cite, &mut cited);
+                }
+                awarded += clause.cap.map_or(clause_sum, |cap| clause_sum.min(cap));
+            }
+            result.score = awarded.min(points);
+            if result.score < points {
+                vars.set("awarded", Value::Num(awarded));
+                cited.sort();
+                cited.dedup();
+                if cited.is_empty() {
+                    cited.push(s.source_ref());
+                }
+                result.findings.push(Finding {
+                    key: "award".to_string(),
+                    message: message.render(ctx, &vars),
+                    deduct: points - result.score,
+                    evidence: cited,
+                    capped: false,
+                });
+            }
         }
         Method::Manual => unreachable!("handled above"),
     }
@@ -473,6 +582,22 @@ fn score_indicator(
 }
 
 impl Scoring<'_> {
+    /// The items of a `deduct`/`award` clause with their points (`each` evaluated with `it`
+    /// bound to the item); an item whose `each` is 0 or less (or null) is not counted.
+    fn clause_items(&self, clause: &Clause, vars: &mut Vars) -> Vec<(Value, Decimal)> {
+        let items = clause.items.eval(self.ctx, vars);
+        let mut out = Vec::new();
+        for item in items.as_list().unwrap_or_default() {
+            vars.set("it", item.clone());
+            let per_item = self.with_row(item, || clause.each.eval(self.ctx, vars));
+            let per_item = per_item.as_num().unwrap_or(Decimal::ZERO);
+            if per_item > Decimal::ZERO {
+                out.push((item.clone(), per_item));
+            }
+        }
+        out
+    }
+
     /// The file a finding without rows cites.
     fn source_ref(&self) -> EvidenceRef {
         let file = match &self.indicator.source {
@@ -545,6 +670,32 @@ impl Scoring<'_> {
         vars.set("it", item.clone());
         self.with_row(item, || template.render(self.ctx, vars))
     }
+}
+
+/// The stable part of a finding's key for one item: the rows or document it cites when it is
+/// one (a row keeps its number while other rows change), else the item's value (issue 8, a
+/// month, a column name).
+fn item_key(item: &Value) -> String {
+    let mut refs = Vec::new();
+    collect_refs(item, &mut refs);
+    if refs.is_empty() {
+        return item.to_string();
+    }
+    refs.sort();
+    refs.dedup();
+    refs.iter().map(ref_key).collect::<Vec<_>>().join(",")
+}
+
+/// `file#row` or `file[sheet]#row`; a document alone is its file.
+pub fn ref_key(r: &EvidenceRef) -> String {
+    let mut k = r.file.clone();
+    if let Some(sheet) = &r.sheet {
+        k.push_str(&format!("[{sheet}]"));
+    }
+    if let Some(row) = r.row {
+        k.push_str(&format!("#{row}"));
+    }
+    k
 }
 
 fn collect_refs(value: &Value, out: &mut Vec<EvidenceRef>) {

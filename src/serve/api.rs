@@ -23,7 +23,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use super::assess::Source;
 use super::db::{Db, NewSubmission, Submission, User};
 use super::{Role, assess, assets, auth};
-use crate::cli::batch::{Item, Outcome, list_bundles, score_items};
+use crate::cli::batch::{Item, list_bundles, score_items};
 use crate::cli::cli_error;
 use crate::cli::pipeline::VerdictInput;
 use crate::diag::{Fatal, Problem, render_location};
@@ -869,7 +869,7 @@ async fn explain(
             .find(|r| r.id == ind.id)
             .ok_or_else(|| ApiError::internal("指标未评分"))?;
         let trace = score::trace::trace(rules, ind, &loaded.evidence, &loaded.calendar);
-        Ok(report::explain::render(ind, result, &trace, &a.problems))
+        Ok(report::explain::render(rules, ind, result, &trace, &a))
     })
     .await?;
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
@@ -986,10 +986,8 @@ async fn ranking(state: &Arc<State>, headers: &HeaderMap, format: Format) -> Ans
                     "还没有任何报送材料".into(),
                 ));
             }
-            let bar = indicatif::ProgressBar::hidden();
-            let Outcome { report, .. } =
-                score_items(items, st.rules.as_deref(), &[], &st.scorer.pool, &bar)
-                    .map_err(ApiError::refused)?;
+            let report = score_items(items, st.rules.as_deref(), &st.scorer.pool)
+                .map_err(ApiError::refused)?;
             let opts = Options {
                 color: false,
                 stamp: None,

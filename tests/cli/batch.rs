@@ -421,3 +421,151 @@ fn a_zipped_bundle_scores_like_its_folder_with_its_verdict_file() {
     assert_eq!(json["ranking"][0]["adjusted"], serde_json::json!(["3.2"]));
     assert_eq!(json["failed"], serde_json::json!([]));
 }
+
+/// Issue 11: every batch format, streamed, gives the same bytes on one thread and on two, and
+/// the JSON is exactly the pretty-printed `kaohe.batch/1` document (re-printing the parsed text
+/// changes nothing), though its assessments went through a scratch file on the way.
+#[test]
+fn streamed_batch_formats_are_the_same_on_one_and_two_threads() {
+    let tmp = TempDir::new().unwrap();
+    for ext in ["json", "jsonl", "html", "xlsx", "csv", "md", "txt"] {
+        let mut outputs = Vec::new();
+        for jobs in ["1", "2"] {
+            let out = tmp.path().join(format!("county-j{jobs}.{ext}"));
+            let o = batch(
+                Path::new(COUNTY),
+                &[
+                    "--verdicts-dir",
+                    VERDICTS,
+                    "-j",
+                    jobs,
+                    "-o",
+                    out.to_str().unwrap(),
+                ],
+            );
+            assert_eq!(
+                o.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            outputs.push(fs::read(&out).unwrap());
+        }
+        assert!(outputs[0].len() > 100, "{ext} report is empty");
+        assert!(outputs[0] == outputs[1], "{ext}: -j 1 and -j 2 differ");
+        if ext == "json" {
+            let text = String::from_utf8(outputs[0].clone()).unwrap();
+            let v: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(serde_json::to_string_pretty(&v).unwrap() + "\n", text);
+            // 6 townships scored (破损材料-2021 fails), so 6 assessments in ranking order.
+            let units: Vec<&str> = v["assessments"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a["bundle"].as_str().unwrap())
+                .collect();
+            let ranked: Vec<&str> = v["ranking"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["bundle"].as_str().unwrap())
+                .collect();
+            assert_eq!(units.len(), 6);
+            assert_eq!(units, ranked);
+        }
+        // No temporary file is left beside the report.
+        let left: Vec<String> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        assert!(left.is_empty(), "left behind: {left:?}");
+    }
+}
+
+/// `--format jsonl`: one assessment per line in the bundles' name order (the same assessment
+/// `kaohe score --format json` gives), then the summary without `assessments`.
+#[test]
+fn json_lines_give_one_assessment_per_line_then_the_summary() {
+    let out = batch(
+        Path::new(COUNTY),
+        &["--verdicts-dir", VERDICTS, "--format", "jsonl"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    // 7 bundles, 破损材料-2021 cannot be scored: 6 assessment lines + 1 summary line.
+    assert_eq!(lines.len(), 7);
+    let bundles: Vec<&str> = lines[..6]
+        .iter()
+        .map(|a| a["bundle"].as_str().unwrap())
+        .collect();
+    let mut sorted = bundles.clone();
+    sorted.sort();
+    assert_eq!(bundles, sorted, "name order");
+    assert!(
+        lines[..6]
+            .iter()
+            .all(|a| a["schema"] == "kaohe.assessment/1")
+    );
+    let summary = &lines[6];
+    assert_eq!(summary["schema"], "kaohe.batch/1");
+    assert!(summary.get("assessments").is_none());
+    assert_eq!(summary["ranking"].as_array().unwrap().len(), 6);
+    assert_eq!(summary["failed"][0]["bundle"], "破损材料-2021");
+    // The same assessment as `kaohe score` (the batch's verdicts folder applies to xx镇 only).
+    let alone = kaohe()
+        .args([
+            "score",
+            &format!("{COUNTY}/安平镇-2021"),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let alone: Value = serde_json::from_slice(&alone.stdout).unwrap();
+    let line = lines[..6]
+        .iter()
+        .find(|a| a["bundle"] == "安平镇-2021")
+        .unwrap();
+    assert_eq!(&alone, line);
+}
+
+/// A bundle past the per-bundle memory limit is cut off and listed as failed; the others are
+/// scored as usual. The seed with a 60,000-row 主动公开 ledger holds far more than 8 MB once
+/// loaded (each row is 7 cells); the seed itself holds far less.
+#[test]
+fn a_bundle_over_the_memory_limit_is_cut_off_and_listed_as_failed() {
+    let (_tmp, dir) = seeds(&[("a-small", "小镇"), ("b-huge", "大镇")]);
+    let mut csv = format!("{ZD_HEADER}\n");
+    for i in 1..=60_000 {
+        csv.push_str(&format!(
+            "{i},关于第{i}号事项的通知,政府文件,XX-2021-{i:05},2021-03-01,2021-03-05,财政\n"
+        ));
+    }
+    fs::write(dir.join("b-huge/台账/主动公开台账.csv"), csv).unwrap();
+    let out = batch(&dir, &["--format", "json", "--limit-memory", "8"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["ranking"].as_array().unwrap().len(), 1);
+    assert_eq!(v["ranking"][0]["bundle"], "a-small");
+    assert_eq!(v["failed"][0]["bundle"], "b-huge");
+    let error = v["failed"][0]["error"].as_str().unwrap();
+    assert!(error.contains("内存上限 8 MB"), "{error}");
+}
+
+/// A bundle past the per-bundle time limit is cut off the same way (a limit of 0 seconds cuts
+/// every bundle: nothing is scored, exit code 2, each listed).
+#[test]
+fn a_bundle_over_the_time_limit_is_listed_as_failed() {
+    let (_tmp, dir) = seeds(&[("a", "甲镇")]);
+    let out = batch(&dir, &["--format", "json", "--limit-seconds", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let error = v["failed"][0]["error"].as_str().unwrap();
+    assert!(error.contains("时间上限 0 秒"), "{error}");
+}

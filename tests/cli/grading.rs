@@ -192,3 +192,63 @@ fn every_report_shows_parts_and_rules_and_the_batch_notes_them() {
     assert!(text.contains("一票否决"), "{text}");
     assert!(text.contains("等次规则：加分门槛"), "{text}");
 }
+
+#[test]
+fn rules_show_and_explain_say_how_parts_and_grade_are_formed() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/city-sc-2022");
+    let show = kaohe().args(["rules", "show"]).arg(&dir).output().unwrap();
+    let show = String::from_utf8_lossy(&show.stdout);
+    assert!(
+        show.contains("取舍：部分得分、总分四舍五入到0.01"),
+        "{show}"
+    );
+    assert!(
+        show.contains("二、政府网站（35分，按适用指标的分值折算）"),
+        "{show}"
+    );
+    assert!(
+        show.contains("含单项否决：二、政府网站不得分，等次为不合格"),
+        "{show}"
+    );
+    assert!(
+        show.contains("含一票否决：保留本项得分，等次为不合格"),
+        "{show}"
+    );
+    assert!(show.contains("加分门槛：当 "), "{show}");
+    let explain = kaohe()
+        .arg("explain")
+        .arg(case("no-service"))
+        .arg("2.3")
+        .output()
+        .unwrap();
+    let explain = String::from_utf8_lossy(&explain.stdout);
+    assert!(explain.contains("不适用：本单位不计此项"), "{explain}");
+    // 18.25 × 35 ÷ 26.25 = 24.33 (rounded per part to 0.01)
+    assert!(
+        explain.contains("所在部分：二、政府网站：24.33分"),
+        "{explain}"
+    );
+    assert!(
+        explain.contains("等次规则 加分门槛：政府网站和政务新媒体两部分合计39.33分"),
+        "{explain}"
+    );
+}
+
+#[test]
+fn an_indicator_that_does_not_apply_is_no_loss_in_precheck_or_selfreport() {
+    let pre = kaohe()
+        .arg("precheck")
+        .arg(case("no-service"))
+        .output()
+        .unwrap();
+    let pre = String::from_utf8_lossy(&pre.stdout);
+    assert!(!pre.contains("2.3 办事服务"), "{pre}");
+    let draft = kaohe()
+        .arg("selfreport")
+        .arg(case("no-service"))
+        .output()
+        .unwrap();
+    let draft = String::from_utf8_lossy(&draft.stdout);
+    let problems = draft.split("## 二、存在问题").nth(1).unwrap_or_default();
+    assert!(!problems.contains("办事服务"), "{draft}");
+}

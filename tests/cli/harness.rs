@@ -199,7 +199,8 @@ impl Report {
             "indicator {id}: status\n{}",
             serde_json::to_string_pretty(ind).unwrap()
         );
-        if status != "manual" {
+        // A pending manual and a 不适用 indicator have no findings (PRODUCT.md, docs/rules.md).
+        if status != "manual" && status != "na" {
             let max = num(&ind["max"]);
             let sum: f64 = self.findings(id).iter().map(|f| num(&f["deduct"])).sum();
             assert!(
@@ -347,19 +348,27 @@ pub fn annual_report(omit: &[&str], t3: Option<[Option<u32>; 4]>) -> String {
         s.push_str(&format!("## {h}\n\n本部分内容。\n\n"));
         if h.starts_with("三、") {
             if let Some([a, b, c, d]) = t3 {
-                s.push_str("| 项目 | | 总计 |\n|---|---|---|\n");
+                // The template's layout: two label columns, then the seven numeric columns
+                // (自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他, 总计); each
+                // figure goes to 自然人 and 总计, the other five are 0, so every row adds up.
+                s.push_str("| 项目 | | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |\n");
+                s.push_str("|---|---|---|---|---|---|---|---|---|\n");
+                let row = |label: &str, sub: &str, n: u32| {
+                    format!("| {label} | {sub} | {n} | 0 | 0 | 0 | 0 | 0 | {n} |\n")
+                };
                 if let Some(a) = a {
-                    s.push_str(&format!("| 一、本年新收政府信息公开申请数量 | | {a} |\n"));
+                    s.push_str(&row("一、本年新收政府信息公开申请数量", "", a));
                 }
                 if let Some(b) = b {
-                    s.push_str(&format!("| 二、上年结转政府信息公开申请数量 | | {b} |\n"));
+                    s.push_str(&row("二、上年结转政府信息公开申请数量", "", b));
                 }
-                s.push_str("| 三、本年度办理结果 | （一）予以公开 | 0 |\n");
+                // The one result row carries the whole (七)总计, so (七)总计 = the result rows.
+                s.push_str(&row("三、本年度办理结果", "（一）予以公开", c.unwrap_or(0)));
                 if let Some(c) = c {
-                    s.push_str(&format!("| 三、本年度办理结果 | （七）总计 | {c} |\n"));
+                    s.push_str(&row("三、本年度办理结果", "（七）总计", c));
                 }
                 if let Some(d) = d {
-                    s.push_str(&format!("| 四、结转下年度继续办理 | | {d} |\n"));
+                    s.push_str(&row("四、结转下年度继续办理", "", d));
                 }
                 s.push('\n');
             }

@@ -334,12 +334,18 @@ fn date_of(n: u32) -> String {
 fn init_skeleton_scores_and_shows_what_is_missing() {
     let tmp = tempfile::TempDir::new().unwrap();
     let dir = tmp.path().join("zz镇-2021");
-    // Two rule sets are built in (county-zwgk-2021 and its 2022 overlay): init asks which.
-    let out = run(&["init", dir.to_str().unwrap(), "--rules", "county-zwgk-2021"]);
+    let out = run(&[
+        "init",
+        dir.to_str().unwrap(),
+        "--rules",
+        "county-zwgk-2021",
+        "--unit",
+        "zz镇",
+    ]);
     ok_stdout(&out);
     let manifest = fs::read_to_string(dir.join("bundle.yaml")).unwrap();
-    // 单位 from the folder name without the year; 考核指标 and 考核年度 from the rule set;
-    // 报送日期 from its 年报截止 (no 报送截止 param in county-zwgk-2021).
+    // 单位 from --unit; 考核指标 and 考核年度 from the rule set; 报送日期 from its
+    // `township.submit_by` (年报截止).
     for line in [
         "单位: zz镇\n",
         "考核年度: 2021\n",

@@ -40,7 +40,10 @@ pub fn test_cases(dir: &Path) -> Result<Vec<TestCase>, Fatal> {
         Fatal::one(Problem::error(
             &origin,
             "ruleset-unreadable",
-            format!("规则集没有 tests/ 目录或无法读取：{e}"),
+            format!(
+                "规则集没有 tests/ 目录或无法读取：{}",
+                crate::diag::os_error(&e)
+            ),
         ))
     })?;
     let mut dirs: Vec<_> = entries
@@ -70,7 +73,7 @@ fn read_case(dir: &Path) -> Result<TestCase, Problem> {
         Problem::error(
             &file,
             "ruleset-unreadable",
-            format!("无法读取 {EXPECTED_FILE}：{e}"),
+            format!("无法读取 {EXPECTED_FILE}：{}", crate::diag::os_error(&e)),
         )
     })?;
     let shape = |msg: String| Problem::error(&file, "ruleset-shape", msg);

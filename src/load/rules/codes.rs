@@ -58,7 +58,7 @@ pub const RULE_CODES: &[RuleCode] = &[
         "yaml-syntax",
         Error,
         "The file is not valid YAML.",
-        "look for a full-width colon ：, a tab, or an unclosed quote or bracket"
+        "look for a full-width colon ：, a tab, an unclosed quote or bracket, or an expression that needs quotes (it starts with [ or {, or holds `: `)"
     ),
     code!(
         "yaml-too-large",
@@ -188,6 +188,18 @@ pub const RULE_CODES: &[RuleCode] = &[
         "A ledger declares no required columns.",
         "list the columns the indicators read under required:"
     ),
+    code!(
+        "alias-conflict",
+        Error,
+        "A column alias is another declared column's name, or is listed for two columns.",
+        "an exported header can stand for one column only: remove the alias or keep it under one column"
+    ),
+    code!(
+        "vocabulary-conflict",
+        Error,
+        "A vocabulary entry maps one value to two values, or maps away a value that is itself a target.",
+        "each exported value counts as one of the rule set's values: keep it under one target"
+    ),
     // Groups and points.
     code!(
         "points-not-number",
@@ -282,6 +294,12 @@ pub const RULE_CODES: &[RuleCode] = &[
         "use it or delete it"
     ),
     code!(
+        "compare-null",
+        Warning,
+        "`x == null` is always false and `x != null` always true: every comparison with null is false.",
+        "test for an empty value with is_null(x) (or not is_null(x)); present(x) also treats empty text and [] as absent"
+    ),
+    code!(
         "ambiguous-name",
         Warning,
         "A bare name is a manifest key or parameter, and also a column of the rows in scope.",
@@ -318,6 +336,12 @@ pub const RULE_CODES: &[RuleCode] = &[
         "lower the level's points or raise the indicator's"
     ),
     code!(
+        "cap-over-points",
+        Error,
+        "A clause's `cap` of deduct or award is above the indicator's points.",
+        "a clause can take (or give) at most the indicator's points: lower the cap, or drop it"
+    ),
+    code!(
         "tiers-not-monotone",
         Error,
         "Tiers are not highest first (min decreasing, points not increasing).",
@@ -334,7 +358,7 @@ pub const RULE_CODES: &[RuleCode] = &[
         "unknown-name",
         Error,
         "A name is neither a lambda parameter, a `let`, a parameter nor a manifest key.",
-        "check the spelling; a column is read from a row, as in r.栏目"
+        "check the spelling; a column is read from a row, as in r.列名"
     ),
     code!(
         "unknown-function",
@@ -383,6 +407,12 @@ pub const RULE_CODES: &[RuleCode] = &[
         Error,
         "A date(\"...\") literal is not a valid YYYY-MM-DD date.",
         "write the date as YYYY-MM-DD"
+    ),
+    code!(
+        "bad-argument",
+        Error,
+        "A literal argument a function cannot use: a rounding step not above 0, an unknown rounding rule.",
+        "round to a step above 0 (round(x, 0.01), floor(x, 0.5)) with the rule \"half-up\" or \"half-even\""
     ),
     code!(
         "duplicate-field",

@@ -129,7 +129,7 @@ fn lint_ast(
     year: Option<i16>,
     out: &mut Vec<(usize, &'static str, String)>,
 ) {
-    use crate::expr::ast::AstKind;
+    use crate::expr::ast::{AstKind, BinOp};
     match &ast.kind {
         AstKind::Lit(_) => {}
         AstKind::Name(n) => {
@@ -197,7 +197,33 @@ fn lint_ast(
             scope.pop();
         }
         AstKind::Neg(e) | AstKind::Not(e) => lint_ast(e, env, scope, year, out),
-        AstKind::Binary(_, l, r) => {
+        AstKind::Let {
+            name, value, body, ..
+        } => {
+            lint_ast(value, env, scope, year, out);
+            scope.push((name.clone(), None));
+            lint_ast(body, env, scope, year, out);
+            scope.pop();
+        }
+        AstKind::Binary(op, l, r) => {
+            if matches!(op, BinOp::Eq | BinOp::Ne) {
+                let null = |a: &crate::expr::ast::Ast| matches!(a.kind, AstKind::Lit(Value::Null));
+                if null(l) || null(r) {
+                    let (always, fix) = if *op == BinOp::Eq {
+                        ("假", "is_null(…)")
+                    } else {
+                        ("真", "not is_null(…)")
+                    };
+                    out.push((
+                        ast.span.start,
+                        "compare-null",
+                        format!(
+                            "`{} null` 总是{always}（与 null 的比较一律为假）：判断空值请写 {fix}，或用 present(…) 同时排除空文字和空列表",
+                            op.symbol()
+                        ),
+                    ));
+                }
+            }
             lint_ast(l, env, scope, year, out);
             lint_ast(r, env, scope, year, out);
         }
