@@ -57,11 +57,7 @@ pub fn render_score(a: &Assessment) -> Vec<u8> {
             num(ind.score)
         };
         let findings: Vec<String> = ind.findings.iter().map(finding_text).collect();
-        let evidence: Vec<String> = ind
-            .findings
-            .iter()
-            .flat_map(|f| evidence_text(&f.evidence))
-            .collect();
+        let evidence = evidence_text(ind.findings.iter().flat_map(|f| &f.evidence));
         rows.push(vec![
             cell(&a.unit),
             ind.id.clone(),

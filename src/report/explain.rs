@@ -361,24 +361,13 @@ fn finding_line(f: &Finding) -> String {
     } else {
         format!("{}分", crate::report::deduct_text(f.deduct))
     };
-    let refs: Vec<String> = f.evidence.iter().map(evidence_text).collect();
+    let refs = crate::report::evidence_text(&f.evidence);
     let refs = if refs.is_empty() {
         String::new()
     } else {
         format!("（证据：{}）", refs.join("；"))
     };
     format!("{deduct}：{}{refs}", f.message)
-}
-
-fn evidence_text(e: &EvidenceRef) -> String {
-    let mut s = e.file.clone();
-    if let Some(sheet) = &e.sheet {
-        s.push_str(&format!(" [{sheet}]"));
-    }
-    if let Some(row) = e.row {
-        s.push_str(&format!(" 第{row}行"));
-    }
-    s
 }
 
 /// At most this many records of a list are printed as table lines.

@@ -325,20 +325,63 @@ pub fn deduct_text(deduct: Decimal) -> String {
     }
 }
 
-/// A finding's evidence as `file 第N行` items.
-pub fn evidence_text(refs: &[crate::model::assessment::EvidenceRef]) -> Vec<String> {
-    refs.iter()
-        .map(|r| {
-            let mut s = r.file.clone();
-            if let Some(sheet) = &r.sheet {
+/// Evidence as a reader wants it, folded the way a clerk would write it: one item per file
+/// (and sheet), in the order first cited, its rows sorted and runs written as ranges —
+/// `台账/新媒体发布台账.csv 第2至13、15行`, not the path once per row. A file cited without a
+/// row is the file alone. Every report format uses this one fold; `--format json` keeps each
+/// reference.
+pub fn evidence_text<'a>(
+    refs: impl IntoIterator<Item = &'a crate::model::assessment::EvidenceRef>,
+) -> Vec<String> {
+    // (file, sheet) in first-cited order, with the rows cited.
+    let mut files: Vec<((&str, Option<&str>), Vec<u32>)> = Vec::new();
+    for r in refs {
+        let key = (r.file.as_str(), r.sheet.as_deref());
+        let pos = match files.iter().position(|(k, _)| *k == key) {
+            Some(p) => p,
+            None => {
+                files.push((key, Vec::new()));
+                files.len() - 1
+            }
+        };
+        if let Some(row) = r.row {
+            files[pos].1.push(row);
+        }
+    }
+    files
+        .into_iter()
+        .map(|((file, sheet), mut rows)| {
+            let mut s = file.to_string();
+            if let Some(sheet) = sheet {
                 s.push_str(&format!("［{sheet}］"));
             }
-            if let Some(row) = r.row {
-                s.push_str(&format!(" 第{row}行"));
+            rows.sort_unstable();
+            rows.dedup();
+            if !rows.is_empty() {
+                s.push_str(&format!(" 第{}行", row_ranges(&rows)));
             }
             s
         })
         .collect()
+}
+
+/// Sorted, distinct row numbers as `2至13、15、17至18`.
+fn row_ranges(rows: &[u32]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < rows.len() {
+        let mut j = i;
+        while j + 1 < rows.len() && rows[j + 1] == rows[j] + 1 {
+            j += 1;
+        }
+        parts.push(if j == i {
+            rows[i].to_string()
+        } else {
+            format!("{}至{}", rows[i], rows[j])
+        });
+        i = j + 1;
+    }
+    parts.join("、")
 }
 
 /// Problem severity in Chinese.
@@ -365,6 +408,38 @@ pub fn numeral(i: usize) -> String {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    fn at(file: &str, row: Option<u32>) -> crate::model::assessment::EvidenceRef {
+        crate::model::assessment::EvidenceRef {
+            file: file.to_string(),
+            sheet: None,
+            row,
+        }
+    }
+
+    #[test]
+    fn evidence_is_folded_by_file_with_row_ranges() {
+        let refs = [
+            at("台账/b.csv", Some(15)),
+            at("台账/a.csv", Some(3)),
+            at("台账/b.csv", Some(2)),
+            at("台账/b.csv", Some(3)),
+            at("台账/b.csv", Some(4)),
+            at("台账/b.csv", Some(4)),
+            at("材料/c.pdf", None),
+            at("台账/b.csv", Some(17)),
+            at("台账/b.csv", Some(18)),
+        ];
+        assert_eq!(
+            evidence_text(&refs),
+            [
+                "台账/b.csv 第2至4、15、17至18行",
+                "台账/a.csv 第3行",
+                "材料/c.pdf"
+            ]
+        );
+        assert!(evidence_text(&[]).is_empty());
+    }
 
     #[test]
     fn format_registry_names_and_extensions_are_unique() {

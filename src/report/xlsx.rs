@@ -2,7 +2,9 @@
 //!
 //! Sheets: 总表 (the ranking; for `kaohe score` the one township), 等次统计 and 失分统计 (batch
 //! only), one sheet per township with its indicator table, findings and the evidence rows cited,
-//! and 问题清单 (every data problem with its file, sheet, row and column). Scores are stored as
+//! 整改清单 (every deduction a township must fix: per township, each finding that cost points,
+//! its evidence and the indicator's 整改 text) and 问题清单 (every data problem with its file,
+//! sheet, row and column). Scores are stored as
 //! numbers, the header row is frozen and repeated on every printed page, column widths follow
 //! the display width of the Chinese text (two columns per character), pages are A4 with page
 //! numbers in the footer. The document's date is the evaluation date (else the submission date),
@@ -211,6 +213,7 @@ fn build(
         "总表".to_string(),
         "等次统计".to_string(),
         "失分统计".to_string(),
+        "整改清单".to_string(),
         "问题清单".to_string(),
     ];
 
@@ -223,6 +226,7 @@ fn build(
         let name = sheet_name(&s.assessment.unit, &mut taken);
         wb.push_worksheet(township_sheet(s.assessment, &name, &styles)?);
     }
+    wb.push_worksheet(fixes_sheet(rows, &styles, title)?);
     wb.push_worksheet(problems_sheet(rows, &styles, title)?);
     wb.save_to_buffer()
 }
@@ -373,11 +377,7 @@ fn township_sheet(a: &Assessment, name: &str, st: &Styles) -> Result<Worksheet, 
     let mut r = 1u32;
     for ind in &a.indicators {
         let findings: Vec<String> = ind.findings.iter().map(finding_text).collect();
-        let evidence: Vec<String> = ind
-            .findings
-            .iter()
-            .flat_map(|f| evidence_text(&f.evidence))
-            .collect();
+        let evidence = evidence_text(ind.findings.iter().flat_map(|f| &f.evidence));
         let texts = [
             (0, ind.id.clone(), &st.text),
             (1, ind.group.clone(), &st.wrap),
@@ -440,6 +440,104 @@ fn township_sheet(a: &Assessment, name: &str, st: &Styles) -> Result<Worksheet, 
     }
     // About 175 columns in all: A4 landscape, one page wide, prints at roughly 75 %.
     w.apply(&mut ws, &[5, 14, 16, 4, 6, 8, 8, 24, 48, 24])?;
+    Ok(ws)
+}
+
+const FIXES: [&str; 10] = [
+    "单位",
+    "编号",
+    "指标",
+    "分值",
+    "得分",
+    "失分",
+    "问题",
+    "扣分",
+    "依据（文件与行）",
+    "整改办法",
+];
+
+/// 整改清单: what each township must put right. One row per finding that cost points (its
+/// deduction, evidence and the indicator's 整改 text), for every indicator of the base score
+/// that ended below its points; an indicator that lost points with no such finding (a veto, a
+/// missing part) gets one row with its whole loss. Bonus items are not deductions, and an
+/// indicator still waiting for the evaluator (待评分) has lost nothing yet; an indicator the
+/// evaluator raised to full points has nothing left to fix.
+fn fixes_sheet(rows: &[Summary], st: &Styles, title: &str) -> Result<Worksheet, XlsxError> {
+    let mut ws = sheet("整改清单", &FIXES, st, title)?;
+    let mut w = Widths::new(&FIXES);
+    let mut r = 1u32;
+    for s in rows {
+        let a = s.assessment;
+        for ind in &a.indicators {
+            if ind.bonus
+                || matches!(ind.status, Status::Manual | Status::Na)
+                || ind.score >= ind.max
+            {
+                continue;
+            }
+            let lost = ind.max - ind.score;
+            let costly: Vec<&crate::model::assessment::Finding> = ind
+                .findings
+                .iter()
+                .filter(|f| f.deduct > rust_decimal::Decimal::ZERO)
+                .collect();
+            // (problem, deduction, evidence) per row.
+            let items: Vec<(String, rust_decimal::Decimal, Vec<String>)> = if costly.is_empty() {
+                let problem = if ind.findings.is_empty() {
+                    ind.status.label().to_string()
+                } else {
+                    ind.findings
+                        .iter()
+                        .map(|f| f.message.clone())
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                };
+                let evidence = evidence_text(ind.findings.iter().flat_map(|f| &f.evidence));
+                vec![(problem, lost, evidence)]
+            } else {
+                costly
+                    .iter()
+                    .map(|f| {
+                        let capped = if f.capped {
+                            "（已达扣分上限）"
+                        } else {
+                            ""
+                        };
+                        (
+                            format!("{}{capped}", f.message),
+                            f.deduct,
+                            evidence_text(&f.evidence),
+                        )
+                    })
+                    .collect()
+            };
+            for (problem, deduct, evidence) in items {
+                let evidence = evidence.join("\n");
+                let texts = [
+                    (0, &a.unit, &st.text),
+                    (1, &ind.id, &st.text),
+                    (2, &ind.name, &st.wrap),
+                    (6, &problem, &st.wrap),
+                    (8, &evidence, &st.wrap),
+                    (9, &ind.fix, &st.wrap),
+                ];
+                for (col, t, f) in texts {
+                    ws.write_string_with_format(r, col, clip(t), f)?;
+                    w.see(col as usize, t);
+                }
+                for (col, v) in [(3, ind.max), (4, ind.score), (5, lost), (7, deduct)] {
+                    ws.write_number_with_format(r, col, as_f64(v), &st.number)?;
+                }
+                r += 1;
+            }
+        }
+    }
+    if r == 1 {
+        ws.write_string_with_format(1, 0, "无扣分，无需整改", &st.text)?;
+        r = 2;
+    }
+    ws.autofilter(0, 0, r - 1, (FIXES.len() - 1) as u16)?;
+    w.apply(&mut ws, &[12, 5, 14, 4, 4, 4, 48, 4, 30, 48])?;
     Ok(ws)
 }
 
