@@ -334,7 +334,8 @@ pub fn evidence_text<'a>(
     refs: impl IntoIterator<Item = &'a crate::model::assessment::EvidenceRef>,
 ) -> Vec<String> {
     // (file, sheet) in first-cited order, with the rows cited.
-    let mut files: Vec<((&str, Option<&str>), Vec<u32>)> = Vec::new();
+    type FileRows<'r> = ((&'r str, Option<&'r str>), Vec<u32>);
+    let mut files: Vec<FileRows> = Vec::new();
     for r in refs {
         let key = (r.file.as_str(), r.sheet.as_deref());
         let pos = match files.iter().position(|(k, _)| *k == key) {

@@ -648,7 +648,10 @@ fn html_renders_in_headless_chromium() {
         let lines: Vec<&str> = page
             .lines()
             .map(str::trim)
-            .filter(|l| !l.is_empty() && !(l.starts_with("第 ") && l.contains(" 页 / 共 ")))
+            .filter(|l| {
+                let footer = l.starts_with("第 ") && l.contains(" 页 / 共 ");
+                !l.is_empty() && !footer
+            })
             .collect();
         let chars: usize = lines.iter().map(|l| l.chars().count()).sum();
         assert!(chars > 40, "page {n} is (nearly) blank: {lines:?}");
