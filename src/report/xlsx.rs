@@ -541,7 +541,9 @@ fn fixes_sheet(rows: &[Summary], st: &Styles, title: &str) -> Result<Worksheet, 
     Ok(ws)
 }
 
-const PROBLEMS: [&str; 11] = [
+/// No code column: the codes are English identifiers for programs (kept in `--format json`);
+/// the Chinese 问题 says the same, as the text report does.
+const PROBLEMS: [&str; 10] = [
     "单位",
     "材料",
     "级别",
@@ -552,7 +554,6 @@ const PROBLEMS: [&str; 11] = [
     "键",
     "值",
     "问题",
-    "代码",
 ];
 
 fn problems_sheet(rows: &[Summary], st: &Styles, title: &str) -> Result<Worksheet, XlsxError> {
@@ -572,7 +573,6 @@ fn problems_sheet(rows: &[Summary], st: &Styles, title: &str) -> Result<Workshee
                 (7, p.key.clone().unwrap_or_default()),
                 (8, p.value.clone().unwrap_or_default()),
                 (9, p.message.clone()),
-                (10, p.code.to_string()),
             ];
             for (col, t) in texts {
                 let f = if col == 9 || col == 8 {
@@ -596,7 +596,7 @@ fn problems_sheet(rows: &[Summary], st: &Styles, title: &str) -> Result<Workshee
         r.saturating_sub(1).max(1),
         (PROBLEMS.len() - 1) as u16,
     )?;
-    w.apply(&mut ws, &[16, 24, 4, 30, 12, 6, 12, 24, 24, 60, 20])?;
+    w.apply(&mut ws, &[16, 24, 4, 30, 12, 6, 12, 24, 24, 60])?;
     Ok(ws)
 }
 

@@ -654,3 +654,77 @@ fn ledger_path_typo_suggests_the_file_meant() {
         p[0]["message"]
     );
 }
+
+/// README and every document under docs/ link only to files inside the repository that exist
+/// (a user gets the repository and nothing beside it), never to ../shared or the web; README
+/// states the platforms.
+#[test]
+fn docs_link_only_inside_the_repository() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root_real = fs::canonicalize(root).unwrap();
+    let mut files = vec![root.join("README.md")];
+    let mut dirs = vec![root.join("docs")];
+    while let Some(d) = dirs.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "md") {
+                files.push(p);
+            }
+        }
+    }
+    let mut links = 0;
+    for f in &files {
+        let text = fs::read_to_string(f).unwrap();
+        assert!(
+            !text.contains("../shared") && !text.contains("shared/PRODUCT"),
+            "{} points to shared/, which users never get",
+            f.display()
+        );
+        for (at, _) in text.match_indices("](") {
+            let target = &text[at + 2..];
+            let Some(end) = target.find(')') else {
+                continue;
+            };
+            let target = target[..end].split('#').next().unwrap();
+            if target.is_empty() {
+                continue; // a link inside the same page
+            }
+            assert!(
+                !target.contains("://"),
+                "{}: a link leaves the repository: {target}",
+                f.display()
+            );
+            let resolved = f.parent().unwrap().join(target);
+            let real = fs::canonicalize(&resolved).unwrap_or_else(|e| {
+                panic!(
+                    "{}: link to {target} that does not exist ({e})",
+                    f.display()
+                )
+            });
+            assert!(
+                real.starts_with(&root_real),
+                "{}: {target} is outside the repository",
+                f.display()
+            );
+            links += 1;
+        }
+    }
+    assert!(links > 20, "the docs link to each other ({links} links)");
+    let readme = fs::read_to_string(root.join("README.md")).unwrap();
+    for platform in ["Linux", "统信UOS", "麒麟"] {
+        assert!(
+            readme.contains(platform),
+            "README states the platform {platform}"
+        );
+    }
+    for doc in [
+        "docs/bundle.md",
+        "docs/verdicts.md",
+        "docs/json.md",
+        "docs/install.md",
+    ] {
+        assert!(readme.contains(doc), "README links {doc}");
+    }
+}

@@ -182,8 +182,24 @@ fn xlsx_batch_reads_back_cell_by_cell() {
     let found = (1..60).any(|r| cell(&ap, r, 8).to_string().contains(SCRIPT_TITLE));
     assert!(found, "安平镇's 3.2 finding quotes the title as text");
 
+    // Headed in Chinese, no English code column (the codes stay in the JSON).
     let problems = wb.worksheet_range("问题清单").unwrap();
-    assert_eq!(cell(&problems, 0, 0), s("单位"));
+    assert_eq!(
+        (0..11).map(|c| cell(&problems, 0, c)).collect::<Vec<_>>(),
+        [
+            s("单位"),
+            s("材料"),
+            s("级别"),
+            s("文件"),
+            s("工作表"),
+            s("行"),
+            s("列"),
+            s("键"),
+            s("值"),
+            s("问题"),
+            Data::Empty
+        ]
+    );
 }
 
 #[test]
