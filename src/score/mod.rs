@@ -173,6 +173,7 @@ pub fn score_as_of(
             sha256: rules.sha256.clone(),
         },
         unit: evidence.header.unit.clone(),
+        unit_type: rules.unit_value().map(str::to_string),
         bundle: evidence.bundle.clone(),
         total,
         parts,
@@ -365,6 +366,11 @@ fn score_indicator(
     if let Some(applies) = &indicator.applies_when
         && !truthy(&applies.eval(ctx, globals))
     {
+        result.status = Status::Na;
+        return result;
+    }
+    // Worth 0 to this unit's type (`points: {乡镇: 5, 街道: 0}`): not one of its indicators.
+    if indicator.points_by_unit && indicator.points.is_zero() {
         result.status = Status::Na;
         return result;
     }
