@@ -658,3 +658,51 @@ fn mixed_index_number_formats_are_flagged() {
     assert!(flagged[0]["message"].as_str().unwrap().contains("共2行"));
     assert!(codes(&Bundle::seed().score(), "mixed-index-formats").is_empty());
 }
+
+/// A 栏目对照 under a rule set that declares no vocabulary (no categorical column) maps
+/// nothing: it is said so (`mapping-unused`), never ignored silently, and the score is the
+/// same as without it.
+#[test]
+fn value_mapping_without_a_vocabulary_is_said_unused() {
+    let case =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/city-sc-2022/tests/full");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("full");
+    super::harness::copy_dir(&case, &dir);
+    let score = |dir: &std::path::Path| -> serde_json::Value {
+        let out = super::harness::kaohe()
+            .args(["score", "--format", "json"])
+            .arg(dir)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let before = score(&dir);
+    let manifest = dir.join("bundle.yaml");
+    let mut yaml = std::fs::read_to_string(&manifest).unwrap();
+    yaml.push_str("栏目对照: {通知公告: 会议通知}\n");
+    std::fs::write(&manifest, yaml).unwrap();
+    let after = score(&dir);
+    assert_eq!(before["total"], after["total"]);
+    let unused: Vec<&serde_json::Value> = after["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["code"] == "mapping-unused")
+        .collect();
+    assert_eq!(unused.len(), 1, "{:#?}", after["problems"]);
+    assert!(
+        unused[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("栏目对照未采用"),
+        "{}",
+        unused[0]["message"]
+    );
+}
