@@ -163,7 +163,8 @@ pub struct Kept {
     /// What the rule set calls the veto that set the grade (一票否决, 单项否决).
     pub veto_label: String,
     /// Indicators the evaluator adjusted (调整), in the rule set's order.
-    pub adjustments: Vec<(String, Adjustment)>,    /// The evaluation date, else the submission date (YYYY-MM-DD): the XLSX's document date.
+    pub adjustments: Vec<(String, Adjustment)>,
+    /// The evaluation date, else the submission date (YYYY-MM-DD): the XLSX's document date.
     pub dated: String,
 }
 

@@ -78,7 +78,11 @@ fn summary_book(b: &BatchReport, stamp: Option<&str>, note: &str) -> Result<Vec<
             bundle: &k.bundle,
             total: &k.total,
             veto_label: &k.veto_label,
-            adjusted: k.adjustments.iter().map(|(id, adj)| (id.as_str(), adj)).collect(),
+            adjusted: k
+                .adjustments
+                .iter()
+                .map(|(id, adj)| (id.as_str(), adj))
+                .collect(),
             duplicate: e.duplicate,
         })
         .collect();
@@ -283,10 +287,7 @@ fn build(
 ) -> Result<Vec<u8>, XlsxError> {
     let styles = Styles::new();
     let mut wb = Workbook::new();
-    let dated = rows
-        .iter()
-        .map(|s| crate::batch::dated(s.assessment))
-        .max();
+    let dated = rows.iter().map(|s| crate::batch::dated(s.assessment)).max();
     set_properties(&mut wb, title, stamp, dated);
     let mut taken = vec![
         "总表".to_string(),
