@@ -65,7 +65,7 @@ pub struct BatchArgs {
     limit_memory: u64,
     /// XLSX、HTML 报告逐一列出各单位评分明细的材料份数上限：超过时只列排名、等次统计和失分统计，
     /// 内存和文件大小不随材料份数增长（各单位明细见 JSON 或 JSON Lines 输出）
-    #[arg(long, value_name = "份数", default_value_t = DETAIL_LIMIT)]
+    #[arg(long, value_name = "N", default_value_t = DETAIL_LIMIT)]
     detail_limit: usize,
 }
 
