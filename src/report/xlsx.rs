@@ -550,7 +550,7 @@ const FIXES: [&str; 10] = [
 /// indicator still waiting for the evaluator (待评分) has lost nothing yet; an indicator the
 /// evaluator raised to full points has nothing left to fix.
 fn fixes_sheet(rows: &[Summary], st: &Styles, title: &str) -> Result<Worksheet, XlsxError> {
-    let mut ws = sheet("整改清单", &FIXES, st, title)?;
+    let mut ws = sheet(Worksheet::new(), "整改清单", &FIXES, st, title)?;
     let mut w = Widths::new(&FIXES);
     let mut r = 1u32;
     for s in rows {
