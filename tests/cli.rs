@@ -44,6 +44,8 @@ mod serve;
 mod toolkit;
 #[path = "cli/township.rs"]
 mod township;
+#[path = "cli/units.rs"]
+mod units;
 #[path = "cli/ysq.rs"]
 mod ysq;
 #[path = "cli/yy.rs"]

@@ -240,6 +240,14 @@ fn collect_dirs(name: &str, ty: &FieldType, dirs: &mut Vec<String>) {
 /// What goes into a manifest key: the rule set's hint for its path (`township.hints`), else
 /// its type.
 fn describe(rules: &RuleSet, path: &str, ty: &FieldType) -> String {
+    if let Some(u) = rules.unit_type.as_ref().filter(|u| u.field == path) {
+        return format!(
+            "必填：{}，{} 之一（本规则集按{}定分值）",
+            u.field,
+            u.values.join("、"),
+            u.field
+        );
+    }
     rules
         .township
         .hints

@@ -5,6 +5,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::{cli_error, resolve_rules};
 use crate::calendar::Calendar;
@@ -25,7 +26,8 @@ pub(crate) enum VerdictInput {
 
 /// A bundle loaded with its rule set, calendar and verdicts, ready to score.
 pub(crate) struct Loaded {
-    pub rules: RuleSet,
+    /// The rule set as it applies to this bundle (its unit type's points, when they differ).
+    pub rules: Arc<RuleSet>,
     pub evidence: Evidence,
     pub calendar: Calendar,
     pub verdicts: Option<Verdicts>,
@@ -121,9 +123,13 @@ pub(crate) fn load_opened(
     verdicts: Option<VerdictInput>,
     calendars: &[PathBuf],
 ) -> Result<Loaded, Fatal> {
-    let rules = resolve_rules(rules, &bundle.header.ruleset)?;
-    let calendar = load_calendar(calendars, &rules)?;
-    let (evidence, verdicts) = prepare(bundle, &rules, verdicts)?;
+    let base = resolve_rules(rules, &bundle.header.ruleset)?;
+    let calendar = load_calendar(calendars, &base)?;
+    let (unit, evidence, verdicts) = prepare(bundle, &base, verdicts)?;
+    let rules = match unit {
+        Some(variant) => Arc::clone(variant),
+        None => Arc::new(base),
+    };
     Ok(Loaded {
         rules,
         evidence,
@@ -132,12 +138,19 @@ pub(crate) fn load_opened(
     })
 }
 
-/// For an opened bundle and a compiled rule set: the year check, the verdict file, the evidence.
+/// What `prepare` returns: the unit type's compilation (when the rule set has them), the
+/// evidence, the verdicts.
+pub(crate) type Prepared<'r> = (Option<&'r Arc<RuleSet>>, Evidence, Option<Verdicts>);
+
+/// For an opened bundle and a compiled rule set: the year check, the evidence, the rule set's
+/// compilation for the bundle's unit type (`Some` when its points depend on one), the verdict
+/// file (checked against that compilation's points).
 pub(crate) fn prepare(
     bundle: OpenBundle,
-    rules: &RuleSet,
+    base: &RuleSet,
     verdicts: Option<VerdictInput>,
-) -> Result<(Evidence, Option<Verdicts>), Fatal> {
+) -> Result<Prepared<'_>, Fatal> {
+    let rules = base;
     if bundle.header.year != i32::from(rules.year) {
         return Err(Fatal::one(Problem::error(
             "bundle.yaml",
@@ -148,7 +161,11 @@ pub(crate) fn prepare(
             ),
         )));
     }
-    let unit = &bundle.header.unit;
+    let unit_name = bundle.header.unit.clone();
+    let evidence = bundle.load(&rules.evidence);
+    let variant = rules.for_unit(&evidence).map_err(Fatal::one)?;
+    let rules: &RuleSet = variant.map_or(rules, |v| v);
+    let unit = &unit_name;
     let verdicts = verdicts
         .map(|input| match input {
             VerdictInput::File(path) => verdicts::load(&path, rules, unit),
@@ -157,7 +174,7 @@ pub(crate) fn prepare(
             }
         })
         .transpose()?;
-    Ok((bundle.load(&rules.evidence), verdicts))
+    Ok((variant, evidence, verdicts))
 }
 
 /// Score one opened bundle against an already compiled rule set (`kaohe batch`).
@@ -167,7 +184,8 @@ pub(crate) fn score_bundle(
     verdicts: Option<VerdictInput>,
     calendar: &Calendar,
 ) -> Result<Assessment, Fatal> {
-    let (evidence, verdicts) = prepare(bundle, rules, verdicts)?;
+    let (variant, evidence, verdicts) = prepare(bundle, rules, verdicts)?;
+    let rules: &RuleSet = variant.map_or(rules, |v| v);
     Ok(score::score(rules, &evidence, verdicts.as_ref(), calendar))
 }
 

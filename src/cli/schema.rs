@@ -70,8 +70,13 @@ pub fn template(args: &VerdictsArgs) -> Result<ExitCode, Fatal> {
     if let Some(out) = &args.output {
         check_output(out, &[(bundle.root.as_path(), "材料目录")])?;
     }
-    let rules = resolve_rules(args.rules.as_deref(), &bundle.header.ruleset)?;
-    let h = &bundle.header;
+    let base = resolve_rules(args.rules.as_deref(), &bundle.header.ruleset)?;
+    let header = bundle.header.clone();
+    let h = &header;
+    // The points of this unit's type, when the rule set's points depend on one.
+    let evidence = bundle.load(&base.evidence);
+    let variant = base.for_unit(&evidence).map_err(Fatal::one)?;
+    let rules: &crate::model::ruleset::RuleSet = variant.map_or(&base, |v| v);
     let mut t = String::new();
     let _ = writeln!(
         t,

@@ -57,6 +57,16 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         Error,
         "fatal: 单位, 考核年度, 考核指标 or 报送日期 cannot be read",
     ),
+    (
+        "unit-type-missing",
+        Error,
+        "fatal: the rule set gives points by unit type (`unit_type:`) and bundle.yaml does not say the unit's type",
+    ),
+    (
+        "unit-type-unknown",
+        Error,
+        "fatal: bundle.yaml's unit type is not one of the values the rule set's `unit_type:` lists",
+    ),
     // YAML (fatal for bundle.yaml).
     (
         "yaml-syntax",

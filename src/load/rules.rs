@@ -19,7 +19,7 @@ use crate::expr::{Expr, ExprError, Template, TypeEnv};
 use crate::load::yaml::{self, Node, NodeValue, key_child as join};
 use crate::model::ruleset::{
     Check, Clause, Grade, GradingRule, Group, Indicator, Level, Method, Requirement, RoundRule,
-    Rounding, RuleSet, Source, Veto, VetoScope,
+    Rounding, RuleSet, Source, UnitType, Veto, VetoScope,
 };
 use crate::model::schema::{
     ColumnDecl, DocumentDecl, EvidenceDecl, FieldType, LedgerDecl, VocabularyEntry,
@@ -281,6 +281,8 @@ struct RawRuleSet {
     /// Grading rules over parts, indicators and the total.
     #[serde(default)]
     grading: Vec<RawGradingRule>,
+    /// `{field: 单位类型, values: [乡镇, 街道]}`: numbers may be written per value.
+    unit_type: Option<Yaml>,
     #[serde(default)]
     params: serde_yaml::Mapping,
     groups: Vec<RawGroup>,
@@ -473,6 +475,10 @@ struct Checker<'a> {
     /// Overlays: (file, path in the merged content) → (file, path) where the value is written.
     /// Overlay files are named `+name`.
     remap: BTreeMap<(String, String), (String, String)>,
+    /// The values of `unit_type:` (empty: numbers are written once).
+    units: Vec<String>,
+    /// The unit type being compiled (index into `units`).
+    unit: usize,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -612,7 +618,130 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A number written once, or per unit type (`{乡镇: 12.5, 街道: 2}`): the value for the unit
+    /// type being compiled. A mapping needs `unit_type:` and exactly its values as keys.
+    /// The unit type's entry of a mapping written per unit type (null when it has none), or the
+    /// value itself; says nothing (`by_unit` reports the mistakes).
+    fn pick_unit(&self, v: &Yaml) -> Yaml {
+        let Some(m) = v.as_mapping() else {
+            return v.clone();
+        };
+        self.units
+            .get(self.unit)
+            .and_then(|u| {
+                m.iter()
+                    .find(|(k, _)| yaml_key(k).as_deref() == Some(u.as_str()))
+            })
+            .map(|(_, v)| v.clone())
+            .unwrap_or(Yaml::Null)
+    }
+
+    fn by_unit(&mut self, file: &str, path: &str, v: &Yaml) -> Yaml {
+        let Some(m) = v.as_mapping() else {
+            return v.clone();
+        };
+        if self.units.is_empty() {
+            self.error(
+                file,
+                path,
+                "bad-unit-points",
+                "按单位类型写的分值需要先在 ruleset.yaml 声明 unit_type（如 unit_type: {field: 单位类型, values: [乡镇, 街道]}）",
+            );
+            return Yaml::from(0);
+        }
+        let mut ok = true;
+        for k in m.keys() {
+            let key = yaml_key(k).unwrap_or_default();
+            if !self.units.contains(&key) {
+                ok = false;
+                self.error(
+                    file,
+                    &join(path, &key),
+                    "bad-unit-points",
+                    format!(
+                        "「{key}」不是 unit_type 声明的单位类型（{}）",
+                        self.units.join("、")
+                    ),
+                );
+            }
+        }
+        let missing: Vec<&str> = self
+            .units
+            .iter()
+            .filter(|u| !m.keys().any(|k| yaml_key(k).as_deref() == Some(u.as_str())))
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            ok = false;
+            let missing = missing.join("、");
+            self.error(
+                file,
+                path,
+                "bad-unit-points",
+                format!("按单位类型写的分值缺少 {missing}：每个单位类型都要写明"),
+            );
+        }
+        if !ok {
+            return Yaml::from(0);
+        }
+        self.pick_unit(v)
+    }
+
+    /// `unit_type: {field, values}`: the values (the field is checked against the evidence
+    /// once it is compiled, by `unit_type_field`).
+    fn unit_types(&mut self, v: Option<&Yaml>) -> Option<(String, Vec<String>)> {
+        let f = RULESET_FILE;
+        let v = v?;
+        let shape = |c: &mut Checker| {
+            c.error(
+                f,
+                "unit_type",
+                "bad-unit-type",
+                format!(
+                    "unit_type 应写成 {{field: 单位类型, values: [乡镇, 街道]}}（field 为 bundle.yaml 的键，values 至少两个），实为 {}",
+                    yaml_display(v)
+                ),
+            );
+        };
+        let Some(m) = v.as_mapping() else {
+            shape(self);
+            return None;
+        };
+        let field = m.get("field").and_then(yaml_key);
+        let values: Option<Vec<String>> = m.get("values").and_then(|v| v.as_sequence()).map(|s| {
+            s.iter()
+                .map(|x| yaml_key(x).unwrap_or_default().trim().to_string())
+                .collect()
+        });
+        let extra = m
+            .keys()
+            .filter_map(yaml_key)
+            .find(|k| k != "field" && k != "values");
+        let (Some(field), Some(values), None) = (field, values, extra) else {
+            shape(self);
+            return None;
+        };
+        let mut seen = BTreeSet::new();
+        for (i, value) in values.iter().enumerate() {
+            if value.is_empty() || !seen.insert(value.clone()) {
+                self.error(
+                    f,
+                    &format!("unit_type.values[{i}]"),
+                    "bad-unit-type",
+                    format!("单位类型「{value}」为空或重复"),
+                );
+                return None;
+            }
+        }
+        if values.len() < 2 {
+            shape(self);
+            return None;
+        }
+        Some((field, values))
+    }
+
     fn points(&mut self, file: &str, path: &str, v: &Yaml) -> Decimal {
+        let v = &self.by_unit(file, path, v);
         match yaml_decimal(v) {
             Some(d) if d.normalize().scale() > 2 => {
                 self.error(
@@ -1391,12 +1520,35 @@ pub fn check(files: &RuleFiles) -> Checked {
         year: None,
         merged: BTreeMap::new(),
         remap: BTreeMap::new(),
+        units: Vec::new(),
+        unit: 0,
     };
-    let rules = compile_checked(&mut c);
+    let mut rules = compile_checked(&mut c);
+    // Numbers written per unit type: the rule set is compiled once more per unit type, which
+    // checks every budget, level and band for each; a bundle is scored with its own.
+    if !c.units.is_empty() {
+        let mut variants = Vec::new();
+        for u in 0..c.units.len() {
+            c.unit = u;
+            variants.push(compile_checked(&mut c).map(Arc::new));
+        }
+        if let Some(ut) = rules.as_mut().and_then(|r| r.unit_type.as_mut()) {
+            ut.index = None;
+            ut.variants = variants.into_iter().flatten().collect();
+        }
+    }
     let mut problems = c.problems;
-    // Stable: problems of one spot keep the order they were found in.
+    // Stable: problems of one spot keep the order they were found in. A problem found again
+    // when compiling for another unit type is said once.
     problems.sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
-    problems.dedup();
+    let mut unique: Vec<Problem> = Vec::with_capacity(problems.len());
+    for p in problems {
+        let spot = |q: &Problem| (&q.file, q.line, q.col) == (&p.file, p.line, p.col);
+        if !unique.iter().rev().take_while(|q| spot(q)).any(|q| *q == p) {
+            unique.push(p);
+        }
+    }
+    let problems = unique;
     let has_error = problems.iter().any(|p| p.severity == Severity::Error);
     Checked {
         rules: rules.filter(|_| !has_error),
@@ -1413,6 +1565,12 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
     let f = RULESET_FILE;
     c.extra_keys(f, "", &raw.extra);
     c.year = Some(raw.year);
+    let unit_types = c.unit_types(raw.unit_type.as_ref());
+    c.units = unit_types.as_ref().map(|u| u.1.clone()).unwrap_or_default();
+    let unit_note = |c: &Checker| match c.units.get(c.unit) {
+        Some(u) => format!("单位类型为{u}时，"),
+        None => String::new(),
+    };
     let calendar = rule_calendar(c, raw.calendar.as_ref());
     let mut full_calendar = crate::calendar::Calendar::builtin();
     full_calendar.merge(calendar.clone());
@@ -1501,6 +1659,23 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
     };
 
     let evidence = Arc::new(c.evidence(f, &raw.evidence));
+    if let Some((field, _)) = &unit_types {
+        let declared = evidence.manifest.iter().find(|(n, _)| n == field);
+        if !matches!(declared, Some((_, FieldType::Text))) {
+            c.error(
+                f,
+                "unit_type.field",
+                "bad-unit-type",
+                format!(
+                    "unit_type 的 field「{field}」应在 evidence.manifest 中声明为 text（如 {field}: text），实为{}",
+                    match declared {
+                        None => "未声明".to_string(),
+                        Some(_) => "其他类型".to_string(),
+                    }
+                ),
+            );
+        }
+    }
     let mut env = base_env(&evidence);
 
     let mut params = Vec::new();
@@ -1682,11 +1857,17 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
         };
         c.extra_keys(file, "", &raw_file.extra);
         let mut group_total = Decimal::ZERO;
+        let mut group_unknown = false;
+        let group_varied =
+            rg.points.is_mapping() || raw_file.indicators.iter().any(|ri| ri.points.is_mapping());
         for (ii, ri) in raw_file.indicators.iter().enumerate() {
             let path = format!("indicators[{ii}]");
             // Budgets count what is written, also for an indicator that failed to compile, so
             // one mistake is not reported twice.
-            group_total += yaml_decimal(&ri.points).unwrap_or_default();
+            // A mapping without this unit type's number is reported where it is written.
+            let picked = c.pick_unit(&ri.points);
+            group_unknown |= ri.points.is_mapping() && picked.is_null();
+            group_total += yaml_decimal(&picked).unwrap_or_default();
             if let Some(ind) = compile_indicator(c, file, &path, ri, gi, &env, &marks) {
                 // Users type ids in any case (`b1` is `B1`), so they must differ beyond case.
                 if !ids.insert(ind.id.to_ascii_uppercase()) {
@@ -1700,13 +1881,17 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
                 indicators.push(ind);
             }
         }
-        if group_total != points {
+        if group_total != points && !group_unknown {
+            let (code, note) = match group_varied && !c.units.is_empty() {
+                true => ("unit-points-mismatch", unit_note(c)),
+                false => ("group-points-mismatch", String::new()),
+            };
             c.error(
                 f,
                 &join(&gpath, "points"),
-                "group-points-mismatch",
+                code,
                 format!(
-                    "{} 的分值为 {}，但其指标分值合计为 {}",
+                    "{note}{} 的分值为 {}，但其指标分值合计为 {}",
                     rg.name,
                     points.normalize(),
                     group_total.normalize()
@@ -1714,18 +1899,26 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
             );
         }
     }
-    if base_total != max {
+    let total_unknown = std::iter::once(&raw.max)
+        .chain(raw.groups.iter().map(|g| &g.points))
+        .any(|v| v.is_mapping() && c.pick_unit(v).is_null());
+    if base_total != max && !total_unknown {
         let weighted = if groups.iter().any(|g| g.weight != Decimal::ONE) {
             "（按 weight 加权）"
         } else {
             ""
         };
+        let varied = raw.max.is_mapping() || raw.groups.iter().any(|g| g.points.is_mapping());
+        let (code, note) = match varied && !c.units.is_empty() {
+            true => ("unit-points-mismatch", unit_note(c)),
+            false => ("total-points-mismatch", String::new()),
+        };
         c.error(
             f,
             "max",
-            "total-points-mismatch",
+            code,
             format!(
-                "max 为 {}，但非加分组的分值合计{weighted}为 {}",
+                "{note}max 为 {}，但非加分组的分值合计{weighted}为 {}",
                 max.normalize(),
                 base_total.normalize()
             ),
@@ -1788,6 +1981,12 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
         evidence,
         checks,
         township,
+        unit_type: unit_types.map(|(field, values)| UnitType {
+            field,
+            values,
+            index: Some(c.unit),
+            variants: Vec::new(),
+        }),
         sha256: hex(&hasher.finalize()),
     })
 }
@@ -1976,7 +2175,13 @@ fn compile_indicator_body(
     });
 
     let mpath = join(path, "method");
-    let method = compile_method(c, file, &mpath, &ri.method, &env, points)?;
+    // Levels and caps are held to the points, except where the points written per unit type
+    // are 0 for this one: the indicator is 不适用 to it and its levels are another type's.
+    let limit = match ri.points.is_mapping() && points.is_zero() {
+        true => Decimal::MAX,
+        false => points,
+    };
+    let method = compile_method(c, file, &mpath, &ri.method, &env, limit)?;
     if matches!(method, Method::Manual) && !ri.lets.is_empty() {
         c.error(
             file,
@@ -2002,6 +2207,7 @@ fn compile_indicator_body(
         applies_when,
         method,
         reads: Vec::new(),
+        points_by_unit: ri.points.is_mapping(),
     })
 }
 
@@ -2406,7 +2612,8 @@ fn compile_method(
             let mut levels: Vec<Level> = Vec::new();
             for (i, l) in raw.levels.iter().enumerate() {
                 let lp = format!("{path}.levels[{i}]");
-                let min = yaml_decimal(&l.min).unwrap_or_else(|| {
+                let min_v = c.by_unit(file, &join(&lp, "min"), &l.min);
+                let min = yaml_decimal(&min_v).unwrap_or_else(|| {
                     c.error(file, &join(&lp, "min"), "bad-level", "min 应为数字");
                     Decimal::ZERO
                 });
@@ -2570,11 +2777,12 @@ fn compile_clause(
         "it",
         items.as_ref().map_or(Type::Any, |i| element_type(i.ty())),
     );
-    let each_src = match &raw.each {
+    let each_v = c.by_unit(file, &join(path, "each"), &raw.each);
+    let each_src = match &each_v {
         Yaml::String(s) => s.clone(),
         other => yaml_display(other),
     };
-    if let Some(d) = yaml_decimal(&raw.each)
+    if let Some(d) = yaml_decimal(&each_v)
         && d.normalize().scale() > 2
     {
         c.error(

@@ -26,6 +26,9 @@ pub struct Assessment {
     pub schema: &'static str,
     pub ruleset: RulesetInfo,
     pub unit: String,
+    /// The unit's type (`单位类型: 街道`) when the rule set's points depend on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_type: Option<String>,
     pub bundle: String,
     pub total: Total,
     /// The parts, for rule sets that grade by parts (absent otherwise).

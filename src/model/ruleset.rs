@@ -47,8 +47,27 @@ pub struct RuleSet {
     pub checks: Vec<Check>,
     /// What precheck, selfreport and init need to know (`township:`).
     pub township: Township,
+    /// `unit_type:`: points, levels and grade bands written per unit type (乡镇/街道), read
+    /// from a declared bundle.yaml key; `None` when every number is written once.
+    pub unit_type: Option<UnitType>,
     /// SHA-256 over the rule-set files (path and content, sorted by path).
     pub sha256: String,
+}
+
+/// A unit attribute that numbers depend on (`unit_type: {field: 单位类型, values: [乡镇, 街道]}`).
+/// The rule set is compiled once per value; a bundle is scored with the compilation for its
+/// value (`RuleSet::for_unit`), so everything downstream reads plain numbers.
+#[derive(Debug)]
+pub struct UnitType {
+    /// The bundle.yaml key (declared under `evidence.manifest` as text).
+    pub field: String,
+    /// Its values, in the order written.
+    pub values: Vec<String>,
+    /// The value this compilation is for; `None` for the rule set as written (its numbers are
+    /// the first value's, and `variants` holds one compilation per value).
+    pub index: Option<usize>,
+    /// One compilation per value, in the order of `values` (empty in a variant).
+    pub variants: Vec<Arc<RuleSet>>,
 }
 
 #[derive(Debug, Clone)]
@@ -257,6 +276,9 @@ pub struct Indicator {
     /// The ledger columns the indicator's own expressions read, by name (an absent optional
     /// column it reads is worth a warning: every row reads it as empty).
     pub reads: Vec<String>,
+    /// Its points are written per unit type (`points: {乡镇: 12.5, 街道: 2}`); 0 for this
+    /// compilation's unit type makes it 不适用 to that type.
+    pub points_by_unit: bool,
 }
 
 #[derive(Debug)]
@@ -322,6 +344,69 @@ pub struct Check {
 }
 
 impl RuleSet {
+    /// The compilation for a bundle's unit type (`unit_type:`), or the rule set itself when its
+    /// numbers do not depend on one. A bundle without the key, or with a value the rule set
+    /// does not declare, cannot be scored: the problem names bundle.yaml, the key, its line and
+    /// value, and the values allowed.
+    pub fn for_unit(
+        &self,
+        evidence: &crate::model::evidence::Evidence,
+    ) -> Result<Option<&Arc<RuleSet>>, crate::diag::Problem> {
+        let Some(ut) = &self.unit_type else {
+            return Ok(None);
+        };
+        if ut.index.is_some() {
+            return Ok(None);
+        }
+        let value = match &evidence.manifest {
+            Value::Record(r) => r.get(&ut.field).cloned().unwrap_or(Value::Null),
+            _ => Value::Null,
+        };
+        let allowed = ut.values.join("、");
+        let text = match value {
+            Value::Text(t) => Some(t.to_string()),
+            _ => None,
+        };
+        if let Some(t) = &text
+            && let Some(i) = ut.values.iter().position(|v| v == t)
+        {
+            return Ok(ut.variants.get(i));
+        }
+        let mut p = match &text {
+            None => crate::diag::Problem::error(
+                "bundle.yaml",
+                "unit-type-missing",
+                format!(
+                    "bundle.yaml 没有写「{}」：规则集 {} 的分值按{}（{allowed}）不同，请写明，如 {}: {}",
+                    ut.field,
+                    self.id,
+                    ut.field,
+                    ut.field,
+                    ut.values.first().map(String::as_str).unwrap_or_default()
+                ),
+            ),
+            Some(t) => crate::diag::Problem::error(
+                "bundle.yaml",
+                "unit-type-unknown",
+                format!(
+                    "「{}」为「{t}」，不是规则集 {} 所列的{}之一（{allowed}）",
+                    ut.field, self.id, ut.field
+                ),
+            )
+            .value(t.clone()),
+        };
+        p = p.key(ut.field.clone());
+        p.line = evidence.key_lines.get(&ut.field).copied();
+        Err(p)
+    }
+
+    /// The unit type this compilation scores (`None`: numbers do not depend on one, or the rule
+    /// set as written).
+    pub fn unit_value(&self) -> Option<&str> {
+        let ut = self.unit_type.as_ref()?;
+        ut.values.get(ut.index?).map(String::as_str)
+    }
+
     /// The indicator a user means by `id`: ids are not case-sensitive (`b1` is `B1`), the one
     /// lookup used by explain, verdict files and precheck.
     pub fn indicator(&self, id: &str) -> Option<&Indicator> {

@@ -41,6 +41,13 @@ pub fn render(
         r.status.label(),
         if r.bonus { "，加分项" } else { "" }
     );
+    if let (Some(t), Some(u)) = (rules.unit_value(), &rules.unit_type) {
+        let _ = writeln!(
+            out,
+            "单位类型：{t}（bundle.yaml 的「{}」；本项分值、档位和等次线按{t}计）",
+            u.field
+        );
+    }
     for (label, text) in [("依据", &ind.basis), ("口径", &ind.measure)] {
         if !text.is_empty() {
             let _ = writeln!(out, "{label}：{text}");
@@ -142,6 +149,13 @@ fn method_text(rules: &RuleSet, ind: &Indicator) -> String {
         .as_ref()
         .map(|a| format!("；仅当 {} 时适用，否则不适用（不计分）", a.source()))
         .unwrap_or_default();
+    if ind.points_by_unit && ind.points.is_zero() {
+        return format!(
+            "{}单位不计此项（本项按单位类型定分值，对{}为0分）",
+            rules.unit_value().unwrap_or_default(),
+            rules.unit_value().unwrap_or_default()
+        );
+    }
     let text = match &ind.method {
         // In words only: the condition and the measure are what 口径 describes; the
         // expressions behind them are the rule author's (`kaohe rules show`).
@@ -194,6 +208,9 @@ fn constant(src: &str) -> Option<Decimal> {
 fn arithmetic(ind: &Indicator, r: &IndicatorResult, trace: &Trace) -> String {
     let max = num(r.max);
     match r.status {
+        Status::Na if ind.points_by_unit && ind.points.is_zero() => {
+            return "不适用：本项对本单位的单位类型为0分，不计分".to_string();
+        }
         Status::Na => {
             return format!(
                 "不适用：本单位不计此项（适用条件 {} 不成立），满分 {} 分不计入所在部分",

@@ -49,6 +49,9 @@ fn township(out: &mut String, a: &Assessment, h: &str) {
         esc(&a.bundle),
         a.provenance.submitted
     ));
+    if let Some(t) = &a.unit_type {
+        out.push_str(&format!("- 单位类型：{}（分值按此类型计）\n", esc(t)));
+    }
     if let Some(by) = &a.provenance.evaluator {
         out.push_str(&format!(
             "- 评分人：{}　评分日期：{}\n",

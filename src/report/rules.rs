@@ -4,8 +4,30 @@
 use std::fmt::Write as _;
 
 use crate::load::rules::OverlaySummary;
-use crate::model::ruleset::{Method, RuleSet};
+use crate::model::ruleset::{Indicator, Method, RuleSet};
 use crate::report::table::plain;
+
+/// A value as each unit type sees it: once when every compilation (`unit_type:`) gives the
+/// same, else `乡镇12/街道6` (`sep` between the types, `mark` between a type and its value).
+fn per_unit(rules: &RuleSet, mark: &str, sep: &str, f: impl Fn(&RuleSet) -> String) -> String {
+    let variants = rules.unit_type.as_ref().map(|u| (&u.values, &u.variants));
+    match variants {
+        Some((values, variants)) if !variants.is_empty() => {
+            let each: Vec<String> = variants.iter().map(|v| f(v)).collect();
+            if each.iter().all(|e| *e == each[0]) {
+                each[0].clone()
+            } else {
+                let parts: Vec<String> = values
+                    .iter()
+                    .zip(&each)
+                    .map(|(u, e)| format!("{u}{mark}{e}"))
+                    .collect();
+                parts.join(sep)
+            }
+        }
+        _ => f(rules),
+    }
+}
 
 pub fn render(rules: &RuleSet, overlay: Option<&OverlaySummary>) -> String {
     let mut out = String::new();
@@ -15,13 +37,29 @@ pub fn render(rules: &RuleSet, overlay: Option<&OverlaySummary>) -> String {
         rules.title,
         rules.id,
         rules.year,
-        rules.max.normalize(),
-        rules.bonus_cap.normalize()
+        per_unit(rules, "", "/", |r| r.max.normalize().to_string()),
+        per_unit(rules, "", "/", |r| r.bonus_cap.normalize().to_string())
     );
-    let bands: Vec<String> = rules
-        .grades
-        .iter()
-        .map(|g| format!("{} ≥{}", g.name, g.min.normalize()))
+    if let Some(u) = &rules.unit_type {
+        let _ = writeln!(
+            out,
+            "分值按单位类型定（bundle.yaml 的「{}」：{}）：「{}12/{}6」即{}12分、{}6分；某类型分值为0的指标对该类型不适用",
+            u.field,
+            u.values.join("、"),
+            u.values[0],
+            u.values[1],
+            u.values[0],
+            u.values[1]
+        );
+    }
+    let bands: Vec<String> = (0..rules.grades.len())
+        .map(|i| {
+            format!(
+                "{} ≥{}",
+                rules.grades[i].name,
+                per_unit(rules, "", "/", |r| r.grades[i].min.normalize().to_string())
+            )
+        })
         .collect();
     let _ = writeln!(
         out,
@@ -138,29 +176,16 @@ pub fn render(rules: &RuleSet, overlay: Option<&OverlaySummary>) -> String {
             out,
             "\n{}（{}分{how}）{origin}",
             group.name,
-            group.points.normalize()
+            per_unit(rules, "", "/", |r| r.groups[gi]
+                .points
+                .normalize()
+                .to_string())
         );
-        for ind in rules.indicators.iter().filter(|i| i.group == gi) {
-            let method = match &ind.method {
-                Method::All { .. } => "达标得满分，否则0分".to_string(),
-                Method::Tiers { levels, .. } => {
-                    let tiers: Vec<String> = levels
-                        .iter()
-                        .map(|l| format!("≥{}得{}分", l.min.normalize(), l.points.normalize()))
-                        .collect();
-                    format!("分档：{}", tiers.join("，"))
-                }
-                Method::Deduct { clauses } => format!(
-                    "逐项扣分（{}），扣完为止",
-                    crate::report::explain::clauses_text(clauses, "扣")
-                ),
-                Method::Award { clauses, .. } => format!(
-                    "逐项加分（{}），最高{}分",
-                    crate::report::explain::clauses_text(clauses, "加"),
-                    ind.points.normalize()
-                ),
-                Method::Manual => "人工评分".to_string(),
-            };
+        for (ii, ind) in rules.indicators.iter().enumerate() {
+            if ind.group != gi {
+                continue;
+            }
+            let method = per_unit(rules, "：", "；", |r| method_text(&r.indicators[ii]));
             let mut veto = ind
                 .veto
                 .as_ref()
@@ -174,7 +199,10 @@ pub fn render(rules: &RuleSet, overlay: Option<&OverlaySummary>) -> String {
                 "  {} {}（{}分）{method}{veto}",
                 ind.id,
                 ind.name,
-                ind.points.normalize()
+                per_unit(rules, "", "/", |r| r.indicators[ii]
+                    .points
+                    .normalize()
+                    .to_string())
             );
             if let Some(o) = overlay {
                 let origin = if let Some(file) = o.added.get(&ind.id) {
@@ -205,6 +233,30 @@ pub fn render(rules: &RuleSet, overlay: Option<&OverlaySummary>) -> String {
         }
     }
     plain(&out)
+}
+
+/// How an indicator's method gives points, in words (`rules show`).
+fn method_text(ind: &Indicator) -> String {
+    match &ind.method {
+        Method::All { .. } => "达标得满分，否则0分".to_string(),
+        Method::Tiers { levels, .. } => {
+            let tiers: Vec<String> = levels
+                .iter()
+                .map(|l| format!("≥{}得{}分", l.min.normalize(), l.points.normalize()))
+                .collect();
+            format!("分档：{}", tiers.join("，"))
+        }
+        Method::Deduct { clauses } => format!(
+            "逐项扣分（{}），扣完为止",
+            crate::report::explain::clauses_text(clauses, "扣")
+        ),
+        Method::Award { clauses, .. } => format!(
+            "逐项加分（{}），最高{}分",
+            crate::report::explain::clauses_text(clauses, "加"),
+            ind.points.normalize()
+        ),
+        Method::Manual => "人工评分".to_string(),
+    }
 }
 
 /// `docs/functions.md`: every built-in function from the one function table, so the manual
@@ -273,8 +325,14 @@ pub fn schema_json() -> String {
     let expr = json!({"type": "string", "description": "an expression (docs/rules.md)"});
     let names =
         json!({"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]});
-    let number = json!({"type": "number"});
-    let points = json!({"type": "number", "minimum": 0, "multipleOf": 0.01});
+    // A number written once, or per unit type (`{乡镇: 12.5, 街道: 2}`, with `unit_type:`).
+    let per_unit = |one: serde_json::Value| {
+        json!({"anyOf": [one.clone(), {"type": "object", "additionalProperties": one,
+            "description": "per unit type: one number for each value of unit_type"}]})
+    };
+    let number = per_unit(json!({"type": "number"}));
+    let points = per_unit(json!({"type": "number", "minimum": 0, "multipleOf": 0.01}));
+    let each = per_unit(json!({"type": ["number", "string"]}));
     let id = json!({"type": "string", "description": "quote ids: \"1.10\" (unquoted 1.10 is the number 1.1)"});
     // The keys of an indicator; an overlay's change to an indicator may use any of them.
     let keys = json!({
@@ -319,6 +377,9 @@ pub fn schema_json() -> String {
                     "example": {"type": "boolean", "description": "a worked example of another scheme: kaohe init never picks it by the folder's year"},
                     "calendar": {"anyOf": [text, {"type": "array", "items": text}],
                         "description": "holiday calendars (date,kind,festival CSV) this rule set adds: a later year, local days"},
+                    "unit_type": {"type": "object", "additionalProperties": false, "required": ["field", "values"],
+                        "description": "points, levels and grade bands that differ by unit type: a text key of bundle.yaml (declared under evidence.manifest) and its values",
+                        "properties": {"field": text, "values": {"type": "array", "minItems": 2, "items": text}}},
                     "max": points, "bonus_cap": points,
                     "grades": {"type": "array", "items": {
                         "type": "object", "additionalProperties": false,
@@ -448,21 +509,21 @@ pub fn schema_json() -> String {
                     {"type": "object", "additionalProperties": false, "required": ["deduct"], "properties": {"deduct": {
                         "anyOf": [
                             {"type": "object", "additionalProperties": false, "required": ["items", "each", "message"],
-                             "properties": {"items": expr, "each": {"type": ["number", "string"]}, "cap": points,
+                             "properties": {"items": expr, "each": each, "cap": points,
                                             "message": text, "cite": expr}},
                             {"type": "object", "additionalProperties": false, "required": ["clauses"],
                              "properties": {"clauses": {"type": "array", "minItems": 1, "items": {
                                 "type": "object", "additionalProperties": false, "required": ["items", "each", "message"],
-                                "properties": {"items": expr, "each": {"type": ["number", "string"]}, "cap": points,
+                                "properties": {"items": expr, "each": each, "cap": points,
                                                "message": text, "cite": expr}}}}}
                         ]}}},
                     {"type": "object", "additionalProperties": false, "required": ["award"], "properties": {"award": {
                         "type": "object", "additionalProperties": false, "required": ["message"],
-                        "properties": {"items": expr, "each": {"type": ["number", "string"]}, "cap": points,
+                        "properties": {"items": expr, "each": each, "cap": points,
                             "cite": expr, "message": text,
                             "clauses": {"type": "array", "minItems": 1, "items": {
                                 "type": "object", "additionalProperties": false, "required": ["items", "each"],
-                                "properties": {"items": expr, "each": {"type": ["number", "string"]}, "cap": points,
+                                "properties": {"items": expr, "each": each, "cap": points,
                                                "cite": expr}}}}}}}
                 ]
             }));

@@ -151,6 +151,7 @@ fn assessment() -> Value {
             "schema": {"const": "kaohe.assessment/1"},
             "ruleset": ruleset(),
             "unit": text("单位（乡镇）"),
+            "unit_type": text("单位类型（规则集按单位类型定分值时，如 街道）"),
             "bundle": text("材料文件夹或压缩包的名称"),
             "total": object(&["base", "bonus", "score", "max", "grade", "veto", "provisional"], json!({
                 "base": points("基本分"),

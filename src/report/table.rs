@@ -25,8 +25,12 @@ pub fn render(a: &Assessment, color: bool) -> String {
 pub fn render_with_width(a: &Assessment, color: bool, width: Option<u16>) -> String {
     let mut out = String::new();
     out.push_str(&plain(&format!(
-        "{}　{}年度　{}\n规则集：{}（{}）　材料：{}　报送日期：{}\n",
+        "{}{}　{}年度　{}\n规则集：{}（{}）　材料：{}　报送日期：{}\n",
         a.unit,
+        a.unit_type
+            .as_ref()
+            .map(|t| format!("（{t}）"))
+            .unwrap_or_default(),
         a.ruleset.year,
         a.ruleset.title,
         a.ruleset.id,

@@ -173,6 +173,7 @@ pub fn score_as_of(
             sha256: rules.sha256.clone(),
         },
         unit: evidence.header.unit.clone(),
+        unit_type: rules.unit_value().map(str::to_string),
         bundle: evidence.bundle.clone(),
         total,
         parts,
@@ -365,6 +366,11 @@ fn score_indicator(
     if let Some(applies) = &indicator.applies_when
         && !truthy(&applies.eval(ctx, globals))
     {
+        result.status = Status::Na;
+        return result;
+    }
+    // Worth 0 to this unit's type (`points: {乡镇: 5, 街道: 0}`): not one of its indicators.
+    if indicator.points_by_unit && indicator.points.is_zero() {
         result.status = Status::Na;
         return result;
     }
@@ -740,12 +746,14 @@ fn run_check(check: &Check, evidence: &Evidence, ctx: &EvalCtx, globals: &Vars) 
             .as_ref()
             .map(|v| v.eval(ctx, &vars))
             .filter(|v| !v.is_null());
-        // A check over `count_by(...)` records cites the row of their `item`.
+        // A check over `count_by(...)` records cites the row of their `item`; a check over
+        // records holding a document (`{文档: d, 标题: …}`) cites the document.
         let row = match item {
             Value::Record(rec) => rec
                 .fields
                 .iter()
                 .find(|(k, v)| &**k == "item" && matches!(v, Value::Row(_)))
+                .or_else(|| rec.fields.iter().find(|(_, v)| matches!(v, Value::Doc(_))))
                 .map_or(item, |(_, v)| v),
             _ => item,
         };
@@ -758,6 +766,10 @@ fn run_check(check: &Check, evidence: &Evidence, ctx: &EvalCtx, globals: &Vars) 
                     p = p.column(col.clone());
                 }
                 p
+            }
+            // A document without a `key` to point at in bundle.yaml: the problem names its file.
+            Value::Doc(d) if check.key.is_none() => {
+                Problem::error(d.file.clone(), check.code, message)
             }
             _ => {
                 let mut p = Problem::error("bundle.yaml", check.code, message);

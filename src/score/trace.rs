@@ -35,7 +35,10 @@ pub fn trace(
     let mut vars = super::globals(rules, evidence);
     super::bind_shared(rules, &ctx, &mut vars);
     let mut trace = Trace::default();
-    if matches!(indicator.method, Method::Manual) {
+    // Nothing is measured for a manual indicator, nor for one worth 0 to the unit's type.
+    if matches!(indicator.method, Method::Manual)
+        || (indicator.points_by_unit && indicator.points.is_zero())
+    {
         return trace;
     }
     for (name, expr) in &indicator.lets {

@@ -80,6 +80,9 @@ const BROKEN: &[(&str, &str)] = &[
     ("veto-no-effect", "1.yaml:11:14"),
     ("grading-no-effect", "ruleset.yaml:15:9"),
     ("township-unknown", "township.yaml:3:25"),
+    ("bad-unit-type", "ruleset.yaml:6:20"),
+    ("bad-unit-points", "1.yaml:4:13"),
+    ("unit-points-mismatch", "ruleset.yaml:13:35"),
 ];
 
 /// Codes without a checked-in fixture, and why; each is exercised by a test below instead.

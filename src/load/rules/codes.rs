@@ -231,6 +231,25 @@ pub const RULE_CODES: &[RuleCode] = &[
         "`max` differs from the sum of the non-bonus groups' points (times their `weight`).",
         "correct max or a group's points; weighted parts add up as points × weight"
     ),
+    // Points by unit type.
+    code!(
+        "bad-unit-type",
+        Error,
+        "`unit_type:` is not `{field, values}` with two or more distinct values, or its field is not a text key under `evidence.manifest`.",
+        "write unit_type: {field: 单位类型, values: [乡镇, 街道]} and declare the key: evidence.manifest.单位类型: text"
+    ),
+    code!(
+        "bad-unit-points",
+        Error,
+        "A number written per unit type (`{乡镇: 12.5, 街道: 2}`) has no `unit_type:` to follow, names an undeclared type, or leaves one out.",
+        "declare unit_type in ruleset.yaml and write exactly one number for each of its values"
+    ),
+    code!(
+        "unit-points-mismatch",
+        Error,
+        "For one unit type, a group's points differ from its indicators' points, or `max` from the non-bonus groups' points.",
+        "every unit type's budget must add up: correct that type's number in the group, an indicator or max (an indicator worth 0 to a type is 不适用 to it)"
+    ),
     // Parts, total and grade.
     code!(
         "bad-weight",
