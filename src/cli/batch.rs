@@ -316,6 +316,7 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
         time: Duration::from_secs(args.limit_seconds),
         memory_bytes: usize::try_from(args.limit_memory.saturating_mul(1 << 20))
             .unwrap_or(usize::MAX),
+        steps: budget::EVALUATION_STEPS,
     };
 
     // Phase 1: read every manifest header (cheap), to know which rule set the batch uses. Only
@@ -641,6 +642,7 @@ fn limit_message(cut: budget::Cut, args: &BatchArgs) -> String {
             "评分超过单份材料内存上限 {} MB，已停止（材料过大；可用 --limit-memory 放宽）",
             args.limit_memory
         ),
+        other => super::pipeline::evaluation_limit_message(other),
     }
 }
 

@@ -48,13 +48,15 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, Fatal> {
             ),
         ));
     };
-    let assessment = loaded.score();
+    let assessment = loaded.score()?;
     let result = assessment
         .indicators
         .iter()
         .find(|r| r.id == indicator.id)
         .expect("every indicator is scored");
-    let trace = score::trace::trace(rules, indicator, &loaded.evidence, &loaded.calendar);
+    let trace = super::pipeline::within_limits(rules, || {
+        score::trace::trace(rules, indicator, &loaded.evidence, &loaded.calendar)
+    })?;
     let text = report::explain::render(rules, indicator, result, &trace, &assessment);
     super::pipeline::emit(text.as_bytes(), None)?;
     Ok(ExitCode::SUCCESS)

@@ -34,14 +34,61 @@ pub(crate) struct Loaded {
 }
 
 impl Loaded {
-    /// The assessment `kaohe score` prints.
-    pub fn score(&self) -> Assessment {
-        score::score(
-            &self.rules,
-            &self.evidence,
-            self.verdicts.as_ref(),
-            &self.calendar,
-        )
+    /// The assessment `kaohe score` prints, within the evaluation limits.
+    pub fn score(&self) -> Result<Assessment, Fatal> {
+        self.score_as_of(None)
+    }
+
+    /// The assessment as of a day (`kaohe precheck`), within the evaluation limits.
+    pub fn score_as_of(&self, as_of: Option<jiff::civil::Date>) -> Result<Assessment, Fatal> {
+        within_limits(&self.rules, || {
+            score::score_as_of(
+                &self.rules,
+                &self.evidence,
+                self.verdicts.as_ref(),
+                &self.calendar,
+                as_of,
+            )
+        })
+    }
+}
+
+/// Run `f` (scoring or tracing one bundle) under the single-bundle limits
+/// (`budget::Limits::SINGLE`): a rule that evaluates without end, or builds a value without
+/// bound, stops the command with a message naming the rule set and the limit (exit 2) rather
+/// than printing a score computed from a half-evaluated rule.
+pub(crate) fn within_limits<T>(rules: &RuleSet, f: impl FnOnce() -> T) -> Result<T, Fatal> {
+    crate::budget::start(crate::budget::Limits::SINGLE);
+    let out = f();
+    match crate::budget::stop() {
+        None => Ok(out),
+        Some(cut) => Err(Fatal::one(Problem::error(
+            format!("规则集 {}", rules.id),
+            "evaluation-limit",
+            format!("评分时{}", evaluation_limit_message(cut)),
+        ))),
+    }
+}
+
+/// What a limit hit while evaluating means, in words.
+pub(crate) fn evaluation_limit_message(cut: crate::budget::Cut) -> String {
+    use crate::budget::{Cut, EVALUATION_STEPS, Limits, MAX_VALUE_LEN};
+    match cut {
+        Cut::Steps => format!(
+            "规则运算超过 {EVALUATION_STEPS} 步的上限，已停止：某条规则的运算量过大（例如嵌套的 range 或对大台账的多重遍历），请用 kaohe rules check 检查规则集"
+        ),
+        Cut::Size => format!(
+            "某条规则用 + 拼出的文字或清单超过 {} MB（{MAX_VALUE_LEN} 个字节或元素）的上限，已停止，请检查规则集",
+            MAX_VALUE_LEN >> 20
+        ),
+        Cut::Time => format!(
+            "评分超过时间上限 {} 秒，已停止（材料过大或规则运算过多）",
+            Limits::SINGLE.time.as_secs()
+        ),
+        Cut::Memory => format!(
+            "评分超过内存上限 {} MB，已停止（材料过大）",
+            Limits::SINGLE.memory_bytes >> 20
+        ),
     }
 }
 

@@ -12,7 +12,6 @@ use crate::dates;
 use crate::diag::Fatal;
 use crate::precheck;
 use crate::report::precheck::PrecheckFormat;
-use crate::score;
 
 #[derive(Args)]
 pub struct PrecheckArgs {
@@ -95,13 +94,7 @@ pub fn run(args: &PrecheckArgs) -> Result<ExitCode, Fatal> {
     // A bundle is pre-checked as of today while it is being prepared, and as of the day it was
     // handed in once that has passed: a 2021 bundle opened in 2026 is not "1,500 days late".
     let as_of = explicit.unwrap_or_else(|| submitted.min(today()));
-    let assessment = score::score_as_of(
-        &loaded.rules,
-        &loaded.evidence,
-        loaded.verdicts.as_ref(),
-        &loaded.calendar,
-        Some(as_of),
-    );
+    let assessment = loaded.score_as_of(Some(as_of))?;
     let report = precheck::precheck(
         &assessment,
         &loaded.rules,

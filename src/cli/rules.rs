@@ -229,7 +229,9 @@ fn test(spec: &str, only: Option<&str>) -> Result<ExitCode, Fatal> {
 fn run_case(rules: &RuleSet, case: &TestCase, calendar: &Calendar) -> Result<Vec<String>, Fatal> {
     let bundle = open_bundle(&case.dir)?;
     let verdicts = case.verdicts.clone().map(pipeline::VerdictInput::File);
-    let assessment = pipeline::score_bundle(bundle, rules, verdicts, calendar)?;
+    let assessment = pipeline::within_limits(rules, || {
+        pipeline::score_bundle(bundle, rules, verdicts, calendar)
+    })??;
     Ok(differences(case, &assessment))
 }
 

@@ -52,7 +52,7 @@ pub fn run(args: &ScoreArgs) -> Result<ExitCode, Fatal> {
         &args.calendar,
         args.output.as_deref(),
     )?;
-    let assessment = loaded.score();
+    let assessment = loaded.score()?;
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = to_terminal && format == Format::Table && std::env::var_os("NO_COLOR").is_none();

@@ -51,7 +51,7 @@ pub fn run(args: &SelfreportArgs) -> Result<ExitCode, Fatal> {
         &args.calendar,
         args.output.as_deref(),
     )?;
-    let assessment = loaded.score();
+    let assessment = loaded.score()?;
     let text = selfreport::render(
         &assessment,
         &loaded.rules,

@@ -393,8 +393,20 @@ impl<'a, 'c> Evaluator<'a, 'c> {
             ),
             BinOp::Add => match (a, b) {
                 (Value::Num(x), Value::Num(y)) => num(x.checked_add(*y)),
-                (Value::Text(x), Value::Text(y)) => Value::text(format!("{x}{y}")),
+                // A `+` that would build a value past the cap stops the evaluation (a rule
+                // doubling a text through its lets would otherwise take all memory).
+                (Value::Text(x), Value::Text(y)) => {
+                    if x.len() + y.len() > crate::budget::MAX_VALUE_LEN {
+                        crate::budget::exceed(crate::budget::Cut::Size);
+                        return Value::Null;
+                    }
+                    Value::text(format!("{x}{y}"))
+                }
                 (Value::List(x), Value::List(y)) => {
+                    if x.len() + y.len() > crate::budget::MAX_VALUE_LEN {
+                        crate::budget::exceed(crate::budget::Cut::Size);
+                        return Value::Null;
+                    }
                     Value::list(x.iter().chain(y.iter()).cloned().collect())
                 }
                 _ => Value::Null,

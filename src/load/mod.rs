@@ -68,10 +68,16 @@ fn fatal(code: &'static str, file: &str, message: impl Into<String>) -> Fatal {
 pub fn open_bundle(path: &Path) -> Result<OpenBundle, Fatal> {
     let shown = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| {
+        // Only a path that is not there is "not found"; a folder kaohe may not read is said so.
+        let what = if e.kind() == std::io::ErrorKind::NotFound {
+            "找不到报送材料"
+        } else {
+            "无法打开报送材料"
+        };
         fatal(
             "bundle-not-found",
             &shown,
-            format!("找不到报送材料「{shown}」：{}", crate::diag::os_error(&e)),
+            format!("{what}「{shown}」：{}", crate::diag::os_error(&e)),
         )
     })?;
     let (name, root, bfs) = if meta.is_file() {

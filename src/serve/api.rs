@@ -596,7 +596,7 @@ async fn upload(Ax(state): St, headers: HeaderMap, mut form: Multipart) -> Answe
         .scorer
         .run(move || {
             let loaded = source.load(rules.as_deref(), None).map_err(ApiError::refused)?;
-            let a = loaded.score();
+            let a = loaded.score().map_err(ApiError::refused)?;
             if let Some(unit) = &account_unit
                 && a.unit != *unit
             {
@@ -708,7 +708,7 @@ fn assess_submission(
     let loaded = source
         .load(state.rules.as_deref(), verdict_input(state, s)?)
         .map_err(ApiError::refused)?;
-    Ok((loaded.score(), loaded))
+    Ok((loaded.score().map_err(ApiError::refused)?, loaded))
 }
 
 async fn with_submission<T: Send + 'static>(
@@ -868,7 +868,10 @@ async fn explain(
             .iter()
             .find(|r| r.id == ind.id)
             .ok_or_else(|| ApiError::internal("指标未评分"))?;
-        let trace = score::trace::trace(rules, ind, &loaded.evidence, &loaded.calendar);
+        let trace = crate::cli::pipeline::within_limits(rules, || {
+            score::trace::trace(rules, ind, &loaded.evidence, &loaded.calendar)
+        })
+        .map_err(ApiError::refused)?;
         Ok(report::explain::render(rules, ind, result, &trace, &a))
     })
     .await?;
@@ -907,7 +910,7 @@ async fn put_verdicts(
                     }),
                 )
                 .map_err(ApiError::refused)?;
-            let a = loaded.score();
+            let a = loaded.score().map_err(ApiError::refused)?;
             let bytes = assessment_json(&a);
             st.db.add_verdicts(
                 s.id,

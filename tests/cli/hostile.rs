@@ -808,3 +808,44 @@ fn batch_names_a_duplicate_unit_spelled_with_an_invisible_character() {
     assert_eq!(dups.len(), 1, "{}", j["duplicates"]);
     assert_eq!(dups[0]["bundles"].as_array().unwrap().len(), 2);
 }
+
+/// `l{i}: l{i-1} + l{i-1}` doubles a text thirty times (2^31 bytes): `rules check` cannot see
+/// it, so the evaluation stops when a `+` would build a value past 16 MiB, and `kaohe score`
+/// says so (exit 2, naming the rule set) instead of taking all memory or printing a score
+/// from a half-evaluated rule.
+#[test]
+fn a_rule_doubling_a_text_stops_with_a_message() {
+    let chain: String = std::iter::once("  l0: '\"ab\"'\n".to_string())
+        .chain((1..=30).map(|i| format!("  l{i}: l{} + l{}\n", i - 1, i - 1)))
+        .collect();
+    let dir = rules_copy(|s| s.replacen("\nlet:\n", &format!("\nlet:\n{chain}"), 1));
+    let out = run_limited(
+        kaohe()
+            .args(["score", "fixtures/xx-town-2021", "--rules"])
+            .arg(dir.path())
+            .current_dir(env!("CARGO_MANIFEST_DIR")),
+        "text doubling",
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("规则集 county-zwgk-2021：评分时"), "{err}");
+    assert!(err.contains("超过 16 MB"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+/// Nested ranges whose bounds are visible: `rules check` warns (`costly-expression`) with the
+/// product of the bounds. (Scoring such a rule stops at the step budget, `budget::EVALUATION_STEPS`;
+/// the unit tests of `budget` show the cut, an end-to-end run would take minutes in a debug build.)
+#[test]
+fn nested_ranges_are_warned_by_rules_check() {
+    let costly = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/rules/costly-expression"
+    );
+    let out = run_limited(kaohe().args(["rules", "check", costly]), "costly check");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("[costly-expression]"), "{err}");
+    // range(1, 100000) has 100,000 elements; the inner loop runs 100,000 times per outer
+    // element, plus the outer body itself: 100,000 × (1 + 100,000) = 10,000,100,000.
+    assert!(err.contains("10000100000"), "{err}");
+}

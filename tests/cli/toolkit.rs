@@ -14,6 +14,7 @@ const BROKEN: &[(&str, &str)] = &[
     ("ambiguous-name", "1.yaml:7:41"),
     ("bad-argument", "1.yaml:10:39"),
     ("compare-null", "1.yaml:7:33"),
+    ("costly-expression", "1.yaml:8:15"),
     ("bad-code", "ruleset.yaml:15:11"),
     ("bad-count-max", "ruleset.yaml:18:30"),
     ("bad-date", "1.yaml:10:51"),

@@ -313,6 +313,12 @@ pub const RULE_CODES: &[RuleCode] = &[
         "use it or delete it"
     ),
     code!(
+        "costly-expression",
+        Warning,
+        "Loops whose visible bounds multiply past a tenth of the evaluation budget (nested range).",
+        "narrow the ranges or rewrite the rule; a bundle whose evaluation passes the budget is not scored"
+    ),
+    code!(
         "compare-null",
         Warning,
         "`x == null` is always false and `x != null` always true: every comparison with null is false.",

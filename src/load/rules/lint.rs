@@ -7,6 +7,10 @@ use crate::diag::Problem;
 use crate::expr::TypeEnv;
 use crate::expr::value::{Type, Value};
 
+/// Loop iterations an expression may take, as far as the bounds are visible, above which
+/// `rules check` warns (`costly-expression`): a tenth of the evaluation budget.
+const COSTLY: u128 = crate::budget::EVALUATION_STEPS as u128 / 10;
+
 /// The list functions whose last argument is a lambda over the list's elements.
 const LAMBDA_FUNCTIONS: [&str; 4] = ["filter", "map", "any", "all"];
 
@@ -66,6 +70,17 @@ impl Checker<'_> {
                 scope.push(("it".to_string(), Some(ledger.to_string())));
             }
             lint_ast(&ast, env, &mut scope, self.year, &mut found);
+            let cost = loop_cost(&ast);
+            if cost > COSTLY {
+                found.push((
+                    ast.span.start,
+                    "costly-expression",
+                    format!(
+                        "这条表达式的循环可见的次数约为 {cost} 次（嵌套的 range 相乘），超过 {COSTLY} 次；评分时运算超过 {} 步会停止并报错，请缩小范围或改写",
+                        crate::budget::EVALUATION_STEPS
+                    ),
+                ));
+            }
         }
         // An expression that reads the row's column too (`it.报送日期 > 报送日期`) shows its author
         // knows the two apart: no warning for the bare name there.
@@ -233,4 +248,50 @@ fn lint_ast(
             lint_ast(e, env, scope, year, out);
         }
     }
+}
+
+/// How many times the loops of `ast` may run, as far as their bounds are visible: a call whose
+/// last argument is a lambda runs it once per element of its first argument, and that count is
+/// visible when the first argument is `range(a, b)` with number literals (1 otherwise: a
+/// ledger's length is not known before a bundle is read). Nested loops multiply.
+fn loop_cost(ast: &crate::expr::ast::Ast) -> u128 {
+    use crate::expr::ast::AstKind;
+    match &ast.kind {
+        AstKind::Lit(_) | AstKind::Name(_) => 0,
+        AstKind::List(items) => items.iter().map(loop_cost).fold(0, u128::saturating_add),
+        AstKind::Record(fields) => fields
+            .iter()
+            .map(|(_, _, i)| loop_cost(i))
+            .fold(0, u128::saturating_add),
+        AstKind::Field(e, _, _) | AstKind::Neg(e) | AstKind::Not(e) => loop_cost(e),
+        AstKind::Lambda { body, .. } => loop_cost(body),
+        AstKind::Let { value, body, .. } => loop_cost(value).saturating_add(loop_cost(body)),
+        AstKind::Binary(_, l, r) => loop_cost(l).saturating_add(loop_cost(r)),
+        AstKind::If(c, t, e) => loop_cost(c)
+            .saturating_add(loop_cost(t))
+            .saturating_add(loop_cost(e)),
+        AstKind::Call { args, .. } => match (args.first(), args.last().map(|a| &a.kind)) {
+            (Some(list), Some(AstKind::Lambda { body, .. })) if args.len() > 1 => {
+                let n = visible_len(list);
+                loop_cost(list)
+                    .saturating_add(n.saturating_mul(1u128.saturating_add(loop_cost(body))))
+            }
+            _ => args.iter().map(loop_cost).fold(0, u128::saturating_add),
+        },
+    }
+}
+
+/// The length of `range(a, b)` with number literals (b − a + 1, 0 when b < a); 1 otherwise.
+fn visible_len(ast: &crate::expr::ast::Ast) -> u128 {
+    use crate::expr::ast::AstKind;
+    use rust_decimal::prelude::ToPrimitive;
+    if let AstKind::Call { name, args, .. } = &ast.kind
+        && name == "range"
+        && let [a, b] = args.as_slice()
+        && let (AstKind::Lit(Value::Num(a)), AstKind::Lit(Value::Num(b))) = (&a.kind, &b.kind)
+        && let (Some(a), Some(b)) = (a.to_i128(), b.to_i128())
+    {
+        return u128::try_from(b - a + 1).unwrap_or(0);
+    }
+    1
 }
