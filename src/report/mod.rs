@@ -224,6 +224,10 @@ pub fn grading_lines(a: &Assessment) -> Vec<String> {
                 num(p.applicable)
             ));
         }
+        // Rounded per part (`rounding: {where: part}`): the indicators' sum, then the score.
+        if !p.rescaled && p.zeroed_by.is_none() && p.sum != p.score {
+            s.push_str(&format!("；指标合计{}，取舍为{}", num(p.sum), num(p.score)));
+        }
         if p.weight != Decimal::ONE {
             s.push_str(&format!(
                 "；权重{}，计入总分{}",
