@@ -247,13 +247,16 @@ fn arithmetic(ind: &Indicator, r: &IndicatorResult, trace: &Trace) -> String {
     if let Some(verdict) = &r.verdict {
         return format!("评分人评定 {}（{verdict}）", num(r.score));
     }
-    // Computed findings, without an evaluator's adjustment line.
+    // Computed findings, without an evaluator's adjustment line or the rounding step (said
+    // after the arithmetic: `…；得分87.865按四舍五入保留到0.01为87.87`).
+    let rounding = r.findings.iter().find(|f| f.key == "rounding");
     let computed: Vec<&Finding> = r
         .findings
         .iter()
-        .filter(|f| !f.message.starts_with("评分人调整"))
+        .filter(|f| !f.message.starts_with("评分人调整") && f.key != "rounding")
         .collect();
-    let computed_score = r.adjusted.as_ref().map_or(r.score, |a| a.from);
+    let computed_score = r.adjusted.as_ref().map_or(r.score, |a| a.from)
+        + rounding.map_or(Decimal::ZERO, |f| f.deduct);
     let mut line = match &ind.method {
         Method::Tiers { levels, .. } => {
             let m = trace
@@ -305,6 +308,9 @@ fn arithmetic(ind: &Indicator, r: &IndicatorResult, trace: &Trace) -> String {
         && only.evidence.iter().all(|e| e.row.is_none())
     {
         line = format!("{max} - {max} = 0：{}", only.message);
+    }
+    if let Some(f) = rounding {
+        line.push_str(&format!("；{}", f.message));
     }
     if let Some(adj) = &r.adjusted {
         line.push_str(&format!("；评分人调整为 {}（{}）", num(adj.to), adj.reason));

@@ -110,6 +110,20 @@ fn rounding_per_indicator_half_up_and_half_even() {
         "rounding: {where: [indicator, total], step: 0.01, rule: half-up}",
     );
     let r = json(&case("default"), &up);
+    // explain: the arithmetic before rounding, then the rounding step.
+    let out = kaohe()
+        .arg("explain")
+        .arg(case("default"))
+        .arg("1")
+        .arg("--rules")
+        .arg(&up)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("算式：100 - 12.135 = 87.865：第2行；得分87.865按四舍五入保留到0.01为87.87"),
+        "{text}"
+    );
     // 87.865 to 0.01, half-up: the tie goes up → 87.87; the difference is a finding of −0.005.
     let i1 = r.expect("1", 87.87, "partial");
     assert!(
@@ -312,4 +326,19 @@ fn a_veto_that_keeps_the_score_in_every_format() {
     let text = String::from_utf8_lossy(&out.stdout);
     let (a, b) = (text.find("乙镇").unwrap(), text.find("甲镇").unwrap());
     assert!(b > a, "{text}");
+}
+
+#[test]
+fn a_bare_true_where_an_expression_goes_says_to_quote_it() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path().join("rules");
+    copy_dir(Path::new(RULES), &dir);
+    let file = dir.join("2.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("pass: \"true\"", "pass: true")).unwrap();
+    let out = kaohe().args(["rules", "check"]).arg(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2.yaml:23:13"), "{err}");
+    assert!(err.contains("请加引号，如 pass: \"true\""), "{err}");
 }
