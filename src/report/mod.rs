@@ -277,7 +277,8 @@ pub fn grading_lines(a: &Assessment) -> Vec<String> {
         let head = if r.applied {
             format!("等次规则 {}：{}（{}", r.id, r.message, r.effect)
         } else {
-            format!("等次规则 {}：未触发（{}", r.id, r.effect)
+            // What it would have done, said as such: not an effect on this unit.
+            format!("等次规则 {}：未触发（触发时{}", r.id, r.effect)
         };
         let mut s = head;
         if !figures.is_empty() {
