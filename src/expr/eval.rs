@@ -231,31 +231,32 @@ pub fn shape(s: &str) -> String {
 
 /// `last_number`: the last run of ASCII or full-width digits.
 pub fn last_number(s: &str) -> Option<Decimal> {
+    numbers(s).pop()
+}
+
+/// `numbers`: every run of ASCII or full-width digits, in order.
+pub fn numbers(s: &str) -> Vec<Decimal> {
     let digit = |c: char| match c {
-        '0'..='9' => Some(c as u32 - '0' as u32),
-        '０'..='９' => Some(c as u32 - '０' as u32),
+        '0'..='9' => Some(c),
+        '０'..='９' => char::from_digit(c as u32 - '０' as u32, 10),
         _ => None,
     };
-    let mut run: Vec<u32> = Vec::new();
-    let mut last: Option<Vec<u32>> = None;
-    for c in s.chars() {
+    let mut out = Vec::new();
+    let mut run = String::new();
+    for c in s.chars().chain(std::iter::once(' ')) {
         match digit(c) {
             Some(d) => run.push(d),
-            None => {
-                if !run.is_empty() {
-                    last = Some(std::mem::take(&mut run));
+            None if !run.is_empty() => {
+                // A run too long for a number (a 30-digit id) is no number.
+                if let Ok(n) = run.parse::<Decimal>() {
+                    out.push(n);
                 }
+                run.clear();
             }
+            None => {}
         }
     }
-    if !run.is_empty() {
-        last = Some(run);
-    }
-    let text: String = last?
-        .iter()
-        .filter_map(|&d| char::from_digit(d, 10))
-        .collect();
-    text.parse::<Decimal>().ok()
+    out
 }
 
 pub fn split(s: &str, seps: &str) -> Vec<Value> {
@@ -615,6 +616,14 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 text0.map_or(Value::Null, |t| Value::text(strip_trailing_paren(t)))
             }
             Func::LastNumber => num(text0.and_then(last_number)),
+            Func::Numbers => Value::list(
+                text0
+                    .map(numbers)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(Value::Num)
+                    .collect(),
+            ),
             Func::Shape => text0.map_or(Value::Null, |t| Value::text(shape(t))),
             Func::Present => Value::Bool(present(v0)),
             Func::InYear => Value::Bool(v0.as_date().is_some_and(|d| d.year() == self.ctx.year)),

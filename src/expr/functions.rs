@@ -38,6 +38,7 @@ pub enum Func {
     Str,
     StripTrailingParen,
     LastNumber,
+    Numbers,
     Shape,
     Present,
     InYear,
@@ -467,6 +468,15 @@ static FUNCTIONS: &[FunctionDef] = &[
         "last_number(t: text) -> number",
         "The last run of digits (ASCII or full-width); none or null → null.",
         "last_number(\"2021年第3期\")"
+    ),
+    f!(
+        "numbers",
+        Numbers,
+        [Text],
+        ListOfNum,
+        "numbers(t: text) -> list<number>",
+        "Every run of digits (ASCII or full-width), in order; null → [].",
+        "numbers(\"xx镇2020年政府信息公开工作年度报告\")"
     ),
     f!(
         "shape",

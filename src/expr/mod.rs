@@ -1100,6 +1100,9 @@ pub(crate) mod tests {
         );
         assert_eq!(run("last_number(\"第十二期\")"), "null");
         assert_eq!(run("last_number(null)"), "null");
+        assert_eq!(run("numbers(\"xx镇２０２０年第3期\")"), "[2020、3]");
+        assert_eq!(run("numbers(\"无\")"), "[]");
+        assert_eq!(run("numbers(null)"), "[]");
         assert_eq!(run("present(\"a\")"), "是");
         assert_eq!(run("present(\"\")"), "否");
         assert_eq!(run("present([])"), "否");

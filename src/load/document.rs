@@ -2,8 +2,10 @@
 //!
 //! Readable: `.md` (text as written; GFM pipe tables and raw HTML tables), `.txt` (text as
 //! written), `.html`/`.htm` (`<meta charset>` first; text without comments, script, style and
-//! tags; HTML tables). Anything else (`.pdf`, images) is listed and hashed, its text not read:
-//! "已报送但无法读取". `.docx`: `word/document.xml` read into the same HTML view (`docx.rs`).
+//! tags; HTML tables). `.docx`: `word/document.xml` read into the same HTML view (`docx.rs`).
+//! `.pdf`: its text layer, line by line, with its plain-text table like a .txt (`pdf.rs`); a PDF
+//! without one (a scan) and anything else (images, `.doc`) is listed and hashed, its text not
+//! read: "已报送但无法读取" with the reason.
 
 use std::sync::Arc;
 
@@ -48,6 +50,22 @@ pub fn read_document(
                 file,
                 "corrupt-file",
                 format!("{why}：文档的文字和表格无法读取，请在 Word/WPS 中重新保存为 .docx，或另存为 .html/.md"),
+            )),
+        }
+        return doc;
+    }
+    if ext == "pdf" {
+        match super::pdf::pdf_text(bytes) {
+            Ok(text) => {
+                doc.text = Some(document_text("txt", &text));
+                doc.lines = text_lines(&text);
+                doc.tables = plain_table(&doc.lines).into_iter().collect();
+                number_tables(&mut doc);
+            }
+            Err(why) => problems.push(Problem::warning(
+                file,
+                "unreadable-document",
+                format!("已报送但无法读取：{why}"),
             )),
         }
         return doc;

@@ -24,6 +24,7 @@ pub mod guard;
 pub mod ledger;
 pub mod lines;
 pub mod manifest;
+pub mod pdf;
 pub mod rules;
 pub mod tables;
 pub mod values;

@@ -746,12 +746,14 @@ fn run_check(check: &Check, evidence: &Evidence, ctx: &EvalCtx, globals: &Vars) 
             .as_ref()
             .map(|v| v.eval(ctx, &vars))
             .filter(|v| !v.is_null());
-        // A check over `count_by(...)` records cites the row of their `item`.
+        // A check over `count_by(...)` records cites the row of their `item`; a check over
+        // records holding a document (`{文档: d, 标题: …}`) cites the document.
         let row = match item {
             Value::Record(rec) => rec
                 .fields
                 .iter()
                 .find(|(k, v)| &**k == "item" && matches!(v, Value::Row(_)))
+                .or_else(|| rec.fields.iter().find(|(_, v)| matches!(v, Value::Doc(_))))
                 .map_or(item, |(_, v)| v),
             _ => item,
         };
@@ -764,6 +766,10 @@ fn run_check(check: &Check, evidence: &Evidence, ctx: &EvalCtx, globals: &Vars) 
                     p = p.column(col.clone());
                 }
                 p
+            }
+            // A document without a `key` to point at in bundle.yaml: the problem names its file.
+            Value::Doc(d) if check.key.is_none() => {
+                Problem::error(d.file.clone(), check.code, message)
             }
             _ => {
                 let mut p = Problem::error("bundle.yaml", check.code, message);

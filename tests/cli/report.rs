@@ -384,3 +384,190 @@ fn t6_3_unreadable_cell_is_a_data_problem() {
     let message = r.findings("6.3")[0]["message"].as_str().unwrap();
     assert!(message.contains("无法读取"), "{message}");
 }
+
+// ------------------------------------------------------------------ reports as townships publish them (issue 9, item 7)
+//
+// fixtures/annual-reports/: every Table 3 starts from one consistent table — 本年新收 2,
+// 上年结转 1, （一）予以公开 1, （二）部分公开 1, （七）总计 2, 结转下年度 1, all in 自然人 and 总计
+// (README.md there). With two_applications' ledger (2 received in 2021) (a) holds: 2 = 2.
+
+/// The seed bundle with `fixtures/annual-reports/<name>` as 文档.年度报告 and 2 applications.
+fn published(name: &str) -> Bundle {
+    let b = Bundle::seed();
+    two_applications(&b);
+    let to = format!("材料/{name}");
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/annual-reports")
+            .join(name),
+        b.path(&to),
+    )
+    .unwrap();
+    b.remove(NDBG);
+    b.edit("{文件: 材料/年度报告.md,", &format!("{{文件: {to},"));
+    b
+}
+
+fn explain(b: &Bundle, id: &str) -> String {
+    let out = kaohe().arg("explain").arg(&b.dir).arg(id).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn message(r: &Report, id: &str) -> String {
+    r.findings(id)
+        .iter()
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn published_word_export_opening_sentence_and_heading_missing() {
+    let b = published("word-export.html");
+    let r = b.score();
+    // The opening sentence names all six parts, the document properties in a conditional
+    // comment hold "四、政府信息公开行政复议、行政诉讼情况": neither is a heading line; part 四
+    // has none → 6 − 1 = 5
+    r.expect("6.2", 5.0, "partial");
+    assert!(message(&r, "6.2").contains("政府信息公开行政复议、行政诉讼情况"));
+    // Table 3 (GB2312, spans, <o:p> and &nbsp; in cells) consistent and 新收 2 = 2 → 3 + 3 = 6
+    r.expect("6.3", 6.0, "pass");
+    let e = explain(&b, "6.2");
+    assert!(e.contains("一、总体情况"), "{e}");
+    assert!(e.contains("六、其他需要报告的事项"), "{e}");
+}
+
+#[test]
+fn published_website_page_measures_heading_and_non_total_column() {
+    let b = published("site.html");
+    let r = b.score();
+    // 五 is headed 存在的主要问题及改进措施 (a script writes the right heading: scripts are no
+    // text) → 6 − 1 = 5, the line quoted
+    r.expect("6.2", 5.0, "partial");
+    assert!(message(&r, "6.2").contains("“五、存在的主要问题及改进措施”不算"));
+    // 结转下年度 = 0,1,0,0,0,0,1 (its 1 in 商业企业). ① 自然人 2+1 = 3 ≠ 2+0 = 2; ① 商业企业
+    // 0+0 = 0 ≠ 0+1 = 1; ① 总计 2+1 = 3 = 2+1 holds; ② unchanged, holds; ③ 结转 1 = 0+1+0+0+0+0
+    // holds → 2 equations fail → (b) 0; (a) 2 = 2 → 6 − 3 = 3
+    r.expect("6.3", 3.0, "partial");
+    let m = message(&r, "6.3");
+    assert!(m.contains("2处不成立"), "{m}");
+    assert!(m.contains("自然人列：2+1=3，2+0=2"), "{m}");
+    assert!(m.contains("商业企业列：0+0=0，0+1=1"), "{m}");
+    // explain shows the grid as read and each equation with 成立
+    let e = explain(&b, "6.3");
+    assert!(e.contains("四、结转下年度继续办理"), "{e}");
+    assert!(e.contains("成立"), "{e}");
+}
+
+#[test]
+fn published_2019_layout_is_no_deduction() {
+    let b = published("layout-2019.html");
+    let r = b.score();
+    // all six headings → 6; the 2019 Table 3 (（六）其他处理 one row) consistent, (a) 2 = 2 → 6
+    r.expect("6.2", 6.0, "pass");
+    r.expect("6.3", 6.0, "pass");
+    let e = explain(&b, "6.3");
+    assert!(e.contains("(六)其他处理"), "{e}");
+}
+
+#[test]
+fn published_paste_with_tabs_result_rows_do_not_add_up() {
+    let b = published("paste-tabs.txt");
+    let r = b.score();
+    // six heading lines → 6 (the opening sentence is no heading, but the headings are there)
+    r.expect("6.2", 6.0, "pass");
+    // （二）部分公开 left 0: ② 自然人 (七)总计 2 ≠ 1+0 = 1; ② 总计 2 ≠ 1; ① and ③ hold
+    // → 2 fail → (b) 0; (a) 2 = 2 → 3
+    r.expect("6.3", 3.0, "partial");
+    let m = message(&r, "6.3");
+    assert!(m.contains("2处不成立"), "{m}");
+    assert!(m.contains("自然人列：2=2，各办理结果行之和=1"), "{m}");
+    assert!(m.contains("总计列：2=2，各办理结果行之和=1"), "{m}");
+}
+
+#[test]
+fn published_paste_with_spaces_row_total_differs() {
+    let b = published("paste-spaces.txt");
+    let r = b.score();
+    r.expect("6.2", 6.0, "pass");
+    // 上年结转 = 1,0,0,0,0,0,2: ③ 上年结转 2 ≠ 1+0+0+0+0+0 = 1; ① 总计 2+2 = 4 ≠ 2+1 = 3;
+    // ① 自然人 2+1 = 2+1 holds; ② holds → 2 fail → (b) 0; (a) 2 = 2 → 3
+    r.expect("6.3", 3.0, "partial");
+    let m = message(&r, "6.3");
+    assert!(m.contains("2处不成立"), "{m}");
+    assert!(m.contains("总计列：2+2=4，2+1=3"), "{m}");
+    assert!(m.contains("2=2，1+0+0+0+0+0=1"), "{m}");
+}
+
+#[test]
+fn published_docx_passes() {
+    let b = published("report.docx");
+    let r = b.score();
+    // headings split over two runs ("一、" + "总体情况") are one paragraph → 6; Table 3 with
+    // gridSpan/vMerge consistent, (a) 2 = 2 → 6
+    r.expect("6.2", 6.0, "pass");
+    r.expect("6.3", 6.0, "pass");
+}
+
+#[test]
+fn published_text_layer_pdf_is_read() {
+    let b = published("text-layer.pdf");
+    let r = b.score();
+    // printed by Chromium from text-layer.html: six heading lines → 6; its plain-text Table 3
+    // consistent, (a) 2 = 2 → 6; no "已报送但无法读取"
+    r.expect("6.2", 6.0, "pass");
+    r.expect("6.3", 6.0, "pass");
+    assert!(
+        r.problems_mentioning("无法读取").is_empty(),
+        "{:?}",
+        r.problems()
+    );
+    let e = explain(&b, "6.2");
+    assert!(e.contains("五、存在的主要问题及改进情况"), "{e}");
+}
+
+#[test]
+fn published_scanned_pdf_is_unreadable_and_says_so() {
+    let b = published("scanned.pdf");
+    let r = b.score();
+    // no text layer: 6.1 by its 发布日期 2022-01-25 → 6; 6.2 and 6.3 缺材料 → 0
+    r.expect("6.1", 6.0, "pass");
+    r.expect("6.2", 0.0, "missing");
+    r.expect("6.3", 0.0, "missing");
+    let p = r.problems_mentioning("没有文字层");
+    assert_eq!(p.len(), 1, "{:?}", r.problems());
+    assert_eq!(p[0]["file"], "材料/scanned.pdf");
+    assert!(
+        p[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("已报送但无法读取")
+    );
+    // precheck says the same to the township
+    let out = kaohe().arg("precheck").arg(&b.dir).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("没有文字层"), "{text}");
+}
+
+#[test]
+fn published_last_years_report_is_a_warning() {
+    let b = published("last-year.txt");
+    let r = b.score();
+    // The title says 2020, 考核年度 is 2021: a warning naming the title; scored as it stands
+    // (six headings → 6; Table 3 consistent, 2 = 2 → 6)
+    r.expect("6.2", 6.0, "pass");
+    r.expect("6.3", 6.0, "pass");
+    let p = r.problems_mentioning("xx镇人民政府2020年政府信息公开工作年度报告");
+    assert_eq!(p.len(), 1, "{:?}", r.problems());
+    assert_eq!(p[0]["code"], "annual-report-other-year");
+    assert_eq!(p[0]["severity"], "warning");
+    assert_eq!(p[0]["file"], "材料/last-year.txt");
+    // this year's report: no such warning
+    let b = published("paste-tabs.txt");
+    assert!(!b.score().has_problem_code("annual-report-other-year"));
+}
