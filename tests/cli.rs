@@ -46,6 +46,8 @@ mod toolkit;
 mod township;
 #[path = "cli/units.rs"]
 mod units;
+#[path = "cli/weights.rs"]
+mod weights;
 #[path = "cli/ysq.rs"]
 mod ysq;
 #[path = "cli/yy.rs"]

@@ -961,6 +961,12 @@ fn quote_hint(serde_message: &str) -> &'static str {
             || serde_message.contains("invalid type: map"))
     {
         "（表达式以 [ 或 { 开头、或含「: 」时，YAML 会把它读成列表或映射：请把整个表达式加引号，如 '[1, 2].all(x => x > 0)'）"
+    } else if serde_message.contains("expected a string")
+        && ["boolean", "integer", "floating point"]
+            .iter()
+            .any(|t| serde_message.contains(&format!("invalid type: {t}")))
+    {
+        "（YAML 把 true、false、数字读成布尔值或数字，而此处要的是表达式或文字：请加引号，如 pass: \"true\"、message: \"2021\"）"
     } else {
         ""
     }

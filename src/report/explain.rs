@@ -247,13 +247,23 @@ fn arithmetic(ind: &Indicator, r: &IndicatorResult, trace: &Trace) -> String {
     if let Some(verdict) = &r.verdict {
         return format!("评分人评定 {}（{verdict}）", num(r.score));
     }
-    // Computed findings, without an evaluator's adjustment line.
+    // Computed findings, without an evaluator's adjustment line or the rounding step (said
+    // after the arithmetic: `…；得分87.865按四舍五入保留到0.01为87.87`).
+    let rounding = r.findings.iter().find(|f| f.key == "rounding");
+    // A part zeroed by another indicator's veto: said after the indicator's own arithmetic.
+    let zeroed = r.findings.iter().find(|f| f.key.starts_with("veto-group:"));
     let computed: Vec<&Finding> = r
         .findings
         .iter()
-        .filter(|f| !f.message.starts_with("评分人调整"))
+        .filter(|f| {
+            !f.message.starts_with("评分人调整")
+                && f.key != "rounding"
+                && !f.key.starts_with("veto-group:")
+        })
         .collect();
-    let computed_score = r.adjusted.as_ref().map_or(r.score, |a| a.from);
+    let computed_score = r.adjusted.as_ref().map_or(r.score, |a| a.from)
+        + rounding.map_or(Decimal::ZERO, |f| f.deduct)
+        + zeroed.map_or(Decimal::ZERO, |f| f.deduct);
     let mut line = match &ind.method {
         Method::Tiers { levels, .. } => {
             let m = trace
@@ -305,6 +315,17 @@ fn arithmetic(ind: &Indicator, r: &IndicatorResult, trace: &Trace) -> String {
         && only.evidence.iter().all(|e| e.row.is_none())
     {
         line = format!("{max} - {max} = 0：{}", only.message);
+    }
+    if let Some(f) = rounding {
+        line.push_str(&format!("；{}", f.message));
+    }
+    if let Some(f) = zeroed {
+        line.push_str(&format!(
+            "；{}，{} - {} = 0",
+            f.message,
+            num(f.deduct),
+            num(f.deduct)
+        ));
     }
     if let Some(adj) = &r.adjusted {
         line.push_str(&format!("；评分人调整为 {}（{}）", num(adj.to), adj.reason));
@@ -467,6 +488,10 @@ fn summarize(v: &Value) -> String {
         }
         Value::Table(_) => "表格（已找到）".to_string(),
         Value::Null => "空".to_string(),
+        // A ratio such as 439 ÷ 480 − 1 has 28 decimals: shown to 4, marked as approximate.
+        Value::Num(n) if n.normalize().scale() > 4 => {
+            format!("约{}", n.round_dp(4).normalize())
+        }
         other => short(other),
     }
 }

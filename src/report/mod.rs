@@ -228,6 +228,10 @@ pub fn grading_lines(a: &Assessment) -> Vec<String> {
                 num(p.applicable)
             ));
         }
+        // Rounded per part (`rounding: {where: part}`): the indicators' sum, then the score.
+        if !p.rescaled && p.zeroed_by.is_none() && p.sum != p.score {
+            s.push_str(&format!("；指标合计{}，取舍为{}", num(p.sum), num(p.score)));
+        }
         if p.weight != Decimal::ONE {
             s.push_str(&format!(
                 "；权重{}，计入总分{}",
@@ -277,7 +281,8 @@ pub fn grading_lines(a: &Assessment) -> Vec<String> {
         let head = if r.applied {
             format!("等次规则 {}：{}（{}", r.id, r.message, r.effect)
         } else {
-            format!("等次规则 {}：未触发（{}", r.id, r.effect)
+            // What it would have done, said as such: not an effect on this unit.
+            format!("等次规则 {}：未触发（触发时{}", r.id, r.effect)
         };
         let mut s = head;
         if !figures.is_empty() {

@@ -105,7 +105,7 @@ pub(super) fn finish(
                     ));
                     bonus = new;
                 } else {
-                    effects.push(format!("加分按 {} 计", expr.source().trim()));
+                    effects.push(format!("加分改为 {}", expr.source().trim()));
                 }
             }
             if let Some(cap) = &rule.grade_at_most {

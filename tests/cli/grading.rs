@@ -252,3 +252,36 @@ fn an_indicator_that_does_not_apply_is_no_loss_in_precheck_or_selfreport() {
     let problems = draft.split("## 二、存在问题").nth(1).unwrap_or_default();
     assert!(!problems.contains("办事服务"), "{draft}");
 }
+
+#[test]
+fn a_rule_that_did_not_fire_says_what_it_would_have_done() {
+    let out = kaohe().arg("score").arg(case("full")).output().unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    // full: 网站 35 + 新媒体 20 = 55 ≥ 44, so the gate did not fire and the bonus stays.
+    assert!(
+        table.contains("等次规则 加分门槛：未触发（触发时加分改为 0；"),
+        "{table}"
+    );
+    assert!(
+        table.contains("等次规则 网站底线：未触发（触发时等次不高于不合格；"),
+        "{table}"
+    );
+}
+
+#[test]
+fn explain_of_an_indicator_in_a_vetoed_part_adds_up() {
+    let out = kaohe()
+        .arg("explain")
+        .arg(case("website-veto"))
+        .arg("2.3")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    // 2.3: 8.75 − 2 × 1 overdue = 6.75 of its own; the 单项否决 of 2.1 takes those 6.75.
+    assert!(
+        text.contains(
+            "算式：8.75 - 2 x 1 = 6.75：第3行；单项否决（2.1 网站内容更新）：二、政府网站不得分，6.75 - 6.75 = 0"
+        ),
+        "{text}"
+    );
+}
