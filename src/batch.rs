@@ -164,6 +164,8 @@ pub struct Kept {
     pub veto_label: String,
     /// Indicators the evaluator adjusted (调整), in the rule set's order.
     pub adjustments: Vec<(String, Adjustment)>,
+    /// The evaluation date, else the submission date (YYYY-MM-DD): the XLSX's document date.
+    pub dated: String,
 }
 
 impl Kept {
@@ -178,8 +180,15 @@ impl Kept {
                 .iter()
                 .filter_map(|i| i.adjusted.clone().map(|adj| (i.id.clone(), adj)))
                 .collect(),
+            dated: dated(a).to_string(),
         }
     }
+}
+
+/// A township's date for the documents about it: the evaluation date, else the submission date.
+pub fn dated(a: &Assessment) -> &str {
+    let p = &a.provenance;
+    p.evaluated.as_deref().unwrap_or(&p.submitted)
 }
 
 /// The batch report built one township at a time, in the bundles' name order, so a batch of

@@ -27,7 +27,7 @@ use crate::load::rules as rule_loader;
 use crate::load::{OpenBundle, open_bundle};
 use crate::model::assessment::Assessment;
 use crate::model::ruleset::RuleSet;
-use crate::report::{Format, Options, json, md, stamp_suffix};
+use crate::report::{Format, Options, html, json, md, stamp_suffix, xlsx};
 
 #[derive(Args)]
 pub struct BatchArgs {
@@ -63,7 +63,15 @@ pub struct BatchArgs {
     /// 单份材料的内存上限（MB）：超出的材料停止评分，列为无法评分，其余照常。
     #[arg(long, value_name = "MB", default_value_t = 2048)]
     limit_memory: u64,
+    /// XLSX、HTML 报告逐一列出各单位评分明细的材料份数上限：超过时只列排名、等次统计和失分统计，
+    /// 内存和文件大小不随材料份数增长（各单位明细见 JSON 或 JSON Lines 输出）
+    #[arg(long, value_name = "N", default_value_t = DETAIL_LIMIT)]
+    detail_limit: usize,
 }
+
+/// Up to this many bundles, XLSX and HTML lay out every township (a county's or a city's
+/// townships; about 0.2 MB of memory each while the batch runs); above it they summarize.
+const DETAIL_LIMIT: usize = 300;
 
 /// Bundles scored in parallel between two in-order hand-overs: enough to keep every core busy,
 /// few enough that only this many assessments are ever held at once.
@@ -345,7 +353,10 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
     };
     let mut failed = Vec::new();
     let mut tally = batch::Tally::new(&[]);
-    let mut sink = Sink::new(format, args.output.as_deref())?;
+    let summary_note = (matches!(format, Format::Xlsx | Format::Html)
+        && entries.len() > args.detail_limit)
+        .then(|| summary_note(entries.len(), args.detail_limit));
+    let mut sink = Sink::new(format, args.output.as_deref(), summary_note)?;
     let bar = progress(entries.len());
     match first_declared {
         None => {
@@ -613,6 +624,13 @@ pub(crate) fn score_items(
     Ok(report)
 }
 
+/// What a summarizing XLSX or HTML says about the townships it leaves out.
+fn summary_note(bundles: usize, limit: usize) -> String {
+    format!(
+        "本批次共 {bundles} 份材料，超过逐一列出明细的上限 {limit} 份（--detail-limit）：为控制内存和文件大小，本报告只列排名、等次统计和失分统计，不逐一列出各单位的评分明细。某一单位的明细可用 kaohe score 该单位的材料文件夹 -o 单位.html（或 .xlsx）生成；全部单位的明细见 kaohe batch 同一文件夹 --format json（或 --format jsonl）的输出。"
+    )
+}
+
 fn limit_message(cut: budget::Cut, args: &BatchArgs) -> String {
     match cut {
         budget::Cut::Time => format!(
@@ -628,9 +646,10 @@ fn limit_message(cut: budget::Cut, args: &BatchArgs) -> String {
 
 /// Where the batch's report goes while bundles are scored: what each format keeps of a
 /// township, and how the report is written at the end. Only XLSX and HTML (which lay out every
-/// township) keep whole assessments; JSON and Markdown spool each township's
-/// text to a scratch file and copy it back in ranking order; JSON Lines writes each line as
-/// it comes; table and CSV list the ranking only.
+/// township) keep whole assessments, up to `--detail-limit` bundles; above it they summarize
+/// from the ranking data. JSON and Markdown spool each township's text to a scratch file and
+/// copy it back in ranking order; JSON Lines writes each line as it comes; table and CSV list
+/// the ranking only.
 struct Sink {
     format: Format,
     output: Option<PathBuf>,
@@ -642,11 +661,13 @@ struct Sink {
     /// JSON: the scratch file and each township's (offset, length) in it, in name order.
     spool: Option<Spool>,
     assessments: Vec<Assessment>,
+    /// XLSX or HTML of a batch above `--detail-limit`: the note its summary carries.
+    summary: Option<String>,
 }
 
 impl Sink {
-    fn new(format: Format, output: Option<&Path>) -> Result<Sink, Fatal> {
-        let keep = matches!(format, Format::Xlsx | Format::Html);
+    fn new(format: Format, output: Option<&Path>, summary: Option<String>) -> Result<Sink, Fatal> {
+        let keep = matches!(format, Format::Xlsx | Format::Html) && summary.is_none();
         let mut sink = Sink {
             format,
             output: output.map(Path::to_path_buf),
@@ -655,6 +676,7 @@ impl Sink {
             stdout: false,
             spool: None,
             assessments: Vec::new(),
+            summary,
         };
         match format {
             Format::Jsonl => match output {
@@ -756,6 +778,15 @@ impl Sink {
                     }
                     None => emit(line.as_bytes(), None),
                 }
+            }
+            Format::Xlsx | Format::Html if self.summary.is_some() => {
+                let note = self.summary.as_deref().unwrap_or_default();
+                let bytes = if self.format == Format::Xlsx {
+                    xlsx::render_batch_summary(report, stamp, note)
+                } else {
+                    html::render_batch_summary(report, stamp, note).into_bytes()
+                };
+                emit(&bytes, self.output.as_deref())
             }
             _ => {
                 if self.keep {

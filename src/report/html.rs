@@ -35,14 +35,10 @@ pub fn render_score(a: &Assessment, stamp: Option<&str>) -> String {
 }
 
 pub fn render_batch(b: &BatchReport, stamp: Option<&str>) -> String {
-    let title = match &b.ruleset {
-        Some(r) => format!("{}年度政务公开考核排名", r.year),
-        None => "政务公开考核排名".to_string(),
-    };
     let page = Page {
         generated: stamp.map(String::from),
-        title,
-        batch: Some(batch_view(b)),
+        title: batch_title(b),
+        batch: Some(batch_view(b, None)),
         townships: b
             .assessments
             .iter()
@@ -51,6 +47,26 @@ pub fn render_batch(b: &BatchReport, stamp: Option<&str>) -> String {
             .collect(),
     };
     render(&page)
+}
+
+/// A batch too large to lay out every township (`kaohe batch --detail-limit`): the ranking,
+/// grades, duplicates, failures and losses, with `note` saying where each township's detail is;
+/// no township sections and no per-township chart (38,000 bars would only weigh the page).
+pub fn render_batch_summary(b: &BatchReport, stamp: Option<&str>, note: &str) -> String {
+    let page = Page {
+        generated: stamp.map(String::from),
+        title: batch_title(b),
+        batch: Some(batch_view(b, Some(note))),
+        townships: Vec::new(),
+    };
+    render(&page)
+}
+
+fn batch_title(b: &BatchReport) -> String {
+    match &b.ruleset {
+        Some(r) => format!("{}年度政务公开考核排名", r.year),
+        None => "政务公开考核排名".to_string(),
+    }
 }
 
 fn render(page: &Page) -> String {
@@ -92,7 +108,10 @@ struct BatchView {
     losses: Vec<LossRow>,
     duplicates: Vec<String>,
     failed: Vec<(String, String)>,
-    chart: Chart,
+    /// The bar chart of every township's total (not drawn for a summary).
+    chart: Option<Chart>,
+    /// Set for a summary: why the townships' sections are left out and where to find them.
+    summary: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -232,7 +251,7 @@ fn anchor(i: usize) -> String {
     format!("t{}", i + 1)
 }
 
-fn batch_view(b: &BatchReport) -> BatchView {
+fn batch_view(b: &BatchReport, summary: Option<&str>) -> BatchView {
     let ranking = b
         .ranking
         .iter()
@@ -251,20 +270,23 @@ fn batch_view(b: &BatchReport) -> BatchView {
             }
         })
         .collect();
-    let scale = b
-        .assessments
-        .iter()
-        .map(|a| a.total.max.max(a.total.score))
-        .max()
-        .unwrap_or(Decimal::ONE_HUNDRED);
-    let bars = b
-        .ranking
-        .iter()
-        .map(|e| {
-            let label = format!("{}. {}", e.rank, e.unit);
-            (label, e.score, if e.veto { "veto" } else { "score" })
-        })
-        .collect();
+    let chart = summary.is_none().then(|| {
+        let scale = b
+            .assessments
+            .iter()
+            .map(|a| a.total.max.max(a.total.score))
+            .max()
+            .unwrap_or(Decimal::ONE_HUNDRED);
+        let bars = b
+            .ranking
+            .iter()
+            .map(|e| {
+                let label = format!("{}. {}", e.rank, e.unit);
+                (label, e.score, if e.veto { "veto" } else { "score" })
+            })
+            .collect();
+        chart("各单位总分", bars, scale)
+    });
     BatchView {
         year: b
             .ruleset
@@ -307,7 +329,8 @@ fn batch_view(b: &BatchReport) -> BatchView {
             .iter()
             .map(|f| (f.bundle.clone(), f.error.clone()))
             .collect(),
-        chart: chart("各单位总分", bars, scale),
+        chart,
+        summary: summary.map(String::from),
     }
 }
 

@@ -188,13 +188,17 @@ pub fn adjustment_text(ind: &IndicatorResult) -> Option<String> {
 
 /// 总分 with （暂定） and the veto, as one line.
 pub fn grade_text(a: &Assessment) -> String {
-    let t = &a.total;
+    grade_words(&a.total, veto_label(a))
+}
+
+/// `grade_text` from a township's totals and veto label (what a large batch keeps of it).
+pub fn grade_words(t: &crate::model::assessment::Total, veto_label: &str) -> String {
     let mut s = t.grade.clone();
     if t.provisional {
         s.push_str("（暂定）");
     }
     if t.veto {
-        s.push_str(&format!("（{}）", veto_label(a)));
+        s.push_str(&format!("（{veto_label}）"));
     }
     s
 }

@@ -13,9 +13,12 @@ use rust_xlsxwriter::{
 };
 use unicode_width::UnicodeWidthStr;
 
-use super::{adjustment_text, as_f64, evidence_text, finding_text, grade_text, num, severity_text};
+use super::{
+    adjustment_text, as_f64, evidence_text, finding_text, grade_text, grade_words, num,
+    severity_text, veto_label,
+};
 use crate::batch::BatchReport;
-use crate::model::assessment::{Assessment, Status};
+use crate::model::assessment::{Adjustment, Assessment, Status, Total};
 
 /// Excel refuses longer cell text.
 const MAX_CELL: usize = 32_000;
@@ -47,11 +50,91 @@ pub fn render_batch(b: &BatchReport, stamp: Option<&str>) -> Vec<u8> {
             duplicate: e.duplicate,
         })
         .collect();
-    let title = match &b.ruleset {
+    build(&rows, Some(b), &batch_title(b), stamp)
+        .expect("an XLSX workbook from valid sheet names and cells")
+}
+
+/// A batch too large to lay out every township (`kaohe batch --detail-limit`): 总表, 等次统计
+/// and 失分统计 from what the batch keeps of each township, then 说明 saying where each
+/// township's detail is. 总表 is written in rust_xlsxwriter's constant-memory mode (rows go to a
+/// temporary file as they are written), so 38,000 townships cost a few MB.
+pub fn render_batch_summary(b: &BatchReport, stamp: Option<&str>, note: &str) -> Vec<u8> {
+    summary_book(b, stamp, note).expect("an XLSX workbook from valid sheet names and cells")
+}
+
+fn summary_book(b: &BatchReport, stamp: Option<&str>, note: &str) -> Result<Vec<u8>, XlsxError> {
+    let title = batch_title(b);
+    let styles = Styles::new();
+    let mut wb = Workbook::new();
+    let dated = b.totals.iter().map(|k| k.dated.as_str()).max();
+    set_properties(&mut wb, &title, stamp, dated);
+    let lines: Vec<Line> = b
+        .ranking
+        .iter()
+        .zip(&b.totals)
+        .map(|(e, k)| Line {
+            rank: Some(e.rank),
+            unit: &k.unit,
+            bundle: &k.bundle,
+            total: &k.total,
+            veto_label: &k.veto_label,
+            adjusted: k
+                .adjustments
+                .iter()
+                .map(|(id, adj)| (id.as_str(), adj))
+                .collect(),
+            duplicate: e.duplicate,
+        })
+        .collect();
+    let ws = wb.new_worksheet_with_constant_memory();
+    wb.push_worksheet(summary_sheet(ws, &lines, Some(b), &styles, &title)?);
+    wb.push_worksheet(grades_sheet(b, &styles, &title)?);
+    wb.push_worksheet(losses_sheet(b, &styles, &title)?);
+    let header = ["说明"];
+    let mut ws = sheet(Worksheet::new(), "说明", &header, &styles, &title)?;
+    ws.write_string_with_format(1, 0, note, &styles.wrap)?;
+    ws.set_portrait();
+    ws.set_column_width(0, 100)?;
+    wb.push_worksheet(ws);
+    wb.save_to_buffer()
+}
+
+fn batch_title(b: &BatchReport) -> String {
+    match &b.ruleset {
         Some(r) => format!("{}年度考核排名　{}", r.year, r.title),
         None => "考核排名".to_string(),
-    };
-    build(&rows, Some(b), &title, stamp).expect("an XLSX workbook from valid sheet names and cells")
+    }
+}
+
+/// One line of 总表: from a township's assessment, or from what a large batch keeps of it.
+struct Line<'a> {
+    rank: Option<u32>,
+    unit: &'a str,
+    bundle: &'a str,
+    total: &'a Total,
+    veto_label: &'a str,
+    /// Indicators the evaluator adjusted, in the rule set's order.
+    adjusted: Vec<(&'a str, &'a Adjustment)>,
+    duplicate: bool,
+}
+
+impl<'a> Line<'a> {
+    fn of(s: &Summary<'a>) -> Line<'a> {
+        let a = s.assessment;
+        Line {
+            rank: s.rank,
+            unit: &a.unit,
+            bundle: &a.bundle,
+            total: &a.total,
+            veto_label: veto_label(a),
+            adjusted: a
+                .indicators
+                .iter()
+                .filter_map(|i| i.adjusted.as_ref().map(|adj| (i.id.as_str(), adj)))
+                .collect(),
+            duplicate: s.duplicate,
+        }
+    }
 }
 
 struct Summary<'a> {
@@ -121,14 +204,14 @@ fn clip(s: &str) -> String {
     out
 }
 
-/// A sheet set up for A4 printing with its header row frozen and repeated.
+/// A sheet (new, or in constant-memory mode) set up for A4 printing with its header row frozen and repeated.
 fn sheet(
+    mut ws: Worksheet,
     name: &str,
     header: &[&str],
     styles: &Styles,
     title: &str,
 ) -> Result<Worksheet, XlsxError> {
-    let mut ws = Worksheet::new();
     ws.set_name(name)?;
     for (col, h) in header.iter().enumerate() {
         ws.write_string_with_format(0, col as u16, *h, &styles.header)?;
@@ -175,15 +258,22 @@ fn sheet_name(wanted: &str, taken: &mut Vec<String>) -> String {
     }
 }
 
-/// The document date: the latest evaluation date, else the latest submission date.
-fn document_date(rows: &[Summary]) -> Option<ExcelDateTime> {
-    let date = rows
-        .iter()
-        .filter_map(|s| {
-            let p = &s.assessment.provenance;
-            p.evaluated.clone().or_else(|| Some(p.submitted.clone()))
-        })
-        .max()?;
+/// The document's date: `--stamp`, else the latest evaluation date (else submission date) of
+/// the townships (`dated`, YYYY-MM-DD), else 2000-01-01, so the same inputs give the same bytes.
+fn set_properties(wb: &mut Workbook, title: &str, stamp: Option<&str>, dated: Option<&str>) {
+    let date = stamp
+        .and_then(|s| ExcelDateTime::parse_from_str(s).ok())
+        .or_else(|| dated.and_then(excel_date))
+        .unwrap_or_else(|| ExcelDateTime::from_ymd(2000, 1, 1).expect("a valid date"));
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(title)
+            .set_author("kaohe")
+            .set_creation_datetime(&date),
+    );
+}
+
+fn excel_date(date: &str) -> Option<ExcelDateTime> {
     let mut parts = date.split('-').map(|p| p.parse::<u16>().ok());
     let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
     ExcelDateTime::from_ymd(y, m as u8, d as u8).ok()
@@ -197,16 +287,8 @@ fn build(
 ) -> Result<Vec<u8>, XlsxError> {
     let styles = Styles::new();
     let mut wb = Workbook::new();
-    let date = stamp
-        .and_then(|s| ExcelDateTime::parse_from_str(s).ok())
-        .or_else(|| document_date(rows))
-        .unwrap_or_else(|| ExcelDateTime::from_ymd(2000, 1, 1).expect("a valid date"));
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title(title)
-            .set_author("kaohe")
-            .set_creation_datetime(&date),
-    );
+    let dated = rows.iter().map(|s| crate::batch::dated(s.assessment)).max();
+    set_properties(&mut wb, title, stamp, dated);
     let mut taken = vec![
         "总表".to_string(),
         "等次统计".to_string(),
@@ -214,7 +296,14 @@ fn build(
         "问题清单".to_string(),
     ];
 
-    wb.push_worksheet(summary_sheet(rows, batch, &styles, title)?);
+    let lines: Vec<Line> = rows.iter().map(Line::of).collect();
+    wb.push_worksheet(summary_sheet(
+        Worksheet::new(),
+        &lines,
+        batch,
+        &styles,
+        title,
+    )?);
     if let Some(b) = batch {
         wb.push_worksheet(grades_sheet(b, &styles, title)?);
         wb.push_worksheet(losses_sheet(b, &styles, title)?);
@@ -242,48 +331,46 @@ const SUMMARY: [&str; 11] = [
 ];
 
 fn summary_sheet(
-    rows: &[Summary],
+    ws: Worksheet,
+    rows: &[Line],
     batch: Option<&BatchReport>,
     st: &Styles,
     title: &str,
 ) -> Result<Worksheet, XlsxError> {
-    let mut ws = sheet("总表", &SUMMARY, st, title)?;
+    let mut ws = sheet(ws, "总表", &SUMMARY, st, title)?;
     let mut w = Widths::new(&SUMMARY);
     let mut r = 1u32;
     for s in rows {
-        let a = s.assessment;
         match s.rank {
             Some(rank) => ws.write_number_with_format(r, 0, rank, &st.number)?,
             None => ws.write_string_with_format(r, 0, "", &st.text)?,
         };
-        let adjusted: Vec<String> = a
-            .indicators
+        let adjusted: Vec<String> = s
+            .adjusted
             .iter()
-            .filter_map(|i| {
-                i.adjusted.as_ref().map(|adj| {
-                    format!(
-                        "{} 计算{}→调整{}（{}，{}）",
-                        i.id,
-                        num(adj.from),
-                        num(adj.to),
-                        adj.reason,
-                        adj.by
-                    )
-                })
+            .map(|(id, adj)| {
+                format!(
+                    "{} 计算{}→调整{}（{}，{}）",
+                    id,
+                    num(adj.from),
+                    num(adj.to),
+                    adj.reason,
+                    adj.by
+                )
             })
             .collect();
         let mut notes = Vec::new();
-        if a.total.provisional {
+        if s.total.provisional {
             notes.push("暂定：有待评分项".to_string());
         }
         if s.duplicate {
             notes.push("单位重复".to_string());
         }
         let texts = [
-            (1, a.unit.clone()),
-            (2, a.bundle.clone()),
-            (7, grade_text(a)),
-            (8, if a.total.veto { "是" } else { "否" }.to_string()),
+            (1, s.unit.to_string()),
+            (2, s.bundle.to_string()),
+            (7, grade_words(s.total, s.veto_label)),
+            (8, if s.total.veto { "是" } else { "否" }.to_string()),
             (9, adjusted.join("\n")),
             (10, notes.join("；")),
         ];
@@ -297,10 +384,10 @@ fn summary_sheet(
             w.see(col as usize, &t);
         }
         for (col, v) in [
-            (3, a.total.score),
-            (4, a.total.base),
-            (5, a.total.bonus),
-            (6, a.total.max),
+            (3, s.total.score),
+            (4, s.total.base),
+            (5, s.total.bonus),
+            (6, s.total.max),
         ] {
             ws.write_number_with_format(r, col, as_f64(v), &st.number)?;
         }
@@ -323,7 +410,7 @@ fn summary_sheet(
 
 fn grades_sheet(b: &BatchReport, st: &Styles, title: &str) -> Result<Worksheet, XlsxError> {
     let header = ["等次", "单位数"];
-    let mut ws = sheet("等次统计", &header, st, title)?;
+    let mut ws = sheet(Worksheet::new(), "等次统计", &header, st, title)?;
     let mut w = Widths::new(&header);
     for (i, (g, n)) in b.grades.iter().enumerate() {
         let r = i as u32 + 1;
@@ -338,7 +425,7 @@ fn grades_sheet(b: &BatchReport, st: &Styles, title: &str) -> Result<Worksheet, 
 
 fn losses_sheet(b: &BatchReport, st: &Styles, title: &str) -> Result<Worksheet, XlsxError> {
     let header = ["编号", "指标", "分组", "累计失分", "失分单位数"];
-    let mut ws = sheet("失分统计", &header, st, title)?;
+    let mut ws = sheet(Worksheet::new(), "失分统计", &header, st, title)?;
     let mut w = Widths::new(&header);
     for (i, l) in b.losses.iter().enumerate() {
         let r = i as u32 + 1;
@@ -368,7 +455,7 @@ const TOWNSHIP: [&str; 10] = [
 
 fn township_sheet(a: &Assessment, name: &str, st: &Styles) -> Result<Worksheet, XlsxError> {
     let title = format!("{}　{}年度考核结果", a.unit, a.ruleset.year);
-    let mut ws = sheet(name, &TOWNSHIP, st, &title)?;
+    let mut ws = sheet(Worksheet::new(), name, &TOWNSHIP, st, &title)?;
     let mut w = Widths::new(&TOWNSHIP);
     let mut r = 1u32;
     for ind in &a.indicators {
@@ -458,7 +545,7 @@ const PROBLEMS: [&str; 11] = [
 ];
 
 fn problems_sheet(rows: &[Summary], st: &Styles, title: &str) -> Result<Worksheet, XlsxError> {
-    let mut ws = sheet("问题清单", &PROBLEMS, st, title)?;
+    let mut ws = sheet(Worksheet::new(), "问题清单", &PROBLEMS, st, title)?;
     let mut w = Widths::new(&PROBLEMS);
     let mut r = 1u32;
     for s in rows {

@@ -569,3 +569,83 @@ fn a_bundle_over_the_time_limit_is_listed_as_failed() {
     let error = v["failed"][0]["error"].as_str().unwrap();
     assert!(error.contains("时间上限 0 秒"), "{error}");
 }
+
+/// Issue 11: above `--detail-limit` bundles, XLSX and HTML summarize (ranking, grades, losses,
+/// failures) and say where each township's detail is, so their memory does not grow with the
+/// batch; at or below it they are the full reports, byte for byte. The county has 7 bundles
+/// (6 scored, 破损材料-2021 failed), so `--detail-limit 6` summarizes and 7 does not.
+#[test]
+fn xlsx_and_html_summarize_above_the_detail_limit() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let tmp = TempDir::new().unwrap();
+    let run = |ext: &str, limit: Option<&str>| {
+        let out = tmp
+            .path()
+            .join(format!("county-{}.{ext}", limit.unwrap_or("default")));
+        let mut args = vec!["--verdicts-dir", VERDICTS, "-o", out.to_str().unwrap()];
+        if let Some(l) = limit {
+            args.extend(["--detail-limit", l]);
+        }
+        let o = batch(Path::new(COUNTY), &args);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        out
+    };
+    let note = "本批次共 7 份材料，超过逐一列出明细的上限 6 份";
+
+    // At the limit: the full reports, the same bytes as without the option.
+    for ext in ["html", "xlsx"] {
+        let full = fs::read(run(ext, None)).unwrap();
+        assert!(full == fs::read(run(ext, Some("7"))).unwrap(), "{ext}");
+    }
+
+    // HTML above the limit: the ranking without links, grades, the failed bundle and losses;
+    // no township section and no chart of every township.
+    let page = fs::read_to_string(run("html", Some("6"))).unwrap();
+    assert!(page.contains(note), "{page}");
+    assert!(page.contains("kaohe score"));
+    assert!(!page.contains("<section class=\"township"));
+    assert!(!page.contains("href=\"#t1\""));
+    assert!(!page.contains("各单位总分"));
+    // Rank 1 xx镇 98, the tie 李家镇/张村镇 at 92.5 (rank 3 twice), 白云镇 vetoed last (6).
+    for row in [
+        "<td class=\"n\">1</td><td class=\"nm\">xx镇</td><td class=\"n\">98</td>",
+        "<td class=\"n\">3</td><td class=\"nm\">李家镇</td><td class=\"n\">92.5</td>",
+        "<td class=\"n\">3</td><td class=\"nm\">张村镇</td><td class=\"n\">92.5</td>",
+        "<td class=\"n\">6</td><td class=\"nm\">白云镇</td><td class=\"n\">89.5</td>",
+    ] {
+        assert!(page.contains(row), "{row}");
+    }
+    assert!(page.contains("破损材料-2021"));
+    // 1.4 cost the county 9 points over 6 townships (as in the full report's 失分统计).
+    assert!(page.contains("<tr><td>1.4</td>"));
+
+    // XLSX above the limit: 总表 cell for cell as in the full workbook, 等次统计, 失分统计, and
+    // 说明 with the note; no township sheet and no 问题清单.
+    let full_path = run("xlsx", None);
+    let mut full: Xlsx<_> = open_workbook(&full_path).unwrap();
+    let mut small: Xlsx<_> = open_workbook(run("xlsx", Some("6"))).unwrap();
+    assert_eq!(
+        small.sheet_names(),
+        vec!["总表", "等次统计", "失分统计", "说明"]
+    );
+    for sheet in ["总表", "等次统计", "失分统计"] {
+        let a = full.worksheet_range(sheet).unwrap();
+        let b = small.worksheet_range(sheet).unwrap();
+        assert_eq!(a.get_size(), b.get_size(), "{sheet}");
+        assert!(a.cells().eq(b.cells()), "{sheet} differs");
+    }
+    let summary = small.worksheet_range("总表").unwrap();
+    assert_eq!(
+        summary.get_value((1, 1)),
+        Some(&Data::String("xx镇".into()))
+    );
+    assert_eq!(summary.get_value((1, 3)), Some(&Data::Float(98.0)));
+    let about = small.worksheet_range("说明").unwrap();
+    let text = about.get_value((1, 0)).unwrap().to_string();
+    assert!(text.contains(note), "{text}");
+}
