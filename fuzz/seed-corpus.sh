@@ -24,3 +24,6 @@ for r,_,fs in os.walk('.'):
   for f in fs: z.write(os.path.join(r,f))
 z.close()")
 cp /tmp/kaohe-seed.zip corpus/zip_bundle/twin.zip
+# pdf: the Chromium-printed and the scanned annual report.
+mkdir -p corpus/pdf
+cp $F/annual-reports/text-layer.pdf $F/annual-reports/scanned.pdf corpus/pdf/

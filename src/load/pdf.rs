@@ -240,4 +240,47 @@ mod measure {
             bytes.len() / 1024
         );
     }
+
+    /// Damaged copies of the printed report (truncated, bytes overwritten): each gives text or
+    /// a reason, never a panic, within the time budget. Prints how each ended.
+    #[test]
+    #[ignore]
+    fn measure_damaged_pdfs() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/annual-reports/text-layer.pdf"
+        );
+        let good = std::fs::read(path).unwrap();
+        let mut cases: Vec<Vec<u8>> = (1..=10)
+            .map(|i| good[..good.len() * i / 11].to_vec())
+            .collect();
+        let mut seed = 0x2021_u64;
+        for _ in 0..30 {
+            let mut bad = good.clone();
+            for _ in 0..20 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let at = (seed >> 33) as usize % bad.len();
+                bad[at] = (seed >> 13) as u8;
+            }
+            cases.push(bad);
+        }
+        let (mut read, mut refused) = (0, 0);
+        let start = std::time::Instant::now();
+        let mut slowest = std::time::Duration::ZERO;
+        for case in &cases {
+            let t = std::time::Instant::now();
+            match super::pdf_text(case) {
+                Ok(_) => read += 1,
+                Err(_) => refused += 1,
+            }
+            slowest = slowest.max(t.elapsed());
+        }
+        println!(
+            "{} damaged PDFs: {read} read, {refused} refused (with a reason), no panic; {:?} in all, slowest {slowest:?}",
+            cases.len(),
+            start.elapsed()
+        );
+    }
 }
