@@ -135,21 +135,38 @@ pub struct Call {
 }
 
 impl Ir {
+    /// Call `f` on each direct sub-expression, in source order: the one place that knows the
+    /// shape of the tree, for every walk over it.
+    pub fn for_each_child<'a>(&'a self, f: &mut impl FnMut(&'a Ir)) {
+        match self {
+            Ir::Const(_) | Ir::Local(_) | Ir::Global(_) => {}
+            Ir::List(items) => items.iter().for_each(f),
+            Ir::Record(fields) => fields.iter().for_each(|(_, i)| f(i)),
+            Ir::Field(e, _) | Ir::Column(e, _, _) | Ir::Neg(e) | Ir::Not(e) => f(e),
+            Ir::Lambda { body, .. } => f(body),
+            Ir::Call(c) => c.args.iter().for_each(f),
+            Ir::Binary(_, l, r) | Ir::Let(l, r) => {
+                f(l);
+                f(r);
+            }
+            Ir::If(c, t, e) => {
+                f(c);
+                f(t);
+                f(e);
+            }
+        }
+    }
+
     /// Whether evaluating this may push a data problem citing the innermost row.
     pub fn uses_calendar(&self) -> bool {
         use super::functions::Func;
-        match self {
-            Ir::Const(_) | Ir::Local(_) | Ir::Global(_) => false,
-            Ir::List(items) => items.iter().any(Ir::uses_calendar),
-            Ir::Record(fields) => fields.iter().any(|(_, i)| i.uses_calendar()),
-            Ir::Field(e, _) | Ir::Column(e, _, _) | Ir::Neg(e) | Ir::Not(e) => e.uses_calendar(),
-            Ir::Lambda { body, .. } => body.uses_calendar(),
-            Ir::Call(c) => {
-                matches!(c.func, Func::Workdays | Func::AddWorkdays)
-                    || c.args.iter().any(Ir::uses_calendar)
-            }
-            Ir::Binary(_, l, r) | Ir::Let(l, r) => l.uses_calendar() || r.uses_calendar(),
-            Ir::If(c, t, e) => c.uses_calendar() || t.uses_calendar() || e.uses_calendar(),
+        if let Ir::Call(c) = self
+            && matches!(c.func, Func::Workdays | Func::AddWorkdays)
+        {
+            return true;
         }
+        let mut any = false;
+        self.for_each_child(&mut |i| any = any || i.uses_calendar());
+        any
     }
 }

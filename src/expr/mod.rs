@@ -188,27 +188,10 @@ impl Expr {
     /// names, `it`), for lints such as an unused parameter.
     pub fn globals(&self) -> std::collections::BTreeSet<Arc<str>> {
         fn walk(ir: &ast::Ir, out: &mut std::collections::BTreeSet<Arc<str>>) {
-            use ast::Ir;
-            match ir {
-                Ir::Const(_) | Ir::Local(_) => {}
-                Ir::Global(name) => {
-                    out.insert(Arc::clone(name));
-                }
-                Ir::List(items) => items.iter().for_each(|i| walk(i, out)),
-                Ir::Record(fields) => fields.iter().for_each(|(_, i)| walk(i, out)),
-                Ir::Field(e, _) | Ir::Column(e, _, _) | Ir::Neg(e) | Ir::Not(e) => walk(e, out),
-                Ir::Lambda { body, .. } => walk(body, out),
-                Ir::Call(c) => c.args.iter().for_each(|i| walk(i, out)),
-                Ir::Binary(_, l, r) | Ir::Let(l, r) => {
-                    walk(l, out);
-                    walk(r, out);
-                }
-                Ir::If(c, t, e) => {
-                    walk(c, out);
-                    walk(t, out);
-                    walk(e, out);
-                }
+            if let ast::Ir::Global(name) = ir {
+                out.insert(Arc::clone(name));
             }
+            ir.for_each_child(&mut |i| walk(i, out));
         }
         let mut out = std::collections::BTreeSet::new();
         walk(&self.ir, &mut out);
@@ -218,28 +201,10 @@ impl Expr {
     /// The ledger columns the expression reads from rows (`r.领域` → 领域), by name.
     pub fn columns(&self) -> std::collections::BTreeSet<Arc<str>> {
         fn walk(ir: &ast::Ir, out: &mut std::collections::BTreeSet<Arc<str>>) {
-            use ast::Ir;
-            match ir {
-                Ir::Const(_) | Ir::Local(_) | Ir::Global(_) => {}
-                Ir::Column(e, name, _) => {
-                    out.insert(Arc::clone(name));
-                    walk(e, out);
-                }
-                Ir::List(items) => items.iter().for_each(|i| walk(i, out)),
-                Ir::Record(fields) => fields.iter().for_each(|(_, i)| walk(i, out)),
-                Ir::Field(e, _) | Ir::Neg(e) | Ir::Not(e) => walk(e, out),
-                Ir::Lambda { body, .. } => walk(body, out),
-                Ir::Call(c) => c.args.iter().for_each(|i| walk(i, out)),
-                Ir::Binary(_, l, r) | Ir::Let(l, r) => {
-                    walk(l, out);
-                    walk(r, out);
-                }
-                Ir::If(c, t, e) => {
-                    walk(c, out);
-                    walk(t, out);
-                    walk(e, out);
-                }
+            if let ast::Ir::Column(_, name, _) = ir {
+                out.insert(Arc::clone(name));
             }
+            ir.for_each_child(&mut |i| walk(i, out));
         }
         let mut out = std::collections::BTreeSet::new();
         walk(&self.ir, &mut out);
@@ -269,25 +234,7 @@ impl Expr {
                 }
                 return;
             }
-            match ir {
-                Ir::Const(_) | Ir::Local(_) | Ir::Global(_) => {}
-                Ir::List(items) => items.iter().for_each(|i| walk(i, roots, out)),
-                Ir::Record(fields) => fields.iter().for_each(|(_, i)| walk(i, roots, out)),
-                Ir::Field(e, _) | Ir::Column(e, _, _) | Ir::Neg(e) | Ir::Not(e) => {
-                    walk(e, roots, out)
-                }
-                Ir::Lambda { body, .. } => walk(body, roots, out),
-                Ir::Call(c) => c.args.iter().for_each(|i| walk(i, roots, out)),
-                Ir::Binary(_, l, r) | Ir::Let(l, r) => {
-                    walk(l, roots, out);
-                    walk(r, roots, out);
-                }
-                Ir::If(c, t, e) => {
-                    walk(c, roots, out);
-                    walk(t, roots, out);
-                    walk(e, roots, out);
-                }
-            }
+            ir.for_each_child(&mut |i| walk(i, roots, out));
         }
         let mut out = Vec::new();
         walk(&self.ir, roots, &mut out);
