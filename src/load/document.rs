@@ -7,6 +7,7 @@
 //! without one (a scan) and anything else (images, `.doc`) is listed and hashed, its text not
 //! read: "已报送但无法读取" with the reason.
 
+use crate::diag::DataCode;
 use std::sync::Arc;
 
 use crate::diag::Problem;
@@ -48,7 +49,7 @@ pub fn read_document(
             }
             Err(why) => problems.push(Problem::error(
                 file,
-                "corrupt-file",
+                DataCode::CorruptFile,
                 format!("{why}：文档的文字和表格无法读取，请在 Word/WPS 中重新保存为 .docx，或另存为 .html/.md"),
             )),
         }
@@ -64,7 +65,7 @@ pub fn read_document(
             }
             Err(why) => problems.push(Problem::warning(
                 file,
-                "unreadable-document",
+                DataCode::UnreadableDocument,
                 format!("已报送但无法读取：{why}"),
             )),
         }
@@ -79,7 +80,7 @@ pub fn read_document(
         };
         problems.push(Problem::warning(
             file,
-            "unreadable-document",
+            DataCode::UnreadableDocument,
             format!("已报送但无法读取：{why}"),
         ));
         return doc;
@@ -89,7 +90,7 @@ pub fn read_document(
         Err(message) => {
             problems.push(Problem::error(
                 file,
-                "bad-encoding",
+                DataCode::BadEncoding,
                 format!("{message}，文档的文字无法读取：{SAVE_AS_HINT}"),
             ));
             return doc;

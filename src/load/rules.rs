@@ -2,6 +2,7 @@
 //! validate everything once — structure, every expression, every name and column, point
 //! budgets — and report all problems together, each with file, line and column.
 
+use crate::diag::{CheckCode, Code, ExprCode, RuleCode};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::str::FromStr;
@@ -26,13 +27,11 @@ use crate::model::schema::{
 };
 
 mod cases;
-mod codes;
 mod lint;
 mod overlay;
 pub(crate) mod township;
 
 pub use cases::{EXPECTED_FILE, TestCase, test_cases};
-pub use codes::{RULE_CODES, RuleCode, rule_code};
 pub use overlay::{OverlaySummary, overlay_summary};
 pub use township::PATHS as TOWNSHIP_PATHS;
 
@@ -124,7 +123,7 @@ impl RuleFiles {
         if !files.contains_key(RULESET_FILE) {
             return Err(Fatal::one(Problem::error(
                 format!("{origin}/{RULESET_FILE}"),
-                "ruleset-file-missing",
+                RuleCode::RulesetFileMissing,
                 format!("规则集目录中没有 {RULESET_FILE}"),
             )));
         }
@@ -169,7 +168,7 @@ fn read_dir_yaml(
         Err(e) => {
             problems.push(Problem::error(
                 dir.display().to_string(),
-                "ruleset-unreadable",
+                RuleCode::RulesetUnreadable,
                 format!("无法读取规则集目录：{}", crate::diag::os_error(&e)),
             ));
             return;
@@ -203,10 +202,10 @@ fn read_dir_yaml(
             continue;
         }
         if files.len() >= MAX_RULE_FILES {
-            if !problems.iter().any(|p| p.code == "ruleset-unreadable") {
+            if !problems.iter().any(|p| p.code == RuleCode::RulesetUnreadable) {
                 problems.push(Problem::error(
                     origin.to_string(),
-                    "ruleset-unreadable",
+                    RuleCode::RulesetUnreadable,
                     format!(
                         "规则集目录中的 YAML/CSV 文件超过 {MAX_RULE_FILES} 个：这不像一个规则集目录，请检查路径"
                     ),
@@ -221,7 +220,7 @@ fn read_dir_yaml(
         if meta.len() > MAX_RULE_FILE {
             problems.push(Problem::error(
                 format!("{origin}/{rel}"),
-                "ruleset-file-too-large",
+                RuleCode::RulesetFileTooLarge,
                 format!("规则文件过大（{} 字节）", meta.len()),
             ));
             continue;
@@ -237,12 +236,12 @@ fn read_dir_yaml(
             }
             Ok(Err(_)) => problems.push(Problem::error(
                 format!("{origin}/{rel}"),
-                "ruleset-not-utf8",
+                RuleCode::RulesetNotUtf8,
                 "规则文件须保存为 UTF-8",
             )),
             Err(e) => problems.push(Problem::error(
                 format!("{origin}/{rel}"),
-                "ruleset-unreadable",
+                RuleCode::RulesetUnreadable,
                 format!("无法读取：{}", crate::diag::os_error(&e)),
             )),
         }
@@ -491,7 +490,7 @@ struct Pos {
 }
 
 impl<'a> Checker<'a> {
-    fn error(&mut self, file: &str, path: &str, code: &'static str, message: impl Into<String>) {
+    fn error(&mut self, file: &str, path: &str, code: impl Into<Code>, message: impl Into<String>) {
         let (display, pos) = self.locate(file, path);
         let mut p = Problem::error(display, code, message);
         if let Some(pos) = pos {
@@ -500,7 +499,7 @@ impl<'a> Checker<'a> {
         self.problems.push(p);
     }
 
-    fn warn(&mut self, file: &str, path: &str, code: &'static str, message: impl Into<String>) {
+    fn warn(&mut self, file: &str, path: &str, code: impl Into<Code>, message: impl Into<String>) {
         // Point at the key when there is one (`年报截止:`), else at the value.
         let (display, pos) = match self.locate(file, &format!("{path}#key")) {
             (d, Some(pos)) => (d, Some(pos)),
@@ -571,7 +570,7 @@ impl<'a> Checker<'a> {
         let Some(text) = self.text(file) else {
             self.problems.push(Problem::error(
                 self.display(file),
-                "ruleset-file-missing",
+                RuleCode::RulesetFileMissing,
                 "规则集引用的文件不存在",
             ));
             return None;
@@ -596,7 +595,7 @@ impl<'a> Checker<'a> {
             Ok(v) => Some(v),
             Err(e) => {
                 let message = format!("{e}{}", quote_hint(&e.to_string()));
-                let mut p = Problem::error(self.display(file), "ruleset-shape", message);
+                let mut p = Problem::error(self.display(file), RuleCode::RulesetShape, message);
                 if let Some(loc) = e.location() {
                     p = p.at(loc.line() as u32, loc.column() as u32);
                 }
@@ -612,7 +611,7 @@ impl<'a> Checker<'a> {
             self.error(
                 file,
                 &at,
-                "unknown-key",
+                RuleCode::UnknownKey,
                 format!("未知的键 `{key}`（拼写错误？）"),
             );
         }
@@ -644,7 +643,7 @@ impl<'a> Checker<'a> {
             self.error(
                 file,
                 path,
-                "bad-unit-points",
+                RuleCode::BadUnitPoints,
                 "按单位类型写的分值需要先在 ruleset.yaml 声明 unit_type（如 unit_type: {field: 单位类型, values: [乡镇, 街道]}）",
             );
             return Yaml::from(0);
@@ -657,7 +656,7 @@ impl<'a> Checker<'a> {
                 self.error(
                     file,
                     &join(path, &key),
-                    "bad-unit-points",
+                    RuleCode::BadUnitPoints,
                     format!(
                         "「{key}」不是 unit_type 声明的单位类型（{}）",
                         self.units.join("、")
@@ -677,7 +676,7 @@ impl<'a> Checker<'a> {
             self.error(
                 file,
                 path,
-                "bad-unit-points",
+                RuleCode::BadUnitPoints,
                 format!("按单位类型写的分值缺少 {missing}：每个单位类型都要写明"),
             );
         }
@@ -696,7 +695,7 @@ impl<'a> Checker<'a> {
             c.error(
                 f,
                 "unit_type",
-                "bad-unit-type",
+                RuleCode::BadUnitType,
                 format!(
                     "unit_type 应写成 {{field: 单位类型, values: [乡镇, 街道]}}（field 为 bundle.yaml 的键，values 至少两个），实为 {}",
                     yaml_display(v)
@@ -727,7 +726,7 @@ impl<'a> Checker<'a> {
                 self.error(
                     f,
                     &format!("unit_type.values[{i}]"),
-                    "bad-unit-type",
+                    RuleCode::BadUnitType,
                     format!("单位类型「{value}」为空或重复"),
                 );
                 return None;
@@ -747,13 +746,13 @@ impl<'a> Checker<'a> {
                 self.error(
                     file,
                     path,
-                    "points-precision",
+                    RuleCode::PointsPrecision,
                     format!("分值 {d} 超过两位小数"),
                 );
                 d
             }
             Some(d) if d < Decimal::ZERO => {
-                self.error(file, path, "points-negative", format!("分值 {d} 为负数"));
+                self.error(file, path, RuleCode::PointsNegative, format!("分值 {d} 为负数"));
                 d
             }
             Some(d) => d,
@@ -761,7 +760,7 @@ impl<'a> Checker<'a> {
                 self.error(
                     file,
                     path,
-                    "points-not-number",
+                    RuleCode::PointsNotNumber,
                     format!("分值应为数字，实为 {}", yaml_display(v)),
                 );
                 Decimal::ZERO
@@ -787,7 +786,7 @@ impl<'a> Checker<'a> {
                     self.error(
                         file,
                         path,
-                        "type-mismatch",
+                        ExprCode::TypeMismatch,
                         format!("表达式应为{}，实为 {}：{src}", want.describe(), e.ty()),
                     );
                 }
@@ -823,11 +822,9 @@ impl<'a> Checker<'a> {
     fn expr_errors(&mut self, file: &str, path: &str, src: &str, errors: Vec<ExprError>) {
         let (display, pos) = self.locate(file, path);
         for err in errors {
-            let mut message = err.message.clone();
-            if let Some(help) = &err.help {
-                message.push_str(&format!("（{help}）"));
-            }
-            let mut p = Problem::error(display.clone(), err.code, message).value(src.to_string());
+            // The error renders itself (in Chinese, in one place: expr/error.rs).
+            let mut p = Problem::error(display.clone(), err.code(), err.to_string())
+                .value(src.to_string());
             if let Some(pos) = pos {
                 let (line, col) = span_position(pos, src, err.span.start);
                 p = p.at(line, col);
@@ -1040,7 +1037,7 @@ impl Checker<'_> {
                     self.error(
                         file,
                         path,
-                        "unknown-field-type",
+                        RuleCode::UnknownFieldType,
                         format!("未知的类型 `{other}`（可用：text、date、count、decimal、flag、file、[类型]、{{map: 类型}}）"),
                     );
                     None
@@ -1065,7 +1062,7 @@ impl Checker<'_> {
                                     self.error(
                                         file,
                                         &join(path, "count"),
-                                        "bad-count-max",
+                                        RuleCode::BadCountMax,
                                         "count 的上限应为非负整数",
                                     );
                                     None
@@ -1088,7 +1085,7 @@ impl Checker<'_> {
                 self.error(
                     file,
                     path,
-                    "unknown-field-type",
+                    RuleCode::UnknownFieldType,
                     format!("无法识别的类型声明：{}", yaml_display(other)),
                 );
                 None
@@ -1100,7 +1097,7 @@ impl Checker<'_> {
         let mut out = Vec::new();
         let Some(v) = v else { return out };
         let Some(m) = v.as_mapping() else {
-            self.error(file, path, "ruleset-shape", "列声明应为 列名: 类型 的映射");
+            self.error(file, path, RuleCode::RulesetShape, "列声明应为 列名: 类型 的映射");
             return out;
         };
         for (k, t) in m {
@@ -1126,7 +1123,7 @@ impl Checker<'_> {
                 other => self.error(
                     file,
                     &format!("{path}[{i}]"),
-                    "ruleset-shape",
+                    RuleCode::RulesetShape,
                     format!("应为文本，实为 {}", yaml_display(other)),
                 ),
             }
@@ -1152,7 +1149,7 @@ impl Checker<'_> {
             self.error(
                 file,
                 path,
-                "ruleset-shape",
+                RuleCode::RulesetShape,
                 "aliases 应为 列名: [别名…] 的映射",
             );
             return out;
@@ -1164,7 +1161,7 @@ impl Checker<'_> {
                 self.error(
                     file,
                     &format!("{at}#key"),
-                    "unknown-column",
+                    ExprCode::UnknownColumn,
                     format!(
                         "台账 {} 没有声明列 {column}，不能为它写别名（已声明：{}）",
                         ledger.name,
@@ -1184,7 +1181,7 @@ impl Checker<'_> {
                     self.error(
                         file,
                         &item,
-                        "alias-conflict",
+                        RuleCode::AliasConflict,
                         format!(
                             "别名「{name}」就是台账 {} 的列名「{}」",
                             ledger.name, other.name
@@ -1194,7 +1191,7 @@ impl Checker<'_> {
                     self.error(
                         file,
                         &item,
-                        "alias-conflict",
+                        RuleCode::AliasConflict,
                         format!("别名「{name}」已是列「{other}」的别名：一个表头只能对应一列"),
                     );
                 } else {
@@ -1223,7 +1220,7 @@ impl Checker<'_> {
             self.error(
                 file,
                 path,
-                "ruleset-shape",
+                RuleCode::RulesetShape,
                 "vocabulary 应为 列名: {本规则集的值: [平台的写法…]} 的映射",
             );
             return out;
@@ -1236,7 +1233,7 @@ impl Checker<'_> {
                     self.error(
                         file,
                         &format!("{at}#key"),
-                        "unknown-column",
+                        ExprCode::UnknownColumn,
                         format!("台账 {} 没有声明列 {column}，不能为它写对照", ledger.name),
                     );
                     continue;
@@ -1245,7 +1242,7 @@ impl Checker<'_> {
                     self.error(
                         file,
                         &format!("{at}#key"),
-                        "type-mismatch",
+                        ExprCode::TypeMismatch,
                         format!("列 {column} 不是 text 类型，只有文本列可以写值的对照"),
                     );
                     continue;
@@ -1256,7 +1253,7 @@ impl Checker<'_> {
                 self.error(
                     file,
                     &at,
-                    "ruleset-shape",
+                    RuleCode::RulesetShape,
                     "应为 本规则集的值: [平台的写法…] 的映射",
                 );
                 continue;
@@ -1272,7 +1269,7 @@ impl Checker<'_> {
                         self.error(
                             file,
                             &item,
-                            "vocabulary-conflict",
+                            RuleCode::VocabularyConflict,
                             format!("「{from}」本身是对照的目标值，不能再对到「{to}」"),
                         );
                     } else if let Some(e) =
@@ -1281,7 +1278,7 @@ impl Checker<'_> {
                         self.error(
                             file,
                             &item,
-                            "vocabulary-conflict",
+                            RuleCode::VocabularyConflict,
                             format!("「{from}」已对到「{}」：一个值只能计为一个值", e.to),
                         );
                     } else {
@@ -1313,7 +1310,7 @@ impl Checker<'_> {
                 self.error(
                     file,
                     &path,
-                    "ledger-no-columns",
+                    RuleCode::LedgerNoColumns,
                     format!("台账 {name} 没有声明必备列"),
                 );
             }
@@ -1467,7 +1464,7 @@ fn rule_calendar(c: &mut Checker, raw: Option<&Yaml>) -> crate::calendar::Calend
             c.error(
                 RULESET_FILE,
                 "calendar",
-                "ruleset-shape",
+                RuleCode::RulesetShape,
                 format!(
                     "calendar 应为日历文件名或文件名列表，实为 {}",
                     yaml_display(other)
@@ -1491,7 +1488,7 @@ fn rule_calendar(c: &mut Checker, raw: Option<&Yaml>) -> crate::calendar::Calend
             c.error(
                 RULESET_FILE,
                 &path,
-                "calendar-file-missing",
+                RuleCode::CalendarFileMissing,
                 format!("calendar 指定的日历文件「{name}」不在规则集目录中"),
             );
             continue;
@@ -1502,7 +1499,7 @@ fn rule_calendar(c: &mut Checker, raw: Option<&Yaml>) -> crate::calendar::Calend
                 for p in problems {
                     let mut q = Problem::error(
                         p.file.clone(),
-                        "calendar-file-invalid",
+                        RuleCode::CalendarFileInvalid,
                         format!("{}（日历文件每行为 日期,holiday|workday,节日）", p.message),
                     );
                     q.line = p.line;
@@ -1585,7 +1582,7 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
         c.error(
             f,
             "year",
-            "year-not-in-calendar",
+            RuleCode::YearNotInCalendar,
             format!(
                 "考核年度 {} 不在工作日日历内（日历覆盖 {}–{} 年）",
                 raw.year,
@@ -1611,7 +1608,7 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
             c.error(
                 f,
                 &format!("grades[{i}].min"),
-                "grades-not-descending",
+                RuleCode::GradesNotDescending,
                 "等次应从高到低排列，下限依次递减",
             );
         }
@@ -1621,12 +1618,12 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
         });
     }
     if grades.is_empty() {
-        c.error(f, "grades", "grades-empty", "至少需要一个等次");
+        c.error(f, "grades", RuleCode::GradesEmpty, "至少需要一个等次");
     } else if grades.last().is_some_and(|g| g.min != Decimal::ZERO) {
         c.error(
             f,
             &format!("grades[{}].min", grades.len() - 1),
-            "grades-no-floor",
+            RuleCode::GradesNoFloor,
             "最低等次的下限应为 0，否则低分无等次",
         );
     }
@@ -1639,7 +1636,7 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
         c.error(
             f,
             "veto_grade",
-            "unknown-grade",
+            RuleCode::UnknownGrade,
             format!("否决等次 `{veto_grade}` 不在 grades 中"),
         );
     }
@@ -1671,7 +1668,7 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
             c.error(
                 f,
                 "unit_type.field",
-                "bad-unit-type",
+                RuleCode::BadUnitType,
                 format!(
                     "unit_type 的 field「{field}」应在 evidence.manifest 中声明为 text（如 {field}: text），实为{}",
                     match declared {
@@ -1692,7 +1689,7 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
             c.error(
                 f,
                 &format!("params.{name}"),
-                "name-clash",
+                RuleCode::NameClash,
                 format!("参数名 `{name}` 与清单字段重名"),
             );
         }
@@ -1713,7 +1710,7 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
                 c.warn(
                     f,
                     &format!("params.{name}"),
-                    "date-outside-year",
+                    RuleCode::DateOutsideYear,
                     format!(
                         "参数 {name} 的日期 {d} 不在考核年度 {} 或次年内（是否沿用了上一年的日期？）",
                         raw.year
@@ -1733,12 +1730,12 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
             c.error(
                 f,
                 &p,
-                "name-clash",
+                RuleCode::NameClash,
                 format!("let 名称 `{name}` 与已有名称重名"),
             );
         }
         let Some(src) = v.as_str() else {
-            c.error(f, &p, "ruleset-shape", not_text_message("let 的值", v));
+            c.error(f, &p, RuleCode::RulesetShape, not_text_message("let 的值", v));
             continue;
         };
         match c.expr(f, &p, src, &env, Want::Any) {
@@ -1756,11 +1753,12 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
     for (i, rc) in raw.checks.iter().enumerate() {
         let path = format!("checks[{i}]");
         c.extra_keys(f, &path, &rc.extra);
-        if !is_kebab(&rc.code) {
+        let code = CheckCode::new(&rc.code);
+        if code.is_none() {
             c.error(
                 f,
                 &join(&path, "code"),
-                "bad-code",
+                RuleCode::BadCode,
                 format!(
                     "检查代码 `{}` 应为小写短横线形式（如 reply-before-receipt）",
                     rc.code
@@ -1790,16 +1788,15 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
                 c.error(
                     f,
                     &join(&path, "severity"),
-                    "bad-severity",
+                    RuleCode::BadSeverity,
                     format!("severity 应为 error 或 warning，实为 `{other}`"),
                 );
                 Severity::Warning
             }
         };
-        if let (Some(over), Some(when), Some(message)) = (over, when, message) {
+        if let (Some(code), Some(over), Some(when), Some(message)) = (code, over, when, message) {
             checks.push(Check {
-                // Codes live as long as the process; a rule set is loaded once.
-                code: Box::leak(rc.code.clone().into_boxed_str()),
+                code,
                 over,
                 when,
                 column: rc.column.clone(),
@@ -1827,7 +1824,7 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
                     c.error(
                         f,
                         &join(&gpath, "weight"),
-                        "bad-weight",
+                        RuleCode::BadWeight,
                         format!(
                             "weight 应为正数（如 0.8 表示按80%计入总分），实为 {}",
                             yaml_display(w)
@@ -1853,7 +1850,7 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
             c.error(
                 f,
                 &join(&gpath, "file"),
-                "ruleset-file-missing",
+                RuleCode::RulesetFileMissing,
                 format!("{} 的文件 {file} 不存在", rg.name),
             );
             continue;
@@ -1880,7 +1877,7 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
                     c.error(
                         file,
                         &join(&path, "id"),
-                        "duplicate-id",
+                        RuleCode::DuplicateId,
                         format!("指标编号 {} 重复（编号不区分大小写）", ind.id),
                     );
                 }
@@ -1889,8 +1886,8 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
         }
         if group_total != points && !group_unknown {
             let (code, note) = match group_varied && !c.units.is_empty() {
-                true => ("unit-points-mismatch", unit_note(c)),
-                false => ("group-points-mismatch", String::new()),
+                true => (RuleCode::UnitPointsMismatch, unit_note(c)),
+                false => (RuleCode::GroupPointsMismatch, String::new()),
             };
             c.error(
                 f,
@@ -1916,8 +1913,8 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
         };
         let varied = raw.max.is_mapping() || raw.groups.iter().any(|g| g.points.is_mapping());
         let (code, note) = match varied && !c.units.is_empty() {
-            true => ("unit-points-mismatch", unit_note(c)),
-            false => ("total-points-mismatch", String::new()),
+            true => (RuleCode::UnitPointsMismatch, unit_note(c)),
+            false => (RuleCode::TotalPointsMismatch, String::new()),
         };
         c.error(
             f,
@@ -1941,7 +1938,7 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
             c.warn(
                 f,
                 &format!("params.{name}"),
-                "unused-param",
+                RuleCode::UnusedParam,
                 format!("参数 {name} 没有被任何表达式或消息使用"),
             );
         }
@@ -2018,7 +2015,7 @@ fn compile_indicator(
                 c.warn(
                     file,
                     &format!("{path}.let.{name}"),
-                    "unused-let",
+                    RuleCode::UnusedLet,
                     format!("指标 {} 的 let 名称 {name} 没有被使用", ind.id),
                 );
             }
@@ -2049,7 +2046,7 @@ fn compile_indicator_body(
             c.error(
                 file,
                 &join(path, "id"),
-                "unquoted-id",
+                RuleCode::UnquotedId,
                 format!("指标编号 {n} 未加引号：YAML 会把 1.10 读成数字 1.1，请写成 \"{n}\""),
             );
             n.to_string()
@@ -2058,7 +2055,7 @@ fn compile_indicator_body(
             c.error(
                 file,
                 &join(path, "id"),
-                "bad-id",
+                RuleCode::BadId,
                 format!("指标编号应为文本，实为 {}", yaml_display(other)),
             );
             return None;
@@ -2089,7 +2086,7 @@ fn compile_indicator_body(
                 c.error(
                     file,
                     &join(path, "source"),
-                    "unknown-source",
+                    RuleCode::UnknownSource,
                     format!(
                         "source `{s}` 应为 台账.<已声明台账>、文档.<已声明文档> 或 bundle.yaml"
                     ),
@@ -2125,12 +2122,12 @@ fn compile_indicator_body(
             c.error(
                 file,
                 &p,
-                "name-clash",
+                RuleCode::NameClash,
                 format!("let 名称 `{name}` 与已有名称重名"),
             );
         }
         let Some(src) = v.as_str() else {
-            c.error(file, &p, "ruleset-shape", not_text_message("let 的值", v));
+            c.error(file, &p, RuleCode::RulesetShape, not_text_message("let 的值", v));
             continue;
         };
         if let Some(e) = c.expr(file, &p, src, &env, Want::Any) {
@@ -2192,7 +2189,7 @@ fn compile_indicator_body(
         c.error(
             file,
             &mpath,
-            "manual-with-measure",
+            RuleCode::ManualWithMeasure,
             "人工评分指标不应有 let",
         );
     }
@@ -2249,7 +2246,7 @@ fn veto_options(
                     None => c.error(
                         file,
                         &format!("{spath}[{i}]"),
-                        "unknown-group",
+                        RuleCode::UnknownGroup,
                         format!(
                             "scope 中的组 `{id}` 不在 ruleset.yaml 的 groups 中（可用：{}）",
                             marks.group_ids.join("、")
@@ -2263,7 +2260,7 @@ fn veto_options(
             c.error(
                 file,
                 &spath,
-                "ruleset-shape",
+                RuleCode::RulesetShape,
                 format!(
                     "veto 的 scope 应为 indicator（本指标不得分）、group（本组不得分）、none（保留得分，只定等次）或组编号列表，实为 {}",
                     yaml_display(other)
@@ -2282,7 +2279,7 @@ fn veto_options(
                 c.error(
                     file,
                     &gpath,
-                    "unknown-grade",
+                    RuleCode::UnknownGrade,
                     format!(
                         "veto 的 grade `{name}` 不在 grades 中（可用：{}；不定等次写 false）",
                         marks.grades.join("、")
@@ -2296,7 +2293,7 @@ fn veto_options(
         c.error(
             file,
             &gpath,
-            "veto-no-effect",
+            RuleCode::VetoNoEffect,
             "veto 的 grade 为 false 时，scope 应为 group 或组编号列表，否则否决不起作用",
         );
     }
@@ -2312,7 +2309,7 @@ fn rescale(c: &mut Checker, file: &str, path: &str, v: Option<&Yaml>) -> bool {
             c.error(
                 file,
                 path,
-                "ruleset-shape",
+                RuleCode::RulesetShape,
                 format!(
                     "rescale 只能写 applicable（按适用指标的分值折算），实为 {}",
                     yaml_display(other)
@@ -2333,7 +2330,7 @@ fn rounding(c: &mut Checker, v: Option<&Yaml>) -> Rounding {
         c.error(
             f,
             "rounding",
-            "bad-rounding",
+            RuleCode::BadRounding,
             format!(
                 "rounding 应为映射 {{where: total, step: 0.01, rule: half-up}}，实为 {}",
                 yaml_display(v)
@@ -2367,7 +2364,7 @@ fn rounding(c: &mut Checker, v: Option<&Yaml>) -> Rounding {
                         _ => c.error(
                             f,
                             &p,
-                            "bad-rounding",
+                            RuleCode::BadRounding,
                             format!(
                                 "rounding 的 where 应为 indicator（每个指标）、part（每个部分）、total（总分）或它们的列表，实为 {}",
                                 yaml_display(y)
@@ -2381,7 +2378,7 @@ fn rounding(c: &mut Checker, v: Option<&Yaml>) -> Rounding {
                 _ => c.error(
                     f,
                     &path,
-                    "bad-rounding",
+                    RuleCode::BadRounding,
                     format!(
                         "rounding 的 step 应为正数（0.01 或 0.5），实为 {}",
                         yaml_display(val)
@@ -2394,7 +2391,7 @@ fn rounding(c: &mut Checker, v: Option<&Yaml>) -> Rounding {
                 _ => c.error(
                     f,
                     &path,
-                    "bad-rounding",
+                    RuleCode::BadRounding,
                     format!(
                         "rounding 的 rule 应为 half-up（四舍五入）或 half-even（四舍六入五成双），实为 {}",
                         yaml_display(val)
@@ -2404,7 +2401,7 @@ fn rounding(c: &mut Checker, v: Option<&Yaml>) -> Rounding {
             _ => c.error(
                 f,
                 &path,
-                "unknown-key",
+                RuleCode::UnknownKey,
                 format!("未知的键 `{key}`（rounding 可写 where、step、rule）"),
             ),
         }
@@ -2479,7 +2476,7 @@ fn grading_rules(
             c.error(
                 f,
                 "grading",
-                "name-clash",
+                RuleCode::NameClash,
                 format!("等次规则使用的名称 `{name}` 已被参数或 let 占用，请改名"),
             );
         }
@@ -2495,7 +2492,7 @@ fn grading_rules(
             c.error(
                 f,
                 &join(&path, "id"),
-                "duplicate-id",
+                RuleCode::DuplicateId,
                 format!("等次规则编号 {id} 重复"),
             );
         }
@@ -2514,7 +2511,7 @@ fn grading_rules(
             c.error(
                 f,
                 &join(&path, "grade_at_most"),
-                "unknown-grade",
+                RuleCode::UnknownGrade,
                 format!(
                     "grade_at_most `{g}` 不在 grades 中（可用：{}）",
                     marks.grades.join("、")
@@ -2525,7 +2522,7 @@ fn grading_rules(
             c.error(
                 f,
                 &join(&path, "id"),
-                "grading-no-effect",
+                RuleCode::GradingNoEffect,
                 format!("等次规则 {id} 既没有 grade_at_most 也没有 bonus，条件成立时不起作用"),
             );
         }
@@ -2575,7 +2572,7 @@ fn compile_method(
         c.error(
             file,
             path,
-            "unknown-method",
+            RuleCode::UnknownMethod,
             "method 应为 manual，或 all / tiers / deduct / award 之一的映射",
         );
         return None;
@@ -2585,7 +2582,7 @@ fn compile_method(
     let path = join(path, kind);
     let shape = |c: &mut Checker, e: serde_yaml::Error| {
         let hint = quote_hint(&e.to_string());
-        c.error(file, &path, "ruleset-shape", format!("{kind}: {e}{hint}"));
+        c.error(file, &path, RuleCode::RulesetShape, format!("{kind}: {e}{hint}"));
     };
     match kind {
         "all" => {
@@ -2620,7 +2617,7 @@ fn compile_method(
                 let lp = format!("{path}.levels[{i}]");
                 let min_v = c.by_unit(file, &join(&lp, "min"), &l.min);
                 let min = yaml_decimal(&min_v).unwrap_or_else(|| {
-                    c.error(file, &join(&lp, "min"), "bad-level", "min 应为数字");
+                    c.error(file, &join(&lp, "min"), RuleCode::BadLevel, "min 应为数字");
                     Decimal::ZERO
                 });
                 let pts = c.points(file, &join(&lp, "points"), &l.points);
@@ -2628,7 +2625,7 @@ fn compile_method(
                     c.error(
                         file,
                         &join(&lp, "points"),
-                        "level-over-points",
+                        RuleCode::LevelOverPoints,
                         format!(
                             "档位得分 {} 超过指标分值 {}",
                             pts.normalize(),
@@ -2642,14 +2639,14 @@ fn compile_method(
                     c.error(
                         file,
                         &lp,
-                        "tiers-not-monotone",
+                        RuleCode::TiersNotMonotone,
                         "档位应从高到低排列：min 递减，得分不增",
                     );
                 }
                 levels.push(Level { min, points: pts });
             }
             if levels.is_empty() {
-                c.error(file, &path, "tiers-empty", "tiers 至少需要一个档位");
+                c.error(file, &path, RuleCode::TiersEmpty, "tiers 至少需要一个档位");
             }
             Some(Method::Tiers {
                 measure: measure?,
@@ -2688,7 +2685,7 @@ fn compile_method(
                         c.error(
                             file,
                             &path,
-                            "ruleset-shape",
+                            RuleCode::RulesetShape,
                             format!("{kind} 需要 items 和 each"),
                         );
                         return None;
@@ -2698,7 +2695,7 @@ fn compile_method(
                     c.error(
                         file,
                         &path,
-                        "ruleset-shape",
+                        RuleCode::RulesetShape,
                         format!(
                             "{kind} 应写 items、each（一项条款），或 clauses: 条款列表（多项条款），二者取其一"
                         ),
@@ -2711,7 +2708,7 @@ fn compile_method(
                 c.error(
                     file,
                     &join(&path, "message"),
-                    "ruleset-shape",
+                    RuleCode::RulesetShape,
                     "deduct 写 clauses 时，message 写在每项条款下",
                 );
                 return None;
@@ -2720,7 +2717,7 @@ fn compile_method(
                 c.error(
                     file,
                     &path,
-                    "ruleset-shape",
+                    RuleCode::RulesetShape,
                     format!("{kind} 的 clauses 不能为空"),
                 );
                 return None;
@@ -2741,7 +2738,7 @@ fn compile_method(
                         c.error(
                             file,
                             &path,
-                            "ruleset-shape",
+                            RuleCode::RulesetShape,
                             "award 需要 message（未加满时的说明）",
                         );
                         None
@@ -2759,7 +2756,7 @@ fn compile_method(
             c.error(
                 file,
                 &path,
-                "unknown-method",
+                RuleCode::UnknownMethod,
                 format!("未知的计分方法 `{other}`（可用：all、tiers、deduct、award、manual）"),
             );
             None
@@ -2794,7 +2791,7 @@ fn compile_clause(
         c.error(
             file,
             &join(path, "each"),
-            "points-precision",
+            RuleCode::PointsPrecision,
             if award {
                 "每项加分超过两位小数"
             } else {
@@ -2809,7 +2806,7 @@ fn compile_clause(
             c.error(
                 file,
                 &join(path, "cap"),
-                "cap-over-points",
+                RuleCode::CapOverPoints,
                 format!(
                     "条款上限 {} 超过指标分值 {}：{}",
                     cap.normalize(),
@@ -2832,7 +2829,7 @@ fn compile_clause(
             c.error(
                 file,
                 path,
-                "ruleset-shape",
+                RuleCode::RulesetShape,
                 "deduct 的每项条款需要 message（每个扣分项的说明，可用 {it.…}）",
             );
             None
@@ -2841,7 +2838,7 @@ fn compile_clause(
             c.error(
                 file,
                 &join(path, "message"),
-                "ruleset-shape",
+                RuleCode::RulesetShape,
                 "award 的条款不写 message：未加满时的说明写在 award 的 message 下",
             );
             None
@@ -2859,15 +2856,6 @@ fn compile_clause(
         message: message?,
         cite: cite.flatten(),
     })
-}
-
-fn is_kebab(s: &str) -> bool {
-    !s.is_empty()
-        && s.split('-').all(|p| {
-            !p.is_empty()
-                && p.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        })
 }
 
 fn hex(bytes: &[u8]) -> String {
