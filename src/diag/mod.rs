@@ -62,7 +62,11 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn error(file: impl Into<String>, code: impl Into<Code>, message: impl Into<String>) -> Self {
+    pub fn error(
+        file: impl Into<String>,
+        code: impl Into<Code>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(Severity::Error, file, code, message)
     }
 

@@ -3,13 +3,13 @@
 //! Collects every error instead of stopping at the first.
 use std::sync::Arc;
 
-use super::ast::{Ast, AstKind, BinOp, Call, Ir, Span};
-use super::functions::{self, FunctionDef, Param, Ret};
-use super::value::{RecordType, Type, Value};
 use super::TypeEnv;
+use super::ast::{Ast, AstKind, BinOp, Call, Ir, Span};
 use super::error::{
     Arity, ErrorKind, ExprError, FieldsOf, FunctionHint, Mismatch, NameHint, Operand,
 };
+use super::functions::{self, FunctionDef, Param, Ret};
+use super::value::{RecordType, Type, Value};
 
 pub fn check(ast: &Ast, env: &TypeEnv) -> Result<(Ir, Type), Vec<ExprError>> {
     let mut c = Checker {

@@ -20,18 +20,22 @@ use crate::diag::ExprCode;
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExprError {
     pub span: Range<usize>,
-    pub kind: ErrorKind,
+    /// Boxed: the parser recurses with `Result<Ast, ExprError>` in every frame.
+    pub kind: Box<ErrorKind>,
 }
 
 impl ExprError {
     pub fn new(span: Range<usize>, kind: ErrorKind) -> ExprError {
-        ExprError { span, kind }
+        ExprError {
+            span,
+            kind: Box::new(kind),
+        }
     }
 
     /// The registry code of this mistake.
     pub fn code(&self) -> ExprCode {
         use ErrorKind as K;
-        match &self.kind {
+        match &*self.kind {
             K::Syntax(_) => ExprCode::Syntax,
             K::UnknownName { .. } => ExprCode::UnknownName,
             K::UnknownFunction { .. } => ExprCode::UnknownFunction,
@@ -243,7 +247,7 @@ pub enum Syntax {
 impl fmt::Display for ExprError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use ErrorKind as K;
-        match &self.kind {
+        match &*self.kind {
             K::Syntax(s) => write!(f, "{s}"),
             K::UnknownName { name, hint } => {
                 write!(f, "未知的名称「{name}」")?;
@@ -297,7 +301,10 @@ impl fmt::Display for ExprError {
             K::NoFields { ty, name } => {
                 write!(f, "{}没有字段，不能读取 .{name}", type_name(ty))?;
                 if matches!(ty, Type::List(_)) {
-                    write!(f, "：要读取列表中每一项的字段，请写 map(列表, x => x.{name})")?;
+                    write!(
+                        f,
+                        "：要读取列表中每一项的字段，请写 map(列表, x => x.{name})"
+                    )?;
                 }
                 Ok(())
             }
@@ -393,19 +400,13 @@ impl fmt::Display for Mismatch {
                 Ok(())
             }
             M::Order(t) => write!(f, "{}不能比较大小", type_name(t)),
-            M::In { needle, list } => write!(
-                f,
-                "不能在{}中查找{}",
-                type_name(list),
-                type_name(needle)
-            ),
+            M::In { needle, list } => {
+                write!(f, "不能在{}中查找{}", type_name(list), type_name(needle))
+            }
             M::InNotList(t) => write!(f, "in 的右边应为列表，实为{}", type_name(t)),
-            M::Coalesce(a, b) => write!(
-                f,
-                "?? 两边的类型不同：{} 和 {}",
-                type_name(a),
-                type_name(b)
-            ),
+            M::Coalesce(a, b) => {
+                write!(f, "?? 两边的类型不同：{} 和 {}", type_name(a), type_name(b))
+            }
             M::Add(a, b) => write!(
                 f,
                 "+ 只能相加数字、连接文字或列表，实为{} + {}",
@@ -423,11 +424,7 @@ impl fmt::Display for Mismatch {
                 "{func} 只能排序数字、日期或文字，实为{}的列表",
                 type_name(element)
             ),
-            M::Flatten(t) => write!(
-                f,
-                "flatten 需要列表的列表，实为{}的列表",
-                type_name(t)
-            ),
+            M::Flatten(t) => write!(f, "flatten 需要列表的列表，实为{}的列表", type_name(t)),
         }
     }
 }
@@ -437,10 +434,7 @@ impl fmt::Display for Syntax {
         use Syntax as S;
         match self {
             S::NumberTooLarge => write!(f, "数字太大"),
-            S::UnknownEscape(c) => write!(
-                f,
-                "未知的转义「\\{c}」：可用的转义有 \\\" \\' \\\\ \\n"
-            ),
+            S::UnknownEscape(c) => write!(f, "未知的转义「\\{c}」：可用的转义有 \\\" \\' \\\\ \\n"),
             S::UnterminatedText => write!(f, "文字没有结束：用开头的引号把它括起来"),
             S::UnexpectedChar(text) => {
                 write!(f, "不能使用字符「{text}」")?;
@@ -474,13 +468,9 @@ impl fmt::Display for Syntax {
                     Tok::Arrow => write!(f, "：lambda（x => …）只接受一个参数名"),
                     Tok::Assign => write!(f, "：比较相等请写 =="),
                     Tok::Semi => write!(f, "：`;` 只用于结束 let 名称 = 值; 中的值"),
-                    Tok::EqEq
-                    | Tok::NotEq
-                    | Tok::Lt
-                    | Tok::Le
-                    | Tok::Gt
-                    | Tok::Ge
-                    | Tok::In => write!(f, "：比较不能连写，请用 and 连接"),
+                    Tok::EqEq | Tok::NotEq | Tok::Lt | Tok::Le | Tok::Gt | Tok::Ge | Tok::In => {
+                        write!(f, "：比较不能连写，请用 and 连接")
+                    }
                     _ => Ok(()),
                 }
             }

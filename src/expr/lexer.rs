@@ -50,17 +50,7 @@ pub enum Tok {
 }
 
 impl Tok {
-    /// How the token reads in "expected …, found …".
-    pub fn describe(&self) -> String {
-        match self {
-            Tok::Num(n) => format!("number {n}"),
-            Tok::Str(s) => format!("text \"{s}\""),
-            Tok::Ident(s) => format!("name `{s}`"),
-            Tok::Eof => "end of expression".to_string(),
-            other => format!("`{}`", other.symbol()),
-        }
-    }
-
+    /// The token as written (`error.rs` quotes it in messages).
     pub(crate) fn symbol(&self) -> &'static str {
         match self {
             Tok::And => "and",
@@ -347,7 +337,7 @@ mod tests {
         assert_eq!(toks("a = 1;")[1..3], [Tok::Assign, Tok::Num(1.into())]);
         let e = lex("\"abc", 10).unwrap_err();
         assert_eq!(e[0].span, 10..14);
-        assert_eq!(e[0].kind, ErrorKind::Syntax(Syntax::UnterminatedText));
+        assert_eq!(*e[0].kind, ErrorKind::Syntax(Syntax::UnterminatedText));
         let e = lex("a && b # c", 0).unwrap_err();
         assert_eq!(e.len(), 2);
         assert_eq!(e[0].span, 2..4);

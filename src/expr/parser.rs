@@ -1,7 +1,7 @@
 //! Tokens → `Ast`, a Pratt parser with the precedence of docs/rules.md (lowest first):
 //! lambda/if, or, and, not, comparison (not chainable), ??, + -, * /, unary -, postfix.
-use super::error::{ErrorKind, ExprError, Syntax};
 use super::ast::{Ast, AstKind, BinOp, Span};
+use super::error::{ErrorKind, ExprError, Syntax};
 use super::lexer::{Tok, Token};
 use super::value::Value;
 

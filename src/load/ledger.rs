@@ -313,8 +313,11 @@ pub fn csv_rows(text: &str, required: &[Vec<String>]) -> Result<Vec<SheetRow>, P
             }
             Err(e) => {
                 let line = e.position().map(|p| line_at(p.byte()));
-                let mut p =
-                    Problem::error("", DataCode::CsvError, format!("CSV 格式错误，台账无法使用：{e}"));
+                let mut p = Problem::error(
+                    "",
+                    DataCode::CsvError,
+                    format!("CSV 格式错误，台账无法使用：{e}"),
+                );
                 if let Some(l) = line {
                     p = p.row(u32::try_from(l.saturating_sub(inner_breaks)).unwrap_or(u32::MAX));
                 }

@@ -202,7 +202,10 @@ fn read_dir_yaml(
             continue;
         }
         if files.len() >= MAX_RULE_FILES {
-            if !problems.iter().any(|p| p.code == RuleCode::RulesetUnreadable) {
+            if !problems
+                .iter()
+                .any(|p| p.code == RuleCode::RulesetUnreadable)
+            {
                 problems.push(Problem::error(
                     origin.to_string(),
                     RuleCode::RulesetUnreadable,
@@ -752,7 +755,12 @@ impl<'a> Checker<'a> {
                 d
             }
             Some(d) if d < Decimal::ZERO => {
-                self.error(file, path, RuleCode::PointsNegative, format!("分值 {d} 为负数"));
+                self.error(
+                    file,
+                    path,
+                    RuleCode::PointsNegative,
+                    format!("分值 {d} 为负数"),
+                );
                 d
             }
             Some(d) => d,
@@ -823,8 +831,8 @@ impl<'a> Checker<'a> {
         let (display, pos) = self.locate(file, path);
         for err in errors {
             // The error renders itself (in Chinese, in one place: expr/error.rs).
-            let mut p = Problem::error(display.clone(), err.code(), err.to_string())
-                .value(src.to_string());
+            let mut p =
+                Problem::error(display.clone(), err.code(), err.to_string()).value(src.to_string());
             if let Some(pos) = pos {
                 let (line, col) = span_position(pos, src, err.span.start);
                 p = p.at(line, col);
@@ -1097,7 +1105,12 @@ impl Checker<'_> {
         let mut out = Vec::new();
         let Some(v) = v else { return out };
         let Some(m) = v.as_mapping() else {
-            self.error(file, path, RuleCode::RulesetShape, "列声明应为 列名: 类型 的映射");
+            self.error(
+                file,
+                path,
+                RuleCode::RulesetShape,
+                "列声明应为 列名: 类型 的映射",
+            );
             return out;
         };
         for (k, t) in m {
@@ -1735,7 +1748,12 @@ fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
             );
         }
         let Some(src) = v.as_str() else {
-            c.error(f, &p, RuleCode::RulesetShape, not_text_message("let 的值", v));
+            c.error(
+                f,
+                &p,
+                RuleCode::RulesetShape,
+                not_text_message("let 的值", v),
+            );
             continue;
         };
         match c.expr(f, &p, src, &env, Want::Any) {
@@ -2127,7 +2145,12 @@ fn compile_indicator_body(
             );
         }
         let Some(src) = v.as_str() else {
-            c.error(file, &p, RuleCode::RulesetShape, not_text_message("let 的值", v));
+            c.error(
+                file,
+                &p,
+                RuleCode::RulesetShape,
+                not_text_message("let 的值", v),
+            );
             continue;
         };
         if let Some(e) = c.expr(file, &p, src, &env, Want::Any) {
@@ -2582,7 +2605,12 @@ fn compile_method(
     let path = join(path, kind);
     let shape = |c: &mut Checker, e: serde_yaml::Error| {
         let hint = quote_hint(&e.to_string());
-        c.error(file, &path, RuleCode::RulesetShape, format!("{kind}: {e}{hint}"));
+        c.error(
+            file,
+            &path,
+            RuleCode::RulesetShape,
+            format!("{kind}: {e}{hint}"),
+        );
     };
     match kind {
         "all" => {

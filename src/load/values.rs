@@ -252,7 +252,10 @@ mod tests {
                 .is_null()
         );
         let (v, bad) = scalar_value("延期", &FieldType::Flag, Origin::Cell);
-        assert_eq!((v.as_bool(), bad.unwrap().code), (Some(false), DataCode::BadFlag));
+        assert_eq!(
+            (v.as_bool(), bad.unwrap().code),
+            (Some(false), DataCode::BadFlag)
+        );
         assert_eq!(
             scalar_value(" 是 ", &FieldType::Flag, Origin::Cell)
                 .0

@@ -64,7 +64,10 @@ pub fn parse(file: &str, bytes: Vec<u8>, rules: &RuleSet, unit: &str) -> Result<
         problems.push(Problem::error(&file, code, msg).key(key).line(line));
     };
     let Some(map) = tree.as_map() else {
-        return Err(fail(VerdictCode::Shape, "评分文件应为 键: 值 的映射".into()));
+        return Err(fail(
+            VerdictCode::Shape,
+            "评分文件应为 键: 值 的映射".into(),
+        ));
     };
     let get = |k: &str| {
         map.iter()

@@ -338,7 +338,10 @@ pub fn code_text(code: &crate::diag::Code) -> String {
         return format!("{code}：规则集自定义的数据检查\n");
     };
     let example = match info.fixture {
-        Fixture::Rules => format!("fixtures/rules/{}/（触发且只触发这一问题的规则集）", info.code),
+        Fixture::Rules => format!(
+            "fixtures/rules/{}/（触发且只触发这一问题的规则集）",
+            info.code
+        ),
         Fixture::Bundle(case) => format!("fixtures/malformed/{case}/（报送材料）"),
         Fixture::Command(args) => format!("kaohe {}", args.join(" ")),
         Fixture::Absent(why) => format!("无（{why}）"),

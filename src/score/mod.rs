@@ -760,8 +760,8 @@ fn run_check(check: &Check, evidence: &Evidence, ctx: &EvalCtx, globals: &Vars) 
         };
         let mut problem = match row {
             Value::Row(r) => {
-                let mut p =
-                    Problem::error(r.ledger.file.clone(), check.code.clone(), message).row(r.number());
+                let mut p = Problem::error(r.ledger.file.clone(), check.code.clone(), message)
+                    .row(r.number());
                 p.sheet = r.ledger.sheet.clone();
                 if let Some(col) = &check.column {
                     p = p.column(col.clone());

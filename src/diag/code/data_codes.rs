@@ -41,7 +41,8 @@ area! {
             Command(&["score", "fixtures/xx-town-2021", "--rules", "fixtures/unit-type-rules"]),
             "规则集按单位类型给分（unit_type:），而 bundle.yaml 没有写单位类型。",
             "在 bundle.yaml 中写上规则集 unit_type: 指定的键，如 单位类型: 乡镇";
-        UnitTypeUnknown = "unit-type-unknown", Error, Bundle("unit-type-unknown"),
+        UnitTypeUnknown = "unit-type-unknown", Error,
+            Command(&["score", "fixtures/bundles/unit-type-unknown", "--rules", "fixtures/unit-type-rules"]),
             "bundle.yaml 的单位类型不是规则集 unit_type: 列出的值之一。",
             "写规则集 unit_type: 的 values 中的一个值";
         // Manifest values.
@@ -70,7 +71,7 @@ area! {
             "检查文件名和文件夹（台账/、材料/）是否与清单一致";
         PathRefused = "path-refused", Error, Bundle("absolute-path"),
             "路径是绝对路径、离开了报送材料文件夹或链接到文件夹外，不予打开。",
-            "写相对于报送材料文件夹的路径，如 台账/主动公开台账.csv";
+            "写相对于报送材料文件夹的路径，如 台账/某某台账.csv";
         NotAFile = "not-a-file", Error, Bundle("folder-as-ledger"),
             "应是文件的地方是文件夹、管道或设备。",
             "让清单指向文件本身";
@@ -159,7 +160,7 @@ area! {
             "某一列无法读取的单元格超过 200 个，其余的只计数、不逐个列出。",
             "检查该列的格式（日期、数字）是否整体有误";
         FormulaWithoutValue = "formula-without-value", Warning,
-            Absent("需要一个没有保存计算结果的 XLSX 公式单元格；tests/cli/hostile.rs 的 xlsx-formula-without-value 临时生成"),
+            Bundle("xlsx-formula-without-value"),
             "XLSX 公式单元格没有保存计算结果，按空值读取。",
             "用 Excel 或 WPS 打开并保存一次，让公式算出结果";
         CellsOutsideSheet = "cells-outside-sheet", Warning, Bundle("xlsx-cell-beyond-grid"),
@@ -237,7 +238,7 @@ area! {
         NoReason = "verdicts-no-reason", Error, Bundle("verdict-adjust-without-reason"),
             "调整 没有写明理由。",
             "每项调整都写上 理由: …";
-        DuplicateId = "verdicts-duplicate-id", Error, Bundle("verdict-id-spelled-twice"),
+        DuplicateId = "verdicts-duplicate-id", Error, Bundle("verdict-id-two-cases"),
             "同一节中同一个指标写了不止一次。",
             "每个指标只写一次";
         UnknownKey = "verdicts-unknown-key", Error, Bundle("verdict-unknown-key"),

@@ -1,10 +1,10 @@
 //! Lints over an expression's syntax tree: what compiles but is probably not what was meant
 //! (`ambiguous-name`, `date-outside-year` of a `date("…")` literal).
 
-use crate::diag::RuleCode;
 use super::{Checker, span_position};
 use crate::dates::parse_date;
 use crate::diag::Problem;
+use crate::diag::RuleCode;
 use crate::expr::TypeEnv;
 use crate::expr::value::{Type, Value};
 
