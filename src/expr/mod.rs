@@ -635,6 +635,7 @@ pub(crate) mod tests {
             problems: vec![],
             key_lines: BTreeMap::new(),
             named_paths: BTreeMap::new(),
+            list_items: BTreeMap::new(),
         };
         Fixture {
             evidence,

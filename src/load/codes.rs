@@ -269,6 +269,11 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         "a readable document (.docx) holds no text and no table at all",
     ),
     (
+        "same-file-twice",
+        Warning,
+        "two manifest entries with different paths name one file (a symbolic link or ..)",
+    ),
+    (
         "table-too-large",
         Error,
         "a document's (or HTML ledger's) tables exceed the cell cap (all tables of the file together); the rest was not read",

@@ -179,8 +179,11 @@ fn escape(s: &str) -> String {
 /// Grid cells of a table and of the whole document, taken under their caps.
 struct Cells {
     document: usize,
-    /// The first cut: (table number, row as written, whether the document's cap cut it).
-    cut: Option<(usize, usize, bool)>,
+    /// The first table cut by its own cap: (table number, row as written).
+    table_cut: Option<(usize, usize)>,
+    /// Where the document's cap cut: (table number, row as written); every table after it
+    /// is cut too.
+    document_cut: Option<(usize, usize)>,
 }
 
 impl Cells {
@@ -194,8 +197,11 @@ impl Cells {
         let doc_over = self.document.saturating_add(n) > MAX_DOCUMENT_CELLS;
         if table_over || doc_over {
             t.cut = true;
-            if self.cut.is_none() {
-                self.cut = Some((t.number, t.rows_seen.max(1), doc_over && !table_over));
+            let at = Some((t.number, t.rows_seen.max(1)));
+            if table_over {
+                self.table_cut = self.table_cut.or(at);
+            } else {
+                self.document_cut = self.document_cut.or(at);
             }
             return false;
         }
@@ -219,7 +225,8 @@ pub fn document_html(xml: &[u8]) -> Result<DocxHtml, String> {
     let mut numbered = 0usize;
     let mut cells = Cells {
         document: 0,
-        cut: None,
+        table_cut: None,
+        document_cut: None,
     };
     // Text of cells that are not read (past a cap) goes here and is thrown away.
     let mut discard = String::new();
@@ -428,16 +435,15 @@ pub fn document_html(xml: &[u8]) -> Result<DocxHtml, String> {
         sink(&mut tables, &mut body, &mut discard).push_str(&html);
     }
     let mut notes = Vec::new();
-    if let Some((table, row, document)) = cells.cut {
-        notes.push(if document {
-            format!(
-                "文档中的表格过大：所有表格合计超过 {MAX_DOCUMENT_CELLS} 个单元格（合并单元格按所占格数计）的上限，第{table}个表格第{row}行起的表格内容未读取，依据这些表格的指标可能因此失分；请检查表格是否有误，或把表格拆小后重新报送"
-            )
-        } else {
-            format!(
-                "第{table}个表格过大：超过单个表格 {MAX_TABLE_CELLS} 个单元格（合并单元格按所占格数计）的上限，该表第{row}行起的内容未读取，依据该表的指标可能因此失分；请检查表格是否有误（如 gridBefore、gridSpan 写错），或把表格拆小后重新报送"
-            )
-        });
+    if let Some((table, row)) = cells.table_cut {
+        notes.push(format!(
+            "第{table}个表格过大：超过单个表格 {MAX_TABLE_CELLS} 个单元格（合并单元格按所占格数计）的上限，该表第{row}行起的内容未读取，依据该表的指标可能因此失分；请检查表格是否有误（如 gridBefore、gridSpan 写错），或把表格拆小后重新报送"
+        ));
+    }
+    if let Some((table, row)) = cells.document_cut {
+        notes.push(format!(
+            "文档中的表格过大：所有表格合计超过 {MAX_DOCUMENT_CELLS} 个单元格（合并单元格按所占格数计）的上限，第{table}个表格第{row}行起的表格内容未读取，依据这些表格的指标可能因此失分；请检查表格是否有误，或把表格拆小后重新报送"
+        ));
     }
     Ok(DocxHtml {
         html: format!("<html><body>{body}</body></html>"),
