@@ -183,6 +183,15 @@ area! {
             "标记既不是「是」也不是「否」，按「否」计。",
             "写「是」或「否」";
         // Documents.
+        EmptyDocument = "empty-document", Warning, Bundle("empty-docx"),
+            "可以读取的文档（.docx）中既没有文字也没有表格。",
+            "检查是否报送错了文件（如空白模板），请报送有内容的文档";
+        TableTooLarge = "table-too-large", Error, Bundle("docx-vmerge-wide-table"),
+            "文档（或网页台账）的表格超过单元格上限（一个文件的所有表格合计），其余部分未读取。",
+            "删去与考核无关的大表格，或把表格拆到另一份文件中";
+        SameFileTwice = "same-file-twice", Warning, Bundle("symlinked-entry-same-file"),
+            "清单中两处写的路径不同，却是同一个文件（经由符号链接或 ..）。",
+            "每一项各报送自己的文件；确属同一文件时请核对是否漏报";
         UnreadableDocument = "unreadable-document", Warning, Bundle("stray-files"),
             "已报送但无法读取：该类文档（图片等）不读取文字。",
             "需要核对文字的文档请报送 .docx、.txt 或有文字层的 .pdf";
