@@ -364,7 +364,11 @@ impl<'a> Checker<'a> {
                         file,
                         path,
                         ExprCode::TypeMismatch,
-                        format!("表达式应为{}，实为 {}：{src}", want.describe(), e.ty()),
+                        format!(
+                            "表达式应为{}，实为{}：{src}",
+                            want.describe(),
+                            crate::expr::error::type_name(e.ty())
+                        ),
                     );
                 }
                 Some(e)

@@ -268,11 +268,16 @@ pub(crate) fn shape_message(e: &serde_yaml::Error) -> String {
         format!("不认识的值「{}」（可用：{expected}）", tick(v))
     } else if let Some(r) = rest.strip_prefix("invalid length ") {
         let (n, expected) = r.split_once(", expected ").unwrap_or((r, ""));
-        format!("列表的项数 {n} 不对（应为 {}）", expected.trim_start_matches("a "))
+        format!(
+            "列表的项数 {n} 不对（应为 {}）",
+            expected.trim_start_matches("a ")
+        )
     } else if rest.starts_with("data did not match any variant") {
         "值的写法不是允许的几种形式之一".to_string()
     } else {
-        format!("值的形状不对（{rest}）")
+        // serde_yaml's rarer messages (more than one document, a recursion limit): a plain
+        // sentence; the problem's position says where.
+        "值的写法不对".to_string()
     };
     let text = match path {
         Some(p) => format!("{p}：{text}"),
@@ -293,22 +298,33 @@ fn serde_kind(s: &str) -> String {
         None => (s, None),
     };
     let word = match head {
-        "string" => "文字",
-        "sequence" => "列表",
+        "string" | "str" => "文字",
+        "sequence" | "seq" | "tuple" => "列表",
+        // `struct RawGrade`: the name is ours, not the reader's.
         "map" | "mapping" | "struct" => "映射",
-        "boolean" => "真假值",
-        "integer" | "u8" | "u16" | "u32" | "u64" | "usize" | "i32" | "i64" => "整数",
+        "YAML" if s.contains("mapping") => "映射",
+        "YAML" if s.contains("sequence") => "列表",
+        "YAML" => "值",
+        "boolean" | "bool" => "真假值",
+        "integer" | "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64"
+        | "isize" => "整数",
         "floating" | "f64" | "f32" | "number" => "数字",
         "unit" | "null" => "空值",
         "character" | "char" => "单个字符",
-        _ => return format!("「{s}」"),
+        "option" => "值或空值",
+        "enum" | "variant" => "几种写法之一",
+        _ => "其他写法",
     };
     match value {
         Some(v) if head == "floating" || head == "unit" => {
             let v = v.trim_start_matches("point").trim().trim_matches('`');
-            if v.is_empty() { word.to_string() } else { format!("{word} {v}") }
+            if v.is_empty() {
+                word.to_string()
+            } else {
+                format!("{word} {v}")
+            }
         }
-        Some(v) if head == "struct" => format!("{word}（{v}）"),
+        Some(_) if matches!(head, "struct" | "YAML" | "enum" | "variant") => word.to_string(),
         Some(v) => format!("{word}「{v}」"),
         None => word.to_string(),
     }
