@@ -31,7 +31,7 @@ use crate::model::ruleset::RuleSet;
 use crate::report::{Format, Options, html, json, md, stamp_suffix, xlsx};
 
 #[derive(Args)]
-pub struct BatchArgs {
+pub(crate) struct BatchArgs {
     /// 存放各乡镇报送材料的文件夹：每个子文件夹（或 .zip）是一份材料
     dir: PathBuf,
     /// 规则集目录（该路径存在时）或内置规则集编号；不写时统一使用多数材料声明的考核指标
@@ -258,7 +258,7 @@ fn progress(len: usize) -> ProgressBar {
     bar
 }
 
-pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
+pub(crate) fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
     let fail_under = parse_fail_under(args.fail_under.as_deref())?;
     let format = pick_format(args.format, args.output.as_deref());
     refuse_binary_to_terminal(format, args.output.as_deref())?;

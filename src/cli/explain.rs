@@ -14,7 +14,7 @@ use crate::score;
     ("rules", "规则集目录或内置规则集编号；代替材料中的考核指标"),
     ("calendar", "补充节假日日历（CSV：date,kind,festival），同 kaohe score"),
 ])))]
-pub struct ExplainArgs {
+pub(super) struct ExplainArgs {
     #[command(flatten)]
     input: BundleArgs,
     /// 指标编号，如 1.6
@@ -23,7 +23,7 @@ pub struct ExplainArgs {
     calendar: CalendarArgs,
 }
 
-pub fn run(args: &ExplainArgs) -> Result<ExitCode, Fatal> {
+pub(super) fn run(args: &ExplainArgs) -> Result<ExitCode, Fatal> {
     let loaded = pipeline::load(&args.input, &args.calendar.calendar, None)?;
     let rules = &loaded.rules;
     let Some(indicator) = rules.indicator(args.id.trim()) else {

@@ -35,12 +35,15 @@ pub(crate) struct Loaded {
 
 impl Loaded {
     /// The assessment `kaohe score` prints, within the evaluation limits.
-    pub fn score(&self) -> Result<Assessment, Fatal> {
+    pub(crate) fn score(&self) -> Result<Assessment, Fatal> {
         self.score_as_of(None)
     }
 
     /// The assessment as of a day (`kaohe precheck`), within the evaluation limits.
-    pub fn score_as_of(&self, as_of: Option<jiff::civil::Date>) -> Result<Assessment, Fatal> {
+    pub(crate) fn score_as_of(
+        &self,
+        as_of: Option<jiff::civil::Date>,
+    ) -> Result<Assessment, Fatal> {
         within_limits(&self.rules, || {
             score::score_as_of(
                 &self.rules,

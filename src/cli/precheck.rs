@@ -19,7 +19,7 @@ use crate::report::precheck::PrecheckFormat;
     ("rules", "规则集目录或内置规则集编号；代替材料中的考核指标"),
     ("verdicts", "评分人的评分文件（人工评分和调整），如有"),
 ])))]
-pub struct PrecheckArgs {
+pub(super) struct PrecheckArgs {
     #[command(flatten)]
     input: BundleArgs,
     /// 输出格式；不写时按 -o 文件的扩展名（.json .md），否则为文本
@@ -78,7 +78,7 @@ fn output_format(output: Option<&std::path::Path>) -> Result<Option<PrecheckForm
     }
 }
 
-pub fn run(args: &PrecheckArgs) -> Result<ExitCode, Fatal> {
+pub(super) fn run(args: &PrecheckArgs) -> Result<ExitCode, Fatal> {
     let explicit = args.as_of.as_deref().map(parse_as_of).transpose()?;
     let by_extension = output_format(args.output.as_deref())?;
     let loaded = pipeline::load(&args.input, &args.calendar.calendar, args.output.as_deref())?;

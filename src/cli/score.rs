@@ -14,7 +14,7 @@ use crate::diag::Fatal;
 use crate::report::{Format, Options};
 
 #[derive(Args)]
-pub struct ScoreArgs {
+pub(super) struct ScoreArgs {
     #[command(flatten)]
     input: BundleArgs,
     /// 输出格式；不写时按 -o 文件的扩展名（.json .csv .md .html .xlsx），否则为表格
@@ -33,7 +33,7 @@ pub struct ScoreArgs {
     stamp: bool,
 }
 
-pub fn run(args: &ScoreArgs) -> Result<ExitCode, Fatal> {
+pub(super) fn run(args: &ScoreArgs) -> Result<ExitCode, Fatal> {
     let fail_under = parse_fail_under(args.fail_under.as_deref())?;
     let format = pick_format(args.format, args.output.as_deref());
     refuse_binary_to_terminal(format, args.output.as_deref())?;

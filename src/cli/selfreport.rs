@@ -16,7 +16,7 @@ use crate::report::selfreport;
     ("rules", "规则集目录或内置规则集编号；代替材料中的考核指标"),
     ("verdicts", "评分人的评分文件，如有"),
 ])))]
-pub struct SelfreportArgs {
+pub(super) struct SelfreportArgs {
     #[command(flatten)]
     input: BundleArgs,
     /// 把草稿写入文件 FILE 而不是屏幕（不得位于材料目录内）
@@ -26,7 +26,7 @@ pub struct SelfreportArgs {
     calendar: CalendarArgs,
 }
 
-pub fn run(args: &SelfreportArgs) -> Result<ExitCode, Fatal> {
+pub(super) fn run(args: &SelfreportArgs) -> Result<ExitCode, Fatal> {
     // The draft is Markdown: a name that promises another format (.docx, .pdf) is refused
     // rather than filled with Markdown.
     if let Some(path) = &args.output

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use super::ExprError;
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Tok {
+pub(crate) enum Tok {
     Num(Decimal),
     Str(String),
     Ident(String),
@@ -51,7 +51,7 @@ pub enum Tok {
 
 impl Tok {
     /// How the token reads in "expected …, found …".
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Tok::Num(n) => format!("number {n}"),
             Tok::Str(s) => format!("text \"{s}\""),
@@ -103,16 +103,16 @@ impl Tok {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Token {
+pub(crate) struct Token {
     pub tok: Tok,
     pub span: Range<usize>,
 }
 
-pub fn is_ident_start(c: char) -> bool {
+pub(crate) fn is_ident_start(c: char) -> bool {
     c.is_alphabetic() || c == '_'
 }
 
-pub fn is_ident_continue(c: char) -> bool {
+pub(crate) fn is_ident_continue(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
@@ -127,7 +127,7 @@ fn syntax(span: Range<usize>, message: impl Into<String>, help: Option<&str>) ->
 
 /// Tokenises `src`; spans are shifted by `base` (the position of `src` inside a template).
 /// Every lexical error is collected. The last token is always `Eof`.
-pub fn lex(src: &str, base: usize) -> Result<Vec<Token>, Vec<ExprError>> {
+pub(crate) fn lex(src: &str, base: usize) -> Result<Vec<Token>, Vec<ExprError>> {
     let mut tokens = Vec::new();
     let mut errors = Vec::new();
     let bytes = src.as_bytes();

@@ -8,18 +8,18 @@
 //!   and the value is `Null`;
 //! - `Template::compile` / `Template::render` for messages with `{expr}` holes.
 
-pub mod ast;
-pub mod calc;
-pub mod check;
-pub mod doctext;
-pub mod eval;
-pub mod functions;
-pub mod lexer;
-pub mod parser;
-pub mod template;
-pub mod value;
+pub(crate) mod ast;
+pub(crate) mod calc;
+pub(crate) mod check;
+pub(crate) mod doctext;
+pub(crate) mod eval;
+pub(crate) mod functions;
+pub(crate) mod lexer;
+pub(crate) mod parser;
+pub(crate) mod template;
+pub(crate) mod value;
 
-pub use functions::{FunctionDef, functions};
+pub(crate) use functions::functions;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -44,8 +44,10 @@ pub struct ExprError {
     pub help: Option<String>,
 }
 
-/// Every `ExprError::code`, with one sentence each (printable by the CLI).
-pub const ERROR_CODES: &[(&str, &str)] = &[
+/// Every `ExprError::code`, with one sentence each (the registry test in
+/// `load/rules/codes.rs` checks each is a rule diagnostic).
+#[cfg(test)]
+pub(crate) const ERROR_CODES: &[(&str, &str)] = &[
     ("syntax", "The expression or message cannot be parsed."),
     (
         "unknown-name",
@@ -105,11 +107,6 @@ impl TypeEnv {
             names: BTreeMap::new(),
             evidence,
         }
-    }
-
-    /// Adds (or replaces) a name, e.g. a `let` name with its expression's `ty()`.
-    pub fn bind(&mut self, name: &str, ty: Type) {
-        self.names.insert(name.to_string(), ty);
     }
 }
 
