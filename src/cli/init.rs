@@ -178,6 +178,7 @@ fn submission_date(rules: &RuleSet) -> Date {
         files: Default::default(),
         problems: Vec::new(),
         key_lines: Default::default(),
+        list_items: Default::default(),
         named_paths: Default::default(),
     };
     let calendar = crate::calendar::Calendar::builtin();

@@ -319,6 +319,7 @@ fn fixture() -> Fixture {
         problems: vec![],
         key_lines: BTreeMap::new(),
         named_paths: BTreeMap::new(),
+        list_items: BTreeMap::new(),
     };
     Fixture {
         evidence,

@@ -264,6 +264,21 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         "an XLSX formula cell has no saved result; it reads as empty",
     ),
     (
+        "empty-document",
+        Warning,
+        "a readable document (.docx) holds no text and no table at all",
+    ),
+    (
+        "same-file-twice",
+        Warning,
+        "two manifest entries with different paths name one file (a symbolic link or ..)",
+    ),
+    (
+        "table-too-large",
+        Error,
+        "a document's (or HTML ledger's) tables exceed the cell cap (all tables of the file together); the rest was not read",
+    ),
+    (
         "cells-outside-sheet",
         Warning,
         "XLSX cells beyond Excel's 1,048,576 x 16,384 grid were ignored",

@@ -185,10 +185,11 @@ fn xls_as_text(
     };
     let lower = text.to_ascii_lowercase();
     if lower.contains("<table") || lower.contains("<html") {
-        let Some(table) = super::tables::html_ledger_tables(&text)
-            .into_iter()
-            .max_by_key(|t| t.rows.len())
-        else {
+        let read = super::tables::html_ledger_tables(&text);
+        if let Some(cut) = read.cut {
+            problems.push(Problem::error(file, "table-too-large", cut.message()));
+        }
+        let Some(table) = read.tables.into_iter().max_by_key(|t| t.rows.len()) else {
             problems.push(Problem::error(
                 file,
                 "ledger-read-as-html",

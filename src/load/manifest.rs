@@ -285,6 +285,10 @@ pub struct FileRef {
 pub struct Typer<'a> {
     pub problems: &'a mut Vec<Problem>,
     pub files: Vec<FileRef>,
+    /// For each list typed (by key path), the 1-based place as written of every item kept: an
+    /// empty or malformed item is dropped from the value, so the kept items' places in the
+    /// list are not theirs in bundle.yaml (`Evidence::list_items`).
+    pub list_items: std::collections::BTreeMap<String, Vec<usize>>,
 }
 
 impl Typer<'_> {
@@ -332,12 +336,18 @@ impl Typer<'_> {
         match ty {
             FieldType::List(item) => match &node.value {
                 NodeValue::Seq(items) => {
+                    let mut written = Vec::new();
                     let values: Vec<Value> = items
                         .iter()
                         .enumerate()
-                        .map(|(i, it)| self.value(it, item, &key_index(key, i)))
-                        .filter(|v| !v.is_null())
+                        .map(|(i, it)| (i, self.value(it, item, &key_index(key, i))))
+                        .filter(|(_, v)| !v.is_null())
+                        .map(|(i, v)| {
+                            written.push(i + 1);
+                            v
+                        })
                         .collect();
+                    self.list_items.insert(key.to_string(), written);
                     Value::list(values)
                 }
                 // A single value where a list is expected: a one-element list.

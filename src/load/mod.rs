@@ -36,7 +36,7 @@ pub mod zip;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -255,6 +255,7 @@ impl OpenBundle {
         let mut typer = Typer {
             problems: &mut problems,
             files: Vec::new(),
+            list_items: BTreeMap::new(),
         };
 
         // Top-level keys: fixed, declared, or unknown.
@@ -294,9 +295,12 @@ impl OpenBundle {
         }
         let document_entries = manifest::document_entries(root.get("文档"), decl, &mut typer);
         let file_refs = std::mem::take(&mut typer.files);
+        let list_items = std::mem::take(&mut typer.list_items);
         drop(typer);
 
         let mut named_paths = BTreeMap::new();
+        // Every manifest path met: (key, line, as written, normalised, a readable file).
+        let mut named: Vec<(String, u32, String, String, bool)> = Vec::new();
         let mut ledgers = BTreeMap::new();
         for e in ledger_entries {
             let (path, fetched) = bfs.fetch(&e.path);
@@ -311,6 +315,13 @@ impl OpenBundle {
                 &path,
                 &fetched,
             );
+            named.push((
+                e.key.clone(),
+                e.line,
+                e.path.clone(),
+                path.clone(),
+                fetched.status.is_ok(),
+            ));
             if fetched.status.is_ok() && fetched.bytes.is_none() {
                 problems.push(Problem::error(
                     &path,
@@ -347,6 +358,13 @@ impl OpenBundle {
                 &path,
                 &fetched,
             );
+            named.push((
+                e.key.clone(),
+                e.line,
+                e.path.clone(),
+                path.clone(),
+                fetched.status.is_ok(),
+            ));
             if !e.declared {
                 continue;
             }
@@ -384,8 +402,16 @@ impl OpenBundle {
                 &path,
                 &fetched,
             );
+            named.push((
+                f.key.clone(),
+                f.line,
+                f.raw.clone(),
+                path.clone(),
+                fetched.status.is_ok(),
+            ));
         }
 
+        same_file_twice(&bfs, &named, &mut problems);
         diag::finish(&mut problems);
         Evidence {
             bundle: name,
@@ -397,6 +423,48 @@ impl OpenBundle {
             problems,
             key_lines,
             named_paths,
+            list_items,
+        }
+    }
+}
+
+/// Two manifest entries whose paths differ but name one file (a symbolic link, or `..`): one
+/// document would count as two (two 制度, a ledger read as two ledgers) without anything in
+/// bundle.yaml showing it. Each later entry gets a warning naming the first, both as written.
+/// The same path written twice is visible in bundle.yaml itself and is not flagged.
+fn same_file_twice(
+    bfs: &BundleFs,
+    named: &[(String, u32, String, String, bool)],
+    problems: &mut Vec<Problem>,
+) {
+    let mut first: HashMap<String, &(String, u32, String, String, bool)> = HashMap::new();
+    for entry in named {
+        let (key, line, raw, path, ok) = entry;
+        if !ok {
+            continue;
+        }
+        let Some(id) = bfs.identity(raw) else {
+            continue;
+        };
+        match first.get(&id) {
+            None => {
+                first.insert(id, entry);
+            }
+            Some((key0, line0, raw0, path0, _)) if path0 != path => {
+                problems.push(
+                    Problem::warning(
+                        MANIFEST,
+                        "same-file-twice",
+                        format!(
+                            "{key} 的文件「{raw}」与第{line0}行 {key0} 的文件「{raw0}」是同一个文件（经符号链接或 .. 指向同一处）：同一份材料不能当作两份，请核对是否报错了文件"
+                        ),
+                    )
+                    .key(key)
+                    .line(*line)
+                    .value(raw),
+                );
+            }
+            Some(_) => {}
         }
     }
 }

@@ -736,7 +736,13 @@ fn run_check(check: &Check, evidence: &Evidence, ctx: &EvalCtx, globals: &Vars) 
     let mut vars = globals.clone();
     for (i, item) in over.as_list().unwrap_or_default().iter().enumerate() {
         vars.set("it", item.clone());
-        vars.set("index", Value::Num(Decimal::from(i + 1)));
+        // An item of a bundle.yaml list is named by its place as written there (an empty item
+        // above it is not in the list value, but is in the file the township reads).
+        let index = match item {
+            Value::Record(r) => evidence.manifest_item(r).map_or(i + 1, |(_, at)| at),
+            _ => i + 1,
+        };
+        vars.set("index", Value::Num(Decimal::from(index)));
         if !truthy(&check.when.eval(ctx, &vars)) {
             continue;
         }
