@@ -12,6 +12,8 @@ mod annual_report;
 mod batch;
 #[path = "cli/bonus.rs"]
 mod bonus;
+#[path = "cli/codes.rs"]
+mod codes;
 #[path = "cli/county.rs"]
 mod county;
 #[path = "cli/errors.rs"]

@@ -15,7 +15,7 @@ pub(crate) struct Ast {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum BinOp {
+pub enum BinOp {
     Or,
     And,
     Eq,

@@ -76,7 +76,7 @@ pub(crate) enum Func {
 
 /// What an argument must be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Param {
+pub enum Param {
     /// Any value (not a lambda).
     Any,
     Num,
