@@ -48,6 +48,8 @@ mod second_township;
 mod seed;
 #[path = "cli/serve.rs"]
 mod serve;
+#[path = "cli/snapshots.rs"]
+mod snapshots;
 #[path = "cli/toolkit.rs"]
 mod toolkit;
 #[path = "cli/township.rs"]
