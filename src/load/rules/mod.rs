@@ -34,7 +34,7 @@ pub use cases::{EXPECTED_FILE, TestCase, test_cases};
 pub use overlay::{OverlaySummary, overlay_summary};
 pub use township::PATHS as TOWNSHIP_PATHS;
 
-use checker::{Checker, index_positions, span_position};
+use checker::{Checker, index_positions};
 use compile::compile_checked;
 use env::{Want, element_type, with_name};
 pub(crate) use raw::yaml_decimal;
@@ -69,6 +69,7 @@ pub fn check(files: &RuleFiles) -> Checked {
     let mut c = Checker {
         files,
         positions: BTreeMap::new(),
+        lines: Default::default(),
         problems: Vec::new(),
         used: BTreeSet::new(),
         columns_read: BTreeSet::new(),
