@@ -20,3 +20,4 @@ pub(crate) mod report;
 pub mod score;
 pub(crate) mod serve;
 pub(crate) mod text;
+pub mod value;

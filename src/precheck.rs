@@ -24,7 +24,6 @@ use serde::Serialize;
 
 use crate::calendar::Calendar;
 use crate::diag::Problem;
-use crate::expr::value::Value;
 use crate::expr::{EvalCtx, Vars};
 use crate::model::assessment::{
     Assessment, EvidenceRef, Finding, IndicatorResult, RulesetInfo, Status, Total, points,
@@ -32,6 +31,7 @@ use crate::model::assessment::{
 use crate::model::evidence::Evidence;
 use crate::model::ruleset::{Deadline, Every, Period, RuleSet, Source};
 use crate::score::township;
+use crate::value::Value;
 
 pub(crate) const SCHEMA: &str = "kaohe.precheck/1";
 
@@ -229,8 +229,8 @@ fn days_between(a: Date, b: Date) -> i64 {
 fn evidence_ref(v: &Value) -> Option<EvidenceRef> {
     match v {
         Value::Row(r) => Some(EvidenceRef {
-            file: r.ledger.file.clone(),
-            sheet: r.ledger.sheet.clone(),
+            file: r.ledger.file().to_string(),
+            sheet: r.ledger.sheet().map(str::to_string),
             row: Some(r.number()),
         }),
         _ => None,

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use crate::diag::{CheckCode, Severity};
-use crate::expr::value::Value;
 use crate::expr::{Expr, Template};
 use crate::model::schema::EvidenceDecl;
+use crate::value::Value;
 
 #[derive(Debug)]
 pub struct RuleSet {

@@ -8,10 +8,10 @@ use std::sync::Arc;
 use jiff::civil::Date;
 
 use crate::calendar::Calendar;
-use crate::expr::value::{Record, Value};
 use crate::expr::{EvalCtx, Vars};
 use crate::model::evidence::Evidence;
 use crate::model::ruleset::RuleSet;
+use crate::value::{Record, Value};
 
 /// The name of the file-path record (`路径.台账.<name>`, `路径.文档.<name>`).
 pub use crate::load::rules::TOWNSHIP_PATHS as PATHS;

@@ -6,9 +6,9 @@ use std::cell::RefCell;
 
 use crate::calendar::Calendar;
 use crate::expr::EvalCtx;
-use crate::expr::value::Value;
 use crate::model::evidence::Evidence;
 use crate::model::ruleset::{Indicator, Method, RuleSet};
+use crate::value::Value;
 
 /// The named values behind one indicator's score.
 #[derive(Debug, Clone, Default)]
