@@ -21,7 +21,6 @@ pub(crate) mod parser;
 pub(crate) mod template;
 
 pub(crate) use error::ExprError;
-pub(crate) use functions::functions;
 pub(crate) use host::{Files, Schema};
 
 use std::cell::RefCell;

@@ -10,9 +10,9 @@ use rust_decimal::Decimal;
 use crate::diag::{Problem, render_location};
 use crate::model::assessment::{Assessment, EvidenceRef, Finding, IndicatorResult, Status};
 use crate::model::ruleset::{Indicator, Method, RuleSet, VetoScope};
+use crate::model::trace::Trace;
 use crate::report::num;
 use crate::report::table::plain;
-use crate::score::trace::Trace;
 use crate::value::Value;
 
 /// At most this many elements of a list are spelled out.

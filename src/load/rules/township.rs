@@ -18,9 +18,7 @@ use crate::model::schema::TypeEnv;
 use crate::model::schema::{EvidenceDecl, FieldType};
 use crate::value::{RecordType, Type};
 
-/// The name township expressions read the bundle's file paths by: `路径.台账.<name>`,
-/// `路径.文档.<name>` (null when the file was not handed in).
-pub const PATHS: &str = "路径";
+use crate::model::ruleset::TOWNSHIP_PATHS as PATHS;
 
 #[derive(Deserialize)]
 struct RawTownship {
