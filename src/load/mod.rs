@@ -32,6 +32,7 @@ pub mod values;
 pub mod verdicts;
 pub mod xlsx;
 pub mod yaml;
+pub mod yaml_de;
 pub mod zip;
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use super::source::{RULESET_FILE, RuleFiles};
 use crate::diag::Problem;
 use crate::expr::{Expr, ExprError, Template};
 use crate::load::yaml::{self, Node, NodeValue, key_child as join};
+use crate::load::yaml_de;
 use crate::model::schema::TypeEnv;
 
 // ---------------------------------------------------------------------------------------------
@@ -231,32 +232,42 @@ impl<'a> Checker<'a> {
             ));
             return None;
         };
-        // The position-aware parse first: it enforces the size/depth/duplicate-key limits.
-        match yaml::parse(text, &self.display(file)) {
-            Ok(node) => {
-                let mut map = BTreeMap::new();
-                index_positions(&node, String::new(), &mut map);
-                self.positions.insert(file.to_string(), map);
-            }
+        // The one parse: the position-aware tree (with its size, depth and duplicate-key
+        // limits), from which the raw shape is read.
+        let node = match yaml::parse(text, &self.display(file)) {
+            Ok(node) => node,
             Err(problem) => {
                 self.problems.push(problem);
                 return None;
             }
-        }
-        let parsed = match self.merged.get(file) {
-            Some(merged) => serde_yaml::from_value::<T>(merged.clone()),
-            None => serde_yaml::from_str::<T>(text),
         };
-        match parsed {
+        let mut map = BTreeMap::new();
+        index_positions(&node, String::new(), &mut map);
+        self.positions.insert(file.to_string(), map);
+        // An overlay's merged content is read instead (its problems are placed by path).
+        if let Some(merged) = self.merged.get(file) {
+            return match serde_yaml::from_value::<T>(merged.clone()) {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    let p = Problem::error(
+                        self.display(file),
+                        RuleCode::RulesetShape,
+                        shape_message(&e),
+                    );
+                    self.problems.push(p);
+                    None
+                }
+            };
+        }
+        match yaml_de::from_node::<T>(&node) {
             Ok(v) => Some(v),
             Err(e) => {
-                let message = shape_message(&e);
-                let mut p = Problem::error(self.display(file), RuleCode::RulesetShape, message);
-                if let Some(loc) = e.location() {
-                    let (line, col) = (loc.line() as u32, loc.column() as u32);
-                    p = p.at(line, col);
-                    if let Some(text) = self.source_line(file, line) {
-                        p = p.until(yaml::token_end(text, col));
+                let mut p =
+                    Problem::error(self.display(file), RuleCode::RulesetShape, e.to_string());
+                if e.line > 0 {
+                    p = p.at(e.line, e.col);
+                    if let Some(line) = self.source_line(file, e.line) {
+                        p = p.until(yaml::token_end(line, e.col));
                     }
                 }
                 self.problems.push(p);

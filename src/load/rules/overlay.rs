@@ -52,19 +52,22 @@ pub(super) fn prepare_overlay(c: &mut Checker) -> bool {
         );
         return false;
     }
+    // Read from the position-aware tree (the overlay's own files were parsed above; the base's
+    // ruleset.yaml is parsed here), as every rule file is: one parser, typed shape errors.
     let read = |c: &mut Checker, file: &str| -> Option<Yaml> {
         let text = c.text(file)?;
-        match serde_yaml::from_str::<Yaml>(text) {
+        let node = match yaml::parse(text, &c.display(file)) {
+            Ok(node) => node,
+            Err(p) => {
+                c.problems.push(p);
+                return None;
+            }
+        };
+        match crate::load::yaml_de::from_node::<Yaml>(&node) {
             Ok(v) => Some(v),
             Err(e) => {
-                let mut p = Problem::error(
-                    c.display(file),
-                    RuleCode::RulesetShape,
-                    super::raw::shape_message(&e),
-                );
-                if let Some(loc) = e.location() {
-                    p = p.at(loc.line() as u32, loc.column() as u32);
-                }
+                let p = Problem::error(c.display(file), RuleCode::RulesetShape, e.to_string())
+                    .at(e.line, e.col);
                 c.problems.push(p);
                 None
             }

@@ -66,8 +66,9 @@ impl RuleFiles {
     /// `extends:` of ruleset.yaml, read leniently (compile reports a malformed file).
     pub(super) fn read_extends(&self) -> Option<String> {
         let text = self.files.get(RULESET_FILE)?;
-        let doc: Yaml = serde_yaml::from_str(text).ok()?;
-        doc.get("extends").map(yaml_display)
+        let doc = crate::load::yaml::parse(text, RULESET_FILE).ok()?;
+        let extends: Yaml = crate::load::yaml_de::from_node(doc.get("extends")?).ok()?;
+        Some(yaml_display(&extends))
     }
 
     /// Read every `.yaml`/`.yml` file under `dir` (except `tests/`); for an overlay, also the
