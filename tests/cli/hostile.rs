@@ -208,6 +208,22 @@ fn setup(case: &str, bundle: &Path) {
             )
             .unwrap();
         }
+        "xls-html-rowspan-bomb" => {
+            // A ledger exported as a web page named .xls: its header and two rows, then 40
+            // tables of rowspan=1000 colspan=1000 — the same budget as a document's tables.
+            let mut html = String::from(
+                "<html><body><table><tr><td>标题</td><td>栏目</td><td>索引号</td><td>成文日期</td><td>发布日期</td></tr>\
+                 <tr><td>会议一</td><td>工作动态</td><td>X/1</td><td>2021-03-01</td><td>2021-03-02</td></tr></table>",
+            );
+            let table = format!(
+                "<table><tr><td rowspan=1000 colspan=1000>x</td></tr>{}</table>",
+                "<tr></tr>".repeat(999)
+            );
+            html.push_str(&table.repeat(40));
+            html.push_str("</body></html>");
+            fs::create_dir_all(bundle.join("台账")).unwrap();
+            fs::write(bundle.join("台账/主动公开台账.xls"), html).unwrap();
+        }
         "symlinked-entry-same-file" => {
             // Two 制度 entries, the second a link to the first's file: one document would
             // count as two 制度 with nothing in bundle.yaml showing it.
