@@ -1,5 +1,6 @@
 //! Tree-walking evaluation of checked `Ir`. Never fails: a data problem is pushed into
 //! `EvalCtx::problems` and the value is `Null`. Null semantics are those of docs/rules.md.
+use crate::diag::CalendarCode;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -819,7 +820,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
         let problem = match row {
             Some(row) => {
                 let mut p =
-                    Problem::error(row.ledger.file.clone(), "calendar-year-missing", message)
+                    Problem::error(row.ledger.file.clone(), CalendarCode::YearMissing, message)
                         .row(row.number());
                 if let Some(sheet) = &row.ledger.sheet {
                     p = p.sheet(sheet.clone());
@@ -829,7 +830,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 }
                 p
             }
-            None => Problem::error("bundle.yaml", "calendar-year-missing", message),
+            None => Problem::error("bundle.yaml", CalendarCode::YearMissing, message),
         };
         self.ctx
             .problems

@@ -12,6 +12,7 @@ pub mod ast;
 pub mod calc;
 pub mod check;
 pub mod doctext;
+pub mod error;
 pub mod eval;
 pub mod functions;
 pub mod lexer;
@@ -19,11 +20,11 @@ pub mod parser;
 pub mod template;
 pub mod value;
 
+pub use error::ExprError;
 pub use functions::{FunctionDef, functions};
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
-use std::ops::Range;
 use std::sync::Arc;
 
 use crate::calendar::Calendar;
@@ -31,64 +32,6 @@ use crate::diag::Problem;
 use crate::model::evidence::Evidence;
 use crate::model::schema::EvidenceDecl;
 use value::{RowRef, Type, Value};
-
-/// A mistake in an expression, found when the rule set loads. `span` is a byte range into the
-/// expression's source text; the rule loader turns it into file:line:column.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExprError {
-    pub span: Range<usize>,
-    /// Stable kebab-case code, e.g. `unknown-function`, `unknown-column`, `wrong-arity`,
-    /// `type-mismatch`, `syntax`.
-    pub code: &'static str,
-    pub message: String,
-    pub help: Option<String>,
-}
-
-/// Every `ExprError::code`, with one sentence each (printable by the CLI).
-pub const ERROR_CODES: &[(&str, &str)] = &[
-    ("syntax", "The expression or message cannot be parsed."),
-    (
-        "unknown-name",
-        "A name is neither a lambda parameter nor a visible name.",
-    ),
-    ("unknown-function", "No built-in function has this name."),
-    (
-        "unknown-column",
-        "The ledger's evidence declaration has no such column.",
-    ),
-    (
-        "unknown-field",
-        "A record has no such field, or no document declaration declares it.",
-    ),
-    (
-        "no-fields",
-        "`.name` on a value that has no fields (a number, text, list, ...).",
-    ),
-    (
-        "wrong-arity",
-        "A function is called with the wrong number of arguments.",
-    ),
-    (
-        "type-mismatch",
-        "An argument or operand has the wrong type.",
-    ),
-    (
-        "misplaced-lambda",
-        "A lambda `x => …` where no function takes one.",
-    ),
-    (
-        "bad-date",
-        "A date(\"…\") literal is not a valid YYYY-MM-DD date.",
-    ),
-    (
-        "duplicate-field",
-        "A record literal names the same field twice.",
-    ),
-    (
-        "bad-argument",
-        "A literal argument a function cannot use (a rounding step not above 0, an unknown rounding rule).",
-    ),
-];
 
 /// Names visible to an expression, with their static types, plus the evidence declaration
 /// (for a row's columns: `Type::Row(ledger)` → `evidence.ledger(ledger).column(name)`).
@@ -244,16 +187,6 @@ impl Expr {
     /// `eval` read as a condition: only `true` is true (null and false are not).
     pub fn eval_bool(&self, ctx: &EvalCtx, vars: &Vars) -> bool {
         matches!(self.eval(ctx, vars), Value::Bool(true))
-    }
-}
-
-impl std::fmt::Display for ExprError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} [{}]", self.message, self.code)?;
-        if let Some(help) = &self.help {
-            write!(f, " (help: {help})")?;
-        }
-        Ok(())
     }
 }
 

@@ -7,6 +7,7 @@
 //! without one (a scan) and anything else (images, `.doc`) is listed and hashed, its text not
 //! read: "已报送但无法读取" with the reason.
 
+use crate::diag::DataCode;
 use std::sync::Arc;
 
 use crate::diag::Problem;
@@ -42,7 +43,7 @@ pub fn read_document(
         match docx_html(bytes) {
             Ok(DocxHtml { html, notes }) => {
                 for note in notes {
-                    problems.push(Problem::error(file, "table-too-large", note));
+                    problems.push(Problem::error(file, DataCode::TableTooLarge, note));
                 }
                 doc.text = Some(document_text("html", &html));
                 doc.tables = read_tables(html_tables_read(&html), file, problems);
@@ -51,14 +52,14 @@ pub fn read_document(
                 if doc.text.as_deref().is_some_and(str::is_empty) && doc.tables.is_empty() {
                     problems.push(Problem::warning(
                         file,
-                        "empty-document",
+                        DataCode::EmptyDocument,
                         "文档中没有读到任何文字或表格：如果在 Word/WPS 中能看到内容，请重新保存为 .docx（或另存为 .html/.md）后报送",
                     ));
                 }
             }
             Err(why) => problems.push(Problem::error(
                 file,
-                "corrupt-file",
+                DataCode::CorruptFile,
                 format!("{why}：文档的文字和表格无法读取，请在 Word/WPS 中重新保存为 .docx，或另存为 .html/.md"),
             )),
         }
@@ -74,7 +75,7 @@ pub fn read_document(
             }
             Err(why) => problems.push(Problem::warning(
                 file,
-                "unreadable-document",
+                DataCode::UnreadableDocument,
                 format!("已报送但无法读取：{why}"),
             )),
         }
@@ -89,7 +90,7 @@ pub fn read_document(
         };
         problems.push(Problem::warning(
             file,
-            "unreadable-document",
+            DataCode::UnreadableDocument,
             format!("已报送但无法读取：{why}"),
         ));
         return doc;
@@ -99,7 +100,7 @@ pub fn read_document(
         Err(message) => {
             problems.push(Problem::error(
                 file,
-                "bad-encoding",
+                DataCode::BadEncoding,
                 format!("{message}，文档的文字无法读取：{SAVE_AS_HINT}"),
             ));
             return doc;
@@ -122,7 +123,7 @@ pub fn read_document(
 /// A document's tables, with a problem naming the file when the tables' cap cut them.
 fn read_tables(read: ReadTables, file: &str, problems: &mut Vec<Problem>) -> Vec<Table> {
     if let Some(cut) = read.cut {
-        problems.push(Problem::error(file, "table-too-large", cut.message()));
+        problems.push(Problem::error(file, DataCode::TableTooLarge, cut.message()));
     }
     read.tables
 }

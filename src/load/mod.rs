@@ -15,7 +15,6 @@
 // size of `Problem` in `Result::Err` does not matter; boxing would only obscure the API.
 #![allow(clippy::result_large_err)]
 
-pub mod codes;
 pub mod decode;
 pub mod document;
 pub mod docx;
@@ -36,6 +35,7 @@ pub mod zip;
 #[cfg(test)]
 mod tests;
 
+use crate::diag::DataCode;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -61,7 +61,7 @@ pub struct OpenBundle {
     manifest_sha256: String,
 }
 
-fn fatal(code: &'static str, file: &str, message: impl Into<String>) -> Fatal {
+fn fatal(code: DataCode, file: &str, message: impl Into<String>) -> Fatal {
     Fatal::one(Problem::error(file, code, message))
 }
 
@@ -75,7 +75,7 @@ pub fn open_bundle(path: &Path) -> Result<OpenBundle, Fatal> {
             "无法打开报送材料"
         };
         fatal(
-            "bundle-not-found",
+            DataCode::BundleNotFound,
             &shown,
             format!("{what}「{shown}」：{}", crate::diag::os_error(&e)),
         )
@@ -86,7 +86,7 @@ pub fn open_bundle(path: &Path) -> Result<OpenBundle, Fatal> {
             .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
         if !is_zip {
             return Err(fatal(
-                "bundle-not-folder",
+                DataCode::BundleNotFolder,
                 &shown,
                 "报送材料应是一个文件夹（内含 bundle.yaml）或 .zip 文件",
             ));
@@ -105,14 +105,14 @@ fn read_manifest(name: String, root: PathBuf, mut bfs: BundleFs) -> Result<OpenB
         (FileStatus::Ok { .. }, Some(b)) => b.clone(),
         (FileStatus::Missing, _) => {
             return Err(fatal(
-                "manifest-missing",
+                DataCode::ManifestMissing,
                 MANIFEST,
                 format!("报送材料「{name}」中没有 bundle.yaml：每份报送材料都要有这个清单文件"),
             ));
         }
         _ => {
             return Err(fatal(
-                "manifest-unreadable",
+                DataCode::ManifestUnreadable,
                 MANIFEST,
                 format!("无法读取 bundle.yaml：{}", fetched.reason),
             ));
@@ -125,7 +125,7 @@ fn read_manifest(name: String, root: PathBuf, mut bfs: BundleFs) -> Result<OpenB
     let text = decode::decode(&bytes, None, false)
         .map_err(|m| {
             fatal(
-                "bad-encoding",
+                DataCode::BadEncoding,
                 MANIFEST,
                 format!("bundle.yaml {m}：{}", decode::SAVE_AS_HINT),
             )
@@ -151,14 +151,14 @@ fn open_folder(
 ) -> Result<(String, PathBuf, BundleFs), Fatal> {
     if !meta.is_dir() {
         return Err(fatal(
-            "bundle-not-folder",
+            DataCode::BundleNotFolder,
             shown,
             "报送材料应是一个文件夹（内含 bundle.yaml）",
         ));
     }
     let root = std::fs::canonicalize(path).map_err(|e| {
         fatal(
-            "bundle-unreadable",
+            DataCode::BundleUnreadable,
             shown,
             format!("无法读取报送材料文件夹：{}", crate::diag::os_error(&e)),
         )
@@ -178,7 +178,7 @@ pub const MAX_ZIP_BUNDLE: u64 = 512 * 1024 * 1024;
 fn open_zip(path: &Path, shown: &str, len: u64) -> Result<(String, PathBuf, BundleFs), Fatal> {
     if len > MAX_ZIP_BUNDLE {
         return Err(fatal(
-            "bundle-unreadable",
+            DataCode::BundleUnreadable,
             shown,
             format!(
                 "报送材料压缩包过大（{}MiB，上限{}MiB）",
@@ -189,7 +189,7 @@ fn open_zip(path: &Path, shown: &str, len: u64) -> Result<(String, PathBuf, Bund
     }
     let unreadable = |e: String| {
         fatal(
-            "bundle-unreadable",
+            DataCode::BundleUnreadable,
             shown,
             format!("无法读取报送材料压缩包：{e}"),
         )
@@ -211,7 +211,7 @@ fn zip_source(
 ) -> Result<(String, PathBuf, BundleFs), Fatal> {
     let (zb, prefix) = zip::ZipBundle::open(bytes).map_err(|e| {
         fatal(
-            "bundle-unreadable",
+            DataCode::BundleUnreadable,
             shown,
             format!("无法读取报送材料压缩包：{e}"),
         )
@@ -325,7 +325,7 @@ impl OpenBundle {
             if fetched.status.is_ok() && fetched.bytes.is_none() {
                 problems.push(Problem::error(
                     &path,
-                    "file-too-large",
+                    DataCode::FileTooLarge,
                     format!("{}：台账无法使用", fetched.reason),
                 ));
                 continue;
@@ -375,7 +375,7 @@ impl OpenBundle {
                 // Present but too large to read: 已报送但无法读取, its other fields still count.
                 problems.push(Problem::warning(
                     &path,
-                    "unreadable-document",
+                    DataCode::UnreadableDocument,
                     format!("已报送但无法读取：{}", fetched.reason),
                 ));
                 let doc = crate::model::evidence::Document {
@@ -454,7 +454,7 @@ fn same_file_twice(
                 problems.push(
                     Problem::warning(
                         MANIFEST,
-                        "same-file-twice",
+                        DataCode::SameFileTwice,
                         format!(
                             "{key} 的文件「{raw}」与第{line0}行 {key0} 的文件「{raw0}」是同一个文件（经符号链接或 .. 指向同一处）：同一份材料不能当作两份，请核对是否报错了文件"
                         ),
@@ -487,7 +487,7 @@ fn note_file(
         FileStatus::Ok { .. } => return,
         FileStatus::Missing => Problem::warning(
             MANIFEST,
-            "file-missing",
+            DataCode::FileMissing,
             match bfs.suggest(raw) {
                 Some(near) => {
                     format!("{key} 指向的文件「{raw}」不存在，按未报送处理；是否为 {near}？")
@@ -497,7 +497,7 @@ fn note_file(
         ),
         FileStatus::Refused => Problem::error(
             MANIFEST,
-            "path-refused",
+            DataCode::PathRefused,
             format!(
                 "{key} 的路径「{raw}」被拒绝（{}），未打开，按未报送处理：路径应在报送材料文件夹之内",
                 fetched.reason
@@ -505,12 +505,12 @@ fn note_file(
         ),
         FileStatus::NotAFile => Problem::error(
             MANIFEST,
-            "not-a-file",
+            DataCode::NotAFile,
             format!("{key} 指向「{raw}」，{}，按未报送处理", fetched.reason),
         ),
         FileStatus::Unreadable => Problem::error(
             MANIFEST,
-            "file-unreadable",
+            DataCode::FileUnreadable,
             format!("{key} 指向的文件「{raw}」{}，按未报送处理", fetched.reason),
         ),
     };

@@ -57,7 +57,7 @@ pub fn run_limited(cmd: &mut Command, what: &str) -> Output {
 }
 
 /// Inputs made at test time, by case name.
-fn setup(case: &str, bundle: &Path) {
+pub(crate) fn setup(case: &str, bundle: &Path) {
     match case {
         "fifo-as-document" => {
             fs::create_dir_all(bundle.join("材料")).unwrap();

@@ -1,5 +1,6 @@
 //! The holiday calendars a rule set adds (`calendar:`).
 
+use crate::diag::RuleCode;
 use serde_yaml::Value as Yaml;
 
 use super::checker::Checker;
@@ -23,7 +24,7 @@ pub(super) fn rule_calendar(c: &mut Checker, raw: Option<&Yaml>) -> crate::calen
             c.error(
                 RULESET_FILE,
                 "calendar",
-                "ruleset-shape",
+                RuleCode::RulesetShape,
                 format!(
                     "calendar 应为日历文件名或文件名列表，实为 {}",
                     yaml_display(other)
@@ -47,7 +48,7 @@ pub(super) fn rule_calendar(c: &mut Checker, raw: Option<&Yaml>) -> crate::calen
             c.error(
                 RULESET_FILE,
                 &path,
-                "calendar-file-missing",
+                RuleCode::CalendarFileMissing,
                 format!("calendar 指定的日历文件「{name}」不在规则集目录中"),
             );
             continue;
@@ -58,7 +59,7 @@ pub(super) fn rule_calendar(c: &mut Checker, raw: Option<&Yaml>) -> crate::calen
                 for p in problems {
                     let mut q = Problem::error(
                         p.file.clone(),
-                        "calendar-file-invalid",
+                        RuleCode::CalendarFileInvalid,
                         format!("{}（日历文件每行为 日期,holiday|workday,节日）", p.message),
                     );
                     q.line = p.line;

@@ -1,6 +1,7 @@
 //! The `Checker`: collects every problem of a rule set with its file, line and column, parses
 //! files into raw shapes, and finds the position of a value by its key path.
 
+use crate::diag::{Code, ExprCode, RuleCode};
 use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
@@ -53,7 +54,7 @@ impl<'a> Checker<'a> {
         &mut self,
         file: &str,
         path: &str,
-        code: &'static str,
+        code: impl Into<Code>,
         message: impl Into<String>,
     ) {
         let (display, pos) = self.locate(file, path);
@@ -68,7 +69,7 @@ impl<'a> Checker<'a> {
         &mut self,
         file: &str,
         path: &str,
-        code: &'static str,
+        code: impl Into<Code>,
         message: impl Into<String>,
     ) {
         // Point at the key when there is one (`年报截止:`), else at the value.
@@ -141,7 +142,7 @@ impl<'a> Checker<'a> {
         let Some(text) = self.text(file) else {
             self.problems.push(Problem::error(
                 self.display(file),
-                "ruleset-file-missing",
+                RuleCode::RulesetFileMissing,
                 "规则集引用的文件不存在",
             ));
             return None;
@@ -166,7 +167,7 @@ impl<'a> Checker<'a> {
             Ok(v) => Some(v),
             Err(e) => {
                 let message = format!("{e}{}", quote_hint(&e.to_string()));
-                let mut p = Problem::error(self.display(file), "ruleset-shape", message);
+                let mut p = Problem::error(self.display(file), RuleCode::RulesetShape, message);
                 if let Some(loc) = e.location() {
                     p = p.at(loc.line() as u32, loc.column() as u32);
                 }
@@ -182,7 +183,7 @@ impl<'a> Checker<'a> {
             self.error(
                 file,
                 &at,
-                "unknown-key",
+                RuleCode::UnknownKey,
                 format!("未知的键 `{key}`（拼写错误？）"),
             );
         }
@@ -214,7 +215,7 @@ impl<'a> Checker<'a> {
             self.error(
                 file,
                 path,
-                "bad-unit-points",
+                RuleCode::BadUnitPoints,
                 "按单位类型写的分值需要先在 ruleset.yaml 声明 unit_type（如 unit_type: {field: 单位类型, values: [乡镇, 街道]}）",
             );
             return Yaml::from(0);
@@ -227,7 +228,7 @@ impl<'a> Checker<'a> {
                 self.error(
                     file,
                     &join(path, &key),
-                    "bad-unit-points",
+                    RuleCode::BadUnitPoints,
                     format!(
                         "「{key}」不是 unit_type 声明的单位类型（{}）",
                         self.units.join("、")
@@ -247,7 +248,7 @@ impl<'a> Checker<'a> {
             self.error(
                 file,
                 path,
-                "bad-unit-points",
+                RuleCode::BadUnitPoints,
                 format!("按单位类型写的分值缺少 {missing}：每个单位类型都要写明"),
             );
         }
@@ -266,7 +267,7 @@ impl<'a> Checker<'a> {
             c.error(
                 f,
                 "unit_type",
-                "bad-unit-type",
+                RuleCode::BadUnitType,
                 format!(
                     "unit_type 应写成 {{field: 单位类型, values: [乡镇, 街道]}}（field 为 bundle.yaml 的键，values 至少两个），实为 {}",
                     yaml_display(v)
@@ -297,7 +298,7 @@ impl<'a> Checker<'a> {
                 self.error(
                     f,
                     &format!("unit_type.values[{i}]"),
-                    "bad-unit-type",
+                    RuleCode::BadUnitType,
                     format!("单位类型「{value}」为空或重复"),
                 );
                 return None;
@@ -317,13 +318,18 @@ impl<'a> Checker<'a> {
                 self.error(
                     file,
                     path,
-                    "points-precision",
+                    RuleCode::PointsPrecision,
                     format!("分值 {d} 超过两位小数"),
                 );
                 d
             }
             Some(d) if d < Decimal::ZERO => {
-                self.error(file, path, "points-negative", format!("分值 {d} 为负数"));
+                self.error(
+                    file,
+                    path,
+                    RuleCode::PointsNegative,
+                    format!("分值 {d} 为负数"),
+                );
                 d
             }
             Some(d) => d,
@@ -331,7 +337,7 @@ impl<'a> Checker<'a> {
                 self.error(
                     file,
                     path,
-                    "points-not-number",
+                    RuleCode::PointsNotNumber,
                     format!("分值应为数字，实为 {}", yaml_display(v)),
                 );
                 Decimal::ZERO
@@ -357,7 +363,7 @@ impl<'a> Checker<'a> {
                     self.error(
                         file,
                         path,
-                        "type-mismatch",
+                        ExprCode::TypeMismatch,
                         format!("表达式应为{}，实为 {}：{src}", want.describe(), e.ty()),
                     );
                 }
@@ -405,11 +411,9 @@ impl<'a> Checker<'a> {
     ) {
         let (display, pos) = self.locate(file, path);
         for err in errors {
-            let mut message = err.message.clone();
-            if let Some(help) = &err.help {
-                message.push_str(&format!("（{help}）"));
-            }
-            let mut p = Problem::error(display.clone(), err.code, message).value(src.to_string());
+            // The error renders itself (in Chinese, in one place: expr/error.rs).
+            let mut p =
+                Problem::error(display.clone(), err.code(), err.to_string()).value(src.to_string());
             if let Some(pos) = pos {
                 let (line, col) = span_position(pos, src, err.span.start);
                 p = p.at(line, col);

@@ -1,5 +1,6 @@
 //! Compiling a checked rule set: ruleset.yaml, groups, indicators, vetoes, rounding.
 
+use crate::diag::{CheckCode, RuleCode};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -11,7 +12,6 @@ use super::calendar::rule_calendar;
 use super::checker::Checker;
 use super::env::{Want, base_env, element_type, param_value, value_type, with_name};
 use super::grading::grading_rules;
-use super::is_kebab;
 use super::method::compile_method;
 use super::raw::{
     RawIndicator, RawIndicatorFile, RawRuleSet, RawVeto, not_text_message, yaml_decimal,
@@ -51,7 +51,7 @@ pub(super) fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
         c.error(
             f,
             "year",
-            "year-not-in-calendar",
+            RuleCode::YearNotInCalendar,
             format!(
                 "考核年度 {} 不在工作日日历内（日历覆盖 {}–{} 年）",
                 raw.year,
@@ -77,7 +77,7 @@ pub(super) fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
             c.error(
                 f,
                 &format!("grades[{i}].min"),
-                "grades-not-descending",
+                RuleCode::GradesNotDescending,
                 "等次应从高到低排列，下限依次递减",
             );
         }
@@ -87,12 +87,12 @@ pub(super) fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
         });
     }
     if grades.is_empty() {
-        c.error(f, "grades", "grades-empty", "至少需要一个等次");
+        c.error(f, "grades", RuleCode::GradesEmpty, "至少需要一个等次");
     } else if grades.last().is_some_and(|g| g.min != Decimal::ZERO) {
         c.error(
             f,
             &format!("grades[{}].min", grades.len() - 1),
-            "grades-no-floor",
+            RuleCode::GradesNoFloor,
             "最低等次的下限应为 0，否则低分无等次",
         );
     }
@@ -105,7 +105,7 @@ pub(super) fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
         c.error(
             f,
             "veto_grade",
-            "unknown-grade",
+            RuleCode::UnknownGrade,
             format!("否决等次 `{veto_grade}` 不在 grades 中"),
         );
     }
@@ -137,7 +137,7 @@ pub(super) fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
             c.error(
                 f,
                 "unit_type.field",
-                "bad-unit-type",
+                RuleCode::BadUnitType,
                 format!(
                     "unit_type 的 field「{field}」应在 evidence.manifest 中声明为 text（如 {field}: text），实为{}",
                     match declared {
@@ -158,7 +158,7 @@ pub(super) fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
             c.error(
                 f,
                 &format!("params.{name}"),
-                "name-clash",
+                RuleCode::NameClash,
                 format!("参数名 `{name}` 与清单字段重名"),
             );
         }
@@ -179,7 +179,7 @@ pub(super) fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
                 c.warn(
                     f,
                     &format!("params.{name}"),
-                    "date-outside-year",
+                    RuleCode::DateOutsideYear,
                     format!(
                         "参数 {name} 的日期 {d} 不在考核年度 {} 或次年内（是否沿用了上一年的日期？）",
                         raw.year
@@ -199,12 +199,17 @@ pub(super) fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
             c.error(
                 f,
                 &p,
-                "name-clash",
+                RuleCode::NameClash,
                 format!("let 名称 `{name}` 与已有名称重名"),
             );
         }
         let Some(src) = v.as_str() else {
-            c.error(f, &p, "ruleset-shape", not_text_message("let 的值", v));
+            c.error(
+                f,
+                &p,
+                RuleCode::RulesetShape,
+                not_text_message("let 的值", v),
+            );
             continue;
         };
         match c.expr(f, &p, src, &env, Want::Any) {
@@ -222,11 +227,12 @@ pub(super) fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
     for (i, rc) in raw.checks.iter().enumerate() {
         let path = format!("checks[{i}]");
         c.extra_keys(f, &path, &rc.extra);
-        if !is_kebab(&rc.code) {
+        let code = CheckCode::new(&rc.code);
+        if code.is_none() {
             c.error(
                 f,
                 &join(&path, "code"),
-                "bad-code",
+                RuleCode::BadCode,
                 format!(
                     "检查代码 `{}` 应为小写短横线形式（如 reply-before-receipt）",
                     rc.code
@@ -256,16 +262,15 @@ pub(super) fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
                 c.error(
                     f,
                     &join(&path, "severity"),
-                    "bad-severity",
+                    RuleCode::BadSeverity,
                     format!("severity 应为 error 或 warning，实为 `{other}`"),
                 );
                 Severity::Warning
             }
         };
-        if let (Some(over), Some(when), Some(message)) = (over, when, message) {
+        if let (Some(code), Some(over), Some(when), Some(message)) = (code, over, when, message) {
             checks.push(Check {
-                // Codes live as long as the process; a rule set is loaded once.
-                code: Box::leak(rc.code.clone().into_boxed_str()),
+                code,
                 over,
                 when,
                 column: rc.column.clone(),
@@ -293,7 +298,7 @@ pub(super) fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
                     c.error(
                         f,
                         &join(&gpath, "weight"),
-                        "bad-weight",
+                        RuleCode::BadWeight,
                         format!(
                             "weight 应为正数（如 0.8 表示按80%计入总分），实为 {}",
                             yaml_display(w)
@@ -319,7 +324,7 @@ pub(super) fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
             c.error(
                 f,
                 &join(&gpath, "file"),
-                "ruleset-file-missing",
+                RuleCode::RulesetFileMissing,
                 format!("{} 的文件 {file} 不存在", rg.name),
             );
             continue;
@@ -346,7 +351,7 @@ pub(super) fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
                     c.error(
                         file,
                         &join(&path, "id"),
-                        "duplicate-id",
+                        RuleCode::DuplicateId,
                         format!("指标编号 {} 重复（编号不区分大小写）", ind.id),
                     );
                 }
@@ -355,8 +360,8 @@ pub(super) fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
         }
         if group_total != points && !group_unknown {
             let (code, note) = match group_varied && !c.units.is_empty() {
-                true => ("unit-points-mismatch", unit_note(c)),
-                false => ("group-points-mismatch", String::new()),
+                true => (RuleCode::UnitPointsMismatch, unit_note(c)),
+                false => (RuleCode::GroupPointsMismatch, String::new()),
             };
             c.error(
                 f,
@@ -382,8 +387,8 @@ pub(super) fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
         };
         let varied = raw.max.is_mapping() || raw.groups.iter().any(|g| g.points.is_mapping());
         let (code, note) = match varied && !c.units.is_empty() {
-            true => ("unit-points-mismatch", unit_note(c)),
-            false => ("total-points-mismatch", String::new()),
+            true => (RuleCode::UnitPointsMismatch, unit_note(c)),
+            false => (RuleCode::TotalPointsMismatch, String::new()),
         };
         c.error(
             f,
@@ -407,7 +412,7 @@ pub(super) fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
             c.warn(
                 f,
                 &format!("params.{name}"),
-                "unused-param",
+                RuleCode::UnusedParam,
                 format!("参数 {name} 没有被任何表达式或消息使用"),
             );
         }
@@ -484,7 +489,7 @@ pub(super) fn compile_indicator(
                 c.warn(
                     file,
                     &format!("{path}.let.{name}"),
-                    "unused-let",
+                    RuleCode::UnusedLet,
                     format!("指标 {} 的 let 名称 {name} 没有被使用", ind.id),
                 );
             }
@@ -515,7 +520,7 @@ pub(super) fn compile_indicator_body(
             c.error(
                 file,
                 &join(path, "id"),
-                "unquoted-id",
+                RuleCode::UnquotedId,
                 format!("指标编号 {n} 未加引号：YAML 会把 1.10 读成数字 1.1，请写成 \"{n}\""),
             );
             n.to_string()
@@ -524,7 +529,7 @@ pub(super) fn compile_indicator_body(
             c.error(
                 file,
                 &join(path, "id"),
-                "bad-id",
+                RuleCode::BadId,
                 format!("指标编号应为文本，实为 {}", yaml_display(other)),
             );
             return None;
@@ -555,7 +560,7 @@ pub(super) fn compile_indicator_body(
                 c.error(
                     file,
                     &join(path, "source"),
-                    "unknown-source",
+                    RuleCode::UnknownSource,
                     format!(
                         "source `{s}` 应为 台账.<已声明台账>、文档.<已声明文档> 或 bundle.yaml"
                     ),
@@ -591,12 +596,17 @@ pub(super) fn compile_indicator_body(
             c.error(
                 file,
                 &p,
-                "name-clash",
+                RuleCode::NameClash,
                 format!("let 名称 `{name}` 与已有名称重名"),
             );
         }
         let Some(src) = v.as_str() else {
-            c.error(file, &p, "ruleset-shape", not_text_message("let 的值", v));
+            c.error(
+                file,
+                &p,
+                RuleCode::RulesetShape,
+                not_text_message("let 的值", v),
+            );
             continue;
         };
         if let Some(e) = c.expr(file, &p, src, &env, Want::Any) {
@@ -658,7 +668,7 @@ pub(super) fn compile_indicator_body(
         c.error(
             file,
             &mpath,
-            "manual-with-measure",
+            RuleCode::ManualWithMeasure,
             "人工评分指标不应有 let",
         );
     }
@@ -715,7 +725,7 @@ pub(super) fn veto_options(
                     None => c.error(
                         file,
                         &format!("{spath}[{i}]"),
-                        "unknown-group",
+                        RuleCode::UnknownGroup,
                         format!(
                             "scope 中的组 `{id}` 不在 ruleset.yaml 的 groups 中（可用：{}）",
                             marks.group_ids.join("、")
@@ -729,7 +739,7 @@ pub(super) fn veto_options(
             c.error(
                 file,
                 &spath,
-                "ruleset-shape",
+                RuleCode::RulesetShape,
                 format!(
                     "veto 的 scope 应为 indicator（本指标不得分）、group（本组不得分）、none（保留得分，只定等次）或组编号列表，实为 {}",
                     yaml_display(other)
@@ -748,7 +758,7 @@ pub(super) fn veto_options(
                 c.error(
                     file,
                     &gpath,
-                    "unknown-grade",
+                    RuleCode::UnknownGrade,
                     format!(
                         "veto 的 grade `{name}` 不在 grades 中（可用：{}；不定等次写 false）",
                         marks.grades.join("、")
@@ -762,7 +772,7 @@ pub(super) fn veto_options(
         c.error(
             file,
             &gpath,
-            "veto-no-effect",
+            RuleCode::VetoNoEffect,
             "veto 的 grade 为 false 时，scope 应为 group 或组编号列表，否则否决不起作用",
         );
     }
@@ -778,7 +788,7 @@ pub(super) fn rescale(c: &mut Checker, file: &str, path: &str, v: Option<&Yaml>)
             c.error(
                 file,
                 path,
-                "ruleset-shape",
+                RuleCode::RulesetShape,
                 format!(
                     "rescale 只能写 applicable（按适用指标的分值折算），实为 {}",
                     yaml_display(other)
@@ -799,7 +809,7 @@ pub(super) fn rounding(c: &mut Checker, v: Option<&Yaml>) -> Rounding {
         c.error(
             f,
             "rounding",
-            "bad-rounding",
+            RuleCode::BadRounding,
             format!(
                 "rounding 应为映射 {{where: total, step: 0.01, rule: half-up}}，实为 {}",
                 yaml_display(v)
@@ -833,7 +843,7 @@ pub(super) fn rounding(c: &mut Checker, v: Option<&Yaml>) -> Rounding {
                         _ => c.error(
                             f,
                             &p,
-                            "bad-rounding",
+                            RuleCode::BadRounding,
                             format!(
                                 "rounding 的 where 应为 indicator（每个指标）、part（每个部分）、total（总分）或它们的列表，实为 {}",
                                 yaml_display(y)
@@ -847,7 +857,7 @@ pub(super) fn rounding(c: &mut Checker, v: Option<&Yaml>) -> Rounding {
                 _ => c.error(
                     f,
                     &path,
-                    "bad-rounding",
+                    RuleCode::BadRounding,
                     format!(
                         "rounding 的 step 应为正数（0.01 或 0.5），实为 {}",
                         yaml_display(val)
@@ -860,7 +870,7 @@ pub(super) fn rounding(c: &mut Checker, v: Option<&Yaml>) -> Rounding {
                 _ => c.error(
                     f,
                     &path,
-                    "bad-rounding",
+                    RuleCode::BadRounding,
                     format!(
                         "rounding 的 rule 应为 half-up（四舍五入）或 half-even（四舍六入五成双），实为 {}",
                         yaml_display(val)
@@ -870,7 +880,7 @@ pub(super) fn rounding(c: &mut Checker, v: Option<&Yaml>) -> Rounding {
             _ => c.error(
                 f,
                 &path,
-                "unknown-key",
+                RuleCode::UnknownKey,
                 format!("未知的键 `{key}`（rounding 可写 where、step、rule）"),
             ),
         }

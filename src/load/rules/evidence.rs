@@ -1,5 +1,6 @@
 //! Compiling `evidence:` (ledgers, columns, aliases, vocabularies, documents, manifest).
 
+use crate::diag::{ExprCode, RuleCode};
 use std::collections::BTreeMap;
 
 use serde_yaml::Value as Yaml;
@@ -25,7 +26,7 @@ impl Checker<'_> {
                     self.error(
                         file,
                         path,
-                        "unknown-field-type",
+                        RuleCode::UnknownFieldType,
                         format!("未知的类型 `{other}`（可用：text、date、count、decimal、flag、file、[类型]、{{map: 类型}}）"),
                     );
                     None
@@ -50,7 +51,7 @@ impl Checker<'_> {
                                     self.error(
                                         file,
                                         &join(path, "count"),
-                                        "bad-count-max",
+                                        RuleCode::BadCountMax,
                                         "count 的上限应为非负整数",
                                     );
                                     None
@@ -73,7 +74,7 @@ impl Checker<'_> {
                 self.error(
                     file,
                     path,
-                    "unknown-field-type",
+                    RuleCode::UnknownFieldType,
                     format!("无法识别的类型声明：{}", yaml_display(other)),
                 );
                 None
@@ -85,7 +86,12 @@ impl Checker<'_> {
         let mut out = Vec::new();
         let Some(v) = v else { return out };
         let Some(m) = v.as_mapping() else {
-            self.error(file, path, "ruleset-shape", "列声明应为 列名: 类型 的映射");
+            self.error(
+                file,
+                path,
+                RuleCode::RulesetShape,
+                "列声明应为 列名: 类型 的映射",
+            );
             return out;
         };
         for (k, t) in m {
@@ -111,7 +117,7 @@ impl Checker<'_> {
                 other => self.error(
                     file,
                     &format!("{path}[{i}]"),
-                    "ruleset-shape",
+                    RuleCode::RulesetShape,
                     format!("应为文本，实为 {}", yaml_display(other)),
                 ),
             }
@@ -137,7 +143,7 @@ impl Checker<'_> {
             self.error(
                 file,
                 path,
-                "ruleset-shape",
+                RuleCode::RulesetShape,
                 "aliases 应为 列名: [别名…] 的映射",
             );
             return out;
@@ -149,7 +155,7 @@ impl Checker<'_> {
                 self.error(
                     file,
                     &format!("{at}#key"),
-                    "unknown-column",
+                    ExprCode::UnknownColumn,
                     format!(
                         "台账 {} 没有声明列 {column}，不能为它写别名（已声明：{}）",
                         ledger.name,
@@ -169,7 +175,7 @@ impl Checker<'_> {
                     self.error(
                         file,
                         &item,
-                        "alias-conflict",
+                        RuleCode::AliasConflict,
                         format!(
                             "别名「{name}」就是台账 {} 的列名「{}」",
                             ledger.name, other.name
@@ -179,7 +185,7 @@ impl Checker<'_> {
                     self.error(
                         file,
                         &item,
-                        "alias-conflict",
+                        RuleCode::AliasConflict,
                         format!("别名「{name}」已是列「{other}」的别名：一个表头只能对应一列"),
                     );
                 } else {
@@ -208,7 +214,7 @@ impl Checker<'_> {
             self.error(
                 file,
                 path,
-                "ruleset-shape",
+                RuleCode::RulesetShape,
                 "vocabulary 应为 列名: {本规则集的值: [平台的写法…]} 的映射",
             );
             return out;
@@ -221,7 +227,7 @@ impl Checker<'_> {
                     self.error(
                         file,
                         &format!("{at}#key"),
-                        "unknown-column",
+                        ExprCode::UnknownColumn,
                         format!("台账 {} 没有声明列 {column}，不能为它写对照", ledger.name),
                     );
                     continue;
@@ -230,7 +236,7 @@ impl Checker<'_> {
                     self.error(
                         file,
                         &format!("{at}#key"),
-                        "type-mismatch",
+                        ExprCode::TypeMismatch,
                         format!("列 {column} 不是 text 类型，只有文本列可以写值的对照"),
                     );
                     continue;
@@ -241,7 +247,7 @@ impl Checker<'_> {
                 self.error(
                     file,
                     &at,
-                    "ruleset-shape",
+                    RuleCode::RulesetShape,
                     "应为 本规则集的值: [平台的写法…] 的映射",
                 );
                 continue;
@@ -257,7 +263,7 @@ impl Checker<'_> {
                         self.error(
                             file,
                             &item,
-                            "vocabulary-conflict",
+                            RuleCode::VocabularyConflict,
                             format!("「{from}」本身是对照的目标值，不能再对到「{to}」"),
                         );
                     } else if let Some(e) =
@@ -266,7 +272,7 @@ impl Checker<'_> {
                         self.error(
                             file,
                             &item,
-                            "vocabulary-conflict",
+                            RuleCode::VocabularyConflict,
                             format!("「{from}」已对到「{}」：一个值只能计为一个值", e.to),
                         );
                     } else {
@@ -298,7 +304,7 @@ impl Checker<'_> {
                 self.error(
                     file,
                     &path,
-                    "ledger-no-columns",
+                    RuleCode::LedgerNoColumns,
                     format!("台账 {name} 没有声明必备列"),
                 );
             }

@@ -1,5 +1,6 @@
 //! `grading:` rules and the names they see (`部分`, `指标`, `总分`).
 
+use crate::diag::RuleCode;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -79,7 +80,7 @@ pub(super) fn grading_rules(
             c.error(
                 f,
                 "grading",
-                "name-clash",
+                RuleCode::NameClash,
                 format!("等次规则使用的名称 `{name}` 已被参数或 let 占用，请改名"),
             );
         }
@@ -95,7 +96,7 @@ pub(super) fn grading_rules(
             c.error(
                 f,
                 &join(&path, "id"),
-                "duplicate-id",
+                RuleCode::DuplicateId,
                 format!("等次规则编号 {id} 重复"),
             );
         }
@@ -114,7 +115,7 @@ pub(super) fn grading_rules(
             c.error(
                 f,
                 &join(&path, "grade_at_most"),
-                "unknown-grade",
+                RuleCode::UnknownGrade,
                 format!(
                     "grade_at_most `{g}` 不在 grades 中（可用：{}）",
                     marks.grades.join("、")
@@ -125,7 +126,7 @@ pub(super) fn grading_rules(
             c.error(
                 f,
                 &join(&path, "id"),
-                "grading-no-effect",
+                RuleCode::GradingNoEffect,
                 format!("等次规则 {id} 既没有 grade_at_most 也没有 bonus，条件成立时不起作用"),
             );
         }

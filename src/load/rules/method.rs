@@ -1,5 +1,6 @@
 //! Compiling an indicator's `method:` (`all`, `tiers`, `deduct`, `award`, `manual`).
 
+use crate::diag::RuleCode;
 use rust_decimal::Decimal;
 use serde_yaml::Value as Yaml;
 
@@ -28,7 +29,7 @@ pub(super) fn compile_method(
         c.error(
             file,
             path,
-            "unknown-method",
+            RuleCode::UnknownMethod,
             "method 应为 manual，或 all / tiers / deduct / award 之一的映射",
         );
         return None;
@@ -38,7 +39,12 @@ pub(super) fn compile_method(
     let path = join(path, kind);
     let shape = |c: &mut Checker, e: serde_yaml::Error| {
         let hint = quote_hint(&e.to_string());
-        c.error(file, &path, "ruleset-shape", format!("{kind}: {e}{hint}"));
+        c.error(
+            file,
+            &path,
+            RuleCode::RulesetShape,
+            format!("{kind}: {e}{hint}"),
+        );
     };
     match kind {
         "all" => {
@@ -73,7 +79,7 @@ pub(super) fn compile_method(
                 let lp = format!("{path}.levels[{i}]");
                 let min_v = c.by_unit(file, &join(&lp, "min"), &l.min);
                 let min = yaml_decimal(&min_v).unwrap_or_else(|| {
-                    c.error(file, &join(&lp, "min"), "bad-level", "min 应为数字");
+                    c.error(file, &join(&lp, "min"), RuleCode::BadLevel, "min 应为数字");
                     Decimal::ZERO
                 });
                 let pts = c.points(file, &join(&lp, "points"), &l.points);
@@ -81,7 +87,7 @@ pub(super) fn compile_method(
                     c.error(
                         file,
                         &join(&lp, "points"),
-                        "level-over-points",
+                        RuleCode::LevelOverPoints,
                         format!(
                             "档位得分 {} 超过指标分值 {}",
                             pts.normalize(),
@@ -95,14 +101,14 @@ pub(super) fn compile_method(
                     c.error(
                         file,
                         &lp,
-                        "tiers-not-monotone",
+                        RuleCode::TiersNotMonotone,
                         "档位应从高到低排列：min 递减，得分不增",
                     );
                 }
                 levels.push(Level { min, points: pts });
             }
             if levels.is_empty() {
-                c.error(file, &path, "tiers-empty", "tiers 至少需要一个档位");
+                c.error(file, &path, RuleCode::TiersEmpty, "tiers 至少需要一个档位");
             }
             Some(Method::Tiers {
                 measure: measure?,
@@ -141,7 +147,7 @@ pub(super) fn compile_method(
                         c.error(
                             file,
                             &path,
-                            "ruleset-shape",
+                            RuleCode::RulesetShape,
                             format!("{kind} 需要 items 和 each"),
                         );
                         return None;
@@ -151,7 +157,7 @@ pub(super) fn compile_method(
                     c.error(
                         file,
                         &path,
-                        "ruleset-shape",
+                        RuleCode::RulesetShape,
                         format!(
                             "{kind} 应写 items、each（一项条款），或 clauses: 条款列表（多项条款），二者取其一"
                         ),
@@ -164,7 +170,7 @@ pub(super) fn compile_method(
                 c.error(
                     file,
                     &join(&path, "message"),
-                    "ruleset-shape",
+                    RuleCode::RulesetShape,
                     "deduct 写 clauses 时，message 写在每项条款下",
                 );
                 return None;
@@ -173,7 +179,7 @@ pub(super) fn compile_method(
                 c.error(
                     file,
                     &path,
-                    "ruleset-shape",
+                    RuleCode::RulesetShape,
                     format!("{kind} 的 clauses 不能为空"),
                 );
                 return None;
@@ -194,7 +200,7 @@ pub(super) fn compile_method(
                         c.error(
                             file,
                             &path,
-                            "ruleset-shape",
+                            RuleCode::RulesetShape,
                             "award 需要 message（未加满时的说明）",
                         );
                         None
@@ -212,7 +218,7 @@ pub(super) fn compile_method(
             c.error(
                 file,
                 &path,
-                "unknown-method",
+                RuleCode::UnknownMethod,
                 format!("未知的计分方法 `{other}`（可用：all、tiers、deduct、award、manual）"),
             );
             None
@@ -247,7 +253,7 @@ pub(super) fn compile_clause(
         c.error(
             file,
             &join(path, "each"),
-            "points-precision",
+            RuleCode::PointsPrecision,
             if award {
                 "每项加分超过两位小数"
             } else {
@@ -262,7 +268,7 @@ pub(super) fn compile_clause(
             c.error(
                 file,
                 &join(path, "cap"),
-                "cap-over-points",
+                RuleCode::CapOverPoints,
                 format!(
                     "条款上限 {} 超过指标分值 {}：{}",
                     cap.normalize(),
@@ -285,7 +291,7 @@ pub(super) fn compile_clause(
             c.error(
                 file,
                 path,
-                "ruleset-shape",
+                RuleCode::RulesetShape,
                 "deduct 的每项条款需要 message（每个扣分项的说明，可用 {it.…}）",
             );
             None
@@ -294,7 +300,7 @@ pub(super) fn compile_clause(
             c.error(
                 file,
                 &join(path, "message"),
-                "ruleset-shape",
+                RuleCode::RulesetShape,
                 "award 的条款不写 message：未加满时的说明写在 award 的 message 下",
             );
             None

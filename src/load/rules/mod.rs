@@ -19,7 +19,6 @@ use crate::model::ruleset::RuleSet;
 mod calendar;
 mod cases;
 mod checker;
-mod codes;
 mod compile;
 mod env;
 mod evidence;
@@ -32,7 +31,6 @@ mod source;
 pub(crate) mod township;
 
 pub use cases::{EXPECTED_FILE, TestCase, test_cases};
-pub use codes::{RULE_CODES, RuleCode, rule_code};
 pub use overlay::{OverlaySummary, overlay_summary};
 pub use township::PATHS as TOWNSHIP_PATHS;
 
@@ -111,13 +109,4 @@ pub fn check(files: &RuleFiles) -> Checked {
         rules: rules.filter(|_| !has_error),
         problems,
     }
-}
-
-fn is_kebab(s: &str) -> bool {
-    !s.is_empty()
-        && s.split('-').all(|p| {
-            !p.is_empty()
-                && p.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        })
 }

@@ -1,6 +1,7 @@
 //! Sourcing a rule set: its YAML and CSV files from a folder (or the ones built into the
 //! binary), and the rule set it `extends:`.
 
+use crate::diag::RuleCode;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -97,7 +98,7 @@ impl RuleFiles {
         if !files.contains_key(RULESET_FILE) {
             return Err(Fatal::one(Problem::error(
                 format!("{origin}/{RULESET_FILE}"),
-                "ruleset-file-missing",
+                RuleCode::RulesetFileMissing,
                 format!("规则集目录中没有 {RULESET_FILE}"),
             )));
         }
@@ -142,7 +143,7 @@ pub(super) fn read_dir_yaml(
         Err(e) => {
             problems.push(Problem::error(
                 dir.display().to_string(),
-                "ruleset-unreadable",
+                RuleCode::RulesetUnreadable,
                 format!("无法读取规则集目录：{}", crate::diag::os_error(&e)),
             ));
             return;
@@ -176,10 +177,13 @@ pub(super) fn read_dir_yaml(
             continue;
         }
         if files.len() >= MAX_RULE_FILES {
-            if !problems.iter().any(|p| p.code == "ruleset-unreadable") {
+            if !problems
+                .iter()
+                .any(|p| p.code == RuleCode::RulesetUnreadable)
+            {
                 problems.push(Problem::error(
                     origin.to_string(),
-                    "ruleset-unreadable",
+                    RuleCode::RulesetUnreadable,
                     format!(
                         "规则集目录中的 YAML/CSV 文件超过 {MAX_RULE_FILES} 个：这不像一个规则集目录，请检查路径"
                     ),
@@ -194,7 +198,7 @@ pub(super) fn read_dir_yaml(
         if meta.len() > MAX_RULE_FILE {
             problems.push(Problem::error(
                 format!("{origin}/{rel}"),
-                "ruleset-file-too-large",
+                RuleCode::RulesetFileTooLarge,
                 format!("规则文件过大（{} 字节）", meta.len()),
             ));
             continue;
@@ -210,12 +214,12 @@ pub(super) fn read_dir_yaml(
             }
             Ok(Err(_)) => problems.push(Problem::error(
                 format!("{origin}/{rel}"),
-                "ruleset-not-utf8",
+                RuleCode::RulesetNotUtf8,
                 "规则文件须保存为 UTF-8",
             )),
             Err(e) => problems.push(Problem::error(
                 format!("{origin}/{rel}"),
-                "ruleset-unreadable",
+                RuleCode::RulesetUnreadable,
                 format!("无法读取：{}", crate::diag::os_error(&e)),
             )),
         }
