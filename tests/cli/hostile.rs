@@ -224,6 +224,43 @@ pub(crate) fn setup(case: &str, bundle: &Path) {
             fs::create_dir_all(bundle.join("台账")).unwrap();
             fs::write(bundle.join("台账/主动公开台账.xls"), html).unwrap();
         }
+        "manifest-hundred-thousand-keys" => {
+            // Issue 14: 100,000 keys in one mapping (about 1.6 MB) then the first key again.
+            // The duplicate check was quadratic (33 s); now each key is checked in a hash set.
+            let mut yaml = fs::read_to_string(bundle.join("bundle.yaml")).unwrap();
+            yaml.push_str("附加:\n");
+            for i in 0..100_000 {
+                yaml.push_str(&format!("  k{i}: {i}\n"));
+            }
+            yaml.push_str("  k0: again\n");
+            fs::write(bundle.join("bundle.yaml"), yaml).unwrap();
+        }
+        "csv-empty-cells-flood" => {
+            // Issue 14: 300 rows, each followed by 100,000 empty cells (30 MB of commas; it
+            // took 765 MB). Trailing empty cells are dropped as a row is read; the last row's
+            // bad date shows the rows after the flood are still read and numbered.
+            let mut csv = String::from("标题,栏目,索引号,成文日期,发布日期\n");
+            for r in 2..=301 {
+                let date = if r == 301 { "2021-13-45" } else { "2021-03-02" };
+                csv.push_str(&format!("会议{r},工作动态,X/{r},2021-03-01,{date}"));
+                csv.push_str(&",".repeat(100_000));
+                csv.push('\n');
+            }
+            fs::create_dir_all(bundle.join("台账")).unwrap();
+            fs::write(bundle.join("台账/主动公开台账.csv"), csv).unwrap();
+        }
+        "csv-blank-lines-flood" => {
+            // Issue 14: 60 MiB of blank lines between two rows (an index of every line break
+            // took 668 MB). Line 1 is the header, line 2 a row, lines 3 to 62,914,562 blank,
+            // line 62,914,563 a row whose 发布日期 cannot be read: named by its line.
+            let mut csv = String::from(
+                "标题,栏目,索引号,成文日期,发布日期\n会议一,工作动态,X/1,2021-03-01,2021-03-02\n",
+            );
+            csv.push_str(&"\n".repeat(60 << 20));
+            csv.push_str("会议二,工作动态,X/2,2021-03-01,2021-13-45\n");
+            fs::create_dir_all(bundle.join("台账")).unwrap();
+            fs::write(bundle.join("台账/主动公开台账.csv"), csv).unwrap();
+        }
         "symlinked-entry-same-file" => {
             // Two 制度 entries, the second a link to the first's file: one document would
             // count as two 制度 with nothing in bundle.yaml showing it.
