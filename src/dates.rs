@@ -10,7 +10,7 @@ use jiff::civil::Date;
 
 /// Y-M-D, Y/M/D, Y.M.D or Y年M月D日(号), ASCII or full-width digits, optional trailing time.
 /// The input is already trimmed. Anything else is `None`.
-pub fn parse_date(s: &str) -> Option<Date> {
+pub(crate) fn parse_date(s: &str) -> Option<Date> {
     // Full-width digits → ASCII, so the scanner sees one alphabet.
     let chars: Vec<char> = s
         .trim()

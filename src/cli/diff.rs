@@ -12,7 +12,7 @@ use crate::diag::Fatal;
 use crate::report::diff;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DiffFormat {
+pub(super) enum DiffFormat {
     /// 文本表格：有变化的指标和总分
     Table,
     /// JSON（kaohe.diff/1）
@@ -20,7 +20,7 @@ pub enum DiffFormat {
 }
 
 #[derive(Args)]
-pub struct DiffArgs {
+pub(super) struct DiffArgs {
     /// 较早的评分结果（kaohe score --format json 的输出）
     a: PathBuf,
     /// 较晚的评分结果
@@ -42,13 +42,21 @@ fn read(path: &Path) -> Result<serde_json::Value, Fatal> {
         )
     })?;
     let value: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
-        .map_err(|e| cli_error(CliCode::DiffBadJson, format!("{shown} 不是 JSON：{e}")))?;
+        .map_err(|e| {
+            cli_error(
+                CliCode::DiffBadJson,
+                format!(
+                    "{shown} 不是 JSON：{}",
+                    crate::diag::foreign::json_error(&e)
+                ),
+            )
+        })?;
     diff::check_assessment(&value)
         .map_err(|m| cli_error(CliCode::DiffNotAssessment, format!("{shown} {m}")))?;
     Ok(value)
 }
 
-pub fn run(args: &DiffArgs) -> Result<ExitCode, Fatal> {
+pub(super) fn run(args: &DiffArgs) -> Result<ExitCode, Fatal> {
     let a = read(&args.a)?;
     let b = read(&args.b)?;
     let d = diff::diff(&a, &b);

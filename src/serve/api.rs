@@ -34,12 +34,12 @@ use crate::model::assessment::Assessment;
 use crate::report::{self, Format, Options};
 use crate::score;
 
-pub enum Mode {
+pub(super) enum Mode {
     Local { folder: PathBuf },
     County,
 }
 
-pub struct State {
+pub(super) struct State {
     pub mode: Mode,
     pub db: Db,
     pub scorer: assess::Scorer,
@@ -52,7 +52,7 @@ type St = Ax<Arc<State>>;
 /// An error answer: HTTP status, a stable code, a Chinese message, and the problems (with file,
 /// line and column, as the command line prints them) when a bundle or verdicts were refused.
 #[derive(Debug)]
-pub struct ApiError {
+pub(super) struct ApiError {
     status: StatusCode,
     code: std::borrow::Cow<'static, str>,
     message: String,
@@ -60,7 +60,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: String) -> ApiError {
+    pub(super) fn new(status: StatusCode, code: &'static str, message: String) -> ApiError {
         ApiError {
             status,
             code: code.into(),
@@ -68,7 +68,7 @@ impl ApiError {
             problems: Vec::new(),
         }
     }
-    pub fn internal(message: &str) -> ApiError {
+    pub(super) fn internal(message: &str) -> ApiError {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal-error",
@@ -108,7 +108,10 @@ impl ApiError {
 
 impl From<rusqlite::Error> for ApiError {
     fn from(e: rusqlite::Error) -> ApiError {
-        ApiError::internal(&format!("数据库错误：{e}"))
+        ApiError::internal(&format!(
+            "数据库错误：{}",
+            crate::diag::foreign::sqlite_error(&e)
+        ))
     }
 }
 
@@ -231,7 +234,7 @@ fn check_csrf(viewer: &Viewer, headers: &HeaderMap) -> Result<(), ApiError> {
     }
 }
 
-pub async fn serve(state: Arc<State>, addr: SocketAddr) -> Result<ExitCode, Fatal> {
+pub(super) async fn serve(state: Arc<State>, addr: SocketAddr) -> Result<ExitCode, Fatal> {
     let upload_limit = MAX_ZIP_BUNDLE as usize + 1024 * 1024;
     let app = Router::new()
         .route("/", get(assets::index))
@@ -267,7 +270,7 @@ pub async fn serve(state: Arc<State>, addr: SocketAddr) -> Result<ExitCode, Fata
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
         cli_error(
             crate::diag::CliCode::ListenFailed,
-            format!("无法监听 {addr}：{e}（端口可能已被占用）"),
+            format!("无法监听 {addr}：{}", crate::diag::os_error(&e)),
         )
     })?;
     let local = listener.local_addr().unwrap_or(addr);
@@ -285,7 +288,12 @@ pub async fn serve(state: Arc<State>, addr: SocketAddr) -> Result<ExitCode, Fata
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .await
-    .map_err(|e| cli_error(crate::diag::CliCode::ServeFailed, format!("服务出错：{e}")))?;
+    .map_err(|e| {
+        cli_error(
+            crate::diag::CliCode::ServeFailed,
+            format!("服务出错：{}", crate::diag::os_error(&e)),
+        )
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -360,11 +368,11 @@ async fn login(
     }
     // JSON only: a form on another site cannot send application/json without the browser
     // asking first, so login cannot be forged either.
-    let axum::Json(body) = body.map_err(|e| {
+    let axum::Json(body) = body.map_err(|_| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "bad-login",
-            format!("登录请求应为 JSON {{\"user\", \"password\"}}：{e}"),
+            "登录请求应为 JSON {\"user\", \"password\"}，且两项都是文字".to_string(),
         )
     })?;
     let user_key = format!("user:{}", body.user);
@@ -556,7 +564,7 @@ async fn upload(Ax(state): St, headers: HeaderMap, mut form: Multipart) -> Answe
             ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "bad-upload",
-                format!("上传内容无法读取：{e}"),
+                "上传内容无法读取：上传中断，或不是 multipart/form-data 格式".to_string(),
             )
         }
     })? {
@@ -571,7 +579,7 @@ async fn upload(Ax(state): St, headers: HeaderMap, mut form: Multipart) -> Answe
                 ApiError::new(
                     StatusCode::BAD_REQUEST,
                     "bad-upload",
-                    format!("上传内容无法读取：{e}"),
+                    "上传内容无法读取：上传中断，或不是 multipart/form-data 格式".to_string(),
                 )
             }
         })?;

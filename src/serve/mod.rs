@@ -33,7 +33,7 @@ use crate::cli::cli_error;
 use crate::diag::Fatal;
 
 #[derive(Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// Local mode: a folder of township bundles (sub-folders or .zip files) to list and score.
     /// Default: the current folder. Not used with --data.
     #[arg(value_name = "FOLDER")]
@@ -59,7 +59,7 @@ pub struct ServeArgs {
 }
 
 #[derive(Subcommand)]
-pub enum UsersCommand {
+pub(crate) enum UsersCommand {
     /// Add an account (the password is read from standard input).
     Add(UsersAddArgs),
     /// List the accounts.
@@ -67,7 +67,7 @@ pub enum UsersCommand {
 }
 
 #[derive(Args)]
-pub struct UsersAddArgs {
+pub(crate) struct UsersAddArgs {
     /// The service's data folder (as `kaohe serve --data`).
     #[arg(long, value_name = "DIR")]
     data: PathBuf,
@@ -85,26 +85,26 @@ pub struct UsersAddArgs {
 }
 
 #[derive(Args)]
-pub struct UsersListArgs {
+pub(crate) struct UsersListArgs {
     /// The service's data folder (as `kaohe serve --data`).
     #[arg(long, value_name = "DIR")]
     data: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Role {
+pub(crate) enum Role {
     County,
     Township,
 }
 
 impl Role {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Role::County => "county",
             Role::Township => "township",
         }
     }
-    pub fn parse(s: &str) -> Option<Role> {
+    pub(crate) fn parse(s: &str) -> Option<Role> {
         match s {
             "county" => Some(Role::County),
             "township" => Some(Role::Township),
@@ -116,7 +116,7 @@ impl Role {
 /// Shortest password `kaohe users add` accepts.
 const MIN_PASSWORD: usize = 8;
 
-pub fn users(cmd: &UsersCommand) -> Result<ExitCode, Fatal> {
+pub(crate) fn users(cmd: &UsersCommand) -> Result<ExitCode, Fatal> {
     match cmd {
         UsersCommand::Add(args) => users_add(args),
         UsersCommand::List(args) => {
@@ -167,7 +167,7 @@ fn users_add(args: &UsersAddArgs) -> Result<ExitCode, Fatal> {
         .map_err(|e| {
             cli_error(
                 CliCode::PasswordUnreadable,
-                format!("无法从标准输入读取密码：{e}"),
+                format!("无法从标准输入读取密码：{}", crate::diag::os_error(&e)),
             )
         })?;
     let password = password.trim_end_matches(['\r', '\n']);
@@ -178,7 +178,7 @@ fn users_add(args: &UsersAddArgs) -> Result<ExitCode, Fatal> {
         ));
     }
     let hash = auth::hash_password(password)
-        .map_err(|e| cli_error(CliCode::PasswordHash, format!("无法计算密码散列：{e}")))?;
+        .map_err(|_| cli_error(CliCode::PasswordHash, "无法计算密码散列".to_string()))?;
     let db = db::Db::open_dir(&args.data)?;
     db.add_user(name, args.role, unit, &hash)
         .map_err(|e| match e {
@@ -204,10 +204,13 @@ fn users_add(args: &UsersAddArgs) -> Result<ExitCode, Fatal> {
 }
 
 pub(crate) fn db_fatal(e: rusqlite::Error) -> Fatal {
-    cli_error(CliCode::Database, format!("数据库错误：{e}"))
+    cli_error(
+        CliCode::Database,
+        format!("数据库错误：{}", crate::diag::foreign::sqlite_error(&e)),
+    )
 }
 
-pub fn run(args: &ServeArgs) -> Result<ExitCode, Fatal> {
+pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, Fatal> {
     if let Some(file) = &args.backup {
         let Some(data) = &args.data else {
             return Err(cli_error(
@@ -270,7 +273,12 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode, Fatal> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .build()
-        .map_err(|e| cli_error(CliCode::ThreadPool, format!("无法启动评分线程：{e}")))?;
+        .map_err(|_| {
+            cli_error(
+                CliCode::ThreadPool,
+                "无法启动评分线程：系统无法再创建线程".to_string(),
+            )
+        })?;
     let state = Arc::new(api::State {
         mode,
         db,
@@ -282,6 +290,11 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode, Fatal> {
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| cli_error(CliCode::Runtime, format!("无法启动服务：{e}")))?;
+        .map_err(|e| {
+            cli_error(
+                CliCode::Runtime,
+                format!("无法启动服务：{}", crate::diag::os_error(&e)),
+            )
+        })?;
     runtime.block_on(api::serve(state, addr))
 }
