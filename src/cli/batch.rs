@@ -21,13 +21,14 @@ use super::output::Staged;
 use super::pipeline::{VerdictInput, check_output, emit, load_calendar, score_bundle};
 use super::score::{parse_fail_under, pick_format, refuse_binary_to_terminal, stamp};
 use super::{cli_error, resolve_rules, rule_files, warn};
-use crate::batch::{self, BatchReport, Failed};
+use crate::batch;
 use crate::budget::{self, Limits};
 use crate::calendar::Calendar;
 use crate::diag::{Fatal, render_location};
 use crate::load::rules as rule_loader;
 use crate::load::{OpenBundle, open_bundle};
 use crate::model::assessment::Assessment;
+use crate::model::batch::{BatchReport, Failed};
 use crate::model::ruleset::RuleSet;
 use crate::report::{Format, Options, html, json, md, stamp_suffix, xlsx};
 

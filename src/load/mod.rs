@@ -41,9 +41,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diag::{self, Fatal, Problem};
-use crate::expr::value::{Record, Value};
 use crate::model::evidence::{Evidence, FileStatus, ManifestHeader};
 use crate::model::schema::EvidenceDecl;
+use crate::value::{Record, Value};
 
 use fs::{BundleFs, Fetched};
 use manifest::{FIXED_KEYS, MANIFEST, Typer};
