@@ -120,6 +120,29 @@ pub(crate) fn setup(case: &str, bundle: &Path) {
             )
             .unwrap();
         }
+        "xlsx-padding-bomb" => {
+            // An 8 KB workbook: the header, then 1,249 rows each with one cell in column
+            // WQK (the 16,001st). Every row is padded to its last cell, 20 million slots in all
+            // (about 500 MB); the cap of 5,000,000 cells (as for a CSV) refuses the sheet at
+            // its 314th row instead, and the rest of the bundle is scored.
+            let mut wb = rust_xlsxwriter::Workbook::new();
+            let ws = wb.add_worksheet();
+            for (c, h) in ["标题", "栏目", "索引号", "成文日期", "发布日期"]
+                .iter()
+                .enumerate()
+            {
+                ws.write_string(0, c as u16, *h).unwrap();
+            }
+            for r in 1..1250u32 {
+                ws.write_string(r, 16_000, "x").unwrap();
+            }
+            fs::create_dir_all(bundle.join("台账")).unwrap();
+            fs::write(
+                bundle.join("台账/主动公开台账.xlsx"),
+                wb.save_to_buffer().unwrap(),
+            )
+            .unwrap();
+        }
         "xlsx-formula-without-value" => {
             // 发布日期 as formulas whose results were never saved (a program wrote the file):
             // read as blank they would cost 1.x points with no word; they must be reported.
