@@ -801,13 +801,19 @@ fn output_through_a_dangling_symlink_into_the_bundle_is_refused() {
     let tmp = tempfile::TempDir::new().unwrap();
     let bundle = tmp.path().join("xx镇-2021");
     copy_dir(Path::new(SEED), &bundle);
-    let link = tmp.path().join("报告.json");
-    std::os::unix::fs::symlink(bundle.join("材料/新报告.json"), &link).unwrap();
-    for cmd in ["score", "precheck"] {
+    // selfreport writes Markdown only, so its link is named .md (a .json would be refused
+    // for its format before the link is looked at).
+    for (cmd, name) in [
+        ("score", "新报告.json"),
+        ("precheck", "新报告.json"),
+        ("selfreport", "新报告.md"),
+    ] {
+        let link = tmp.path().join(format!("{cmd}-{name}"));
+        std::os::unix::fs::symlink(bundle.join("材料").join(name), &link).unwrap();
         let out = run_limited(kaohe().arg(cmd).arg(&bundle).arg("-o").arg(&link), cmd);
         assert!(refused(&out).contains("符号链接"), "{cmd}");
         assert!(
-            !bundle.join("材料/新报告.json").exists(),
+            !bundle.join("材料").join(name).exists(),
             "{cmd} wrote into the bundle"
         );
     }
