@@ -33,29 +33,6 @@ const CLI_READS: &[(&str, &str, &str)] = &[
         "fs::read_dir(",
         "checks that the folder it creates is empty",
     ),
-    // TODO(issue 15): the batch folder's listing and its verdict files belong in load.
-    (
-        "batch.rs",
-        "fs::read_dir(",
-        "lists the batch folder (TODO issue 15)",
-    ),
-    (
-        "batch.rs",
-        "fs::metadata(",
-        "lists the batch folder (TODO issue 15)",
-    ),
-    // TODO(issue 15): `--calendar` files belong in load.
-    (
-        "pipeline.rs",
-        "fs::read_to_string(",
-        "reads --calendar files (TODO issue 15)",
-    ),
-    // TODO(issue 15): the assessments `kaohe diff` compares belong in load, typed.
-    (
-        "diff.rs",
-        "fs::read_to_string(",
-        "reads two JSON assessments (TODO issue 15)",
-    ),
 ];
 
 fn src() -> PathBuf {

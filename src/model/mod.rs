@@ -5,5 +5,6 @@ pub mod evidence;
 pub(crate) mod precheck;
 pub mod ruleset;
 pub mod schema;
+pub(crate) mod stored;
 pub mod trace;
 pub mod verdicts;
