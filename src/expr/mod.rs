@@ -22,7 +22,7 @@ pub mod value;
 pub use functions::{FunctionDef, functions};
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -116,7 +116,7 @@ impl TypeEnv {
 /// Run-time bindings: global names (manifest, params), `let` names, `it`, `index`.
 #[derive(Debug, Clone, Default)]
 pub struct Vars {
-    map: HashMap<Arc<str>, Value>,
+    map: rustc_hash::FxHashMap<Arc<str>, Value>,
 }
 
 impl Vars {
