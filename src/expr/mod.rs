@@ -124,7 +124,13 @@ impl Vars {
         Self::default()
     }
     pub fn set(&mut self, name: &str, value: Value) {
-        self.map.insert(Arc::from(name), value);
+        // Rebinding (`it`, `index` once per item) reuses the key instead of allocating it.
+        match self.map.get_mut(name) {
+            Some(slot) => *slot = value,
+            None => {
+                self.map.insert(Arc::from(name), value);
+            }
+        }
     }
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.map.get(name)
