@@ -27,3 +27,39 @@ cp /tmp/kaohe-seed.zip corpus/zip_bundle/twin.zip
 # pdf: the Chromium-printed and the scanned annual report.
 mkdir -p corpus/pdf
 cp $F/annual-reports/text-layer.pdf $F/annual-reports/scanned.pdf corpus/pdf/
+# docx: selector byte 0 then a whole .docx; selector 1 then a word/document.xml.
+mkdir -p corpus/docx corpus/html_tables corpus/expr_eval
+for f in $F/xx-town-2021-excel/材料/年度报告.docx $F/annual-reports/report.docx $F/malformed/*/bundle/材料/*.docx; do
+  n=$(echo "${f#../fixtures/}" | tr / _)
+  printf '\000' > "corpus/docx/$n"; cat "$f" >> "corpus/docx/$n"
+  printf '\001' > "corpus/docx/xml-$n"; unzip -p "$f" word/document.xml >> "corpus/docx/xml-$n" 2>/dev/null || true
+done
+# html_tables: selector 0 (.html), 1 (.md), 2 (a ledger saved as a web page).
+for f in $(find $F -name '*.html' -o -name '*.htm'); do
+  n=$(echo "${f#../fixtures/}" | tr / _)
+  printf '\000' > "corpus/html_tables/$n"; cat "$f" >> "corpus/html_tables/$n"
+  printf '\002' > "corpus/html_tables/ledger-$n"; cat "$f" >> "corpus/html_tables/ledger-$n"
+done
+for f in $(find $F -name '年度报告.md' | head -20); do
+  n=$(echo "${f#../fixtures/}" | tr / _)
+  printf '\001' > "corpus/html_tables/$n"; cat "$f" >> "corpus/html_tables/$n"
+done
+# expr_eval: every let, measure and condition of the built-in rule sets, one per file.
+python3 - <<'PY'
+import yaml, glob, hashlib, os
+seen = set()
+def walk(v):
+    if isinstance(v, dict):
+        for x in v.values(): walk(x)
+    elif isinstance(v, list):
+        for x in v: walk(x)
+    elif isinstance(v, str) and any(c in v for c in "().") and len(v) < 2000:
+        seen.add(v)
+for f in glob.glob('../rules/*/*.yaml'):
+    try:
+        walk(yaml.safe_load(open(f, encoding='utf-8')))
+    except Exception:
+        pass
+for s in seen:
+    open('corpus/expr_eval/' + hashlib.sha1(s.encode()).hexdigest()[:16], 'w', encoding='utf-8').write(s)
+PY

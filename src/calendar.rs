@@ -7,6 +7,7 @@
 //!
 //! For each covered year the calendar keeps a prefix count of working days by day of year,
 //! so `workdays_between` costs one subtraction per year crossed, never a loop over days.
+use crate::diag::CalendarCode;
 use std::collections::BTreeMap;
 
 use jiff::civil::{Date, Weekday};
@@ -95,7 +96,7 @@ impl Calendar {
                     problems.push(
                         Problem::error(
                             file,
-                            "calendar-bad-date",
+                            CalendarCode::BadDate,
                             "工作日历中的日期不是YYYY-MM-DD格式",
                         )
                         .line(line_no)
@@ -111,7 +112,7 @@ impl Calendar {
                     problems.push(
                         Problem::error(
                             file,
-                            "calendar-bad-kind",
+                            CalendarCode::BadKind,
                             "工作日历中的类型应为 holiday 或 workday",
                         )
                         .line(line_no)
@@ -124,7 +125,7 @@ impl Calendar {
                 problems.push(
                     Problem::error(
                         file,
-                        "calendar-conflict",
+                        CalendarCode::Conflict,
                         "同一日期在工作日历中既是放假又是上班",
                     )
                     .line(line_no)
@@ -453,7 +454,7 @@ mod tests {
         assert_eq!(errs[0].line, Some(2));
         assert_eq!(errs[0].value.as_deref(), Some("2027-13-01"));
         assert_eq!(errs[0].file, "cal.csv");
-        assert_eq!(errs[1].code, "calendar-bad-kind");
+        assert_eq!(errs[1].code, CalendarCode::BadKind);
         assert_eq!(errs[1].line, Some(3));
 
         let mut c = cal();

@@ -10,6 +10,8 @@ mod harness;
 mod batch;
 #[path = "cli/bonus.rs"]
 mod bonus;
+#[path = "cli/codes.rs"]
+mod codes;
 #[path = "cli/county.rs"]
 mod county;
 #[path = "cli/errors.rs"]

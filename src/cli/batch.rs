@@ -5,6 +5,7 @@
 //! order of the bundles' names and ranked by the pure `crate::batch`, so the output is the same
 //! bytes whether the batch ran on one thread or many.
 
+use crate::diag::CliCode;
 use std::fs::File;
 use std::io::{IsTerminal, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -88,7 +89,7 @@ pub(crate) struct Entry {
 pub(crate) fn list_bundles(dir: &Path, skip: Option<&Path>) -> Result<Vec<Entry>, Fatal> {
     let read = std::fs::read_dir(dir).map_err(|e| {
         cli_error(
-            "batch-dir-unreadable",
+            CliCode::BatchDirUnreadable,
             format!(
                 "无法读取材料文件夹 {}：{}",
                 dir.display(),
@@ -220,7 +221,7 @@ fn guard<T>(step: impl FnOnce() -> Result<T, Fatal>) -> Result<T, Fatal> {
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_default();
         Err(cli_error(
-            "internal-error",
+            CliCode::InternalError,
             format!("kaohe 内部错误，此份材料未能评分（请把材料和这条消息报告给开发者）：{what}"),
         ))
     })
@@ -264,7 +265,7 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
     refuse_binary_to_terminal(format, args.output.as_deref())?;
     if !args.dir.is_dir() {
         return Err(cli_error(
-            "batch-dir-not-folder",
+            CliCode::BatchDirNotFolder,
             format!(
                 "{} 不是文件夹：kaohe batch 需要一个存放各乡镇报送材料的文件夹",
                 args.dir.display()
@@ -275,7 +276,7 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
         && !v.is_dir()
     {
         return Err(cli_error(
-            "verdicts-dir-not-folder",
+            CliCode::VerdictsDirNotFolder,
             format!("评分文件夹 {} 不存在或不是文件夹", v.display()),
         ));
     }
@@ -283,7 +284,7 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
     // reported as a bundle without bundle.yaml.
     if args.dir.join("bundle.yaml").is_file() {
         return Err(cli_error(
-            "batch-dir-is-bundle",
+            CliCode::BatchDirIsBundle,
             format!(
                 "{dir} 本身就是一份报送材料（其中有 bundle.yaml）：评一份材料请用 kaohe score {dir}；kaohe batch 要的是存放各乡镇材料的上级文件夹",
                 dir = args.dir.display()
@@ -293,7 +294,7 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
     let entries = list_bundles(&args.dir, args.verdicts_dir.as_deref())?;
     if entries.is_empty() {
         return Err(cli_error(
-            "batch-empty",
+            CliCode::BatchEmpty,
             format!(
                 "{} 中没有报送材料（每份材料是一个含 bundle.yaml 的文件夹或 .zip 文件）",
                 args.dir.display()
@@ -311,7 +312,7 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         .build()
-        .map_err(|e| cli_error("thread-pool", format!("无法启动并行评分：{e}")))?;
+        .map_err(|e| cli_error(CliCode::ThreadPool, format!("无法启动并行评分：{e}")))?;
     let limits = Limits {
         time: Duration::from_secs(args.limit_seconds),
         memory_bytes: usize::try_from(args.limit_memory.saturating_mul(1 << 20))
@@ -481,7 +482,7 @@ fn score_entry(
         calendar,
     );
     let result = match (result, budget::stop()) {
-        (_, Some(cut)) => Err(cli_error("bundle-limit", limit_message(cut, args))),
+        (_, Some(cut)) => Err(cli_error(CliCode::BundleLimit, limit_message(cut, args))),
         (r, None) => r,
     };
     let result = result
@@ -536,7 +537,7 @@ fn score_opened(
         if b.header.ruleset != rules.id {
             if !forced {
                 return Err(cli_error(
-                    "batch-mixed-rulesets",
+                    CliCode::BatchMixedRulesets,
                     format!(
                         "考核指标为 {}，而本批次按多数材料所写的 {} 评分；请核对考核指标，或用 --rules 指定",
                         b.header.ruleset, rules.id
@@ -810,7 +811,7 @@ impl Sink {
 
 fn spool_error(e: &std::io::Error) -> Fatal {
     cli_error(
-        "output-unwritable",
+        CliCode::OutputUnwritable,
         format!("无法读写临时文件（用于汇总大批量结果）：{e}"),
     )
 }
@@ -866,7 +867,7 @@ mod tests {
     fn a_panic_fails_one_bundle_not_the_batch() {
         let out: Result<(), Fatal> = guard(|| panic!("boom"));
         let fatal = out.unwrap_err();
-        assert_eq!(fatal.problems[0].code, "internal-error");
+        assert_eq!(fatal.problems[0].code, CliCode::InternalError);
         assert!(fatal.problems[0].message.contains("boom"));
     }
 

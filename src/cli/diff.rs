@@ -1,5 +1,6 @@
 //! `kaohe diff`: what changed between two JSON assessments.
 
+use crate::diag::CliCode;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -36,14 +37,14 @@ fn read(path: &Path) -> Result<serde_json::Value, Fatal> {
     let shown = path.display();
     let text = std::fs::read_to_string(path).map_err(|e| {
         cli_error(
-            "diff-unreadable",
+            CliCode::DiffUnreadable,
             format!("无法读取 {shown}：{}", crate::diag::os_error(&e)),
         )
     })?;
     let value: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
-        .map_err(|e| cli_error("diff-bad-json", format!("{shown} 不是 JSON：{e}")))?;
+        .map_err(|e| cli_error(CliCode::DiffBadJson, format!("{shown} 不是 JSON：{e}")))?;
     diff::check_assessment(&value)
-        .map_err(|m| cli_error("diff-not-assessment", format!("{shown} {m}")))?;
+        .map_err(|m| cli_error(CliCode::DiffNotAssessment, format!("{shown} {m}")))?;
     Ok(value)
 }
 

@@ -1,5 +1,6 @@
 //! `kaohe explain`: why one indicator of one bundle got its score.
 
+use crate::diag::CliCode;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -39,7 +40,7 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, Fatal> {
     let Some(indicator) = rules.indicator(args.id.trim()) else {
         let ids: Vec<&str> = rules.indicators.iter().map(|i| i.id.as_str()).collect();
         return Err(cli_error(
-            "unknown-indicator",
+            CliCode::UnknownIndicator,
             format!(
                 "规则集 {} 中没有指标「{}」；指标编号：{}",
                 rules.id,

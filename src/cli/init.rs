@@ -3,6 +3,7 @@
 //! opens them), and the 材料/ folders. Documents are not created: an empty 年度报告 would be
 //! scored as a bad report instead of reported as missing.
 
+use crate::diag::CliCode;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -43,7 +44,7 @@ pub fn run(args: &InitArgs) -> Result<ExitCode, Fatal> {
             .unwrap_or(false);
         if !dir.is_dir() || !empty {
             return Err(cli_error(
-                "init-target-exists",
+                CliCode::InitTargetExists,
                 format!(
                     "{} 已存在且不是空文件夹；kaohe init 不覆盖已有材料，请换一个新文件夹名",
                     dir.display()
@@ -61,7 +62,7 @@ pub fn run(args: &InitArgs) -> Result<ExitCode, Fatal> {
         .to_string();
     if unit.is_empty() {
         return Err(cli_error(
-            "init-unit-needed",
+            CliCode::InitUnitNeeded,
             "请用 --unit 写明单位名称，如 kaohe init xx镇-2021 --unit xx镇".to_string(),
         ));
     }
@@ -74,7 +75,7 @@ pub fn run(args: &InitArgs) -> Result<ExitCode, Fatal> {
     let (dirs, skeleton) = skeleton(&rules, &unit);
     let io = |e: std::io::Error, p: &Path| {
         cli_error(
-            "init-unwritable",
+            CliCode::InitUnwritable,
             format!("无法写入 {}：{}", p.display(), crate::diag::os_error(&e)),
         )
     };
@@ -128,7 +129,7 @@ fn default_rules(dir: &Path) -> Result<RuleFiles, Fatal> {
     let all: Vec<_> = builtins.iter().collect();
     let Some(year) = year else {
         return Err(cli_error(
-            "init-rules-needed",
+            CliCode::InitRulesNeeded,
             format!(
                 "文件夹名「{name}」中没有考核年度，请用 --rules 指定规则集；内置规则集：{}",
                 listed(&all)
@@ -139,14 +140,14 @@ fn default_rules(dir: &Path) -> Result<RuleFiles, Fatal> {
     match of_year.as_slice() {
         [only] => Ok(only.3.clone()),
         [] => Err(cli_error(
-            "init-rules-needed",
+            CliCode::InitRulesNeeded,
             format!(
                 "没有{year}年度的内置规则集，请用 --rules 指定规则集目录；内置规则集：{}",
                 listed(&all)
             ),
         )),
         several => Err(cli_error(
-            "init-rules-needed",
+            CliCode::InitRulesNeeded,
             format!(
                 "有多个{year}年度的内置规则集，请用 --rules 指定其一：{}",
                 listed(several)
@@ -178,6 +179,7 @@ fn submission_date(rules: &RuleSet) -> Date {
         files: Default::default(),
         problems: Vec::new(),
         key_lines: Default::default(),
+        list_items: Default::default(),
         named_paths: Default::default(),
     };
     let calendar = crate::calendar::Calendar::builtin();

@@ -16,6 +16,7 @@ mod schema;
 mod score;
 mod selfreport;
 
+use crate::diag::CliCode;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -106,7 +107,13 @@ pub fn run() -> ExitCode {
 pub(crate) fn print_fatal(fatal: &Fatal) {
     let mut err = std::io::stderr().lock();
     for p in &fatal.problems {
-        let line = format!("kaohe: 错误：{}：{}", render_location(p), p.message);
+        // The code names the registry entry: `kaohe rules codes CODE` says what to do.
+        let line = format!(
+            "kaohe: 错误[{}]：{}：{}",
+            p.code,
+            render_location(p),
+            p.message
+        );
         let _ = writeln!(err, "{}", crate::text::show_invisible(&line));
     }
 }
@@ -115,7 +122,7 @@ pub(crate) fn warn(message: &str) {
     eprintln!("kaohe: 提示：{}", crate::text::show_invisible(message));
 }
 
-pub(crate) fn cli_error(code: &'static str, message: String) -> Fatal {
+pub(crate) fn cli_error(code: impl Into<crate::diag::Code>, message: String) -> Fatal {
     Fatal::one(Problem::error("命令行", code, message))
 }
 
@@ -130,7 +137,7 @@ pub(crate) fn resolve_rules(requested: Option<&str>, declared: &str) -> Result<R
             Fatal::one(
                 Problem::error(
                     "bundle.yaml",
-                    "unknown-ruleset",
+                    CliCode::UnknownRuleset,
                     format!(
                         "考核指标「{declared}」不是已知的规则集；内置规则集：{}。请改正 bundle.yaml 的考核指标，或用 --rules 指定规则集目录",
                         RuleFiles::builtin_ids().join("、")
@@ -152,7 +159,7 @@ pub(crate) fn resolve_rules(requested: Option<&str>, declared: &str) -> Result<R
 
 fn unknown_ruleset(id: &str) -> Fatal {
     cli_error(
-        "unknown-ruleset",
+        CliCode::UnknownRuleset,
         format!(
             "未知的规则集「{id}」；内置规则集：{}；也可用 --rules 指定规则集目录",
             RuleFiles::builtin_ids().join("、")

@@ -4,6 +4,7 @@
 //! file, or absent, or the whole new report. Scratch files (a national batch's JSON spool)
 //! are removed the same way.
 
+use crate::diag::CliCode;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -43,7 +44,7 @@ fn unregister(path: &Path) {
 
 fn unwritable(path: &Path, e: std::io::Error) -> Fatal {
     cli_error(
-        "output-unwritable",
+        CliCode::OutputUnwritable,
         format!("无法写入 {}：{}", path.display(), crate::diag::os_error(&e)),
     )
 }

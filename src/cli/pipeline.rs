@@ -3,6 +3,7 @@
 //! file, load the evidence. `score`, `batch`, `explain`, `precheck`, `selfreport` and
 //! `rules test` all go through here, so a township scores the same whichever command asks.
 
+use crate::diag::{CalendarCode, CliCode};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -64,7 +65,7 @@ pub(crate) fn within_limits<T>(rules: &RuleSet, f: impl FnOnce() -> T) -> Result
         None => Ok(out),
         Some(cut) => Err(Fatal::one(Problem::error(
             format!("规则集 {}", rules.id),
-            "evaluation-limit",
+            CliCode::EvaluationLimit,
             format!("评分时{}", evaluation_limit_message(cut)),
         ))),
     }
@@ -154,7 +155,7 @@ pub(crate) fn prepare(
     if bundle.header.year != i32::from(rules.year) {
         return Err(Fatal::one(Problem::error(
             "bundle.yaml",
-            "year-mismatch",
+            CliCode::YearMismatch,
             format!(
                 "材料的考核年度为 {}，而规则集 {} 的年度为 {}；请核对 bundle.yaml 的 考核年度 或改用对应年度的规则集",
                 bundle.header.year, rules.id, rules.year
@@ -197,7 +198,7 @@ pub(crate) fn load_calendar(files: &[PathBuf], rules: &RuleSet) -> Result<Calend
     for file in files {
         let text = std::fs::read_to_string(file).map_err(|e| {
             cli_error(
-                "calendar-unreadable",
+                CalendarCode::Unreadable,
                 format!(
                     "无法读取日历文件 {}：{}",
                     file.display(),
@@ -220,7 +221,7 @@ pub(crate) fn load_calendar(files: &[PathBuf], rules: &RuleSet) -> Result<Calend
 pub(crate) fn check_output(output: &Path, protected: &[(&Path, &str)]) -> Result<(), Fatal> {
     let refuse = |why: String| {
         Err(cli_error(
-            "output-inside-bundle",
+            CliCode::OutputInsideBundle,
             format!(
                 "输出文件 {} {why}；kaohe 不改写报送材料或任何输入文件，请换一个位置",
                 output.display()
@@ -248,7 +249,7 @@ pub(crate) fn check_output(output: &Path, protected: &[(&Path, &str)]) -> Result
     };
     let parent = parent.canonicalize().map_err(|e| {
         cli_error(
-            "output-unwritable",
+            CliCode::OutputUnwritable,
             format!(
                 "输出目录 {} 不可用：{}",
                 parent.display(),
@@ -288,7 +289,7 @@ pub(crate) fn emit(bytes: &[u8], output: Option<&Path>) -> Result<(), Fatal> {
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
                     Err(Fatal::one(Problem::error(
                         "标准输出",
-                        "output-unwritable",
+                        CliCode::OutputUnwritable,
                         format!("写入失败：{}", os_error(&e)),
                     )))
                 }

@@ -1,5 +1,6 @@
 //! `kaohe precheck`: the township's ranked to-do list before it hands its bundle in.
 
+use crate::diag::CliCode;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -40,7 +41,7 @@ pub struct PrecheckArgs {
 fn parse_as_of(s: &str) -> Result<Date, Fatal> {
     dates::parse_date(s).ok_or_else(|| {
         cli_error(
-            "bad-as-of",
+            CliCode::BadAsOf,
             format!("--as-of 应为日期（如 2021-11-15），实为「{s}」"),
         )
     })
@@ -69,7 +70,7 @@ fn output_format(output: Option<&std::path::Path>) -> Result<Option<PrecheckForm
         None => Ok(None),
         Some(ext) => PrecheckFormat::from_extension(path).map(Some).ok_or_else(|| {
             cli_error(
-                "output-format-unsupported",
+                CliCode::OutputFormatUnsupported,
                 format!(
                     "预检结果只能写成 .txt（文本）、.md 或 .json 文件，无法写成「.{}」文件：{}；请改用这些扩展名之一",
                     ext.to_string_lossy(),

@@ -9,7 +9,7 @@ use clap::Subcommand;
 use super::pipeline::{self, emit};
 use super::rule_files;
 use crate::calendar::Calendar;
-use crate::diag::{Fatal, render_location, render_snippet};
+use crate::diag::{CliCode, Code, Fatal, render_location, render_snippet};
 use crate::load::open_bundle;
 use crate::load::rules::TestCase;
 use crate::load::rules::{self as rule_loader, compile};
@@ -36,7 +36,7 @@ pub enum RulesCommand {
     },
     /// 列出表达式语言的内置函数（Markdown，同 docs/functions.md）
     Functions,
-    /// 列出 rules check 的全部诊断代码（Markdown，同 docs/diagnostics.md），或说明某一代码的含义和处理办法
+    /// 按类别列出 kaohe 的全部诊断代码（Markdown，同 docs/diagnostics.md），或说明某一代码的含义和处理办法
     Codes {
         /// 诊断代码，如 unused-param
         code: Option<String>,
@@ -62,24 +62,22 @@ pub fn run(cmd: &RulesCommand) -> Result<ExitCode, Fatal> {
             emit(crate::report::rules::codes_markdown().as_bytes(), None)?;
             Ok(ExitCode::SUCCESS)
         }
-        RulesCommand::Codes { code: Some(code) } => match rule_loader::rule_code(code) {
-            Some(c) => {
-                let severity = match c.severity {
-                    crate::diag::Severity::Error => "error",
-                    crate::diag::Severity::Warning => "warning",
-                };
-                let text = format!(
-                    "{}（{severity}）：{}\nhelp: {}\n示例：fixtures/rules/{}/（触发且只触发这一问题的规则集）\n",
-                    c.code, c.summary, c.help, c.code
-                );
-                emit(text.as_bytes(), None)?;
-                Ok(ExitCode::SUCCESS)
+        RulesCommand::Codes { code: Some(code) } => {
+            let found = Code::lookup(code);
+            if found.is_empty() {
+                return Err(super::cli_error(
+                    CliCode::UnknownCode,
+                    format!("没有诊断代码「{code}」；全部代码：kaohe rules codes"),
+                ));
             }
-            None => Err(super::cli_error(
-                "unknown-code",
-                format!("没有诊断代码「{code}」；全部代码：kaohe rules codes"),
-            )),
-        },
+            let text: String = found
+                .iter()
+                .map(crate::report::rules::code_text)
+                .collect::<Vec<_>>()
+                .join("\n");
+            emit(text.as_bytes(), None)?;
+            Ok(ExitCode::SUCCESS)
+        }
         RulesCommand::Schema => {
             emit(
                 format!("{}\n", crate::report::rules::schema_json()).as_bytes(),
@@ -108,13 +106,9 @@ fn check(spec: &str) -> Result<ExitCode, Fatal> {
         Err(fatal) => {
             // Unreadable files, not UTF-8, no ruleset.yaml: shown like every other problem.
             for p in &fatal.problems {
-                let _ = write!(err, "{}", render_snippet(p, None));
-                if let Some(code) = rule_loader::rule_code(p.code) {
-                    let _ = writeln!(err, "  = help: {}", code.help);
-                }
-                let _ = writeln!(err);
+                let _ = writeln!(err, "{}", render_snippet(p, None));
             }
-            let _ = writeln!(err, "共 {} 个问题", fatal.problems.len());
+            let _ = writeln!(err, "{}", problem_count(&fatal.problems));
             return Ok(ExitCode::from(2));
         }
     };
@@ -131,11 +125,7 @@ fn check(spec: &str) -> Result<ExitCode, Fatal> {
             };
             lines.get(line.checked_sub(1)? as usize).copied()
         });
-        let _ = write!(err, "{}", render_snippet(p, source_line));
-        if let Some(code) = rule_loader::rule_code(p.code) {
-            let _ = writeln!(err, "  = help: {}", code.help);
-        }
-        let _ = writeln!(err);
+        let _ = writeln!(err, "{}", render_snippet(p, source_line));
     }
     if let Some(rules) = &checked.rules {
         let summary = format!(
@@ -154,9 +144,22 @@ fn check(spec: &str) -> Result<ExitCode, Fatal> {
     if checked.problems.is_empty() {
         Ok(ExitCode::SUCCESS)
     } else {
-        let _ = writeln!(err, "共 {} 个问题", checked.problems.len());
+        let _ = writeln!(err, "{}", problem_count(&checked.problems));
         Ok(ExitCode::from(2))
     }
+}
+
+/// The last line of `rules check`: 共 3 个问题（错误 2 个，警告 1 个）.
+fn problem_count(problems: &[crate::diag::Problem]) -> String {
+    let errors = problems
+        .iter()
+        .filter(|p| p.severity == crate::diag::Severity::Error)
+        .count();
+    format!(
+        "共 {} 个问题（错误 {errors} 个，警告 {} 个）",
+        problems.len(),
+        problems.len() - errors
+    )
 }
 
 /// `kaohe rules test`: score every case and compare with what it expects.
@@ -164,7 +167,7 @@ fn test(spec: &str, only: Option<&str>) -> Result<ExitCode, Fatal> {
     let dir = std::path::Path::new(spec);
     if !dir.is_dir() {
         return Err(super::cli_error(
-            "tests-need-folder",
+            CliCode::TestsNeedFolder,
             format!(
                 "「{spec}」不是规则集目录：内置规则集不带测试用例，请给出规则集目录（如 rules/{spec}）"
             ),

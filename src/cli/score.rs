@@ -1,5 +1,6 @@
 //! `kaohe score`: one bundle, one assessment.
 
+use crate::diag::CliCode;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -86,7 +87,7 @@ pub(super) fn parse_fail_under(raw: Option<&str>) -> Result<Option<Decimal>, Fat
     raw.map(|s| {
         Decimal::from_str(s.trim()).map_err(|_| {
             cli_error(
-                "bad-fail-under",
+                CliCode::BadFailUnder,
                 format!("--fail-under 应为数字，实为「{s}」"),
             )
         })
@@ -108,7 +109,7 @@ pub(super) fn refuse_binary_to_terminal(
 ) -> Result<(), Fatal> {
     if format.is_binary() && output.is_none() && std::io::stdout().is_terminal() {
         return Err(cli_error(
-            "binary-to-terminal",
+            CliCode::BinaryToTerminal,
             format!(
                 "{} 是二进制文件，不能输出到终端；请用 -o 报告.{} 写入文件（或重定向到文件）",
                 format.name(),

@@ -1,6 +1,7 @@
 //! `kaohe selfreport`: a draft 自查报告 (Markdown) whose figures come from the bundle's own
 //! ledgers, with 存在问题 and 下一步改进措施 from the assessment.
 
+use crate::diag::CliCode;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -36,7 +37,7 @@ pub fn run(args: &SelfreportArgs) -> Result<ExitCode, Fatal> {
         && !["md", "markdown", "txt"].contains(&ext.to_string_lossy().to_ascii_lowercase().as_str())
     {
         return Err(super::cli_error(
-            "output-format-unsupported",
+            CliCode::OutputFormatUnsupported,
             format!(
                 "自查报告草稿是 Markdown 文本，只能写成 .md 或 .txt 文件，无法写成「.{}」文件：{}；请用 -o 文件名.md，再用 WPS 或 Word 打开后另存为所需格式",
                 ext.to_string_lossy(),

@@ -3,10 +3,13 @@
 //! Collects every error instead of stopping at the first.
 use std::sync::Arc;
 
+use super::TypeEnv;
 use super::ast::{Ast, AstKind, BinOp, Call, Ir, Span};
+use super::error::{
+    Arity, ErrorKind, ExprError, FieldsOf, FunctionHint, Mismatch, NameHint, Operand,
+};
 use super::functions::{self, FunctionDef, Param, Ret};
 use super::value::{RecordType, Type, Value};
-use super::{ExprError, TypeEnv};
 
 pub fn check(ast: &Ast, env: &TypeEnv) -> Result<(Ir, Type), Vec<ExprError>> {
     let mut c = Checker {
@@ -55,7 +58,7 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|c| (distance(name, c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| format!("did you mean {c}?"))
+        .map(|(_, c)| c.to_string())
 }
 
 /// The common type of two values that may meet (`==`, `??`, list elements, if branches).
@@ -104,25 +107,6 @@ fn fits(t: &Type, p: Param) -> bool {
     }
 }
 
-fn param_name(p: Param) -> &'static str {
-    match p {
-        Param::Any => "a value",
-        Param::Num => "a number",
-        Param::Text => "a text",
-        Param::Date => "a date",
-        Param::Doc => "a document",
-        Param::Table => "a table",
-        Param::List => "a list",
-        Param::ListOfNum => "a list of numbers",
-        Param::ListOfText => "a list of texts",
-        Param::ListOfDate => "a list of dates",
-        Param::TextOrList => "a text or a list",
-        Param::MapOrRecord => "a map or a record",
-        Param::Pred => "a condition `x => …`",
-        Param::Lambda => "a lambda `x => …`",
-    }
-}
-
 fn record_type(fields: &[(&str, Type)]) -> Type {
     Type::Record(Arc::new(RecordType {
         fields: fields
@@ -132,18 +116,13 @@ fn record_type(fields: &[(&str, Type)]) -> Type {
     }))
 }
 
-fn ordinal(i: usize) -> String {
-    format!("argument {}", i + 1)
-}
-
 impl Checker<'_> {
-    fn error(&mut self, span: Span, code: &'static str, message: String, help: Option<String>) {
-        self.errors.push(ExprError {
-            span,
-            code,
-            message,
-            help,
-        });
+    fn error(&mut self, span: Span, kind: ErrorKind) {
+        self.errors.push(ExprError::new(span, kind));
+    }
+
+    fn mismatch(&mut self, span: Span, m: Mismatch) {
+        self.error(span, ErrorKind::Mismatch(m));
     }
 
     fn expr(&mut self, ast: &Ast) -> (Ir, Type) {
@@ -165,11 +144,9 @@ impl Checker<'_> {
                     let (ir, t) = self.expr(item);
                     match unify(&ty, &t) {
                         Some(u) => ty = u,
-                        None => self.error(
+                        None => self.mismatch(
                             item.span.clone(),
-                            "type-mismatch",
-                            format!("list elements differ in type: {ty} and {t}"),
-                            None,
+                            Mismatch::ListElements(ty.clone(), t.clone()),
                         ),
                     }
                     irs.push(ir);
@@ -197,9 +174,7 @@ impl Checker<'_> {
                     if rt.fields.insert(name.clone(), t).is_some() {
                         self.error(
                             span.clone(),
-                            "duplicate-field",
-                            format!("field {name} is written twice"),
-                            None,
+                            ErrorKind::DuplicateField { name: name.clone() },
                         );
                     }
                     irs.push((Arc::from(name.as_str()), ir));
@@ -228,40 +203,30 @@ impl Checker<'_> {
                 args,
             } => self.call(name, name_span, args, &ast.span),
             AstKind::Lambda { .. } => {
-                self.error(
-                    ast.span.clone(),
-                    "misplaced-lambda",
-                    "a lambda `x => …` can only be a function's argument".to_string(),
-                    Some("use it as in filter(list, x => …)".to_string()),
-                );
+                self.error(ast.span.clone(), ErrorKind::LambdaOutsideCall);
                 // Its body's own mistakes are still worth reporting.
                 self.arg_unchecked(ast);
                 (Ir::Const(Value::Null), Type::Any)
             }
             AstKind::Neg(e) => {
                 let (ir, t) = self.expr(e);
-                self.want(&t, Param::Num, &e.span, "`-`");
+                self.want(&t, Param::Num, &e.span, Operand::Neg);
                 (Ir::Neg(Box::new(ir)), Type::Num)
             }
             AstKind::Not(e) => {
                 let (ir, t) = self.expr(e);
-                self.want_bool(&t, &e.span, "`not`");
+                self.want_bool(&t, &e.span, Operand::Not);
                 (Ir::Not(Box::new(ir)), Type::Bool)
             }
             AstKind::If(c, t, e) => {
                 let (ci, ct) = self.expr(c);
-                self.want_bool(&ct, &c.span, "`if`");
+                self.want_bool(&ct, &c.span, Operand::If);
                 let (ti, tt) = self.expr(t);
                 let (ei, et) = self.expr(e);
                 let ty = match unify(&tt, &et) {
                     Some(u) => u,
                     None => {
-                        self.error(
-                            ast.span.clone(),
-                            "type-mismatch",
-                            format!("the branches of `if` differ in type: {tt} and {et}"),
-                            None,
-                        );
+                        self.mismatch(ast.span.clone(), Mismatch::IfBranches(tt, et));
                         Type::Any
                     }
                 };
@@ -280,24 +245,27 @@ impl Checker<'_> {
         }
     }
 
-    fn want(&mut self, t: &Type, p: Param, span: &Span, what: &str) {
+    fn want(&mut self, t: &Type, p: Param, span: &Span, what: Operand) {
         if !fits(t, p) {
-            self.error(
+            self.mismatch(
                 span.clone(),
-                "type-mismatch",
-                format!("{what} expects {}, found {t}", param_name(p)),
-                None,
+                Mismatch::Operand {
+                    what,
+                    want: p,
+                    found: t.clone(),
+                },
             );
         }
     }
 
-    fn want_bool(&mut self, t: &Type, span: &Span, what: &str) {
+    fn want_bool(&mut self, t: &Type, span: &Span, what: Operand) {
         if !matches!(t, Type::Bool | Type::Any) {
-            self.error(
+            self.mismatch(
                 span.clone(),
-                "type-mismatch",
-                format!("{what} needs a condition (bool), found {t}"),
-                None,
+                Mismatch::Condition {
+                    what,
+                    found: t.clone(),
+                },
             );
         }
     }
@@ -315,13 +283,10 @@ impl Checker<'_> {
             .ledgers
             .iter()
             .find(|l| l.column(name).is_some());
-        let help = if functions::lookup(name).is_some() {
-            Some(format!("{name} is a function: call it as {name}(…)"))
+        let hint = if functions::lookup(name).is_some() {
+            NameHint::IsFunction
         } else if let Some(ledger) = column_of {
-            Some(format!(
-                "{name} is a column of ledger {}: read it from a row, as in r.{name}",
-                ledger.name
-            ))
+            NameHint::ColumnOf(ledger.name.clone())
         } else {
             let candidates: Vec<&str> = self
                 .scopes
@@ -329,13 +294,14 @@ impl Checker<'_> {
                 .map(|(n, _)| n.as_str())
                 .chain(self.env.names.keys().map(String::as_str))
                 .collect();
-            suggest(name, candidates)
+            suggest(name, candidates).map_or(NameHint::None, NameHint::Similar)
         };
         self.error(
             span.clone(),
-            "unknown-name",
-            format!("unknown name {name}"),
-            help,
+            ErrorKind::UnknownName {
+                name: name.to_string(),
+                hint,
+            },
         );
         (Ir::Const(Value::Null), Type::Any)
     }
@@ -352,17 +318,14 @@ impl Checker<'_> {
                 if rt.fields.is_empty() {
                     return Type::Any;
                 }
-                let help = suggest(name, rt.fields.keys().map(String::as_str)).or_else(|| {
-                    Some(format!(
-                        "the fields are {}",
-                        rt.fields.keys().cloned().collect::<Vec<_>>().join(", ")
-                    ))
-                });
                 self.error(
                     span.clone(),
-                    "unknown-field",
-                    format!("the record has no field {name}"),
-                    help,
+                    ErrorKind::UnknownField {
+                        of: FieldsOf::Record,
+                        name: name.to_string(),
+                        similar: suggest(name, rt.fields.keys().map(String::as_str)),
+                        fields: rt.fields.keys().cloned().collect(),
+                    },
                 );
                 Type::Any
             }
@@ -373,20 +336,14 @@ impl Checker<'_> {
                 if let Some(col) = decl.column(name) {
                     return col.ty.to_type();
                 }
-                let help = suggest(name, decl.columns().map(|c| c.name.as_str())).or_else(|| {
-                    Some(format!(
-                        "the declared columns are {}",
-                        decl.columns()
-                            .map(|c| c.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ))
-                });
                 self.error(
                     span.clone(),
-                    "unknown-column",
-                    format!("ledger {ledger} declares no column {name}"),
-                    help,
+                    ErrorKind::UnknownColumn {
+                        ledger: ledger.to_string(),
+                        name: name.to_string(),
+                        similar: suggest(name, decl.columns().map(|c| c.name.as_str())),
+                        columns: decl.columns().map(|c| c.name.clone()).collect(),
+                    },
                 );
                 Type::Any
             }
@@ -408,26 +365,24 @@ impl Checker<'_> {
                             .flat_map(|d| d.fields.iter().map(|(n, _)| n.as_str())),
                     )
                     .collect();
-                let help = suggest(name, names.iter().copied())
-                    .or_else(|| Some(format!("the document fields are {}", names.join(", "))));
                 self.error(
                     span.clone(),
-                    "unknown-field",
-                    format!("no document declares a field {name}"),
-                    help,
+                    ErrorKind::UnknownField {
+                        of: FieldsOf::Documents,
+                        name: name.to_string(),
+                        similar: suggest(name, names.iter().copied()),
+                        fields: names.iter().map(|n| n.to_string()).collect(),
+                    },
                 );
                 Type::Any
             }
             other => {
-                let help = match other {
-                    Type::List(_) => Some(format!("use map(list, x => x.{name})")),
-                    _ => None,
-                };
                 self.error(
                     span.clone(),
-                    "no-fields",
-                    format!("a value of type {other} has no fields"),
-                    help,
+                    ErrorKind::NoFields {
+                        ty: other.clone(),
+                        name: name.to_string(),
+                    },
                 );
                 Type::Any
             }
@@ -436,18 +391,20 @@ impl Checker<'_> {
 
     fn call(&mut self, name: &str, name_span: &Span, args: &[Ast], span: &Span) -> (Ir, Type) {
         let Some(def) = functions::lookup_call(name, args.len()) else {
-            let help = if self.env.names.contains_key(name)
+            let hint = if self.env.names.contains_key(name)
                 || self.scopes.iter().any(|(n, _)| n == name)
             {
-                Some(format!("{name} is a value, not a function"))
+                FunctionHint::IsValue
             } else {
                 suggest(name, functions::functions().iter().map(|f| f.name))
+                    .map_or(FunctionHint::None, FunctionHint::Similar)
             };
             self.error(
                 name_span.clone(),
-                "unknown-function",
-                format!("unknown function {name}"),
-                help,
+                ErrorKind::UnknownFunction {
+                    name: name.to_string(),
+                    hint,
+                },
             );
             // Still check the arguments, for their own mistakes.
             for a in args {
@@ -457,24 +414,24 @@ impl Checker<'_> {
         };
         if !def.takes(args.len()) {
             let n = def.params.len();
-            let takes = match def.optional {
-                0 => format!("{n} argument{}", if n == 1 { "" } else { "s" }),
-                o => format!("{} to {n} arguments", n - o),
-            };
-            let signatures: Vec<&str> = functions::overloads(name).map(|f| f.signature).collect();
+            let signatures: Vec<&'static str> =
+                functions::overloads(name).map(|f| f.signature).collect();
             let takes = if signatures.len() > 1 {
-                let counts: Vec<String> = functions::overloads(name)
-                    .map(|f| f.params.len().to_string())
-                    .collect();
-                format!("{} arguments", counts.join(" or "))
+                Arity::OneOf(functions::overloads(name).map(|f| f.params.len()).collect())
             } else {
-                takes
+                match def.optional {
+                    0 => Arity::Exactly(n),
+                    o => Arity::Between(n - o, n),
+                }
             };
             self.error(
                 span.clone(),
-                "wrong-arity",
-                format!("{name} takes {takes}, found {}", args.len()),
-                Some(format!("call it as {}", signatures.join(" or "))),
+                ErrorKind::WrongArity {
+                    name: name.to_string(),
+                    takes,
+                    found: args.len(),
+                    signatures,
+                },
             );
             for a in args {
                 self.arg_unchecked(a);
@@ -490,7 +447,7 @@ impl Checker<'_> {
                 let elem = types.first().map(element).unwrap_or(Type::Any);
                 let (ir, bt) = self.lambda(a, elem, def, i);
                 if p == Param::Pred {
-                    self.want_bool(&bt, &a.span, &format!("the lambda of {name}"));
+                    self.want_bool(&bt, &a.span, Operand::LambdaOf(def.name));
                 }
                 body_ty = Some(bt);
                 irs.push(ir);
@@ -501,9 +458,11 @@ impl Checker<'_> {
             if matches!(a.kind, AstKind::Lambda { .. }) {
                 self.error(
                     a.span.clone(),
-                    "misplaced-lambda",
-                    format!("{name} does not take a lambda as {}", ordinal(i)),
-                    Some(format!("call it as {}", def.signature)),
+                    ErrorKind::LambdaNotTaken {
+                        func: def.name,
+                        arg: i,
+                        signature: def.signature,
+                    },
                 );
                 irs.push(Ir::Const(Value::Null));
                 types.push(Type::Any);
@@ -512,15 +471,15 @@ impl Checker<'_> {
             }
             let (ir, t) = self.expr(a);
             if !fits(&t, p) {
-                self.error(
+                self.mismatch(
                     a.span.clone(),
-                    "type-mismatch",
-                    format!(
-                        "{name} expects {} as {}, found {t}",
-                        param_name(p),
-                        ordinal(i)
-                    ),
-                    Some(format!("call it as {}", def.signature)),
+                    Mismatch::Argument {
+                        func: def.name,
+                        arg: i,
+                        want: p,
+                        found: Some(t.clone()),
+                        signature: def.signature,
+                    },
                 );
             }
             columns.push(Self::column_of(&ir));
@@ -556,25 +515,24 @@ impl Checker<'_> {
                     _ => true,
                 };
                 if !ok {
-                    self.error(
+                    self.mismatch(
                         args[1].span.clone(),
-                        "type-mismatch",
-                        format!("contains cannot look for {} in {}", types[1], types[0]),
-                        None,
+                        Mismatch::Contains {
+                            needle: types[1].clone(),
+                            haystack: types[0].clone(),
+                        },
                     );
                 }
             }
             Func::Sort | Func::MinOf | Func::MaxOf => {
                 let e = element(&types[0]);
                 if !matches!(e, Type::Any | Type::Num | Type::Text | Type::Date) {
-                    self.error(
+                    self.mismatch(
                         args[0].span.clone(),
-                        "type-mismatch",
-                        format!(
-                            "{} orders numbers, dates or texts, found a list of {e}",
-                            def.name
-                        ),
-                        None,
+                        Mismatch::Orders {
+                            func: def.name,
+                            element: e,
+                        },
                     );
                 }
             }
@@ -585,12 +543,10 @@ impl Checker<'_> {
                 {
                     self.error(
                         step.span.clone(),
-                        "bad-argument",
-                        format!("the step of {} must be above 0, found {n}", def.name),
-                        Some(format!(
-                            "write the step the county rounds to, as in {}(x, 0.01) or {}(x, 0.5)",
-                            def.name, def.name
-                        )),
+                        ErrorKind::StepNotPositive {
+                            func: def.name,
+                            step: *n,
+                        },
                     );
                 }
                 if let Some(rule) = args.get(2)
@@ -599,24 +555,16 @@ impl Checker<'_> {
                 {
                     self.error(
                         rule.span.clone(),
-                        "bad-argument",
-                        format!("\"{t}\" is not a rounding rule"),
-                        Some(
-                            "write \"half-up\" (四舍五入) or \"half-even\" (银行家舍入)"
-                                .to_string(),
-                        ),
+                        ErrorKind::UnknownRoundRule {
+                            rule: t.to_string(),
+                        },
                     );
                 }
             }
             Func::Flatten => {
                 let e = element(&types[0]);
                 if !matches!(e, Type::Any | Type::List(_)) {
-                    self.error(
-                        args[0].span.clone(),
-                        "type-mismatch",
-                        format!("flatten expects a list of lists, found a list of {e}"),
-                        None,
-                    );
+                    self.mismatch(args[0].span.clone(), Mismatch::Flatten(e));
                 }
             }
             Func::Date => {
@@ -624,9 +572,9 @@ impl Checker<'_> {
                     if crate::calendar::parse_iso_date(t).is_none() {
                         self.error(
                             args[0].span.clone(),
-                            "bad-date",
-                            format!("\"{t}\" is not a date written YYYY-MM-DD"),
-                            Some("write it as date(\"2021-12-31\")".to_string()),
+                            ErrorKind::BadDate {
+                                text: t.to_string(),
+                            },
                         );
                     }
                 }
@@ -638,16 +586,15 @@ impl Checker<'_> {
     fn lambda(&mut self, a: &Ast, param_ty: Type, def: &FunctionDef, i: usize) -> (Ir, Type) {
         let AstKind::Lambda { param, body } = &a.kind else {
             let _ = self.expr(a);
-            self.error(
+            self.mismatch(
                 a.span.clone(),
-                "type-mismatch",
-                format!(
-                    "{} expects {} as {}",
-                    def.name,
-                    param_name(def.params[i]),
-                    ordinal(i)
-                ),
-                Some(format!("call it as {}", def.signature)),
+                Mismatch::Argument {
+                    func: def.name,
+                    arg: i,
+                    want: def.params[i],
+                    found: None,
+                    signature: def.signature,
+                },
             );
             return (Ir::Const(Value::Null), Type::Any);
         };
@@ -679,38 +626,24 @@ impl Checker<'_> {
     fn binary(&mut self, op: BinOp, l: &Ast, r: &Ast, span: &Span) -> (Ir, Type) {
         let (li, lt) = self.expr(l);
         let (ri, rt) = self.expr(r);
-        let mismatch = |c: &mut Self, what: String, help: Option<String>| {
-            c.error(span.clone(), "type-mismatch", what, help);
-        };
-        let date_help = |a: &Type, b: &Type| {
-            matches!((a, b), (Type::Date, Type::Text) | (Type::Text, Type::Date))
-                .then(|| "write a date as date(\"2021-12-31\")".to_string())
-        };
+        let mismatch = |c: &mut Self, m: Mismatch| c.mismatch(span.clone(), m);
         let ty = match op {
             BinOp::And | BinOp::Or => {
-                self.want_bool(&lt, &l.span, &format!("`{}`", op.symbol()));
-                self.want_bool(&rt, &r.span, &format!("`{}`", op.symbol()));
+                self.want_bool(&lt, &l.span, Operand::Op(op));
+                self.want_bool(&rt, &r.span, Operand::Op(op));
                 Type::Bool
             }
             BinOp::Eq | BinOp::Ne => {
                 if unify(&lt, &rt).is_none() {
-                    mismatch(
-                        self,
-                        format!("cannot compare {lt} with {rt}"),
-                        date_help(&lt, &rt),
-                    );
+                    mismatch(self, Mismatch::Compare(lt.clone(), rt.clone()));
                 }
                 Type::Bool
             }
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 match unify(&lt, &rt) {
                     Some(Type::Any | Type::Num | Type::Text | Type::Date) => {}
-                    Some(t) => mismatch(self, format!("cannot order values of type {t}"), None),
-                    None => mismatch(
-                        self,
-                        format!("cannot compare {lt} with {rt}"),
-                        date_help(&lt, &rt),
-                    ),
+                    Some(t) => mismatch(self, Mismatch::Order(t)),
+                    None => mismatch(self, Mismatch::Compare(lt.clone(), rt.clone())),
                 }
                 Type::Bool
             }
@@ -719,39 +652,36 @@ impl Checker<'_> {
                     Type::Any => {}
                     Type::List(e) => {
                         if unify(&lt, e).is_none() {
-                            mismatch(self, format!("cannot look for {lt} in {rt}"), None);
+                            mismatch(
+                                self,
+                                Mismatch::In {
+                                    needle: lt.clone(),
+                                    list: rt.clone(),
+                                },
+                            );
                         }
                     }
-                    _ => mismatch(
-                        self,
-                        format!("`in` expects a list on its right, found {rt}"),
-                        None,
-                    ),
+                    _ => mismatch(self, Mismatch::InNotList(rt.clone())),
                 }
                 Type::Bool
             }
             BinOp::Coalesce => match unify(&lt, &rt) {
                 Some(t) => t,
                 None => {
-                    mismatch(self, format!("`??` joins {lt} with {rt}"), None);
+                    mismatch(self, Mismatch::Coalesce(lt.clone(), rt.clone()));
                     Type::Any
                 }
             },
             BinOp::Add => match unify(&lt, &rt) {
                 Some(t @ (Type::Num | Type::Text | Type::List(_) | Type::Any)) => t,
                 _ => {
-                    mismatch(
-                        self,
-                        format!("`+` adds numbers, joins texts or lists; found {lt} + {rt}"),
-                        None,
-                    );
+                    mismatch(self, Mismatch::Add(lt.clone(), rt.clone()));
                     Type::Any
                 }
             },
             BinOp::Sub | BinOp::Mul | BinOp::Div => {
-                let what = format!("`{}`", op.symbol());
-                self.want(&lt, Param::Num, &l.span, &what);
-                self.want(&rt, Param::Num, &r.span, &what);
+                self.want(&lt, Param::Num, &l.span, Operand::Op(op));
+                self.want(&rt, Param::Num, &r.span, Operand::Op(op));
                 Type::Num
             }
         };
@@ -816,13 +746,10 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(
-            suggest("栏木", ["栏目", "标题"]).as_deref(),
-            Some("did you mean 栏目?")
-        );
+        assert_eq!(suggest("栏木", ["栏目", "标题"]).as_deref(), Some("栏目"));
         assert_eq!(
             suggest("wrkdays", ["workdays", "days"]).as_deref(),
-            Some("did you mean workdays?")
+            Some("workdays")
         );
         assert_eq!(suggest("完全不同的名字", ["栏目"]), None);
         assert_eq!(distance("kitten", "sitting"), 3);

@@ -3,6 +3,7 @@
 //! rules for reading a report's lines and table cells (indicators.md "标题的认定" and
 //! "表三的读取"). Nothing here knows a heading or a row label: those live in the rule files.
 
+use crate::diag::DataCode;
 use std::cell::RefCell;
 use std::sync::Arc;
 
@@ -155,7 +156,7 @@ fn unreadable_cell(t: &Table, row: i64, column: &Value, cell: &str) -> Problem {
     let column = column.to_string();
     Problem::error(
         t.file.clone(),
-        "table-cell-unreadable",
+        DataCode::TableCellUnreadable,
         format!(
             "第{}个表格第{row}行“{column}”列的“{cell}”不是整数：表格中的数应只写阿拉伯数字（空白或无、/、-按0计），用到这个单元格的等式按不成立计",
             t.number
@@ -171,8 +172,7 @@ pub fn normalize(s: &str) -> String {
     // Most lines are already NFKC (the quick check is one table lookup per character, the
     // full normalization a decomposition and recomposition): only those that are not go
     // through it. The result is the same either way.
-    if unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes
-    {
+    if unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
         return s.chars().filter(|&c| !is_space(c)).collect();
     }
     s.nfkc().filter(|&c| !is_space(c)).collect()

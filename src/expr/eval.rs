@@ -1,7 +1,8 @@
 //! Tree-walking evaluation of checked `Ir`. Never fails: a data problem is pushed into
 //! `EvalCtx::problems` and the value is `Null`. Null semantics are those of docs/rules.md.
-use std::cmp::Ordering;
+use crate::diag::CalendarCode;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::cmp::Ordering;
 use std::sync::Arc;
 
 use jiff::civil::Date;
@@ -821,7 +822,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
         let problem = match row {
             Some(row) => {
                 let mut p =
-                    Problem::error(row.ledger.file.clone(), "calendar-year-missing", message)
+                    Problem::error(row.ledger.file.clone(), CalendarCode::YearMissing, message)
                         .row(row.number());
                 if let Some(sheet) = &row.ledger.sheet {
                     p = p.sheet(sheet.clone());
@@ -831,7 +832,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 }
                 p
             }
-            None => Problem::error("bundle.yaml", "calendar-year-missing", message),
+            None => Problem::error("bundle.yaml", CalendarCode::YearMissing, message),
         };
         self.ctx
             .problems

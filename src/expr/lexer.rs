@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::ExprError;
+use super::error::{ErrorKind, ExprError, Syntax};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Tok {
@@ -50,18 +50,8 @@ pub enum Tok {
 }
 
 impl Tok {
-    /// How the token reads in "expected …, found …".
-    pub fn describe(&self) -> String {
-        match self {
-            Tok::Num(n) => format!("number {n}"),
-            Tok::Str(s) => format!("text \"{s}\""),
-            Tok::Ident(s) => format!("name `{s}`"),
-            Tok::Eof => "end of expression".to_string(),
-            other => format!("`{}`", other.symbol()),
-        }
-    }
-
-    fn symbol(&self) -> &'static str {
+    /// The token as written (`error.rs` quotes it in messages).
+    pub(crate) fn symbol(&self) -> &'static str {
         match self {
             Tok::And => "and",
             Tok::Or => "or",
@@ -116,13 +106,8 @@ pub fn is_ident_continue(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-fn syntax(span: Range<usize>, message: impl Into<String>, help: Option<&str>) -> ExprError {
-    ExprError {
-        span,
-        code: "syntax",
-        message: message.into(),
-        help: help.map(str::to_string),
-    }
+fn syntax(span: Range<usize>, what: Syntax) -> ExprError {
+    ExprError::new(span, ErrorKind::Syntax(what))
 }
 
 /// Tokenises `src`; spans are shifted by `base` (the position of `src` inside a template).
@@ -157,7 +142,7 @@ pub fn lex(src: &str, base: usize) -> Result<Vec<Token>, Vec<ExprError>> {
                     tok: Tok::Num(n),
                     span: at(end),
                 }),
-                Err(_) => errors.push(syntax(at(end), "number too large", None)),
+                Err(_) => errors.push(syntax(at(end), Syntax::NumberTooLarge)),
             }
             continue;
         }
@@ -206,8 +191,7 @@ pub fn lex(src: &str, base: usize) -> Result<Vec<Token>, Vec<ExprError>> {
                         Some((_, 'n')) => text.push('\n'),
                         Some((j, other)) => errors.push(syntax(
                             base + i..base + j + other.len_utf8(),
-                            format!("unknown escape `\\{other}`"),
-                            Some("the escapes are \\\" \\' \\\\ \\n"),
+                            Syntax::UnknownEscape(other),
                         )),
                         None => {}
                     }
@@ -220,11 +204,7 @@ pub fn lex(src: &str, base: usize) -> Result<Vec<Token>, Vec<ExprError>> {
                     tok: Tok::Str(text),
                     span: at(end),
                 }),
-                None => errors.push(syntax(
-                    at(src.len()),
-                    "unterminated text",
-                    Some("close the text with the quote that opened it"),
-                )),
+                None => errors.push(syntax(at(src.len()), Syntax::UnterminatedText)),
             }
             continue;
         }
@@ -256,23 +236,17 @@ pub fn lex(src: &str, base: usize) -> Result<Vec<Token>, Vec<ExprError>> {
             ('*', _) => (Tok::Star, 1),
             ('/', _) => (Tok::Slash, 1),
             _ => {
-                let (help, len) = match (c, next) {
-                    ('!', _) => (Some("negate with `not`"), 1),
-                    ('&', Some('&')) => (Some("write `and`"), 2),
-                    ('|', Some('|')) => (Some("write `or`"), 2),
-                    ('“' | '”' | '‘' | '’', _) => {
-                        (Some("quote texts with ASCII \" or '"), c.len_utf8())
-                    }
-                    _ => (None, c.len_utf8()),
+                let len = match (c, next) {
+                    ('&', Some('&')) | ('|', Some('|')) => 2,
+                    _ => c.len_utf8(),
                 };
                 if len == 2 {
                     chars.next();
                 }
-                let end = start + if len == 2 { 2 } else { c.len_utf8() };
+                let end = start + len;
                 errors.push(syntax(
                     at(end),
-                    format!("unexpected character `{}`", &src[start..end]),
-                    help,
+                    Syntax::UnexpectedChar(src[start..end].to_string()),
                 ));
                 continue;
             }
@@ -363,11 +337,12 @@ mod tests {
         assert_eq!(toks("a = 1;")[1..3], [Tok::Assign, Tok::Num(1.into())]);
         let e = lex("\"abc", 10).unwrap_err();
         assert_eq!(e[0].span, 10..14);
-        assert_eq!(e[0].message, "unterminated text");
+        assert_eq!(*e[0].kind, ErrorKind::Syntax(Syntax::UnterminatedText));
         let e = lex("a && b # c", 0).unwrap_err();
         assert_eq!(e.len(), 2);
         assert_eq!(e[0].span, 2..4);
         assert_eq!(e[1].span, 7..8);
+        assert_eq!(e[0].to_string(), "不能使用字符「&&」：请写 and");
         assert!(lex("99999999999999999999999999999999999", 0).is_err());
     }
 }

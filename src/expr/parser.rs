@@ -1,7 +1,7 @@
 //! Tokens → `Ast`, a Pratt parser with the precedence of docs/rules.md (lowest first):
 //! lambda/if, or, and, not, comparison (not chainable), ??, + -, * /, unary -, postfix.
-use super::ExprError;
 use super::ast::{Ast, AstKind, BinOp, Span};
+use super::error::{ErrorKind, ExprError, Syntax};
 use super::lexer::{Tok, Token};
 use super::value::Value;
 
@@ -27,31 +27,13 @@ pub fn parse(tokens: &[Token]) -> Result<Ast, ExprError> {
     let ast = p.expr()?;
     if p.peek() != &Tok::Eof {
         let t = p.token();
-        let help = match t.tok {
-            Tok::Arrow => Some("a lambda `x => …` takes a single parameter name"),
-            Tok::Assign => Some("compare with `==`"),
-            Tok::Semi => Some("`;` only ends the value of a `let name = value;`"),
-            _ if BinOp::from_tok(&t.tok).is_some_and(BinOp::is_comparison) => {
-                Some("comparisons cannot be chained; join them with `and`")
-            }
-            _ => None,
-        };
-        return Err(err(
-            t.span.clone(),
-            format!("expected end of expression, found {}", t.tok.describe()),
-            help,
-        ));
+        return Err(err(t.span.clone(), Syntax::TrailingInput(t.tok.clone())));
     }
     Ok(ast)
 }
 
-fn err(span: Span, message: String, help: Option<&str>) -> ExprError {
-    ExprError {
-        span,
-        code: "syntax",
-        message,
-        help: help.map(str::to_string),
-    }
+fn err(span: Span, what: Syntax) -> ExprError {
+    ExprError::new(span, ErrorKind::Syntax(what))
 }
 
 impl BinOp {
@@ -115,16 +97,18 @@ impl Parser<'_> {
         t
     }
 
-    fn expect(&mut self, tok: Tok, what: &str) -> Result<Token, ExprError> {
+    /// The next token, which must be `tok` (`symbols`: how the message names what fits here).
+    fn expect(&mut self, tok: Tok, symbols: &'static [&'static str]) -> Result<Token, ExprError> {
         if *self.peek() == tok {
             Ok(self.bump())
         } else {
             let t = self.token();
-            let help = (t.tok == Tok::Assign).then_some("compare with `==`");
             Err(err(
                 t.span.clone(),
-                format!("expected {what}, found {}", t.tok.describe()),
-                help,
+                Syntax::Expected {
+                    symbols,
+                    found: t.tok.clone(),
+                },
             ))
         }
     }
@@ -132,11 +116,7 @@ impl Parser<'_> {
     fn enter(&mut self) -> Result<(), ExprError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(err(
-                self.token().span.clone(),
-                "expression nested too deeply".to_string(),
-                None,
-            ));
+            return Err(err(self.token().span.clone(), Syntax::TooDeep));
         }
         Ok(())
     }
@@ -170,21 +150,16 @@ impl Parser<'_> {
         let start = self.bump().span.start;
         let t = self.bump();
         let Tok::Ident(name) = t.tok else {
-            return Err(err(
-                t.span,
-                format!("expected a name after `let`, found {}", t.tok.describe()),
-                Some("write let name = value; expression"),
-            ));
+            return Err(err(t.span, Syntax::LetName(t.tok)));
         };
         if *self.peek() != Tok::Assign {
             let t = self.token();
             return Err(err(
                 t.span.clone(),
-                format!(
-                    "expected `=` after `let {name}`, found {}",
-                    t.tok.describe()
-                ),
-                Some("write let name = value; expression"),
+                Syntax::LetAssign {
+                    name,
+                    found: t.tok.clone(),
+                },
             ));
         }
         self.bump();
@@ -193,11 +168,10 @@ impl Parser<'_> {
             let t = self.token();
             return Err(err(
                 t.span.clone(),
-                format!(
-                    "expected `;` after the value of `let {name}`, found {}",
-                    t.tok.describe()
-                ),
-                Some("end the value with `;`, then write the expression that uses it"),
+                Syntax::LetSemi {
+                    name,
+                    found: t.tok.clone(),
+                },
             ));
         }
         self.bump();
@@ -237,11 +211,7 @@ impl Parser<'_> {
             {
                 return Err(err(
                     self.token().span.clone(),
-                    format!(
-                        "comparisons cannot be chained: found {} after a comparison",
-                        self.peek().describe()
-                    ),
-                    Some("join the comparisons with `and`, or add parentheses"),
+                    Syntax::ChainedComparison(self.peek().clone()),
                 ));
             }
         }
@@ -270,9 +240,9 @@ impl Parser<'_> {
             Tok::If => {
                 let start = self.bump().span.start;
                 let c = self.expr()?;
-                self.expect(Tok::Then, "`then`")?;
+                self.expect(Tok::Then, &["then"])?;
                 let t = self.expr()?;
-                self.expect(Tok::Else, "`else`")?;
+                self.expect(Tok::Else, &["else"])?;
                 let e = self.expr()?;
                 Ok(Ast {
                     span: start..e.span.end,
@@ -297,11 +267,7 @@ impl Parser<'_> {
                     self.bump();
                     let t = self.bump();
                     let Tok::Ident(name) = t.tok else {
-                        return Err(err(
-                            t.span,
-                            format!("expected a name after `.`, found {}", t.tok.describe()),
-                            None,
-                        ));
+                        return Err(err(t.span, Syntax::NameAfterDot(t.tok)));
                     };
                     if *self.peek() == Tok::LParen {
                         let (mut args, end) = self.args()?;
@@ -328,16 +294,9 @@ impl Parser<'_> {
                     self.bump();
                     let t = self.bump();
                     let Tok::Str(name) = t.tok else {
-                        return Err(err(
-                            t.span,
-                            format!(
-                                "expected a quoted name inside `[…]`, found {}",
-                                t.tok.describe()
-                            ),
-                            Some("write the key as text: 指标[\"1.6\"]"),
-                        ));
+                        return Err(err(t.span, Syntax::KeyInBrackets(t.tok)));
                     };
-                    let end = self.expect(Tok::RBracket, "`]`")?.span.end;
+                    let end = self.expect(Tok::RBracket, &["]"])?.span.end;
                     let span = e.span.start..end;
                     e = Ast {
                         kind: AstKind::Field(Box::new(e), name, t.span),
@@ -346,11 +305,7 @@ impl Parser<'_> {
                 }
                 Tok::LParen => {
                     let AstKind::Name(name) = &e.kind else {
-                        return Err(err(
-                            self.token().span.clone(),
-                            "only a function can be called".to_string(),
-                            None,
-                        ));
+                        return Err(err(self.token().span.clone(), Syntax::NotCallable));
                     };
                     let name = name.clone();
                     let name_span = e.span.clone();
@@ -374,7 +329,7 @@ impl Parser<'_> {
 
     /// `( expr, … )`; returns the arguments and the end of `)`.
     fn args(&mut self) -> Result<(Vec<Ast>, usize), ExprError> {
-        self.expect(Tok::LParen, "`(`")?;
+        self.expect(Tok::LParen, &["("])?;
         let mut args = Vec::new();
         loop {
             if *self.peek() == Tok::RParen {
@@ -387,7 +342,7 @@ impl Parser<'_> {
                 break;
             }
         }
-        let close = self.expect(Tok::RParen, "`,` or `)`")?;
+        let close = self.expect(Tok::RParen, &[",", ")"])?;
         Ok((args, close.span.end))
     }
 
@@ -411,7 +366,7 @@ impl Parser<'_> {
             }),
             Tok::LParen => {
                 let mut e = self.expr()?;
-                let close = self.expect(Tok::RParen, "`)`")?;
+                let close = self.expect(Tok::RParen, &[")"])?;
                 // Keep the parentheses in the span so carets cover what was written.
                 e.span = t.span.start..close.span.end;
                 Ok(e)
@@ -429,7 +384,7 @@ impl Parser<'_> {
                         break;
                     }
                 }
-                let close = self.expect(Tok::RBracket, "`,` or `]`")?;
+                let close = self.expect(Tok::RBracket, &[",", "]"])?;
                 Ok(Ast {
                     kind: AstKind::List(items),
                     span: t.span.start..close.span.end,
@@ -443,13 +398,9 @@ impl Parser<'_> {
                     }
                     let key = self.bump();
                     let Tok::Ident(name) = key.tok else {
-                        return Err(err(
-                            key.span,
-                            format!("expected a field name, found {}", key.tok.describe()),
-                            None,
-                        ));
+                        return Err(err(key.span, Syntax::FieldName(key.tok)));
                     };
-                    self.expect(Tok::Colon, "`:`")?;
+                    self.expect(Tok::Colon, &[":"])?;
                     let value = self.expr()?;
                     fields.push((name, key.span, value));
                     if *self.peek() == Tok::Comma {
@@ -458,17 +409,13 @@ impl Parser<'_> {
                         break;
                     }
                 }
-                let close = self.expect(Tok::RBrace, "`,` or `}`")?;
+                let close = self.expect(Tok::RBrace, &[",", "}"])?;
                 Ok(Ast {
                     kind: AstKind::Record(fields),
                     span: t.span.start..close.span.end,
                 })
             }
-            other => Err(err(
-                t.span,
-                format!("expected a value, found {}", other.describe()),
-                None,
-            )),
+            other => Err(err(t.span, Syntax::Value(other))),
         }
     }
 }
@@ -546,16 +493,16 @@ mod tests {
     fn syntax_error_positions() {
         let e = p("count(rows").unwrap_err();
         assert_eq!(e.span, 10..10);
-        assert_eq!(e.code, "syntax");
+        assert_eq!(e.code(), crate::diag::ExprCode::Syntax);
         let e = p("a < b < c").unwrap_err();
         assert_eq!(e.span, 6..7);
         let e = p("1 + * 2").unwrap_err();
         assert_eq!(e.span, 4..5);
-        assert_eq!(e.message, "expected a value, found `*`");
+        assert_eq!(e.to_string(), "这里应为一个值，实为`*`");
         let e = p("a b").unwrap_err();
         assert_eq!(e.span, 2..3);
         let e = p("if a then b").unwrap_err();
-        assert_eq!(e.message, "expected `else`, found end of expression");
+        assert_eq!(e.to_string(), "这里应为 `else`，实为表达式结尾");
         let deep = "(".repeat(10_000) + &")".repeat(10_000);
         assert!(p(&deep).is_err());
         let long = vec!["1"; 10_000].join(" + ");

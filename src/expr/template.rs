@@ -1,5 +1,5 @@
 //! Message templates: literal text with `{expr}` holes; `{{` and `}}` are literal braces.
-use super::ExprError;
+use super::error::{ErrorKind, ExprError, Syntax};
 
 /// A piece of a template source: literal text, or a hole's expression source and its byte
 /// offset in the template.
@@ -9,13 +9,8 @@ pub enum Piece<'s> {
     Hole(&'s str, usize),
 }
 
-fn syntax(span: std::ops::Range<usize>, message: &str, help: &str) -> ExprError {
-    ExprError {
-        span,
-        code: "syntax",
-        message: message.to_string(),
-        help: Some(help.to_string()),
-    }
+fn syntax(span: std::ops::Range<usize>, what: Syntax) -> ExprError {
+    ExprError::new(span, ErrorKind::Syntax(what))
 }
 
 /// Splits a template into pieces. A hole ends at the `}` that balances its `{`, skipping
@@ -37,11 +32,7 @@ pub fn split(src: &str) -> Result<Vec<Piece<'_>>, Vec<ExprError>> {
                 i += 2;
             }
             b'}' => {
-                errors.push(syntax(
-                    i..i + 1,
-                    "unmatched `}` in a message",
-                    "write `}}` for a literal brace",
-                ));
+                errors.push(syntax(i..i + 1, Syntax::UnmatchedClose));
                 i += 1;
             }
             b'{' => {
@@ -74,20 +65,12 @@ pub fn split(src: &str) -> Result<Vec<Piece<'_>>, Vec<ExprError>> {
                     j += 1;
                 }
                 if j >= bytes.len() {
-                    errors.push(syntax(
-                        i..src.len(),
-                        "unclosed `{` in a message",
-                        "close the expression with `}`, or write `{{` for a literal brace",
-                    ));
+                    errors.push(syntax(i..src.len(), Syntax::UnclosedHole));
                     break;
                 }
                 let hole = &src[start..j];
                 if hole.trim().is_empty() {
-                    errors.push(syntax(
-                        i..j + 1,
-                        "empty `{}` in a message",
-                        "put an expression inside, or write `{{}}` for literal braces",
-                    ));
+                    errors.push(syntax(i..j + 1, Syntax::EmptyHole));
                 } else {
                     if !lit.is_empty() {
                         pieces.push(Piece::Lit(std::mem::take(&mut lit)));

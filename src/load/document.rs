@@ -7,18 +7,19 @@
 //! without one (a scan) and anything else (images, `.doc`) is listed and hashed, its text not
 //! read: "已报送但无法读取" with the reason.
 
+use crate::diag::DataCode;
 use std::sync::Arc;
 
 use crate::diag::Problem;
 use crate::expr::value::Value;
-use crate::model::evidence::Document;
+use crate::model::evidence::{Document, Table};
 use crate::text::{document_text, is_html_ext};
 
 use super::decode::{SAVE_AS_HINT, decode};
-use super::docx::docx_html;
+use super::docx::{DocxHtml, docx_html};
 use super::fs::extension;
 use super::lines::{html_lines, plain_table, text_lines};
-use super::tables::{html_tables, markdown_tables};
+use super::tables::{ReadTables, html_tables_read, markdown_tables};
 
 /// Read a document that exists in the bundle. Never fails: an unreadable type or encoding
 /// gives `text: None`, no tables, and a problem.
@@ -40,15 +41,25 @@ pub fn read_document(
     };
     if ext == "docx" {
         match docx_html(bytes) {
-            Ok(html) => {
+            Ok(DocxHtml { html, notes }) => {
+                for note in notes {
+                    problems.push(Problem::error(file, DataCode::TableTooLarge, note));
+                }
                 doc.text = Some(document_text("html", &html));
-                doc.tables = html_tables(&html);
+                doc.tables = read_tables(html_tables_read(&html), file, problems);
                 doc.lines = html_lines(&html);
                 number_tables(&mut doc);
+                if doc.text.as_deref().is_some_and(str::is_empty) && doc.tables.is_empty() {
+                    problems.push(Problem::warning(
+                        file,
+                        DataCode::EmptyDocument,
+                        "文档中没有读到任何文字或表格：如果在 Word/WPS 中能看到内容，请重新保存为 .docx（或另存为 .html/.md）后报送",
+                    ));
+                }
             }
             Err(why) => problems.push(Problem::error(
                 file,
-                "corrupt-file",
+                DataCode::CorruptFile,
                 format!("{why}：文档的文字和表格无法读取，请在 Word/WPS 中重新保存为 .docx，或另存为 .html/.md"),
             )),
         }
@@ -64,7 +75,7 @@ pub fn read_document(
             }
             Err(why) => problems.push(Problem::warning(
                 file,
-                "unreadable-document",
+                DataCode::UnreadableDocument,
                 format!("已报送但无法读取：{why}"),
             )),
         }
@@ -79,7 +90,7 @@ pub fn read_document(
         };
         problems.push(Problem::warning(
             file,
-            "unreadable-document",
+            DataCode::UnreadableDocument,
             format!("已报送但无法读取：{why}"),
         ));
         return doc;
@@ -89,7 +100,7 @@ pub fn read_document(
         Err(message) => {
             problems.push(Problem::error(
                 file,
-                "bad-encoding",
+                DataCode::BadEncoding,
                 format!("{message}，文档的文字无法读取：{SAVE_AS_HINT}"),
             ));
             return doc;
@@ -101,12 +112,20 @@ pub fn read_document(
         _ => html_lines(&raw),
     };
     doc.tables = match ext.as_str() {
-        "md" => markdown_tables(&raw),
+        "md" => read_tables(markdown_tables(&raw), file, problems),
         "txt" => plain_table(&doc.lines).into_iter().collect(),
-        _ => html_tables(&raw),
+        _ => read_tables(html_tables_read(&raw), file, problems),
     };
     number_tables(&mut doc);
     doc
+}
+
+/// A document's tables, with a problem naming the file when the tables' cap cut them.
+fn read_tables(read: ReadTables, file: &str, problems: &mut Vec<Problem>) -> Vec<Table> {
+    if let Some(cut) = read.cut {
+        problems.push(Problem::error(file, DataCode::TableTooLarge, cut.message()));
+    }
+    read.tables
 }
 
 /// Every table knows its file and place, so a problem with one of its cells can name them.

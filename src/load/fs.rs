@@ -85,6 +85,19 @@ impl BundleFs {
         (key, fetched)
     }
 
+    /// What file a manifest path names, after `..` and (in a folder) symbolic links: two
+    /// paths with the same identity are one file. `None` when it cannot be resolved.
+    pub fn identity(&self, raw: &str) -> Option<String> {
+        match &self.zip {
+            Some(_) => lexical_parts(raw).ok().map(|p| p.join("/")),
+            None => {
+                let path = lexical_resolve(&self.root, raw).ok()?;
+                let canon = fs::canonicalize(path).ok()?;
+                Some(canon.to_string_lossy().into_owned())
+            }
+        }
+    }
+
     /// Check and hash the file a manifest path names without keeping its bytes (a 制度 or
     /// 培训 file: only its existence and SHA-256 matter). A folder bundle's file is hashed as
     /// it streams from disk, so a 768 MiB scan costs no memory; a file already read for its

@@ -7,6 +7,7 @@
 //!    types the cells of the declared columns only (undeclared columns — applicants' personal
 //!    data — are never read, so never reach a problem or a report).
 
+use crate::diag::DataCode;
 use encoding_rs::Encoding;
 
 use crate::diag::Problem;
@@ -105,7 +106,7 @@ pub fn read_ledger(
                 Err(message) => {
                     problems.push(Problem::error(
                         file,
-                        "bad-encoding",
+                        DataCode::BadEncoding,
                         format!(
                             "{message}，台账无法使用：{SAVE_AS_HINT}，或在 bundle.yaml 中用「编码:」注明（{ENCODING_LABELS}）"
                         ),
@@ -139,18 +140,14 @@ pub fn read_ledger(
                 build_ledger(decl, file, Some(sheet), rows, opts, problems)
             }
             Err(p) => {
-                let p = p.with_file(file);
-                problems.push(match &opts.sheet {
-                    Some(s) if p.code == "sheet-missing" => p.sheet(s.clone()),
-                    _ => p,
-                });
+                problems.push(p.with_file(file));
                 None
             }
         },
         _ => {
             problems.push(Problem::error(
                 file,
-                "unsupported-ledger-format",
+                DataCode::UnsupportedLedgerFormat,
                 format!("台账文件类型「.{ext}」无法读取：台账应为 .csv、.xlsx 或 .xls 文件"),
             ));
             None
@@ -175,7 +172,7 @@ fn xls_as_text(
         Err(message) => {
             problems.push(Problem::error(
                 file,
-                "bad-encoding",
+                DataCode::BadEncoding,
                 format!(
                     "文件扩展名为 .xls，但既不是 Excel 工作簿，也无法按文本读取（{message}），台账无法使用：请用 Excel 或 WPS 打开后另存为 .xlsx"
                 ),
@@ -185,20 +182,21 @@ fn xls_as_text(
     };
     let lower = text.to_ascii_lowercase();
     if lower.contains("<table") || lower.contains("<html") {
-        let Some(table) = super::tables::html_ledger_tables(&text)
-            .into_iter()
-            .max_by_key(|t| t.rows.len())
-        else {
+        let read = super::tables::html_ledger_tables(&text);
+        if let Some(cut) = read.cut {
+            problems.push(Problem::error(file, DataCode::TableTooLarge, cut.message()));
+        }
+        let Some(table) = read.tables.into_iter().max_by_key(|t| t.rows.len()) else {
             problems.push(Problem::error(
                 file,
-                "ledger-read-as-html",
+                DataCode::LedgerReadAsHtml,
                 "文件扩展名为 .xls，实为网页（HTML），但其中没有表格，台账无法使用：请从平台重新导出，或另存为 .xlsx",
             ));
             return None;
         };
         problems.push(Problem::warning(
             file,
-            "ledger-read-as-html",
+            DataCode::LedgerReadAsHtml,
             "文件扩展名为 .xls，实为网页表格（HTML，许多平台这样导出“Excel”），已按网页中的表格读取；行号为表格中的行序",
         ));
         let rows = table
@@ -214,7 +212,7 @@ fn xls_as_text(
     }
     problems.push(Problem::warning(
         file,
-        "ledger-read-as-text",
+        DataCode::LedgerReadAsText,
         "文件扩展名为 .xls，实为文本表格（制表符或逗号分隔），已按文本读取",
     ));
     let rows = match csv_rows(&text, &required_names(decl, opts)) {
@@ -246,7 +244,11 @@ const MAX_CSV_CELLS: usize = 5_000_000;
 
 pub fn csv_rows(text: &str, required: &[Vec<String>]) -> Result<Vec<SheetRow>, Problem> {
     // One line terminator, so physical lines are counted the same way everywhere.
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text: std::borrow::Cow<str> = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n").into()
+    } else {
+        text.into()
+    };
     let delimiter = sniff_delimiter(&text, required);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -302,7 +304,7 @@ pub fn csv_rows(text: &str, required: &[Vec<String>]) -> Result<Vec<SheetRow>, P
                 if cells_kept > MAX_CSV_CELLS {
                     return Err(Problem::error(
                         "",
-                        "ledger-too-large",
+                        DataCode::LedgerTooLarge,
                         format!(
                             "台账过大（超过{MAX_CSV_CELLS}个非空单元格），台账无法使用：请只保留台账本身的行和列"
                         ),
@@ -316,8 +318,11 @@ pub fn csv_rows(text: &str, required: &[Vec<String>]) -> Result<Vec<SheetRow>, P
             }
             Err(e) => {
                 let line = e.position().map(|p| line_at(p.byte()));
-                let mut p =
-                    Problem::error("", "csv-error", format!("CSV 格式错误，台账无法使用：{e}"));
+                let mut p = Problem::error(
+                    "",
+                    DataCode::CsvError,
+                    format!("CSV 格式错误，台账无法使用：{e}"),
+                );
                 if let Some(l) = line {
                     p = p.row(u32::try_from(l.saturating_sub(inner_breaks)).unwrap_or(u32::MAX));
                 }
@@ -423,7 +428,7 @@ pub fn build_ledger(
         for (header, column) in bad_targets {
             problems.push(at(Problem::error(
                 file,
-                "mapping-unknown-column",
+                DataCode::MappingUnknownColumn,
                 format!(
                     "bundle.yaml 的列名对照把「{header}」对到「{column}」，但台账「{}」没有「{column}」列（可对到：{}），台账无法使用{found}",
                     decl.name,
@@ -448,7 +453,7 @@ pub fn build_ledger(
         match closest() {
             None => problems.push(at(Problem::error(
                 file,
-                "empty-ledger",
+                DataCode::EmptyLedger,
                 "台账是空的（没有表头），无法使用",
             ))),
             Some(r) => {
@@ -469,7 +474,7 @@ pub fn build_ledger(
                     };
                     problems.push(at(Problem::error(
                         file,
-                        "missing-column",
+                        DataCode::MissingColumn,
                         format!(
                             "缺少必需列「{name}」（前{HEADER_SEARCH_ROWS}行中没有同时含全部必需列的表头），台账无法使用{}{hint}",
                             headers_found(r)
@@ -490,7 +495,7 @@ pub fn build_ledger(
     if header.number > 1 && above > 0 {
         problems.push(at(Problem::warning(
             file,
-            "rows-above-header",
+            DataCode::RowsAboveHeader,
             format!("表头在第{}行，其上{above}行（标题等）已忽略", header.number),
         )
         .row(header.number)));
@@ -505,7 +510,7 @@ pub fn build_ledger(
             let which: Vec<&str> = named.iter().map(|(c, _)| columns[*c].as_str()).collect();
             problems.push(at(Problem::error(
                 file,
-                "ambiguous-header",
+                DataCode::AmbiguousHeader,
                 format!(
                     "表头「{}」同时对应「{}」两列（列名、规则集的别名或 bundle.yaml 的列名对照），无法确定读作哪一列，台账无法使用{}：请改正 bundle.yaml 的列名对照",
                     trim(cell),
@@ -547,7 +552,7 @@ pub fn build_ledger(
                 usable = false;
                 Problem::error(
                     file,
-                    "duplicate-column",
+                    DataCode::DuplicateColumn,
                     format!(
                         "必需列「{}」在表头中出现了{}次{named}，无法确定读哪一列，台账无法使用：请删除或改名多余的列",
                         col.name,
@@ -557,7 +562,7 @@ pub fn build_ledger(
             } else {
                 Problem::warning(
                     file,
-                    "duplicate-column",
+                    DataCode::DuplicateColumn,
                     format!(
                         "列「{}」在表头中出现了{}次{named}，只读第一列",
                         col.name,
@@ -584,8 +589,8 @@ pub fn build_ledger(
         let shown = trim(&header.cells[pos]).to_string();
         let (code, by) = match via {
             Via::Own => continue,
-            Via::Alias => ("column-alias", "按规则集的列名别名"),
-            Via::Bundle => ("column-mapping", "按本单位 bundle.yaml 的列名对照"),
+            Via::Alias => (DataCode::ColumnAlias, "按规则集的列名别名"),
+            Via::Bundle => (DataCode::ColumnMapping, "按本单位 bundle.yaml 的列名对照"),
         };
         problems.push(at(Problem::warning(
             file,
@@ -601,7 +606,7 @@ pub fn build_ledger(
         if !header.cells.iter().any(|c| header_key(c) == header_key(h)) {
             problems.push(at(Problem::warning(
                 file,
-                "mapping-unused",
+                DataCode::MappingUnused,
                 format!(
                     "bundle.yaml 的列名对照「{h}: {column}」未使用：第{}行的表头中没有「{h}」{}",
                     header.number,
@@ -632,7 +637,7 @@ pub fn build_ledger(
         if matches!(squash_whitespace(first).as_str(), "合计" | "总计" | "小计") {
             problems.push(at(Problem::warning(
                 file,
-                "totals-row",
+                DataCode::TotalsRow,
                 format!("第{}行是「{first}」行，不作为台账条目", row.number),
             )
             .row(row.number)));
@@ -642,7 +647,7 @@ pub fn build_ledger(
             warned_extra = true;
             problems.push(at(Problem::warning(
                 file,
-                "extra-cells",
+                DataCode::ExtraCells,
                 format!(
                     "第{}行起有超出表头（{width}列）的单元格，已忽略（每个台账只提示一次）",
                     row.number
@@ -709,8 +714,8 @@ pub fn build_ledger(
     for (e, n, first) in used {
         let m = &vocabulary[e];
         let (code, by) = match m.via {
-            Via::Bundle => ("value-mapping", "按本单位 bundle.yaml 的栏目对照"),
-            _ => ("value-vocabulary", "按规则集的对照"),
+            Via::Bundle => (DataCode::ValueMapping, "按本单位 bundle.yaml 的栏目对照"),
+            _ => (DataCode::ValueVocabulary, "按规则集的对照"),
         };
         problems.push(at(Problem::warning(
             file,
@@ -728,7 +733,7 @@ pub fn build_ledger(
         if n > MAX_CELL_PROBLEMS {
             problems.push(at(Problem::error(
                 file,
-                "many-bad-cells",
+                DataCode::ManyBadCells,
                 format!(
                     "列「{}」共有{n}个无法读取的单元格，上面列出了前{MAX_CELL_PROBLEMS}个，其余{}个不再逐一列出（均按空值处理）：请检查整列的格式",
                     columns[k],
@@ -814,7 +819,7 @@ fn value_maps(
                     problems.push(
                         Problem::warning(
                             file,
-                            "mapping-overridden",
+                            DataCode::MappingOverridden,
                             format!(
                                 "bundle.yaml 的栏目对照「{from}: {to}」未采用：规则集已规定「{from}」计为「{}」",
                                 m.to

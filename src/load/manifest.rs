@@ -4,6 +4,7 @@
 //! line and counts as absent; a single value where a list is expected is a one-element list;
 //! an empty value is an omitted key; an unknown key is a warning, never silently dropped.
 
+use crate::diag::DataCode;
 use std::sync::Arc;
 
 use crate::diag::{Fatal, Problem};
@@ -79,7 +80,7 @@ pub fn mappings(root: &Node, decl: &EvidenceDecl, t: &mut Typer) -> (Vec<(String
                         t.problems.push(
                             Problem::warning(
                                 MANIFEST,
-                                "unknown-ledger",
+                                DataCode::UnknownLedger,
                                 format!(
                                     "列名对照中的台账「{name}」不是规则集需要的台账（需要：{}），已忽略；如是笔误请更正",
                                     decl.ledgers
@@ -109,7 +110,7 @@ pub fn mappings(root: &Node, decl: &EvidenceDecl, t: &mut Typer) -> (Vec<(String
         t.problems.push(
             Problem::warning(
                 MANIFEST,
-                "mapping-unused",
+                DataCode::MappingUnused,
                 format!(
                     "bundle.yaml 的{VALUE_MAP_KEY}未采用：本规则集没有为任何台账列规定分类对照（vocabulary），{VALUE_MAP_KEY}无从适用"
                 ),
@@ -144,7 +145,7 @@ pub fn read_header(root: &Node) -> Result<ManifestHeader, Fatal> {
             );
         }
         return Err(Fatal::one(
-            Problem::error(MANIFEST, "manifest-not-mapping", message).line(root.line),
+            Problem::error(MANIFEST, DataCode::ManifestNotMapping, message).line(root.line),
         ));
     }
     let mut problems = Vec::new();
@@ -220,7 +221,7 @@ fn required<T>(
         problems.push(
             Problem::error(
                 MANIFEST,
-                "missing-required-key",
+                DataCode::MissingRequiredKey,
                 format!("缺少必需的键「{key}」：请写上 {key}: {expected}"),
             )
             .key(key),
@@ -234,7 +235,7 @@ fn required<T>(
             problems.push(
                 Problem::error(
                     MANIFEST,
-                    "bad-required-key",
+                    DataCode::BadRequiredKey,
                     format!("「{key}」应为{expected}，实际是{}", v.kind_name()),
                 )
                 .key(key)
@@ -247,7 +248,7 @@ fn required<T>(
         problems.push(
             Problem::error(
                 MANIFEST,
-                "missing-required-key",
+                DataCode::MissingRequiredKey,
                 format!("必需的键「{key}」没有填写：应为{expected}"),
             )
             .key(key)
@@ -261,7 +262,7 @@ fn required<T>(
             problems.push(
                 Problem::error(
                     MANIFEST,
-                    "bad-required-key",
+                    DataCode::BadRequiredKey,
                     format!("「{key}」的值「{text}」无法读取：应为{expected}"),
                 )
                 .key(key)
@@ -285,6 +286,10 @@ pub struct FileRef {
 pub struct Typer<'a> {
     pub problems: &'a mut Vec<Problem>,
     pub files: Vec<FileRef>,
+    /// For each list typed (by key path), the 1-based place as written of every item kept: an
+    /// empty or malformed item is dropped from the value, so the kept items' places in the
+    /// list are not theirs in bundle.yaml (`Evidence::list_items`).
+    pub list_items: std::collections::BTreeMap<String, Vec<usize>>,
 }
 
 impl Typer<'_> {
@@ -302,7 +307,7 @@ impl Typer<'_> {
             message.push_str("。看起来用了全角冒号「：」：键和值之间请用半角冒号加空格「: 」");
         }
         self.problems.push(
-            Problem::error(MANIFEST, "wrong-shape", message)
+            Problem::error(MANIFEST, DataCode::WrongShape, message)
                 .key(key)
                 .line(node.line),
         );
@@ -317,7 +322,7 @@ impl Typer<'_> {
             message.push_str("（键里有全角冒号「：」：键和值之间请用半角冒号加空格「: 」）");
         }
         self.problems.push(
-            Problem::warning(MANIFEST, "unknown-key", message)
+            Problem::warning(MANIFEST, DataCode::UnknownKey, message)
                 .key(path)
                 .line(key_node.line),
         );
@@ -332,12 +337,18 @@ impl Typer<'_> {
         match ty {
             FieldType::List(item) => match &node.value {
                 NodeValue::Seq(items) => {
+                    let mut written = Vec::new();
                     let values: Vec<Value> = items
                         .iter()
                         .enumerate()
-                        .map(|(i, it)| self.value(it, item, &key_index(key, i)))
-                        .filter(|v| !v.is_null())
+                        .map(|(i, it)| (i, self.value(it, item, &key_index(key, i))))
+                        .filter(|(_, v)| !v.is_null())
+                        .map(|(i, v)| {
+                            written.push(i + 1);
+                            v
+                        })
                         .collect();
+                    self.list_items.insert(key.to_string(), written);
                     Value::list(values)
                 }
                 // A single value where a list is expected: a one-element list.
@@ -463,7 +474,7 @@ pub fn ledger_entries(node: Option<&Node>, decl: &EvidenceDecl, t: &mut Typer) -
                 message.push_str("（键里有全角冒号「：」）");
             }
             t.problems.push(
-                Problem::warning(MANIFEST, "unknown-ledger", message)
+                Problem::warning(MANIFEST, DataCode::UnknownLedger, message)
                     .key(key.clone())
                     .line(k.line),
             );
@@ -503,7 +514,7 @@ pub fn ledger_entries(node: Option<&Node>, decl: &EvidenceDecl, t: &mut Typer) -
                                         t.problems.push(
                                             Problem::error(
                                                 MANIFEST,
-                                                "bad-encoding-label",
+                                                DataCode::BadEncodingLabel,
                                                 format!(
                                                     "不支持的编码「{label}」，台账无法使用：请另存为 UTF-8 或 GBK，或写 {ENCODING_LABELS} 之一"
                                                 ),
@@ -524,7 +535,7 @@ pub fn ledger_entries(node: Option<&Node>, decl: &EvidenceDecl, t: &mut Typer) -
                     t.problems.push(
                         Problem::error(
                             MANIFEST,
-                            "wrong-shape",
+                            DataCode::WrongShape,
                             format!(
                                 "{key} 没有写「文件」：应为 {{文件: 台账/xx.csv}} 或直接写路径"
                             ),
@@ -584,7 +595,7 @@ pub fn document_entries(
             t.problems.push(
                 Problem::warning(
                     MANIFEST,
-                    "unknown-document",
+                    DataCode::UnknownDocument,
                     format!(
                         "文档「{name}」不是规则集需要的文档（需要：{}），只登记哈希，不参与评分；如是笔误请更正",
                         decl.documents
@@ -652,7 +663,7 @@ pub fn document_entries(
                 t.problems.push(
                     Problem::warning(
                         MANIFEST,
-                        "missing-file-key",
+                        DataCode::MissingFileKey,
                         format!("{key} 没有写「文件」，视为未报送该文档"),
                     )
                     .key(key.clone())

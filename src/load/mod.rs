@@ -15,7 +15,6 @@
 // size of `Problem` in `Result::Err` does not matter; boxing would only obscure the API.
 #![allow(clippy::result_large_err)]
 
-pub mod codes;
 pub mod decode;
 pub mod document;
 pub mod docx;
@@ -36,7 +35,8 @@ pub mod zip;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
+use crate::diag::DataCode;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -61,7 +61,7 @@ pub struct OpenBundle {
     manifest_sha256: String,
 }
 
-fn fatal(code: &'static str, file: &str, message: impl Into<String>) -> Fatal {
+fn fatal(code: DataCode, file: &str, message: impl Into<String>) -> Fatal {
     Fatal::one(Problem::error(file, code, message))
 }
 
@@ -75,7 +75,7 @@ pub fn open_bundle(path: &Path) -> Result<OpenBundle, Fatal> {
             "无法打开报送材料"
         };
         fatal(
-            "bundle-not-found",
+            DataCode::BundleNotFound,
             &shown,
             format!("{what}「{shown}」：{}", crate::diag::os_error(&e)),
         )
@@ -86,7 +86,7 @@ pub fn open_bundle(path: &Path) -> Result<OpenBundle, Fatal> {
             .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
         if !is_zip {
             return Err(fatal(
-                "bundle-not-folder",
+                DataCode::BundleNotFolder,
                 &shown,
                 "报送材料应是一个文件夹（内含 bundle.yaml）或 .zip 文件",
             ));
@@ -105,14 +105,14 @@ fn read_manifest(name: String, root: PathBuf, mut bfs: BundleFs) -> Result<OpenB
         (FileStatus::Ok { .. }, Some(b)) => b.clone(),
         (FileStatus::Missing, _) => {
             return Err(fatal(
-                "manifest-missing",
+                DataCode::ManifestMissing,
                 MANIFEST,
                 format!("报送材料「{name}」中没有 bundle.yaml：每份报送材料都要有这个清单文件"),
             ));
         }
         _ => {
             return Err(fatal(
-                "manifest-unreadable",
+                DataCode::ManifestUnreadable,
                 MANIFEST,
                 format!("无法读取 bundle.yaml：{}", fetched.reason),
             ));
@@ -125,7 +125,7 @@ fn read_manifest(name: String, root: PathBuf, mut bfs: BundleFs) -> Result<OpenB
     let text = decode::decode(&bytes, None, false)
         .map_err(|m| {
             fatal(
-                "bad-encoding",
+                DataCode::BadEncoding,
                 MANIFEST,
                 format!("bundle.yaml {m}：{}", decode::SAVE_AS_HINT),
             )
@@ -151,14 +151,14 @@ fn open_folder(
 ) -> Result<(String, PathBuf, BundleFs), Fatal> {
     if !meta.is_dir() {
         return Err(fatal(
-            "bundle-not-folder",
+            DataCode::BundleNotFolder,
             shown,
             "报送材料应是一个文件夹（内含 bundle.yaml）",
         ));
     }
     let root = std::fs::canonicalize(path).map_err(|e| {
         fatal(
-            "bundle-unreadable",
+            DataCode::BundleUnreadable,
             shown,
             format!("无法读取报送材料文件夹：{}", crate::diag::os_error(&e)),
         )
@@ -178,7 +178,7 @@ pub const MAX_ZIP_BUNDLE: u64 = 512 * 1024 * 1024;
 fn open_zip(path: &Path, shown: &str, len: u64) -> Result<(String, PathBuf, BundleFs), Fatal> {
     if len > MAX_ZIP_BUNDLE {
         return Err(fatal(
-            "bundle-unreadable",
+            DataCode::BundleUnreadable,
             shown,
             format!(
                 "报送材料压缩包过大（{}MiB，上限{}MiB）",
@@ -189,7 +189,7 @@ fn open_zip(path: &Path, shown: &str, len: u64) -> Result<(String, PathBuf, Bund
     }
     let unreadable = |e: String| {
         fatal(
-            "bundle-unreadable",
+            DataCode::BundleUnreadable,
             shown,
             format!("无法读取报送材料压缩包：{e}"),
         )
@@ -211,7 +211,7 @@ fn zip_source(
 ) -> Result<(String, PathBuf, BundleFs), Fatal> {
     let (zb, prefix) = zip::ZipBundle::open(bytes).map_err(|e| {
         fatal(
-            "bundle-unreadable",
+            DataCode::BundleUnreadable,
             shown,
             format!("无法读取报送材料压缩包：{e}"),
         )
@@ -255,6 +255,7 @@ impl OpenBundle {
         let mut typer = Typer {
             problems: &mut problems,
             files: Vec::new(),
+            list_items: BTreeMap::new(),
         };
 
         // Top-level keys: fixed, declared, or unknown.
@@ -294,9 +295,12 @@ impl OpenBundle {
         }
         let document_entries = manifest::document_entries(root.get("文档"), decl, &mut typer);
         let file_refs = std::mem::take(&mut typer.files);
+        let list_items = std::mem::take(&mut typer.list_items);
         drop(typer);
 
         let mut named_paths = BTreeMap::new();
+        // Every manifest path met: (key, line, as written, normalised, a readable file).
+        let mut named: Vec<(String, u32, String, String, bool)> = Vec::new();
         let mut ledgers = BTreeMap::new();
         for e in ledger_entries {
             let (path, fetched) = bfs.fetch(&e.path);
@@ -311,10 +315,17 @@ impl OpenBundle {
                 &path,
                 &fetched,
             );
+            named.push((
+                e.key.clone(),
+                e.line,
+                e.path.clone(),
+                path.clone(),
+                fetched.status.is_ok(),
+            ));
             if fetched.status.is_ok() && fetched.bytes.is_none() {
                 problems.push(Problem::error(
                     &path,
-                    "file-too-large",
+                    DataCode::FileTooLarge,
                     format!("{}：台账无法使用", fetched.reason),
                 ));
                 continue;
@@ -347,6 +358,13 @@ impl OpenBundle {
                 &path,
                 &fetched,
             );
+            named.push((
+                e.key.clone(),
+                e.line,
+                e.path.clone(),
+                path.clone(),
+                fetched.status.is_ok(),
+            ));
             if !e.declared {
                 continue;
             }
@@ -357,7 +375,7 @@ impl OpenBundle {
                 // Present but too large to read: 已报送但无法读取, its other fields still count.
                 problems.push(Problem::warning(
                     &path,
-                    "unreadable-document",
+                    DataCode::UnreadableDocument,
                     format!("已报送但无法读取：{}", fetched.reason),
                 ));
                 let doc = crate::model::evidence::Document {
@@ -384,8 +402,16 @@ impl OpenBundle {
                 &path,
                 &fetched,
             );
+            named.push((
+                f.key.clone(),
+                f.line,
+                f.raw.clone(),
+                path.clone(),
+                fetched.status.is_ok(),
+            ));
         }
 
+        same_file_twice(&bfs, &named, &mut problems);
         diag::finish(&mut problems);
         Evidence {
             bundle: name,
@@ -397,6 +423,48 @@ impl OpenBundle {
             problems,
             key_lines,
             named_paths,
+            list_items,
+        }
+    }
+}
+
+/// Two manifest entries whose paths differ but name one file (a symbolic link, or `..`): one
+/// document would count as two (two 制度, a ledger read as two ledgers) without anything in
+/// bundle.yaml showing it. Each later entry gets a warning naming the first, both as written.
+/// The same path written twice is visible in bundle.yaml itself and is not flagged.
+fn same_file_twice(
+    bfs: &BundleFs,
+    named: &[(String, u32, String, String, bool)],
+    problems: &mut Vec<Problem>,
+) {
+    let mut first: HashMap<String, &(String, u32, String, String, bool)> = HashMap::new();
+    for entry in named {
+        let (key, line, raw, path, ok) = entry;
+        if !ok {
+            continue;
+        }
+        let Some(id) = bfs.identity(raw) else {
+            continue;
+        };
+        match first.get(&id) {
+            None => {
+                first.insert(id, entry);
+            }
+            Some((key0, line0, raw0, path0, _)) if path0 != path => {
+                problems.push(
+                    Problem::warning(
+                        MANIFEST,
+                        DataCode::SameFileTwice,
+                        format!(
+                            "{key} 的文件「{raw}」与第{line0}行 {key0} 的文件「{raw0}」是同一个文件（经符号链接或 .. 指向同一处）：同一份材料不能当作两份，请核对是否报错了文件"
+                        ),
+                    )
+                    .key(key)
+                    .line(*line)
+                    .value(raw),
+                );
+            }
+            Some(_) => {}
         }
     }
 }
@@ -419,7 +487,7 @@ fn note_file(
         FileStatus::Ok { .. } => return,
         FileStatus::Missing => Problem::warning(
             MANIFEST,
-            "file-missing",
+            DataCode::FileMissing,
             match bfs.suggest(raw) {
                 Some(near) => {
                     format!("{key} 指向的文件「{raw}」不存在，按未报送处理；是否为 {near}？")
@@ -429,7 +497,7 @@ fn note_file(
         ),
         FileStatus::Refused => Problem::error(
             MANIFEST,
-            "path-refused",
+            DataCode::PathRefused,
             format!(
                 "{key} 的路径「{raw}」被拒绝（{}），未打开，按未报送处理：路径应在报送材料文件夹之内",
                 fetched.reason
@@ -437,12 +505,12 @@ fn note_file(
         ),
         FileStatus::NotAFile => Problem::error(
             MANIFEST,
-            "not-a-file",
+            DataCode::NotAFile,
             format!("{key} 指向「{raw}」，{}，按未报送处理", fetched.reason),
         ),
         FileStatus::Unreadable => Problem::error(
             MANIFEST,
-            "file-unreadable",
+            DataCode::FileUnreadable,
             format!("{key} 指向的文件「{raw}」{}，按未报送处理", fetched.reason),
         ),
     };

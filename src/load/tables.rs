@@ -15,27 +15,65 @@ use unicode_normalization::UnicodeNormalization;
 use crate::model::evidence::Table;
 use crate::text::{HtmlToken, HtmlTokens, squash_whitespace};
 
-/// No table grid grows past this many slots (a hostile `rowspan`/`colspan` cannot exhaust
-/// memory); slots beyond it stay unfilled.
-const MAX_SLOTS: usize = 1_000_000;
+/// What the tables of one document may hold together (issue 14: the cap used to be per table,
+/// so forty tables of `rowspan=1000 colspan=1000` took 2.2 GB): grid slots (a cell spanning
+/// rows or columns fills one slot per row and column it covers; a row's unfilled slots before
+/// its last one count too, since they are allocated), rows and cells as written, all counted
+/// against one budget. Beyond it the rest of the document's tables stay empty, and the caller
+/// is told where the cut fell ([`TableCut`]).
+pub const MAX_SLOTS: usize = 1_000_000;
+/// The text copied into slots, all tables of a document together (a long cell spanning many
+/// slots is copied into each).
+pub const MAX_SLOT_BYTES: usize = 64 << 20;
 /// HTML's own limits.
 const MAX_COLSPAN: usize = 1000;
 const MAX_ROWSPAN: usize = 65534;
 
-/// Every table of a Markdown document, pipe tables and raw HTML tables, in document order.
-pub fn markdown_tables(md: &str) -> Vec<Table> {
-    html_tables(&markdown_html_view(md))
+/// Where a document's table budget ran out: the table (1-based, in document order) and the
+/// row of that table (1-based, as written) from which nothing more was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableCut {
+    pub table: usize,
+    pub row: usize,
 }
 
-/// Every `<table>` of an HTML text, in document order (by start tag).
-pub fn html_tables(html: &str) -> Vec<Table> {
+impl TableCut {
+    /// The sentence a problem carries (the caller names the file).
+    pub fn message(&self) -> String {
+        format!(
+            "文档中的表格过大：所有表格合计超过 {MAX_SLOTS} 个单元格（合并单元格按所占格数计）的上限，第{}个表格第{}行起的内容未读取，依据这些表格的指标可能因此失分；请检查合并单元格（rowspan/colspan）是否写错，或把表格拆小后重新报送",
+            self.table, self.row
+        )
+    }
+}
+
+/// The tables of one document, and where the budget cut them (`None`: read whole).
+#[derive(Debug, Default)]
+pub struct ReadTables {
+    pub tables: Vec<Table>,
+    pub cut: Option<TableCut>,
+}
+
+/// Every table of a Markdown document, pipe tables and raw HTML tables, in document order.
+pub fn markdown_tables(md: &str) -> ReadTables {
+    html_tables_read(&markdown_html_view(md))
+}
+
+/// Every `<table>` of an HTML text, in document order (by start tag), within the document's
+/// budget.
+pub fn html_tables_read(html: &str) -> ReadTables {
     tables_with(html, cell_text)
+}
+
+/// [`html_tables_read`] without the cut (tests and callers that only look).
+pub fn html_tables(html: &str) -> Vec<Table> {
+    html_tables_read(html).tables
 }
 
 /// Every `<table>` of an HTML text with cells as a ledger reads them (an `.xls` that is really
 /// a web page): tags removed, entities decoded, each run of whitespace one space — no NFKC and
 /// no squashing, so a title keeps its spelling (values are trimmed when typed).
-pub fn html_ledger_tables(html: &str) -> Vec<Table> {
+pub fn html_ledger_tables(html: &str) -> ReadTables {
     tables_with(html, |raw| {
         let decoded = html_escape::decode_html_entities(raw);
         let mut out = String::with_capacity(decoded.len());
@@ -52,10 +90,38 @@ pub fn html_ledger_tables(html: &str) -> Vec<Table> {
     })
 }
 
-fn tables_with(html: &str, cell: fn(&str) -> String) -> Vec<Table> {
+/// The budget of one document's tables (see [`MAX_SLOTS`]).
+#[derive(Debug, Default)]
+struct Budget {
+    slots: usize,
+    bytes: usize,
+    cut: Option<TableCut>,
+}
+
+impl Budget {
+    /// Take `n` slots (and `bytes` of text) for table `table`, row `row`; false (and the cut
+    /// recorded, the first time) when the budget cannot give them.
+    fn take(&mut self, n: usize, bytes: usize, table: usize, row: usize) -> bool {
+        if self.cut.is_some() {
+            return false;
+        }
+        if self.slots.saturating_add(n) > MAX_SLOTS
+            || self.bytes.saturating_add(bytes) > MAX_SLOT_BYTES
+        {
+            self.cut = Some(TableCut { table, row });
+            return false;
+        }
+        self.slots += n;
+        self.bytes += bytes;
+        true
+    }
+}
+
+fn tables_with(html: &str, cell: fn(&str) -> String) -> ReadTables {
     let mut open: Vec<(usize, Builder)> = Vec::new();
     let mut done: Vec<(usize, Table)> = Vec::new();
     let mut next_order = 0;
+    let mut budget = Budget::default();
     for token in HtmlTokens::new(html) {
         match &token {
             HtmlToken::Start { name, .. } if name == "table" => {
@@ -64,29 +130,34 @@ fn tables_with(html: &str, cell: fn(&str) -> String) -> Vec<Table> {
             }
             HtmlToken::End { name } if name == "table" => {
                 if let Some((order, b)) = open.pop() {
-                    done.push((order, b.finish(cell)));
+                    done.push((order, b.finish(cell, order + 1, &mut budget)));
                 }
             }
             _ => {
-                let Some((_, b)) = open.last_mut() else {
+                let Some((order, b)) = open.last_mut() else {
                     continue;
                 };
+                let table = *order + 1;
                 match &token {
                     HtmlToken::Start { name, .. } if name == "tr" => {
                         b.close_row();
-                        b.row = Some(Vec::new());
+                        b.start_row(table, &mut budget);
                     }
                     HtmlToken::End { name } if name == "tr" => b.close_row(),
                     HtmlToken::Start { name, .. } if name == "td" || name == "th" => {
                         b.close_cell();
                         if b.row.is_none() {
-                            b.row = Some(Vec::new());
+                            b.start_row(table, &mut budget);
                         }
-                        b.cell = Some(Cell {
-                            raw: String::new(),
-                            rowspan: span(token.attr("rowspan"), MAX_ROWSPAN),
-                            colspan: span(token.attr("colspan"), MAX_COLSPAN).max(1),
-                        });
+                        // Every cell written takes at least one slot: counted as it is read,
+                        // so a flood of `<td>` cannot fill memory before the layout.
+                        if b.row.is_some() && budget.take(1, 0, table, b.rows.len() + 1) {
+                            b.cell = Some(Cell {
+                                raw: String::new(),
+                                rowspan: span(token.attr("rowspan"), MAX_ROWSPAN),
+                                colspan: span(token.attr("colspan"), MAX_COLSPAN).max(1),
+                            });
+                        }
                     }
                     HtmlToken::End { name } if name == "td" || name == "th" => b.close_cell(),
                     HtmlToken::Start { name, .. } | HtmlToken::End { name }
@@ -106,10 +177,13 @@ fn tables_with(html: &str, cell: fn(&str) -> String) -> Vec<Table> {
     }
     // Unclosed tables end with the document.
     while let Some((order, b)) = open.pop() {
-        done.push((order, b.finish(cell)));
+        done.push((order, b.finish(cell, order + 1, &mut budget)));
     }
     done.sort_by_key(|(order, _)| *order);
-    done.into_iter().map(|(_, t)| t).collect()
+    ReadTables {
+        tables: done.into_iter().map(|(_, t)| t).collect(),
+        cut: budget.cut,
+    }
 }
 
 /// `rowspan`/`colspan` value: 1 when absent or unreadable; `rowspan="0"` (to the end of the
@@ -141,6 +215,13 @@ struct Builder {
 }
 
 impl Builder {
+    /// A new row, when the budget has a slot for it (a row costs one, written or not).
+    fn start_row(&mut self, table: usize, budget: &mut Budget) {
+        if budget.take(1, 0, table, self.rows.len() + 1) {
+            self.row = Some(Vec::new());
+        }
+    }
+
     fn close_cell(&mut self) {
         if let Some(c) = self.cell.take() {
             self.row.get_or_insert_with(Vec::new).push(c);
@@ -154,21 +235,27 @@ impl Builder {
         }
     }
 
-    fn finish(mut self, cell: fn(&str) -> String) -> Table {
+    fn finish(mut self, cell: fn(&str) -> String, table: usize, budget: &mut Budget) -> Table {
         self.close_row();
         Table {
-            rows: layout(self.rows, cell),
+            rows: layout(self.rows, cell, table, budget),
             ..Table::default()
         }
     }
 }
 
 /// The browser's slot assignment: each cell goes to the first free slot of its row and fills
-/// `rowspan × colspan` slots.
-fn layout(rows: Vec<Vec<Cell>>, cell_text: fn(&str) -> String) -> Vec<Vec<String>> {
+/// `rowspan × colspan` slots. Every slot a row allocates (filled or a gap before a filled one)
+/// and every byte copied into one is taken from the document's budget; past it the table
+/// keeps what it has.
+fn layout(
+    rows: Vec<Vec<Cell>>,
+    cell_text: fn(&str) -> String,
+    table: usize,
+    budget: &mut Budget,
+) -> Vec<Vec<String>> {
     let n = rows.len();
     let mut grid: Vec<Vec<Option<String>>> = vec![Vec::new(); n];
-    let mut slots = 0usize;
     'rows: for (r, row) in rows.into_iter().enumerate() {
         let mut c = 0;
         for cell in row {
@@ -181,17 +268,22 @@ fn layout(rows: Vec<Vec<Cell>>, cell_text: fn(&str) -> String) -> Vec<Vec<String
             } else {
                 cell.rowspan.min(n - r)
             };
-            for line in grid.iter_mut().skip(r).take(rs) {
+            for (i, line) in grid.iter_mut().skip(r).take(rs).enumerate() {
                 for cc in c..c + cell.colspan {
-                    if slots >= MAX_SLOTS {
+                    let grow = (cc + 1).saturating_sub(line.len());
+                    let fill = line.get(cc).is_none_or(Option::is_none);
+                    let bytes = if fill { text.len() } else { 0 };
+                    // The cell itself was counted when it was read.
+                    let first = i == 0 && cc == c;
+                    let slots = grow.saturating_sub(usize::from(first && grow > 0));
+                    if (slots > 0 || bytes > 0) && !budget.take(slots, bytes, table, r + i + 1) {
                         break 'rows;
                     }
-                    if line.len() <= cc {
+                    if grow > 0 {
                         line.resize(cc + 1, None);
                     }
-                    if line[cc].is_none() {
+                    if fill {
                         line[cc] = Some(text.clone());
-                        slots += 1;
                     }
                 }
             }
@@ -246,7 +338,7 @@ mod tests {
     #[test]
     fn markdown_pipe_table() {
         let md = "# 年报\n\n| 本列有 | 数量 |\n|---|---:|\n| 本年新收 | 5 |\n| （七）总计 | 4 |\n";
-        let t = markdown_tables(md);
+        let t = markdown_tables(md).tables;
         assert_eq!(t.len(), 1);
         assert_eq!(
             rows(&t[0]),
@@ -261,7 +353,7 @@ mod tests {
     #[test]
     fn markdown_code_fence_tables_ignored_and_order_kept() {
         let md = "```\n| a | b |\n|---|---|\n| 1 | 2 |\n```\n\n<table><tr><td>html first</td></tr></table>\n\n| x |\n|---|\n| y |\n\n    <table><tr><td>indented code</td></tr></table>\n";
-        let t = markdown_tables(md);
+        let t = markdown_tables(md).tables;
         assert_eq!(t.len(), 2, "{t:?}");
         assert_eq!(rows(&t[0]), vec![vec!["htmlfirst"]]);
         assert_eq!(rows(&t[1]), vec![vec!["x"], vec!["y"]]);
@@ -269,7 +361,7 @@ mod tests {
 
     #[test]
     fn markdown_without_delimiter_row_is_not_a_table() {
-        assert!(markdown_tables("| a | b |\n| 1 | 2 |\n").is_empty());
+        assert!(markdown_tables("| a | b |\n| 1 | 2 |\n").tables.is_empty());
     }
 
     #[test]
@@ -317,7 +409,51 @@ mod tests {
         }
         let t = html_tables(&big);
         let slots: usize = t[0].rows.iter().map(Vec::len).sum();
-        assert!(slots <= 2 * MAX_SLOTS);
+        assert!(slots <= MAX_SLOTS);
+    }
+
+    #[test]
+    fn the_slot_cap_is_for_all_tables_of_a_document() {
+        // Each table: one cell of rowspan 1000 × colspan 1000 over 1,000 rows → 1,000,000
+        // slots wanted. The first takes 1,000 rows (1,000 slots) and its cell (1) before the
+        // layout, then 999,999 more would pass 1,000,000 at its row 1 … the budget is shared,
+        // so the second table is cut where the first one left nothing.
+        let one = format!(
+            "<table><tr><td rowspan=1000 colspan=1000>x</td></tr>{}</table>",
+            "<tr></tr>".repeat(999)
+        );
+        let read = html_tables_read(&one.repeat(40));
+        let slots: usize = read.tables.iter().flat_map(|t| &t.rows).map(Vec::len).sum();
+        assert!(slots <= MAX_SLOTS, "{slots}");
+        let cut = read.cut.expect("cut");
+        assert_eq!(cut.table, 1, "{cut:?}");
+        assert!(cut.message().contains("第1个表格第"), "{}", cut.message());
+        // Forty tables are all there (their rows may be empty past the cut).
+        assert_eq!(read.tables.len(), 40);
+    }
+
+    #[test]
+    fn gaps_before_a_spanning_cell_count_against_the_cap() {
+        // Row 1 puts a rowspan cell at column 900,000; every row below would allocate 900,000
+        // empty slots before it. Counted: the table stops at the cap.
+        let mut html = String::from("<table><tr>");
+        html.push_str(&"<td colspan=1000></td>".repeat(900));
+        html.push_str("<td rowspan=65534>x</td></tr>");
+        html.push_str(&"<tr></tr>".repeat(5000));
+        html.push_str("</table>");
+        let read = html_tables_read(&html);
+        let slots: usize = read.tables[0].rows.iter().map(Vec::len).sum();
+        assert!(slots <= MAX_SLOTS, "{slots}");
+        assert!(read.cut.is_some());
+    }
+
+    #[test]
+    fn an_ordinary_table_is_not_cut() {
+        let read = html_tables_read(
+            "<table><tr><td rowspan=2>a</td><td>b</td></tr><tr><td>c</td></tr></table>",
+        );
+        assert_eq!(read.cut, None);
+        assert_eq!(rows(&read.tables[0]), vec![vec!["a", "b"], vec!["a", "c"]]);
     }
 
     #[test]

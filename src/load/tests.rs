@@ -1,6 +1,7 @@
 //! Bundle-level tests: tiny bundles built in temp folders, read through `open_bundle` and
 //! `load` exactly as the CLI does.
 
+use crate::diag::{DataCode, YamlCode};
 use std::path::Path;
 
 use tempfile::TempDir;
@@ -143,7 +144,7 @@ fn ledger_bundle(name: &str, csv: &[u8]) -> Evidence {
     load(dir.path())
 }
 
-fn with_code<'a>(ev: &'a Evidence, code: &str) -> Vec<&'a Problem> {
+fn with_code(ev: &Evidence, code: DataCode) -> Vec<&Problem> {
     ev.problems.iter().filter(|p| p.code == code).collect()
 }
 
@@ -179,24 +180,28 @@ fn fatal_header_problems() {
         &[],
     );
     let f = open_bundle(missing.path()).err().unwrap();
-    let codes: Vec<_> = f.problems.iter().map(|p| (p.code, p.key.clone())).collect();
+    let codes: Vec<_> = f
+        .problems
+        .iter()
+        .map(|p| (p.code.clone(), p.key.clone()))
+        .collect();
     assert!(
-        codes.contains(&("bad-required-key", Some("考核年度".into()))),
+        codes.contains(&(DataCode::BadRequiredKey.into(), Some("考核年度".into()))),
         "{codes:?}"
     );
-    assert!(codes.contains(&("missing-required-key", Some("考核指标".into()))));
-    assert!(codes.contains(&("bad-required-key", Some("报送日期".into()))));
+    assert!(codes.contains(&(DataCode::MissingRequiredKey.into(), Some("考核指标".into()))));
+    assert!(codes.contains(&(DataCode::BadRequiredKey.into(), Some("报送日期".into()))));
     assert_eq!(f.problems[0].line, Some(2));
 
     let empty_unit = bundle(&HEAD.replace("xx镇", "　"), &[]);
     let f = open_bundle(empty_unit.path()).err().unwrap();
-    assert_eq!(f.problems[0].code, "missing-required-key");
+    assert_eq!(f.problems[0].code, DataCode::MissingRequiredKey);
     assert_eq!(f.problems[0].line, Some(1));
 
     let not_map = bundle("- a\n- b\n", &[]);
     assert_eq!(
         open_bundle(not_map.path()).err().unwrap().problems[0].code,
-        "manifest-not-mapping"
+        DataCode::ManifestNotMapping
     );
 }
 
@@ -204,13 +209,13 @@ fn fatal_header_problems() {
 fn missing_manifest_zip_and_missing_folder_are_fatal() {
     let dir = tempfile::tempdir().unwrap();
     let f = open_bundle(dir.path()).err().unwrap();
-    assert_eq!(f.problems[0].code, "manifest-missing");
+    assert_eq!(f.problems[0].code, DataCode::ManifestMissing);
     assert!(f.to_string().contains("bundle.yaml"));
     let zip = dir.path().join("b.ZIP");
     std::fs::write(&zip, b"PK").unwrap();
     assert_eq!(
         open_bundle(&zip).err().unwrap().problems[0].code,
-        "bundle-unreadable"
+        DataCode::BundleUnreadable
     );
     assert_eq!(
         open_bundle(&dir.path().join("nope"))
@@ -218,7 +223,7 @@ fn missing_manifest_zip_and_missing_folder_are_fatal() {
             .unwrap()
             .problems[0]
             .code,
-        "bundle-not-found"
+        DataCode::BundleNotFound
     );
 }
 
@@ -226,7 +231,7 @@ fn missing_manifest_zip_and_missing_folder_are_fatal() {
 fn duplicate_key_and_fullwidth_colon_are_fatal_with_help() {
     let dup = bundle(&format!("{HEAD}单位: yy镇\n"), &[]);
     let f = open_bundle(dup.path()).err().unwrap();
-    assert_eq!(f.problems[0].code, "duplicate-key");
+    assert_eq!(f.problems[0].code, YamlCode::DuplicateKey);
     assert_eq!(f.problems[0].line, Some(5));
     assert!(f.problems[0].message.contains("第1行和第5行"));
 
@@ -253,7 +258,7 @@ fn alias_bomb_manifest_rejected() {
     s.push_str("]\n");
     let dir = bundle(&s, &[]);
     let f = open_bundle(dir.path()).err().unwrap();
-    assert_eq!(f.problems[0].code, "yaml-too-large");
+    assert_eq!(f.problems[0].code, YamlCode::TooLarge);
 }
 
 // ---------------------------------------------------------------- manifest typing
@@ -304,12 +309,12 @@ fn manifest_typed_with_shapes_single_values_and_unknown_keys() {
     // dropped.
     let rules = org.get("制度").unwrap().as_list().unwrap();
     assert_eq!(rules.len(), 2);
-    let ws = with_code(&ev, "wrong-shape");
+    let ws = with_code(&ev, DataCode::WrongShape);
     assert_eq!(ws.len(), 1, "{:?}", ev.problems);
     assert_eq!(ws[0].key.as_deref(), Some("组织保障.制度[2].文件"));
     assert_eq!(ws[0].line, Some(11));
     // Unknown keys: warnings with key path and line.
-    let unknown = with_code(&ev, "unknown-key");
+    let unknown = with_code(&ev, DataCode::UnknownKey);
     let keys: Vec<_> = unknown
         .iter()
         .map(|p| (p.key.clone().unwrap(), p.line.unwrap(), p.severity))
@@ -320,7 +325,7 @@ fn manifest_typed_with_shapes_single_values_and_unknown_keys() {
     );
     assert!(keys.contains(&("自查申报2".into(), 19, Severity::Warning)));
     // Bad count in the manifest.
-    let bad = with_code(&ev, "bad-count");
+    let bad = with_code(&ev, DataCode::BadCount);
     assert_eq!(bad[0].key.as_deref(), Some("自查申报.主动公开总数"));
     assert_eq!(bad[0].value.as_deref(), Some("六十九"));
     let Value::Record(claim) = r.get("自查申报").unwrap() else {
@@ -340,7 +345,7 @@ fn manifest_typed_with_shapes_single_values_and_unknown_keys() {
     assert!(ev.file_exists("材料/领导小组通知.pdf"));
     assert!(ev.files["材料/制度/a.pdf"].is_ok());
     assert_eq!(ev.files["材料/签到.pdf"], FileStatus::Missing);
-    let missing = with_code(&ev, "file-missing");
+    let missing = with_code(&ev, DataCode::FileMissing);
     assert_eq!(missing[0].key.as_deref(), Some("组织保障.培训.文件"));
     assert_eq!(missing[0].severity, Severity::Warning);
     // Key lines for every key path.
@@ -375,11 +380,11 @@ fn path_refusal_and_not_a_file() {
     assert_eq!(ev.files["材料/link.pdf"], FileStatus::Refused);
     assert_eq!(ev.files["材料"], FileStatus::NotAFile);
     assert_eq!(ev.files["材料/../../x.pdf"], FileStatus::Refused);
-    let refused = with_code(&ev, "path-refused");
+    let refused = with_code(&ev, DataCode::PathRefused);
     assert_eq!(refused.len(), 4);
     assert_eq!(refused[0].key.as_deref(), Some("组织保障.制度[1].文件"));
     assert_eq!(refused[0].value.as_deref(), Some("../x.pdf"));
-    assert_eq!(with_code(&ev, "not-a-file").len(), 1);
+    assert_eq!(with_code(&ev, DataCode::NotAFile).len(), 1);
     // A symlink inside the bundle pointing inside is fine.
     assert!(!ev.file_exists("材料/link.pdf"));
 }
@@ -413,7 +418,7 @@ fn title_row_header_on_row_two() {
     let l = &ev.ledgers["主动公开"];
     assert_eq!(l.rows.len(), 1);
     assert_eq!(l.rows[0].number, 3);
-    let w = with_code(&ev, "rows-above-header");
+    let w = with_code(&ev, DataCode::RowsAboveHeader);
     assert_eq!(w[0].row, Some(2));
     assert_eq!(w[0].severity, Severity::Warning);
     assert_eq!(l.absent, vec!["领域".to_string(), "链接".to_string()]);
@@ -426,7 +431,7 @@ fn totals_row_skipped_with_warning() {
         format!("{ZDGK_HEADER}1,a,工作动态,001,2021-03-01,2021-03-05\n合计,,,,,\n, 总 计 ,,,,\n");
     let ev = ledger_bundle("主动公开", csv.as_bytes());
     assert_eq!(ev.ledgers["主动公开"].rows.len(), 1);
-    let w = with_code(&ev, "totals-row");
+    let w = with_code(&ev, DataCode::TotalsRow);
     assert_eq!(
         w.iter().map(|p| p.row).collect::<Vec<_>>(),
         vec![Some(3), Some(4)]
@@ -444,7 +449,7 @@ fn quoted_multiline_cell_is_one_row() {
     let numbers: Vec<u32> = l.rows.iter().map(|r| r.number).collect();
     // Header row 1, the multi-line record row 2, then row 3; the blank line is row 4.
     assert_eq!(numbers, vec![2, 3, 5]);
-    let bad = with_code(&ev, "bad-date");
+    let bad = with_code(&ev, DataCode::BadDate);
     assert_eq!(bad[0].row, Some(3));
 }
 
@@ -453,7 +458,7 @@ fn missing_required_column_makes_ledger_unusable() {
     let csv = "标题,栏目,索引号,发布日期\na,工作动态,001,2021-03-05\n";
     let ev = ledger_bundle("主动公开", csv.as_bytes());
     assert!(!ev.ledgers.contains_key("主动公开"));
-    let p = with_code(&ev, "missing-column");
+    let p = with_code(&ev, DataCode::MissingColumn);
     assert_eq!(p.len(), 1);
     assert_eq!(p[0].file, "台账/主动公开.csv");
     assert_eq!(p[0].column.as_deref(), Some("成文日期"));
@@ -466,7 +471,7 @@ fn duplicate_required_column_makes_ledger_unusable() {
         "标题,栏目,索引号,成文日期,发布日期,发布日期\na,b,c,2021-01-01,2021-01-02,2021-01-03\n";
     let ev = ledger_bundle("主动公开", csv.as_bytes());
     assert!(ev.ledgers.is_empty());
-    let p = with_code(&ev, "duplicate-column");
+    let p = with_code(&ev, DataCode::DuplicateColumn);
     assert_eq!(p[0].column.as_deref(), Some("发布日期"));
 }
 
@@ -479,7 +484,7 @@ fn bad_values_are_problems_with_exact_fields() {
     let ev = ledger_bundle("依申请", csv.as_bytes());
     let l = &ev.ledgers["依申请"];
     assert_eq!(l.rows.len(), 3);
-    let p = with_code(&ev, "bad-date");
+    let p = with_code(&ev, DataCode::BadDate);
     assert_eq!(p.len(), 2);
     assert_eq!(
         (
@@ -500,7 +505,7 @@ fn bad_values_are_problems_with_exact_fields() {
         (p[1].row, p[1].column.as_deref(), p[1].value.as_deref()),
         (Some(3), Some("答复日期"), Some("20210305"))
     );
-    let flag = with_code(&ev, "bad-flag");
+    let flag = with_code(&ev, DataCode::BadFlag);
     assert_eq!(
         (flag[0].row, flag[0].value.as_deref()),
         (Some(2), Some("延期"))
@@ -510,8 +515,11 @@ fn bad_values_are_problems_with_exact_fields() {
     assert_eq!(l.cell(2, "是否延期").as_bool(), Some(false));
     assert_eq!(l.cell(0, "征求意见工作日").as_num(), Some(3.into()));
     assert!(l.cell(1, "征求意见工作日").is_null());
-    assert_eq!(with_code(&ev, "count-above-max")[0].row, Some(3));
-    assert_eq!(with_code(&ev, "bad-count")[0].value.as_deref(), Some("三"));
+    assert_eq!(with_code(&ev, DataCode::CountAboveMax)[0].row, Some(3));
+    assert_eq!(
+        with_code(&ev, DataCode::BadCount)[0].value.as_deref(),
+        Some("三")
+    );
     assert!(l.cell(0, "收件日期").is_null());
     // Privacy: the undeclared 申请人 column is never read.
     let dump = format!("{:?}", ev.problems) + &format!("{:?}", l.rows);
@@ -562,7 +570,7 @@ fn forced_encoding_and_unknown_encoding() {
     assert!(ev.ledgers.contains_key("主动公开"));
     assert!(!ev.ledgers.contains_key("查阅场所报送"));
     assert_eq!(
-        with_code(&ev, "bad-encoding-label")[0].key.as_deref(),
+        with_code(&ev, DataCode::BadEncodingLabel)[0].key.as_deref(),
         Some("台账.查阅场所报送.编码")
     );
 }
@@ -571,7 +579,7 @@ fn forced_encoding_and_unknown_encoding() {
 fn undecodable_ledger_asks_for_utf8_or_gbk() {
     let bytes = b"\xe9\xe8\xe7,\xff\xfe\xfd\n\x80\x81\x82\x83,\xc0\xc1\n";
     let ev = ledger_bundle("主动公开", bytes);
-    let p = with_code(&ev, "bad-encoding");
+    let p = with_code(&ev, DataCode::BadEncoding);
     assert_eq!(p.len(), 1, "{:?}", ev.problems);
     assert!(p[0].message.contains("UTF-8"));
 }
@@ -596,7 +604,7 @@ fn short_rows_padded_extra_cells_warned_once() {
     let l = &ev.ledgers["查阅场所报送"];
     assert_eq!(l.rows.len(), 3);
     assert!(l.cell(0, "套数").is_null());
-    let w = with_code(&ev, "extra-cells");
+    let w = with_code(&ev, DataCode::ExtraCells);
     assert_eq!(w.len(), 1);
     assert_eq!(w[0].row, Some(3));
 }
@@ -606,9 +614,9 @@ fn truncated_xlsx_is_corrupt_and_undeclared_ledger_warned() {
     let m = format!("{HEAD}台账:\n  依申请: 台账/登记簿.XLSX\n  其他台账: 台账/x.csv\n");
     let dir = bundle(&m, &[("台账/登记簿.XLSX", b"PK"), ("台账/x.csv", b"a\n")]);
     let ev = load(dir.path());
-    assert_eq!(with_code(&ev, "corrupt-file").len(), 1);
+    assert_eq!(with_code(&ev, DataCode::CorruptFile).len(), 1);
     assert_eq!(
-        with_code(&ev, "unknown-ledger")[0].key.as_deref(),
+        with_code(&ev, DataCode::UnknownLedger)[0].key.as_deref(),
         Some("台账.其他台账")
     );
     // Both still hashed and listed.
@@ -622,7 +630,7 @@ fn missing_ledger_file() {
     let dir = bundle(&m, &[]);
     let ev = load(dir.path());
     assert!(ev.ledgers.is_empty());
-    let p = with_code(&ev, "file-missing");
+    let p = with_code(&ev, DataCode::FileMissing);
     assert_eq!(
         (p[0].key.as_deref(), p[0].line),
         (Some("台账.主动公开"), Some(6))
@@ -658,7 +666,7 @@ fn documents_text_tables_and_unreadable() {
     );
     assert_eq!(report.fields[1].1.as_text(), Some("http://x"));
     assert_eq!(
-        with_code(&ev, "unknown-key")[0].key.as_deref(),
+        with_code(&ev, DataCode::UnknownKey)[0].key.as_deref(),
         Some("文档.年度报告.备注")
     );
     let guide = &ev.documents["公开指南"];
@@ -669,7 +677,7 @@ fn documents_text_tables_and_unreadable() {
     // 自查报告: hashed and listed, not a scored document, no warning.
     assert!(ev.files["材料/自查.pdf"].is_ok());
     assert!(!ev.documents.contains_key("自查报告"));
-    assert!(with_code(&ev, "unknown-document").is_empty());
+    assert!(with_code(&ev, DataCode::UnknownDocument).is_empty());
 }
 
 #[test]
@@ -682,10 +690,10 @@ fn pdf_document_is_present_but_unreadable() {
     let d = &ev.documents["年度报告"];
     assert!(d.text.is_none());
     assert!(d.tables.is_empty());
-    let w = with_code(&ev, "unreadable-document");
+    let w = with_code(&ev, DataCode::UnreadableDocument);
     assert_eq!(w.len(), 1);
     assert!(w[0].message.contains("已报送但无法读取"));
-    assert_eq!(with_code(&ev, "unknown-document").len(), 1);
+    assert_eq!(with_code(&ev, DataCode::UnknownDocument).len(), 1);
     match &ev.files["材料/年报.pdf"] {
         FileStatus::Ok { sha256 } => assert_eq!(sha256, &fs::sha256_hex(b"%PDF-1.4")),
         other => panic!("{other:?}"),
@@ -757,7 +765,7 @@ fn absent_optional_flag_column_is_null() {
 fn fullwidth_colon_in_a_nested_key_is_explained() {
     let dir = bundle(&format!("{HEAD}组织保障:\n  工作机构：党政办\n"), &[]);
     let ev = load(dir.path());
-    let p = with_code(&ev, "wrong-shape");
+    let p = with_code(&ev, DataCode::WrongShape);
     assert_eq!(p[0].key.as_deref(), Some("组织保障"));
     assert!(p[0].message.contains("全角冒号"), "{}", p[0].message);
 }
@@ -860,13 +868,13 @@ fn bundle_spec_sample_manifest() {
     let codes: Vec<(&str, Option<&str>)> = ev
         .problems
         .iter()
-        .map(|p| (p.code, p.key.as_deref()))
+        .map(|p| (p.code.as_str(), p.key.as_deref()))
         .collect();
     // Only the files this test does not create are problems (and the XLSX ledger).
     assert!(
         ev.problems
             .iter()
-            .all(|p| matches!(p.code, "file-missing" | "corrupt-file")),
+            .all(|p| p.code == DataCode::FileMissing || p.code == DataCode::CorruptFile),
         "{codes:?}"
     );
     assert_eq!(ev.header.submitted.to_string(), "2022-02-15");

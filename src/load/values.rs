@@ -5,6 +5,7 @@
 //! (无 / - — －) is empty. An unreadable value is a data problem and counts as empty
 //! (a flag: as 否).
 
+use crate::diag::DataCode;
 use rust_decimal::Decimal;
 
 use crate::dates::parse_date;
@@ -15,7 +16,7 @@ use crate::text::clean;
 /// Why a value could not be read: a stable code and a sentence saying what to write instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bad {
-    pub code: &'static str,
+    pub code: DataCode,
     pub message: String,
 }
 
@@ -48,7 +49,7 @@ pub fn scalar_value(raw: &str, ty: &FieldType, origin: Origin) -> (Value, Option
             None => (
                 Value::Null,
                 Some(Bad {
-                    code: "bad-date",
+                    code: DataCode::BadDate,
                     message: format!(
                         "「{s}」不是日期：请写成 2021-03-05、2021/3/5、2021.3.5 或 2021年3月5日（四位年份），按空值处理"
                     ),
@@ -59,7 +60,7 @@ pub fn scalar_value(raw: &str, ty: &FieldType, origin: Origin) -> (Value, Option
             Some(n) if max.is_some_and(|m| n > m) => (
                 Value::Null,
                 Some(Bad {
-                    code: "count-above-max",
+                    code: DataCode::CountAboveMax,
                     message: format!("{n} 超过上限 {}，按空值处理", max.unwrap_or_default()),
                 }),
             ),
@@ -67,7 +68,7 @@ pub fn scalar_value(raw: &str, ty: &FieldType, origin: Origin) -> (Value, Option
             None => (
                 Value::Null,
                 Some(Bad {
-                    code: "bad-count",
+                    code: DataCode::BadCount,
                     message: format!("「{s}」不是非负整数：请只写阿拉伯数字（如 3），按空值处理"),
                 }),
             ),
@@ -77,7 +78,7 @@ pub fn scalar_value(raw: &str, ty: &FieldType, origin: Origin) -> (Value, Option
             None => (
                 Value::Null,
                 Some(Bad {
-                    code: "bad-decimal",
+                    code: DataCode::BadDecimal,
                     message: format!(
                         "「{s}」不是数字：请只写阿拉伯数字和小数点（如 87.45），按空值处理"
                     ),
@@ -96,7 +97,7 @@ pub fn scalar_value(raw: &str, ty: &FieldType, origin: Origin) -> (Value, Option
             _ => (
                 Value::Bool(false),
                 Some(Bad {
-                    code: "bad-flag",
+                    code: DataCode::BadFlag,
                     message: format!("「{s}」应为「是」或「否」，按「否」处理"),
                 }),
             ),
@@ -205,7 +206,7 @@ mod tests {
         let (v, bad) = scalar_value("良好", &FieldType::Decimal, Origin::Cell);
         assert!(v.is_null());
         let bad = bad.unwrap();
-        assert_eq!(bad.code, "bad-decimal");
+        assert_eq!(bad.code, DataCode::BadDecimal);
         assert_eq!(
             bad.message,
             "「良好」不是数字：请只写阿拉伯数字和小数点（如 87.45），按空值处理"
@@ -230,15 +231,15 @@ mod tests {
         let count60 = FieldType::Count { max: Some(60) };
         assert_eq!(
             scalar_value("61", &count60, Origin::Cell).1.unwrap().code,
-            "count-above-max"
+            DataCode::CountAboveMax
         );
         assert!(scalar_value("60", &count60, Origin::Cell).1.is_none());
         let (v, bad) = scalar_value("两套", &FieldType::Count { max: None }, Origin::Cell);
         assert!(v.is_null());
-        assert_eq!(bad.unwrap().code, "bad-count");
+        assert_eq!(bad.unwrap().code, DataCode::BadCount);
         let (v, bad) = scalar_value("2021-13-01", &FieldType::Date, Origin::Cell);
         assert!(v.is_null());
-        assert_eq!(bad.unwrap().code, "bad-date");
+        assert_eq!(bad.unwrap().code, DataCode::BadDate);
         assert_eq!(
             scalar_value("　", &FieldType::Flag, Origin::Cell)
                 .0
@@ -251,7 +252,10 @@ mod tests {
                 .is_null()
         );
         let (v, bad) = scalar_value("延期", &FieldType::Flag, Origin::Cell);
-        assert_eq!((v.as_bool(), bad.unwrap().code), (Some(false), "bad-flag"));
+        assert_eq!(
+            (v.as_bool(), bad.unwrap().code),
+            (Some(false), DataCode::BadFlag)
+        );
         assert_eq!(
             scalar_value(" 是 ", &FieldType::Flag, Origin::Cell)
                 .0

@@ -1,6 +1,7 @@
 //! The evaluator's verdict file: manual scores (评分) and adjustments (调整), validated
 //! completely against the rule set before anything is scored. Any mistake stops the run.
 
+use crate::diag::VerdictCode;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -19,22 +20,22 @@ pub const MAX_VERDICT_FILE: u64 = 1024 * 1024;
 /// Read and validate a verdict file for scoring `unit` under `rules`.
 pub fn load(path: &Path, rules: &RuleSet, unit: &str) -> Result<Verdicts, Fatal> {
     let file = path.display().to_string();
-    let fail = |code: &'static str, msg: String| Fatal::one(Problem::error(&file, code, msg));
+    let fail = |code: VerdictCode, msg: String| Fatal::one(Problem::error(&file, code, msg));
     let meta = std::fs::metadata(path).map_err(|e| {
         fail(
-            "verdicts-unreadable",
+            VerdictCode::Unreadable,
             format!("无法读取评分文件：{}", crate::diag::os_error(&e)),
         )
     })?;
     if !meta.is_file() {
-        return Err(fail("verdicts-unreadable", "评分文件不是普通文件".into()));
+        return Err(fail(VerdictCode::Unreadable, "评分文件不是普通文件".into()));
     }
     if meta.len() > MAX_VERDICT_FILE {
-        return Err(fail("verdicts-too-large", "评分文件过大".into()));
+        return Err(fail(VerdictCode::TooLarge, "评分文件过大".into()));
     }
     let bytes = std::fs::read(path).map_err(|e| {
         fail(
-            "verdicts-unreadable",
+            VerdictCode::Unreadable,
             format!("无法读取评分文件：{}", crate::diag::os_error(&e)),
         )
     })?;
@@ -45,12 +46,12 @@ pub fn load(path: &Path, rules: &RuleSet, unit: &str) -> Result<Verdicts, Fatal>
 /// `file` names it in every message and in the report.
 pub fn parse(file: &str, bytes: Vec<u8>, rules: &RuleSet, unit: &str) -> Result<Verdicts, Fatal> {
     let file = file.to_string();
-    let fail = |code: &'static str, msg: String| Fatal::one(Problem::error(&file, code, msg));
+    let fail = |code: VerdictCode, msg: String| Fatal::one(Problem::error(&file, code, msg));
     if bytes.len() as u64 > MAX_VERDICT_FILE {
-        return Err(fail("verdicts-too-large", "评分文件过大".into()));
+        return Err(fail(VerdictCode::TooLarge, "评分文件过大".into()));
     }
     let text = String::from_utf8(bytes.clone())
-        .map_err(|_| fail("verdicts-not-utf8", "评分文件须保存为 UTF-8".into()))?;
+        .map_err(|_| fail(VerdictCode::NotUtf8, "评分文件须保存为 UTF-8".into()))?;
     // Notepad saves UTF-8 with a BOM: it is not part of the first key.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     // One parse, position-aware, scalars kept as written: an id `3.40` stays `3.40` (not the
@@ -59,11 +60,14 @@ pub fn parse(file: &str, bytes: Vec<u8>, rules: &RuleSet, unit: &str) -> Result<
     let tree = yaml::parse(text, &file).map_err(Fatal::one)?;
 
     let mut problems = Vec::new();
-    let mut err = |key: &str, line: u32, code: &'static str, msg: String| {
+    let mut err = |key: &str, line: u32, code: VerdictCode, msg: String| {
         problems.push(Problem::error(&file, code, msg).key(key).line(line));
     };
     let Some(map) = tree.as_map() else {
-        return Err(fail("verdicts-shape", "评分文件应为 键: 值 的映射".into()));
+        return Err(fail(
+            VerdictCode::Shape,
+            "评分文件应为 键: 值 的映射".into(),
+        ));
     };
     let get = |k: &str| {
         map.iter()
@@ -74,7 +78,7 @@ pub fn parse(file: &str, bytes: Vec<u8>, rules: &RuleSet, unit: &str) -> Result<
     let evaluator = match get("评分人").and_then(|(_, v)| text_of(v)) {
         Some(s) if !s.is_empty() => s,
         _ => {
-            err("评分人", 1, "verdicts-missing-key", "缺少 评分人".into());
+            err("评分人", 1, VerdictCode::MissingKey, "缺少 评分人".into());
             String::new()
         }
     };
@@ -86,7 +90,7 @@ pub fn parse(file: &str, bytes: Vec<u8>, rules: &RuleSet, unit: &str) -> Result<
                 err(
                     "评分日期",
                     k.line,
-                    "verdicts-bad-date",
+                    VerdictCode::BadDate,
                     format!("评分日期「{s}」不是日期"),
                 );
             }
@@ -96,7 +100,7 @@ pub fn parse(file: &str, bytes: Vec<u8>, rules: &RuleSet, unit: &str) -> Result<
             err(
                 "评分日期",
                 1,
-                "verdicts-missing-key",
+                VerdictCode::MissingKey,
                 "缺少 评分日期".into(),
             );
             None
@@ -109,7 +113,7 @@ pub fn parse(file: &str, bytes: Vec<u8>, rules: &RuleSet, unit: &str) -> Result<
         err(
             "单位",
             k.line,
-            "verdicts-unit-mismatch",
+            VerdictCode::UnitMismatch,
             format!("评分文件的单位「{u}」与材料的单位「{unit}」不符"),
         );
     }
@@ -120,7 +124,7 @@ pub fn parse(file: &str, bytes: Vec<u8>, rules: &RuleSet, unit: &str) -> Result<
         err(
             "考核指标",
             k.line,
-            "verdicts-ruleset-mismatch",
+            VerdictCode::RulesetMismatch,
             format!("评分文件的考核指标「{id}」与所用规则集「{}」不符", rules.id),
         );
     }
@@ -135,7 +139,7 @@ pub fn parse(file: &str, bytes: Vec<u8>, rules: &RuleSet, unit: &str) -> Result<
             err(
                 section,
                 section_key.line,
-                "verdicts-shape",
+                VerdictCode::Shape,
                 format!("{section} 应为 指标编号: {{得分: …}} 的映射"),
             );
             continue;
@@ -148,7 +152,7 @@ pub fn parse(file: &str, bytes: Vec<u8>, rules: &RuleSet, unit: &str) -> Result<
                 err(
                     &key,
                     k.line,
-                    "verdicts-unknown-id",
+                    VerdictCode::UnknownId,
                     format!("{section}中的指标 {id} 不在规则集 {} 中", rules.id),
                 );
                 continue;
@@ -158,7 +162,7 @@ pub fn parse(file: &str, bytes: Vec<u8>, rules: &RuleSet, unit: &str) -> Result<
                 err(
                     &key,
                     k.line,
-                    "verdicts-not-manual",
+                    VerdictCode::NotManual,
                     format!("指标 {id} 不是人工评分指标，只能在 调整 中改动"),
                 );
                 continue;
@@ -174,7 +178,7 @@ pub fn parse(file: &str, bytes: Vec<u8>, rules: &RuleSet, unit: &str) -> Result<
                 err(
                     &key,
                     k.line,
-                    "verdicts-shape",
+                    VerdictCode::Shape,
                     format!(
                         "{key} 应为 {{得分: …, {}: …}}",
                         if manual_only { "说明" } else { "理由" }
@@ -190,7 +194,7 @@ pub fn parse(file: &str, bytes: Vec<u8>, rules: &RuleSet, unit: &str) -> Result<
                 err(
                     &format!("{key}.得分"),
                     score_line,
-                    "verdicts-bad-score",
+                    VerdictCode::BadScore,
                     if written.is_empty() {
                         format!("{key} 缺少数字形式的 得分")
                     } else {
@@ -203,7 +207,7 @@ pub fn parse(file: &str, bytes: Vec<u8>, rules: &RuleSet, unit: &str) -> Result<
                 err(
                     &format!("{key}.得分"),
                     score_line,
-                    "verdicts-bad-score",
+                    VerdictCode::BadScore,
                     format!("{key} 的得分 {written} 超过两位小数"),
                 );
                 continue;
@@ -212,7 +216,7 @@ pub fn parse(file: &str, bytes: Vec<u8>, rules: &RuleSet, unit: &str) -> Result<
                 err(
                     &format!("{key}.得分"),
                     score_line,
-                    "verdicts-score-out-of-range",
+                    VerdictCode::ScoreOutOfRange,
                     format!(
                         "{key} 的得分 {} 超出 0–{} 分",
                         score.normalize(),
@@ -227,7 +231,7 @@ pub fn parse(file: &str, bytes: Vec<u8>, rules: &RuleSet, unit: &str) -> Result<
                 err(
                     &key,
                     k.line,
-                    "verdicts-no-reason",
+                    VerdictCode::NoReason,
                     format!("调整 {id} 须写明 理由"),
                 );
                 continue;
@@ -247,7 +251,7 @@ pub fn parse(file: &str, bytes: Vec<u8>, rules: &RuleSet, unit: &str) -> Result<
                 err(
                     &key,
                     k.line,
-                    "verdicts-duplicate-id",
+                    VerdictCode::DuplicateId,
                     format!("{section}中指标 {id} 写了不止一次；每个指标只能写一次"),
                 );
             }
@@ -260,7 +264,7 @@ pub fn parse(file: &str, bytes: Vec<u8>, rules: &RuleSet, unit: &str) -> Result<
             err(
                 &name,
                 k.line,
-                "verdicts-unknown-key",
+                VerdictCode::UnknownKey,
                 format!("评分文件中有未知的键「{name}」"),
             );
         }

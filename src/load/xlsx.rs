@@ -9,6 +9,7 @@
 //! problem "文件已损坏", never a crash. Cells are streamed for XLSX so that a sheet claiming a
 //! cell at XFD1048576 cannot make us allocate the whole grid; the number of cells kept is capped.
 
+use crate::diag::DataCode;
 use std::io::Cursor;
 
 use calamine::{Data, DataRef, Reader, SheetType, Sheets, open_workbook_auto_from_rs};
@@ -70,19 +71,21 @@ pub fn sheet_rows(
             .map(|s| s.name.clone())
             .collect();
         let name = match &wanted {
-            Some(w) => {
-                let w = w.trim();
+            Some(asked) => {
+                let w = asked.trim();
                 match worksheets.iter().find(|n| n.trim() == w) {
                     Some(n) => n.clone(),
                     None => {
+                        // The problem names the sheet as bundle.yaml writes it.
                         return Err(Problem::error(
                             "",
-                            "sheet-missing",
+                            DataCode::SheetMissing,
                             format!(
                                 "工作簿中没有名为「{w}」的工作表（有：{}），台账无法使用：请检查 bundle.yaml 中的「工作表:」",
                                 worksheets.join("、")
                             ),
-                        ));
+                        )
+                        .sheet(asked.clone()));
                     }
                 }
             }
@@ -91,7 +94,7 @@ pub fn sheet_rows(
                 None => {
                     return Err(Problem::error(
                         "",
-                        "empty-ledger",
+                        DataCode::EmptyLedger,
                         "工作簿中没有工作表，台账无法使用",
                     ));
                 }
@@ -492,7 +495,7 @@ fn check_biff_sheet(s: &[u8]) -> Result<(), String> {
 }
 
 fn corrupt(message: String) -> Problem {
-    Problem::error("", "corrupt-file", message)
+    Problem::error("", DataCode::CorruptFile, message)
 }
 
 /// Cells gathered by absolute position; rows come out sorted, padded to their last cell.
@@ -554,7 +557,7 @@ impl Grid {
             notes.push(
                 Problem::warning(
                     "",
-                    "formula-without-value",
+                    DataCode::FormulaWithoutValue,
                     format!(
                         "{}{}单元格是公式（={f}），但文件中没有保存它的计算结果，按空值处理（共{}个这样的单元格）：请在 Excel/WPS 中打开并保存一次后再报送",
                         column_letters(*c as usize),
@@ -569,7 +572,7 @@ impl Grid {
         if self.outside > 0 {
             notes.push(Problem::warning(
                 "",
-                "cells-outside-sheet",
+                DataCode::CellsOutsideSheet,
                 format!(
                     "有{}个单元格位于 Excel 工作表范围（{MAX_ROWS}行×{MAX_COLS}列）之外，已忽略：文件可能由其他程序生成或已损坏",
                     self.outside
@@ -715,7 +718,7 @@ mod tests {
         }
         assert!(check_cfb(&b).unwrap_err().contains("成环"));
         let e = sheet_rows(&b, "xls", None).unwrap_err();
-        assert_eq!(e.code, "corrupt-file");
+        assert_eq!(e.code, DataCode::CorruptFile);
         // Ending the chain makes it a (still empty) well-formed compound file.
         b[fat + 4..fat + 8].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
         assert!(check_cfb(&b).is_ok());
@@ -783,8 +786,8 @@ mod tests {
     #[test]
     fn text_named_xlsx_is_a_problem() {
         let e = sheet_rows("标题,栏目\n".as_bytes(), "xlsx", None).unwrap_err();
-        assert_eq!(e.code, "corrupt-file");
+        assert_eq!(e.code, DataCode::CorruptFile);
         let e = sheet_rows(b"PK\x03\x04truncated", "xlsx", None).unwrap_err();
-        assert_eq!(e.code, "corrupt-file");
+        assert_eq!(e.code, DataCode::CorruptFile);
     }
 }

@@ -18,6 +18,7 @@
 //! Codes: `yaml-syntax`, `yaml-too-large`, `yaml-too-deep`, `duplicate-key` (and
 //! `bad-encoding` from [`parse_bytes`]).
 
+use crate::diag::{DataCode, YamlCode};
 use std::collections::{BTreeMap, HashMap};
 
 use yaml_rust2::parser::{Event, Parser};
@@ -169,7 +170,7 @@ pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<Node, Problem> {
         .map_err(|m| {
             Problem::error(
                 file,
-                "bad-encoding",
+                DataCode::BadEncoding,
                 format!("{m}：{}", super::decode::SAVE_AS_HINT),
             )
         })?
@@ -185,7 +186,7 @@ pub fn parse(text: &str, file: &str) -> Result<Node, Problem> {
     std::panic::catch_unwind(|| parse_inner(text, file)).unwrap_or_else(|_| {
         Err(Problem::error(
             file,
-            "yaml-syntax",
+            YamlCode::Syntax,
             "YAML 解析器无法读取这个文件（内部错误）：请检查文件格式",
         ))
     })
@@ -210,7 +211,7 @@ fn parse_inner(text: &str, file: &str) -> Result<Node, Problem> {
             Event::DocumentStart if builder.root.is_some() => {
                 return Err(Problem::error(
                     file,
-                    "yaml-syntax",
+                    YamlCode::Syntax,
                     format!(
                         "第{}行开始了第二个 YAML 文档（---）：一个文件只能有一个文档，请删除多余的 ---",
                         mark.line()
@@ -326,7 +327,7 @@ impl Builder<'_> {
                 let Some(a) = self.anchors.get(&id) else {
                     return Err(Problem::error(
                         self.file,
-                        "yaml-syntax",
+                        YamlCode::Syntax,
                         format!("第{line}行引用了未定义的锚点（*别名）"),
                     )
                     .line(line));
@@ -350,7 +351,7 @@ impl Builder<'_> {
         if self.nodes > MAX_NODES {
             return Err(Problem::error(
                 self.file,
-                "yaml-too-large",
+                YamlCode::TooLarge,
                 format!(
                     "YAML 展开别名（*）后超过 {MAX_NODES} 个节点（在第{line}行），拒绝读取：\
                      请不要用锚点（&）和别名（*）反复引用大段内容"
@@ -364,7 +365,7 @@ impl Builder<'_> {
     fn too_deep(&self, line: u32) -> Problem {
         Problem::error(
             self.file,
-            "yaml-too-deep",
+            YamlCode::TooDeep,
             format!("YAML 嵌套超过 {MAX_DEPTH} 层（在第{line}行），拒绝读取"),
         )
         .line(line)
@@ -398,7 +399,7 @@ impl Builder<'_> {
                             };
                             return Err(Problem::error(
                                 file,
-                                "duplicate-key",
+                                YamlCode::DuplicateKey,
                                 format!(
                                     "{shown}：第{first_line}行和第{}行。同一层只能写一次，请合并或删除其中一个",
                                     key.line
@@ -428,19 +429,19 @@ fn syntax_problem(file: &str, text: &str, e: &ScanError) -> Problem {
     match slip(text, line) {
         Some((at, h)) if at != line => Problem::error(
             file,
-            "yaml-syntax",
+            YamlCode::Syntax,
             format!("YAML 格式错误：{h}（解析到第{line}行第{col}列时出错：{parser}）"),
         )
         .line(at),
         Some((_, h)) => Problem::error(
             file,
-            "yaml-syntax",
+            YamlCode::Syntax,
             format!("YAML 格式错误（第{line}行第{col}列）：{parser}。{h}"),
         )
         .line(line),
         None => Problem::error(
             file,
-            "yaml-syntax",
+            YamlCode::Syntax,
             format!("YAML 格式错误（第{line}行第{col}列）：{parser}"),
         )
         .line(line),
@@ -703,7 +704,7 @@ mod tests {
     #[test]
     fn duplicate_key_names_key_and_both_lines() {
         let e = err("单位: a\n考核年度: 2021\n单位: b\n");
-        assert_eq!(e.code, "duplicate-key");
+        assert_eq!(e.code, YamlCode::DuplicateKey);
         assert_eq!(e.line, Some(3));
         assert!(
             e.message.contains("单位") && e.message.contains("第1行和第3行"),
@@ -717,7 +718,7 @@ mod tests {
     #[test]
     fn fullwidth_colon_gets_a_hint() {
         let e = err("单位：xx镇\n考核年度: 2021\n");
-        assert_eq!(e.code, "yaml-syntax");
+        assert_eq!(e.code, YamlCode::Syntax);
         assert!(e.message.contains("全角冒号"), "{}", e.message);
         let e = err("单位: xx镇\n考核年度: 2021\n报送日期：2022-02-15\n台账: {}\n");
         assert!(e.message.contains("第3行用了全角冒号"), "{}", e.message);
@@ -733,7 +734,7 @@ mod tests {
     #[test]
     fn other_syntax_errors_carry_line_and_column() {
         let e = err("a: [1, 2\nb: 3\n");
-        assert_eq!(e.code, "yaml-syntax");
+        assert_eq!(e.code, YamlCode::Syntax);
         assert!(e.line.is_some());
         assert!(e.message.contains("第"), "{}", e.message);
     }
@@ -765,7 +766,7 @@ mod tests {
         s.push_str("]\n");
         let start = Instant::now();
         let e = err(&s);
-        assert_eq!(e.code, "yaml-too-large");
+        assert_eq!(e.code, YamlCode::TooLarge);
         assert!(start.elapsed() < Duration::from_secs(10));
     }
 
@@ -775,19 +776,19 @@ mod tests {
                  c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n\
                  e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n\
                  g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\n";
-        assert_eq!(err(s).code, "yaml-too-large");
+        assert_eq!(err(s).code, YamlCode::TooLarge);
     }
 
     #[test]
     fn deep_nesting_rejected() {
         let s = format!("{}{}", "[".repeat(200), "]".repeat(200));
-        assert_eq!(err(&s).code, "yaml-too-deep");
+        assert_eq!(err(&s).code, YamlCode::TooDeep);
         p(&format!("{}{}", "[".repeat(100), "]".repeat(100)));
     }
 
     #[test]
     fn second_document_rejected() {
-        assert_eq!(err("a: 1\n---\nb: 2\n").code, "yaml-syntax");
+        assert_eq!(err("a: 1\n---\nb: 2\n").code, YamlCode::Syntax);
     }
 
     #[test]

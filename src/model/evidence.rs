@@ -7,7 +7,7 @@ use std::sync::Arc;
 use jiff::civil::Date;
 
 use crate::diag::Problem;
-use crate::expr::value::Value;
+use crate::expr::value::{Record, Value};
 
 /// The four required manifest keys plus 上级单位.
 #[derive(Clone, Debug)]
@@ -167,6 +167,9 @@ pub struct Evidence {
     /// `台账.主动公开` / `文档.年度报告` → the normalised path the manifest names, also when the
     /// file is missing, refused or unusable (so 缺材料 findings can cite it).
     pub named_paths: BTreeMap<String, String>,
+    /// Manifest list key path (`安全事件`, `组织保障.制度`) → the 1-based place in bundle.yaml of
+    /// each item the list value holds (empty or malformed items are dropped from the value).
+    pub list_items: BTreeMap<String, Vec<usize>>,
 }
 
 impl Evidence {
@@ -174,6 +177,42 @@ impl Evidence {
     /// The path the manifest gives for `台账.X` / `文档.X`, when it names one.
     pub fn manifest_path(&self, section: &str, name: &str) -> Option<String> {
         self.named_paths.get(&format!("{section}.{name}")).cloned()
+    }
+
+    /// Where a record of a manifest list is written: its list's key path and its 1-based
+    /// place in bundle.yaml (`("安全事件", 3)` for the third item as written, though an empty
+    /// item above it was dropped from the value). `None` for a record not from a manifest list.
+    pub fn manifest_item(&self, record: &Arc<Record>) -> Option<(String, usize)> {
+        type Items = BTreeMap<String, Vec<usize>>;
+        fn written(items: &Items, path: &str, kept: usize) -> Option<usize> {
+            items.get(path)?.get(kept).copied()
+        }
+        fn find(
+            items: &Items,
+            v: &Value,
+            path: &str,
+            target: &Arc<Record>,
+        ) -> Option<(String, usize)> {
+            match v {
+                Value::List(list) => list.iter().enumerate().find_map(|(i, it)| {
+                    let at = written(items, path, i)?;
+                    match it {
+                        Value::Record(r) if Arc::ptr_eq(r, target) => Some((path.to_string(), at)),
+                        _ => find(items, it, &format!("{path}[{at}]"), target),
+                    }
+                }),
+                Value::Record(r) => r.fields.iter().find_map(|(k, v)| {
+                    let child = if path.is_empty() {
+                        k.to_string()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    find(items, v, &child, target)
+                }),
+                _ => None,
+            }
+        }
+        find(&self.list_items, &self.manifest, "", record)
     }
 
     pub fn file_exists(&self, path: &str) -> bool {

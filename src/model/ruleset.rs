@@ -1,11 +1,12 @@
 //! A compiled rule set: every expression parsed and checked, every name resolved. Built once
 //! by `load::rules`; the scorer only reads it.
 
+use crate::diag::DataCode;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use crate::diag::Severity;
+use crate::diag::{CheckCode, Severity};
 use crate::expr::value::Value;
 use crate::expr::{Expr, Template};
 use crate::model::schema::EvidenceDecl;
@@ -333,7 +334,7 @@ pub struct Clause {
 /// A data check of the rule set: every element of `over` for which `when` holds is a problem.
 #[derive(Debug)]
 pub struct Check {
-    pub code: &'static str,
+    pub code: CheckCode,
     pub over: Expr,
     pub when: Expr,
     pub column: Option<String>,
@@ -375,7 +376,7 @@ impl RuleSet {
         let mut p = match &text {
             None => crate::diag::Problem::error(
                 "bundle.yaml",
-                "unit-type-missing",
+                DataCode::UnitTypeMissing,
                 format!(
                     "bundle.yaml 没有写「{}」：规则集 {} 的分值按{}（{allowed}）不同，请写明，如 {}: {}",
                     ut.field,
@@ -387,7 +388,7 @@ impl RuleSet {
             ),
             Some(t) => crate::diag::Problem::error(
                 "bundle.yaml",
-                "unit-type-unknown",
+                DataCode::UnitTypeUnknown,
                 format!(
                     "「{}」为「{t}」，不是规则集 {} 所列的{}之一（{allowed}）",
                     ut.field, self.id, ut.field

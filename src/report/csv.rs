@@ -94,7 +94,7 @@ pub fn render_score(a: &Assessment) -> Vec<u8> {
     let notes: Vec<&crate::diag::Problem> = a
         .problems
         .iter()
-        .filter(|p| crate::load::codes::READING_NOTES.contains(&p.code))
+        .filter(|p| matches!(p.code, crate::diag::Code::Data(c) if c.is_reading_note()))
         .collect();
     if !notes.is_empty() {
         let mut files: Vec<&str> = notes.iter().map(|p| p.file.as_str()).collect();

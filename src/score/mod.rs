@@ -7,6 +7,7 @@ pub mod grading;
 pub mod township;
 pub mod trace;
 
+use crate::diag::DataCode;
 use std::cell::RefCell;
 use std::sync::Arc;
 
@@ -284,7 +285,7 @@ fn absent_columns_read(rules: &RuleSet, evidence: &Evidence, ctx: &EvalCtx) {
             }
             let mut p = crate::diag::Problem::warning(
                 ledger.file.clone(),
-                "absent-column-read",
+                DataCode::AbsentColumnRead,
                 format!(
                     "台账中没有「{column}」列，指标{}读取此列，按每行均为空评分；如平台导出时漏了这一列，请补上（表头的其他写法见 kaohe rules show）",
                     readers.join("、")
@@ -736,7 +737,13 @@ fn run_check(check: &Check, evidence: &Evidence, ctx: &EvalCtx, globals: &Vars) 
     let mut vars = globals.clone();
     for (i, item) in over.as_list().unwrap_or_default().iter().enumerate() {
         vars.set("it", item.clone());
-        vars.set("index", Value::Num(Decimal::from(i + 1)));
+        // An item of a bundle.yaml list is named by its place as written there (an empty item
+        // above it is not in the list value, but is in the file the township reads).
+        let index = match item {
+            Value::Record(r) => evidence.manifest_item(r).map_or(i + 1, |(_, at)| at),
+            _ => i + 1,
+        };
+        vars.set("index", Value::Num(Decimal::from(index)));
         if !truthy(&check.when.eval(ctx, &vars)) {
             continue;
         }
@@ -759,8 +766,8 @@ fn run_check(check: &Check, evidence: &Evidence, ctx: &EvalCtx, globals: &Vars) 
         };
         let mut problem = match row {
             Value::Row(r) => {
-                let mut p =
-                    Problem::error(r.ledger.file.clone(), check.code, message).row(r.number());
+                let mut p = Problem::error(r.ledger.file.clone(), check.code.clone(), message)
+                    .row(r.number());
                 p.sheet = r.ledger.sheet.clone();
                 if let Some(col) = &check.column {
                     p = p.column(col.clone());
@@ -769,10 +776,10 @@ fn run_check(check: &Check, evidence: &Evidence, ctx: &EvalCtx, globals: &Vars) 
             }
             // A document without a `key` to point at in bundle.yaml: the problem names its file.
             Value::Doc(d) if check.key.is_none() => {
-                Problem::error(d.file.clone(), check.code, message)
+                Problem::error(d.file.clone(), check.code.clone(), message)
             }
             _ => {
-                let mut p = Problem::error("bundle.yaml", check.code, message);
+                let mut p = Problem::error("bundle.yaml", check.code.clone(), message);
                 if let Some(key) = &check.key {
                     let key = key.render(ctx, &vars);
                     p.line = evidence.key_lines.get(&key).copied();

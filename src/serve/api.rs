@@ -54,7 +54,7 @@ type St = Ax<Arc<State>>;
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
-    code: &'static str,
+    code: std::borrow::Cow<'static, str>,
     message: String,
     problems: Vec<Problem>,
 }
@@ -63,7 +63,7 @@ impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: String) -> ApiError {
         ApiError {
             status,
-            code,
+            code: code.into(),
             message,
             problems: Vec::new(),
         }
@@ -87,7 +87,10 @@ impl ApiError {
     }
     /// A bundle or verdicts that could not be used: 400 with the command line's messages.
     fn refused(fatal: Fatal) -> ApiError {
-        let code = fatal.problems.first().map(|p| p.code).unwrap_or("refused");
+        let code = fatal
+            .problems
+            .first()
+            .map_or("refused".into(), |p| p.code.to_string().into());
         let message = fatal
             .problems
             .iter()
@@ -263,7 +266,7 @@ pub async fn serve(state: Arc<State>, addr: SocketAddr) -> Result<ExitCode, Fata
         .with_state(state.clone());
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
         cli_error(
-            "listen-failed",
+            crate::diag::CliCode::ListenFailed,
             format!("无法监听 {addr}：{e}（端口可能已被占用）"),
         )
     })?;
@@ -282,7 +285,7 @@ pub async fn serve(state: Arc<State>, addr: SocketAddr) -> Result<ExitCode, Fata
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .await
-    .map_err(|e| cli_error("serve-failed", format!("服务出错：{e}")))?;
+    .map_err(|e| cli_error(crate::diag::CliCode::ServeFailed, format!("服务出错：{e}")))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -890,7 +893,7 @@ async fn put_verdicts(
     let text = String::from_utf8(body.to_vec()).map_err(|_| {
         ApiError::refused(Fatal::one(Problem::error(
             VERDICTS_LABEL,
-            "verdicts-not-utf8",
+            crate::diag::VerdictCode::NotUtf8,
             "评分文件须保存为 UTF-8",
         )))
     })?;

@@ -7,6 +7,7 @@
 //! mid-upload leaves it either fully stored or absent. One connection, behind a mutex, does all
 //! the work (WAL mode: `--backup` reads while the service writes).
 
+use crate::diag::CliCode;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -137,7 +138,7 @@ pub fn now() -> String {
 
 fn open_fatal(file: &Path, e: impl std::fmt::Display) -> Fatal {
     cli_error(
-        "database",
+        CliCode::Database,
         format!("无法打开数据库 {}：{e}", file.display()),
     )
 }
@@ -147,7 +148,7 @@ impl Db {
     pub fn open_dir(dir: &Path) -> Result<Db, Fatal> {
         std::fs::create_dir_all(dir).map_err(|e| {
             cli_error(
-                "data-dir",
+                CliCode::DataDir,
                 format!("无法创建数据目录 {}：{e}", dir.display()),
             )
         })?;
@@ -170,12 +171,12 @@ impl Db {
     /// Local mode: the same schema, in memory, for the life of the process.
     pub fn open_memory() -> Result<Db, Fatal> {
         let conn = Connection::open_in_memory()
-            .map_err(|e| cli_error("database", format!("无法创建内存数据库：{e}")))?;
+            .map_err(|e| cli_error(CliCode::Database, format!("无法创建内存数据库：{e}")))?;
         let db = Db {
             conn: Mutex::new(conn),
         };
         db.migrate()
-            .map_err(|e| cli_error("database", format!("无法创建内存数据库：{e}")))?;
+            .map_err(|e| cli_error(CliCode::Database, format!("无法创建内存数据库：{e}")))?;
         Ok(db)
     }
 

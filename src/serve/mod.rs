@@ -19,6 +19,7 @@ mod assets;
 mod auth;
 mod db;
 
+use crate::diag::CliCode;
 use std::io::Read;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -132,7 +133,7 @@ fn users_add(args: &UsersAddArgs) -> Result<ExitCode, Fatal> {
     let name = args.name.trim();
     if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
         return Err(cli_error(
-            "bad-user-name",
+            CliCode::BadUserName,
             format!(
                 "账号名「{}」无效：应为 1–64 个字符，不含控制字符",
                 args.name
@@ -147,13 +148,13 @@ fn users_add(args: &UsersAddArgs) -> Result<ExitCode, Fatal> {
     match (args.role, unit) {
         (Role::Township, None) => {
             return Err(cli_error(
-                "user-needs-unit",
+                CliCode::UserNeedsUnit,
                 "乡镇账号须用 --unit 指定所属单位（与其 bundle.yaml 的 单位 一致）".into(),
             ));
         }
         (Role::County, Some(_)) => {
             return Err(cli_error(
-                "user-unit-for-county",
+                CliCode::UserUnitForCounty,
                 "县级评分账号可查看所有单位，不能指定 --unit".into(),
             ));
         }
@@ -165,23 +166,23 @@ fn users_add(args: &UsersAddArgs) -> Result<ExitCode, Fatal> {
         .read_to_string(&mut password)
         .map_err(|e| {
             cli_error(
-                "password-unreadable",
+                CliCode::PasswordUnreadable,
                 format!("无法从标准输入读取密码：{e}"),
             )
         })?;
     let password = password.trim_end_matches(['\r', '\n']);
     if password.chars().count() < MIN_PASSWORD {
         return Err(cli_error(
-            "password-too-short",
+            CliCode::PasswordTooShort,
             format!("密码至少 {MIN_PASSWORD} 个字符"),
         ));
     }
     let hash = auth::hash_password(password)
-        .map_err(|e| cli_error("password-hash", format!("无法计算密码散列：{e}")))?;
+        .map_err(|e| cli_error(CliCode::PasswordHash, format!("无法计算密码散列：{e}")))?;
     let db = db::Db::open_dir(&args.data)?;
     db.add_user(name, args.role, unit, &hash)
         .map_err(|e| match e {
-            db::AddUser::Exists => cli_error("user-exists", format!("账号「{name}」已存在")),
+            db::AddUser::Exists => cli_error(CliCode::UserExists, format!("账号「{name}」已存在")),
             db::AddUser::Db(e) => db_fatal(e),
         })?;
     db.audit(
@@ -203,21 +204,21 @@ fn users_add(args: &UsersAddArgs) -> Result<ExitCode, Fatal> {
 }
 
 pub(crate) fn db_fatal(e: rusqlite::Error) -> Fatal {
-    cli_error("database", format!("数据库错误：{e}"))
+    cli_error(CliCode::Database, format!("数据库错误：{e}"))
 }
 
 pub fn run(args: &ServeArgs) -> Result<ExitCode, Fatal> {
     if let Some(file) = &args.backup {
         let Some(data) = &args.data else {
             return Err(cli_error(
-                "backup-needs-data",
+                CliCode::BackupNeedsData,
                 "--backup 须与 --data 一起使用".into(),
             ));
         };
         let db = db::Db::open_dir(data)?;
         db.backup_to(file).map_err(|e| {
             cli_error(
-                "backup-failed",
+                CliCode::BackupFailed,
                 format!("无法备份到 {}：{e}", file.display()),
             )
         })?;
@@ -226,7 +227,7 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode, Fatal> {
     }
     let addr: SocketAddr = args.listen.parse().map_err(|_| {
         cli_error(
-            "bad-listen",
+            CliCode::BadListen,
             format!(
                 "--listen 应为 地址:端口（如 127.0.0.1:8080），实为「{}」",
                 args.listen
@@ -237,7 +238,7 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode, Fatal> {
         Some(dir) => {
             if args.folder.is_some() {
                 return Err(cli_error(
-                    "serve-folder-with-data",
+                    CliCode::ServeFolderWithData,
                     "--data 模式下材料由各乡镇上传，不能同时指定材料文件夹".into(),
                 ));
             }
@@ -246,7 +247,7 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode, Fatal> {
         None => {
             if !addr.ip().is_loopback() {
                 return Err(cli_error(
-                    "local-not-loopback",
+                    CliCode::LocalNotLoopback,
                     format!(
                         "不带 --data 的本机模式没有登录，只能监听本机地址（127.0.0.1），不能监听 {addr}；在内网提供服务请用 --data 目录"
                     ),
@@ -255,7 +256,7 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode, Fatal> {
             let folder = args.folder.clone().unwrap_or_else(|| PathBuf::from("."));
             if !folder.is_dir() {
                 return Err(cli_error(
-                    "serve-folder-missing",
+                    CliCode::ServeFolderMissing,
                     format!("{} 不是文件夹", folder.display()),
                 ));
             }
@@ -269,7 +270,7 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode, Fatal> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .build()
-        .map_err(|e| cli_error("thread-pool", format!("无法启动评分线程：{e}")))?;
+        .map_err(|e| cli_error(CliCode::ThreadPool, format!("无法启动评分线程：{e}")))?;
     let state = Arc::new(api::State {
         mode,
         db,
@@ -281,6 +282,6 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode, Fatal> {
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| cli_error("runtime", format!("无法启动服务：{e}")))?;
+        .map_err(|e| cli_error(CliCode::Runtime, format!("无法启动服务：{e}")))?;
     runtime.block_on(api::serve(state, addr))
 }

@@ -57,7 +57,7 @@ pub fn run_limited(cmd: &mut Command, what: &str) -> Output {
 }
 
 /// Inputs made at test time, by case name.
-fn setup(case: &str, bundle: &Path) {
+pub(crate) fn setup(case: &str, bundle: &Path) {
     match case {
         "fifo-as-document" => {
             fs::create_dir_all(bundle.join("材料")).unwrap();
@@ -146,8 +146,98 @@ fn setup(case: &str, bundle: &Path) {
             )
             .unwrap();
         }
+        "docx-vmerge-wide-table" => {
+            // Issue 14: a Word table 1,000 columns wide whose every column is one vertical
+            // merge down 150 rows (about 25 KB deflated). Folding the merges took
+            // O(columns² × rows); now linear, and the 150,000 cells pass the 100,000 cells one
+            // table may hold: rows 1–100 are read (100 × 1,000), row 101 on is not, and the
+            // problem says so.
+            let mut xml = String::from(W_DOC_START);
+            xml.push_str("<w:tbl>");
+            for r in 0..150 {
+                xml.push_str("<w:tr>");
+                for _ in 0..1000 {
+                    xml.push_str(if r == 0 {
+                        r#"<w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>并</w:t></w:r></w:p></w:tc>"#
+                    } else {
+                        "<w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>"
+                    });
+                }
+                xml.push_str("</w:tr>");
+            }
+            xml.push_str("</w:tbl>");
+            xml.push_str(W_DOC_END);
+            write_docx(bundle, xml.as_bytes());
+        }
+        "docx-grid-before-amplification" => {
+            // Issue 14: 10 tables × 2,000 rows of `w:gridBefore 1000` + one cell spanning
+            // 1,000 columns — about 12 KB deflated; read cell by cell (40 such tables) it took
+            // 2.3 GB. Each row is 2,000 grid cells: a table holds rows 1–50 (100,000), row 51
+            // is cut; five tables fill the document's 500,000, the sixth is cut at its first
+            // row.
+            let row = r#"<w:tr><w:trPr><w:gridBefore w:val="1000"/></w:trPr><w:tc><w:tcPr><w:gridSpan w:val="1000"/></w:tcPr><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr>"#;
+            let table = format!("<w:tbl>{}</w:tbl>", row.repeat(2000));
+            let xml = format!("{W_DOC_START}{}{W_DOC_END}", table.repeat(10));
+            write_docx(bundle, xml.as_bytes());
+        }
+        "docx-utf16-odd-bytes" => {
+            // A UTF-16 document.xml (byte-order mark) cut one byte short: it cannot be
+            // decoded, and says so, instead of reading as an empty report.
+            let xml =
+                format!("{W_DOC_START}<w:p><w:r><w:t>一、总体情况</w:t></w:r></w:p>{W_DOC_END}");
+            let mut bytes = vec![0xFF, 0xFE];
+            bytes.extend(xml.encode_utf16().flat_map(u16::to_le_bytes));
+            bytes.pop();
+            write_docx(bundle, &bytes);
+        }
+        "html-rowspan-across-tables" => {
+            // Issue 14: 40 tables, each one cell of rowspan=1000 colspan=1000 over 1,000 rows
+            // (about 400 KB of HTML). The cap was per table (1,000,000 slots each: 2.2 GB in
+            // all); now all tables of a document share it.
+            let table = format!(
+                "<table><tr><td rowspan=1000 colspan=1000>x</td></tr>{}</table>\n",
+                "<tr></tr>".repeat(999)
+            );
+            fs::create_dir_all(bundle.join("材料")).unwrap();
+            fs::write(
+                bundle.join("材料/年度报告.html"),
+                format!(
+                    "<html><body><p>年度报告</p>{}</body></html>",
+                    table.repeat(40)
+                ),
+            )
+            .unwrap();
+        }
+        "symlinked-entry-same-file" => {
+            // Two 制度 entries, the second a link to the first's file: one document would
+            // count as two 制度 with nothing in bundle.yaml showing it.
+            std::os::unix::fs::symlink(
+                "保密审查制度.txt",
+                bundle.join("材料/制度/责任追究制度.txt"),
+            )
+            .unwrap();
+        }
         _ => {}
     }
+}
+
+const W_DOC_START: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>"#;
+const W_DOC_END: &str = "</w:body></w:document>";
+
+/// `材料/年度报告.docx` holding `word/document.xml` (deflated, as Word writes it).
+fn write_docx(bundle: &Path, document_xml: &[u8]) {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    w.start_file("[Content_Types].xml", opts).unwrap();
+    w.write_all(br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#)
+        .unwrap();
+    w.start_file("word/document.xml", opts).unwrap();
+    w.write_all(document_xml).unwrap();
+    let bytes = w.finish().unwrap().into_inner();
+    fs::create_dir_all(bundle.join("材料")).unwrap();
+    fs::write(bundle.join("材料/年度报告.docx"), bytes).unwrap();
 }
 
 struct Expected {
@@ -807,6 +897,12 @@ fn batch_names_a_duplicate_unit_spelled_with_an_invisible_character() {
     let dups = j["duplicates"].as_array().unwrap();
     assert_eq!(dups.len(), 1, "{}", j["duplicates"]);
     assert_eq!(dups[0]["bundles"].as_array().unwrap().len(), 2);
+    // And a warning on stderr names both folders.
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("有 2 份材料") && err.contains("甲") && err.contains("乙"),
+        "{err}"
+    );
 }
 
 /// `l{i}: l{i-1} + l{i-1}` doubles a text thirty times (2^31 bytes): `rules check` cannot see
@@ -848,4 +944,63 @@ fn nested_ranges_are_warned_by_rules_check() {
     // range(1, 100000) has 100,000 elements; the inner loop runs 100,000 times per outer
     // element, plus the outer body itself: 100,000 × (1 + 100,000) = 10,000,100,000.
     assert!(err.contains("10000100000"), "{err}");
+}
+
+/// The excel twin's annual report with its `word/document.xml` re-saved as UTF-16 (a byte-order
+/// mark, `encoding="UTF-16"`, as some converters write it): it read as an empty report (6.2
+/// lost its points with no word); decoded, every indicator scores exactly as with the UTF-8
+/// original, and no problem names the report.
+#[test]
+fn a_utf16_word_document_scores_as_its_utf8_original() {
+    const TWIN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/xx-town-2021-excel");
+    let scores = |bundle: &Path| -> (Vec<(String, serde_json::Value)>, String) {
+        let out = run_limited(
+            kaohe().arg("score").arg(bundle).args(["--format", "json"]),
+            "utf-16 docx",
+        );
+        assert_eq!(out.status.code(), Some(0));
+        let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let ind = j["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| (i["id"].as_str().unwrap().to_string(), i["score"].clone()))
+            .collect();
+        (ind, j["problems"].to_string())
+    };
+    let tmp = tempfile::TempDir::new().unwrap();
+    let bundle = tmp.path().join("xx镇-2021");
+    copy_dir(Path::new(TWIN), &bundle);
+    let (utf8, _) = scores(&bundle);
+
+    let docx = bundle.join("材料/年度报告.docx");
+    let original = fs::read(&docx).unwrap();
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(original)).unwrap();
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut found = false;
+    for i in 0..zin.len() {
+        let mut m = zin.by_index(i).unwrap();
+        let name = m.name().to_string();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut m, &mut data).unwrap();
+        if name == "word/document.xml" {
+            let text = String::from_utf8(data).unwrap();
+            let text = text.replacen("encoding=\"UTF-8\"", "encoding=\"UTF-16\"", 1);
+            data = vec![0xFF, 0xFE];
+            data.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+            found = true;
+        }
+        w.start_file(name, opts).unwrap();
+        std::io::Write::write_all(&mut w, &data).unwrap();
+    }
+    assert!(found);
+    fs::write(&docx, w.finish().unwrap().into_inner()).unwrap();
+    let (utf16, problems) = scores(&bundle);
+    assert_eq!(utf16, utf8);
+    // 6.2 reads the report's tables: the twin scores its full 6 either way.
+    let s62 = utf16.iter().find(|(id, _)| id == "6.2").unwrap();
+    assert_eq!(s62.1, serde_json::json!(6), "{utf16:?}");
+    assert!(!problems.contains("年度报告.docx"), "{problems}");
 }

@@ -403,7 +403,7 @@ fn unknown_rule_set_in_bundle_yaml_is_blamed_on_bundle_yaml() {
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(
-        err.starts_with("kaohe: 错误：bundle.yaml 键 考核指标："),
+        err.starts_with("kaohe: 错误[unknown-ruleset]：bundle.yaml 键 考核指标："),
         "{err}"
     );
     assert!(
@@ -429,7 +429,7 @@ fn full_width_colon_is_headed_with_its_own_line() {
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(
-        err.starts_with(&format!("kaohe: 错误：bundle.yaml:{line}：")),
+        err.starts_with(&format!("kaohe: 错误[yaml-syntax]：bundle.yaml:{line}：")),
         "line {line}: {err}"
     );
     assert!(err.contains(&format!("第{line}行用了全角冒号")), "{err}");

@@ -117,7 +117,7 @@ fn every_broken_rule_fixture_triggers_exactly_its_code_at_its_place() {
             .lines()
             .filter_map(|l| {
                 l.split_once('[')
-                    .filter(|(lvl, _)| *lvl == "error" || *lvl == "warning")
+                    .filter(|(lvl, _)| *lvl == "错误" || *lvl == "警告")
             })
             .filter_map(|(_, rest)| rest.split_once(']').map(|(c, _)| c))
             .collect();
@@ -130,25 +130,51 @@ fn every_broken_rule_fixture_triggers_exactly_its_code_at_its_place() {
             stderr.lines().any(|l| l.trim() == want),
             "{code}: expected `{want}`\n{stderr}"
         );
-        assert!(stderr.contains("= help: "), "{code}: help line\n{stderr}");
+        assert!(stderr.contains("  = 帮助："), "{code}: help line\n{stderr}");
+        let last = stderr.trim_end().lines().last().unwrap_or("");
+        assert!(
+            last.starts_with("共 ") && last.contains(" 个问题（错误 ") && last.ends_with(" 个）"),
+            "{code}: summary line\n{stderr}"
+        );
         if at.contains(':') && at.matches(':').count() == 2 {
             assert!(stderr.contains('^'), "{code}: caret\n{stderr}");
         }
     }
 }
 
+/// The registry says which codes have a broken rule set under fixtures/rules/ (rule-set,
+/// expression and YAML codes); this table gives each one's position, and no fixture is left
+/// out of it.
 #[test]
-fn every_registered_code_has_a_fixture() {
-    for c in kaohe::load::rules::RULE_CODES {
-        let fixture = BROKEN.iter().any(|(code, _)| *code == c.code);
-        let exempt = NO_FIXTURE.iter().any(|(code, _)| *code == c.code);
-        assert!(
-            fixture != exempt,
-            "{}: needs exactly one of a fixture under fixtures/rules/ or an exemption",
-            c.code
-        );
-        if fixture {
-            assert!(Path::new(FIXTURES).join(c.code).is_dir(), "{}", c.code);
+fn every_rule_fixture_of_the_registry_is_in_the_table() {
+    use kaohe::diag::{Area, Fixture};
+    for area in [Area::Rule, Area::Expr, Area::Yaml] {
+        for code in area.codes() {
+            let info = code.info().unwrap();
+            let fixture = BROKEN.iter().any(|(c, _)| *c == info.code);
+            match info.fixture {
+                Fixture::Rules => {
+                    assert!(fixture, "{}: not in BROKEN", info.code);
+                    assert!(
+                        Path::new(FIXTURES).join(info.code).is_dir(),
+                        "{}",
+                        info.code
+                    );
+                }
+                Fixture::Absent(why) => {
+                    assert!(
+                        !fixture,
+                        "{}: has a fixture, yet the registry says {why}",
+                        info.code
+                    );
+                    assert!(
+                        NO_FIXTURE.iter().any(|(c, _)| *c == info.code),
+                        "{}: exercised by which test?",
+                        info.code
+                    );
+                }
+                other => panic!("{}: a rule code with fixture {other:?}", info.code),
+            }
         }
     }
     for entry in std::fs::read_dir(FIXTURES).unwrap() {
@@ -176,7 +202,10 @@ fn too_large_rule_file_is_reported() {
     std::fs::write(dir.join("1.yaml"), big).unwrap();
     let (status, _, stderr) = check(dir);
     assert_eq!(status, 2);
-    assert!(stderr.contains("error[ruleset-file-too-large]"), "{stderr}");
+    assert!(
+        stderr.contains("错误[ruleset-file-too-large]："),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -586,7 +615,7 @@ fn overlay_budgets_are_rechecked() {
     )]);
     let (status, _, stderr) = check(dir.path());
     assert_eq!(status, 2, "{stderr}");
-    assert!(stderr.contains("error[group-points-mismatch]"), "{stderr}");
+    assert!(stderr.contains("错误[group-points-mismatch]："), "{stderr}");
     assert!(
         stderr.contains("--> <内置>/county-zwgk-2021/ruleset.yaml:"),
         "{stderr}"
@@ -613,7 +642,7 @@ fn overlay_problem_points_at_the_overlay_line() {
     )]);
     let (status, _, stderr) = check(dir.path());
     assert_eq!(status, 2, "{stderr}");
-    assert!(stderr.contains("error[unknown-column]"), "{stderr}");
+    assert!(stderr.contains("错误[unknown-column]："), "{stderr}");
     // line 6, the column of `栏木`: 6 spaces, `rows: ` (7–12), `台账.主动公开.filter(r => r.`
     // (13–34), so 栏 is column 35.
     let want = format!("--> {}/ruleset.yaml:6:35", dir.path().display());

@@ -1,5 +1,6 @@
 //! Rule-set tests: `<DIR>/tests/<case>/` is a bundle plus `expected.yaml`.
 
+use crate::diag::RuleCode;
 use std::path::Path;
 
 use rust_decimal::Decimal;
@@ -39,7 +40,7 @@ pub fn test_cases(dir: &Path) -> Result<Vec<TestCase>, Fatal> {
     let entries = std::fs::read_dir(&tests).map_err(|e| {
         Fatal::one(Problem::error(
             &origin,
-            "ruleset-unreadable",
+            RuleCode::RulesetUnreadable,
             format!(
                 "规则集没有 tests/ 目录或无法读取：{}",
                 crate::diag::os_error(&e)
@@ -72,11 +73,11 @@ fn read_case(dir: &Path) -> Result<TestCase, Problem> {
     let text = std::fs::read_to_string(&path).map_err(|e| {
         Problem::error(
             &file,
-            "ruleset-unreadable",
+            RuleCode::RulesetUnreadable,
             format!("无法读取 {EXPECTED_FILE}：{}", crate::diag::os_error(&e)),
         )
     })?;
-    let shape = |msg: String| Problem::error(&file, "ruleset-shape", msg);
+    let shape = |msg: String| Problem::error(&file, RuleCode::RulesetShape, msg);
     let doc: Yaml = serde_yaml::from_str(&text).map_err(|e| shape(e.to_string()))?;
     let map = doc
         .as_mapping()

@@ -4,6 +4,7 @@
 use super::{Checker, span_position};
 use crate::dates::parse_date;
 use crate::diag::Problem;
+use crate::diag::RuleCode;
 use crate::expr::TypeEnv;
 use crate::expr::value::{Type, Value};
 
@@ -24,7 +25,7 @@ impl Checker<'_> {
             self.warn(
                 file,
                 path,
-                "text-names-past-year",
+                RuleCode::TextNamesPastYear,
                 format!(
                     "文字提到 {past} 年，而考核年度为 {year}（是否沿用了上一年的文字？）：{text}"
                 ),
@@ -74,7 +75,7 @@ impl Checker<'_> {
             if cost > COSTLY {
                 found.push((
                     ast.span.start,
-                    "costly-expression",
+                    RuleCode::CostlyExpression,
                     format!(
                         "这条表达式的循环可见的次数约为 {cost} 次（嵌套的 range 相乘），超过 {COSTLY} 次；评分时运算超过 {} 步会停止并报错，请缩小范围或改写",
                         crate::budget::EVALUATION_STEPS
@@ -85,7 +86,7 @@ impl Checker<'_> {
         // An expression that reads the row's column too (`it.报送日期 > 报送日期`) shows its author
         // knows the two apart: no warning for the bare name there.
         found.retain(|(start, code, _)| {
-            *code != "ambiguous-name" || {
+            *code != RuleCode::AmbiguousName || {
                 let name: String = src[*start..]
                     .chars()
                     .take_while(|c| c.is_alphanumeric() || *c == '_')
@@ -142,7 +143,7 @@ fn lint_ast(
     env: &TypeEnv,
     scope: &mut Vec<(String, Option<String>)>,
     year: Option<i16>,
-    out: &mut Vec<(usize, &'static str, String)>,
+    out: &mut Vec<(usize, RuleCode, String)>,
 ) {
     use crate::expr::ast::{AstKind, BinOp};
     match &ast.kind {
@@ -163,7 +164,7 @@ fn lint_ast(
                         .map_or("r", |(p, _)| p.as_str());
                     out.push((
                         ast.span.start,
-                        "ambiguous-name",
+                        RuleCode::AmbiguousName,
                         format!(
                             "`{n}` 读的是清单字段或参数 {n}，而台账 {ledger} 也有“{n}”列：若指该行的列，请写 {param}.{n}"
                         ),
@@ -189,7 +190,7 @@ fn lint_ast(
             {
                 out.push((
                     arg.span.start,
-                    "date-outside-year",
+                    RuleCode::DateOutsideYear,
                     format!("日期 {d} 不在考核年度 {y} 或次年内（是否沿用了上一年的日期？）"),
                 ));
             }
@@ -231,7 +232,7 @@ fn lint_ast(
                     };
                     out.push((
                         ast.span.start,
-                        "compare-null",
+                        RuleCode::CompareNull,
                         format!(
                             "`{} null` 总是{always}（与 null 的比较一律为假）：判断空值请写 {fix}，或用 present(…) 同时排除空文字和空列表",
                             op.symbol()

@@ -2,6 +2,7 @@
 //! are merged with the overlay's changes into the content `compile` reads; every merged value
 //! remembers where it is written, so a problem names the overlay's line or the base's.
 
+use crate::diag::RuleCode;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_yaml::Value as Yaml;
@@ -36,7 +37,7 @@ pub(super) fn prepare_overlay(c: &mut Checker) -> bool {
         c.error(
             OVERLAY_RULESET,
             "extends",
-            "extends-unknown",
+            RuleCode::ExtendsUnknown,
             format!("extends 的「{ext}」既不是本规则集旁的目录，也不是内置规则集"),
         );
         return false;
@@ -45,7 +46,7 @@ pub(super) fn prepare_overlay(c: &mut Checker) -> bool {
         c.error(
             OVERLAY_RULESET,
             "extends",
-            "extends-chain",
+            RuleCode::ExtendsChain,
             format!("「{ext}」本身扩展了「{further}」；请直接扩展基础规则集"),
         );
         return false;
@@ -55,7 +56,7 @@ pub(super) fn prepare_overlay(c: &mut Checker) -> bool {
         match serde_yaml::from_str::<Yaml>(text) {
             Ok(v) => Some(v),
             Err(e) => {
-                let mut p = Problem::error(c.display(file), "ruleset-shape", e.to_string());
+                let mut p = Problem::error(c.display(file), RuleCode::RulesetShape, e.to_string());
                 if let Some(loc) = e.location() {
                     p = p.at(loc.line() as u32, loc.column() as u32);
                 }
@@ -267,7 +268,7 @@ pub(super) fn prepare_overlay(c: &mut Checker) -> bool {
             c.error(
                 OVERLAY_RULESET,
                 &format!("drop[{i}]"),
-                "drop-unknown",
+                RuleCode::DropUnknown,
                 format!("drop 的指标 {id} 不在「{ext}」中"),
             );
         }
@@ -277,7 +278,7 @@ pub(super) fn prepare_overlay(c: &mut Checker) -> bool {
             c.error(
                 OVERLAY_RULESET,
                 &format!("{}#key", join("indicators", id)),
-                "override-unknown",
+                RuleCode::OverrideUnknown,
                 format!("要修改的指标 {id} 不在「{ext}」中（新增指标请写在组的 file 中）"),
             );
         }

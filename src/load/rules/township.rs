@@ -3,6 +3,7 @@
 //! Every expression is checked like an indicator's, every name it refers to (indicator, group,
 //! document, manifest key) must exist; problems carry file:line:col.
 
+use crate::diag::RuleCode;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -163,7 +164,7 @@ pub(super) fn compile(
         c.error(
             super::RULESET_FILE,
             "township",
-            "ruleset-file-missing",
+            RuleCode::RulesetFileMissing,
             format!("township 指定的文件「{name}」不在规则集目录中"),
         );
         return township;
@@ -179,7 +180,7 @@ pub(super) fn compile(
         c.error(
             f,
             "",
-            "name-clash",
+            RuleCode::NameClash,
             format!("`{PATHS}` 是 township 表达式读取文件路径的名称，与规则集中的同名名称冲突"),
         );
     }
@@ -192,12 +193,12 @@ pub(super) fn compile(
             c.error(
                 f,
                 &p,
-                "name-clash",
+                RuleCode::NameClash,
                 format!("let 名称 `{n}` 与已有名称重名"),
             );
         }
         let Some(src) = v.as_str() else {
-            c.error(f, &p, "ruleset-shape", "let 的值应为表达式文本");
+            c.error(f, &p, RuleCode::RulesetShape, "let 的值应为表达式文本");
             continue;
         };
         match c.expr(f, &p, src, &env, Want::Any) {
@@ -219,7 +220,7 @@ pub(super) fn compile(
                 c.error(
                     f,
                     &format!("{path}[{i}]"),
-                    "township-unknown",
+                    RuleCode::TownshipUnknown,
                     format!("规则集中没有指标「{id}」"),
                 );
             }
@@ -266,7 +267,7 @@ pub(super) fn compile(
             c.error(
                 f,
                 &join(&p, "document"),
-                "township-unknown",
+                RuleCode::TownshipUnknown,
                 format!("evidence.documents 中没有文档「{}」", d.document),
             );
         }
@@ -301,7 +302,7 @@ pub(super) fn compile(
                 c.error(
                     f,
                     &join(&p, "every"),
-                    "ruleset-shape",
+                    RuleCode::RulesetShape,
                     format!("every 应为 month（月）或 quarter（季度），实为「{other}」"),
                 );
                 None
@@ -334,13 +335,13 @@ pub(super) fn compile(
             c.error(
                 f,
                 &format!("{p}#key"),
-                "township-unknown",
+                RuleCode::TownshipUnknown,
                 format!("evidence.manifest 中没有清单项「{key}」"),
             );
         }
         match v.as_str() {
             Some(text) => township.hints.push((key, text.to_string())),
-            None => c.error(f, &p, "ruleset-shape", "提示应为一段文字"),
+            None => c.error(f, &p, RuleCode::RulesetShape, "提示应为一段文字"),
         }
     }
 
@@ -351,7 +352,7 @@ pub(super) fn compile(
             c.error(
                 f,
                 &format!("{p}#key"),
-                "township-unknown",
+                RuleCode::TownshipUnknown,
                 format!("groups 中没有编号为「{id}」的组"),
             );
             continue;
@@ -362,7 +363,7 @@ pub(super) fn compile(
                 c.error(
                     f,
                     &p,
-                    "ruleset-shape",
+                    RuleCode::RulesetShape,
                     format!("selfreport 的每组应为段落列表（文字，或 {{when, say, else}}）：{e}"),
                 );
                 continue;

@@ -1,7 +1,15 @@
 //! Problems as data. Every layer pushes `Problem`s; only the reports render them.
 //!
 //! A problem names where it is (file, sheet, row, column, manifest key, YAML line) and what
-//! was found, with a stable kebab-case `code`.
+//! was found, with its typed [`Code`] (one registry, `code`), serialized as the code's stable
+//! kebab-case string.
+
+pub mod code;
+
+pub use code::{
+    Area, CalendarCode, CheckCode, CliCode, Code, DataCode, ExprCode, Fixture, Info, RuleCode,
+    VerdictCode, YamlCode,
+};
 
 use serde::Serialize;
 
@@ -10,6 +18,16 @@ use serde::Serialize;
 pub enum Severity {
     Error,
     Warning,
+}
+
+impl Severity {
+    /// The word a reader sees: 错误 or 警告.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+        }
+    }
 }
 
 /// A data problem found in the evidence (or in the rules/verdicts, when those are fatal they
@@ -39,18 +57,22 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     pub message: String,
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
 }
 
 impl Problem {
-    pub fn error(file: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(
+        file: impl Into<String>,
+        code: impl Into<Code>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(Severity::Error, file, code, message)
     }
 
     pub fn warning(
         file: impl Into<String>,
-        code: &'static str,
+        code: impl Into<Code>,
         message: impl Into<String>,
     ) -> Self {
         Self::new(Severity::Warning, file, code, message)
@@ -59,7 +81,7 @@ impl Problem {
     fn new(
         severity: Severity,
         file: impl Into<String>,
-        code: &'static str,
+        code: impl Into<Code>,
         message: impl Into<String>,
     ) -> Self {
         Problem {
@@ -72,7 +94,7 @@ impl Problem {
             col: None,
             value: None,
             message: message.into(),
-            code,
+            code: code.into(),
             severity,
         }
     }
@@ -117,7 +139,7 @@ impl Problem {
             &self.key,
             self.line,
             &self.message,
-            self.code,
+            self.code.as_str(),
         )
     }
 }
@@ -185,18 +207,15 @@ pub fn render_location(p: &Problem) -> String {
     s
 }
 
-/// A problem with the source line it points at and a caret under the spot, the way rustc
-/// and just show them. Columns are 1-based characters; the caret is placed by display width,
+/// A problem with the source line it points at, a caret under the spot and the code's help
+/// from the registry, the way rustc and just show them, in Chinese: `错误[code]：…`,
+/// `  --> file:line:col`, the line, the caret, `  = 帮助：…`. Columns are 1-based characters; the caret is placed by display width,
 /// so it lands under the right character in a line of Chinese text. `source_line` is the text
 /// of line `p.line` (the caller indexes each file's lines once: a file with 40,000 problems
 /// must not be scanned 40,000 times).
 pub fn render_snippet(p: &Problem, source_line: Option<&str>) -> String {
     use unicode_width::UnicodeWidthStr;
-    let level = match p.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    let mut out = format!("{level}[{}]: {}\n", p.code, p.message);
+    let mut out = format!("{}[{}]：{}\n", p.severity.label(), p.code, p.message);
     out.push_str(&format!("  --> {}", p.file));
     if let Some(line) = p.line {
         out.push_str(&format!(":{line}"));
@@ -205,8 +224,14 @@ pub fn render_snippet(p: &Problem, source_line: Option<&str>) -> String {
         }
     }
     out.push('\n');
+    let help = |mut out: String| {
+        if let Some(info) = p.code.info() {
+            out.push_str(&format!("  = 帮助：{}\n", info.help));
+        }
+        out
+    };
     let (Some(line), Some(src_line)) = (p.line, source_line) else {
-        return out;
+        return help(out);
     };
     let gutter = line.to_string().len();
     let pad = " ".repeat(gutter);
@@ -228,7 +253,7 @@ pub fn render_snippet(p: &Problem, source_line: Option<&str>) -> String {
             "^".repeat(width)
         ));
     }
-    out
+    help(out)
 }
 
 /// An operating-system error in plain Chinese, for messages that already name the file:
