@@ -23,7 +23,7 @@ fn main() {
         }
     }
     sets.sort();
-    let mut out = String::from("pub static BUILTIN_RULESETS: &[(&str, &[(&str, &str)])] = &[\n");
+    let mut out = String::from("static BUILTIN_RULESETS: &[(&str, &[(&str, &str)])] = &[\n");
     for (id, files) in &sets {
         writeln!(out, "    ({id:?}, &[").unwrap();
         for file in files {

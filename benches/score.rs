@@ -70,17 +70,17 @@ fn synthetic_ledgers(dir: &Path, rows: usize) {
         );
     }
     fs::write(dir.join("台账/主动公开台账.csv"), csv).unwrap();
-    let mut ysq = String::from("序号,收件日期,答复日期,是否延期,办理结果,征求意见工作日\n");
+    let mut on_request = String::from("序号,收件日期,答复日期,是否延期,办理结果,征求意见工作日\n");
     for i in 0..rows / 10 {
         let month = 1 + i % 11;
         let _ = writeln!(
-            ysq,
+            on_request,
             "{i},2021-{month:02}-03,2021-{:02}-20,否,予以公开,",
             month
         );
     }
     let path = dir.join("台账/依申请公开登记簿.csv");
-    fs::write(path, ysq).unwrap();
+    fs::write(path, on_request).unwrap();
 }
 
 fn peak_rss_kib() -> Option<u64> {

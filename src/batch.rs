@@ -15,10 +15,10 @@ use serde::{Serialize, Serializer};
 
 use crate::model::assessment::{Adjustment, Assessment, RulesetInfo, Status, Total, points};
 
-pub const SCHEMA: &str = "kaohe.batch/1";
+pub(crate) const SCHEMA: &str = "kaohe.batch/1";
 
 #[derive(Debug, Clone, Serialize)]
-pub struct BatchReport {
+pub(crate) struct BatchReport {
     pub schema: &'static str,
     /// The rule set every township was scored against (absent when none could be scored).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -42,7 +42,7 @@ pub struct BatchReport {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct RankEntry {
+pub(crate) struct RankEntry {
     pub rank: u32,
     pub unit: String,
     pub bundle: String,
@@ -66,7 +66,7 @@ pub struct RankEntry {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Loss {
+pub(crate) struct Loss {
     pub id: String,
     pub name: String,
     pub group: String,
@@ -77,13 +77,13 @@ pub struct Loss {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Duplicate {
+pub(crate) struct Duplicate {
     pub unit: String,
     pub bundles: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Failed {
+pub(crate) struct Failed {
     pub bundle: String,
     pub error: String,
 }
@@ -99,7 +99,7 @@ fn ordered_map<S: Serializer>(pairs: &[(String, usize)], s: S) -> Result<S::Ok, 
 
 /// What ranking needs to know of one township.
 #[derive(Debug, Clone)]
-pub struct Standing<'a> {
+pub(crate) struct Standing<'a> {
     pub unit: &'a str,
     pub bundle: &'a str,
     pub score: Decimal,
@@ -108,7 +108,7 @@ pub struct Standing<'a> {
 
 /// Pinyin collation key: each Chinese character by its toneless pinyin then tone, any other
 /// character by itself (lower-cased), so 安 < 北 < 张 and xx镇 sorts under x.
-pub fn pinyin_key(s: &str) -> Vec<(String, char)> {
+pub(crate) fn pinyin_key(s: &str) -> Vec<(String, char)> {
     s.chars()
         .zip(s.to_pinyin())
         .map(|(c, p)| match p {
@@ -123,12 +123,12 @@ pub fn pinyin_key(s: &str) -> Vec<(String, char)> {
 }
 
 /// Pinyin order of two unit names; code-point order only breaks what pinyin leaves equal.
-pub fn pinyin_cmp(a: &str, b: &str) -> Ordering {
+pub(crate) fn pinyin_cmp(a: &str, b: &str) -> Ordering {
     pinyin_key(a).cmp(&pinyin_key(b)).then_with(|| a.cmp(b))
 }
 
 /// Order the townships and number them. Returns (index into `items`, rank) in ranking order.
-pub fn rank(items: &[Standing]) -> Vec<(usize, u32)> {
+pub(crate) fn rank(items: &[Standing]) -> Vec<(usize, u32)> {
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by(|&i, &j| {
         let (a, b) = (&items[i], &items[j]);
@@ -156,7 +156,7 @@ pub fn rank(items: &[Standing]) -> Vec<(usize, u32)> {
 /// ranking-only formats need, not its findings. A national batch keeps 38,000 of these (about
 /// 200 bytes each) instead of 38,000 assessments.
 #[derive(Debug, Clone)]
-pub struct Kept {
+pub(crate) struct Kept {
     pub unit: String,
     pub bundle: String,
     pub total: Total,
@@ -169,7 +169,7 @@ pub struct Kept {
 }
 
 impl Kept {
-    pub fn of(a: &Assessment) -> Kept {
+    pub(crate) fn of(a: &Assessment) -> Kept {
         Kept {
             unit: a.unit.clone(),
             bundle: a.bundle.clone(),
@@ -186,7 +186,7 @@ impl Kept {
 }
 
 /// A township's date for the documents about it: the evaluation date, else the submission date.
-pub fn dated(a: &Assessment) -> &str {
+pub(crate) fn dated(a: &Assessment) -> &str {
     let p = &a.provenance;
     p.evaluated.as_deref().unwrap_or(&p.submitted)
 }
@@ -194,7 +194,7 @@ pub fn dated(a: &Assessment) -> &str {
 /// The batch report built one township at a time, in the bundles' name order, so a batch of
 /// any size holds only `Kept` entries and the running losses.
 #[derive(Debug)]
-pub struct Tally {
+pub(crate) struct Tally {
     kept: Vec<Kept>,
     grades: Vec<(String, usize)>,
     losses: Vec<Loss>,
@@ -204,7 +204,7 @@ pub struct Tally {
 impl Tally {
     /// `grade_names` are the rule set's bands, highest first, followed by its veto grade when
     /// that is not one of them.
-    pub fn new(grade_names: &[String]) -> Tally {
+    pub(crate) fn new(grade_names: &[String]) -> Tally {
         Tally {
             kept: Vec::new(),
             grades: grade_names.iter().map(|g| (g.clone(), 0)).collect(),
@@ -215,13 +215,13 @@ impl Tally {
 
     /// Count one township (call in the bundles' name order: equal losses keep the order in
     /// which indicators were first met).
-    pub fn add(&mut self, a: &Assessment) {
+    pub(crate) fn add(&mut self, a: &Assessment) {
         self.add_counted(Counted::of(a));
     }
 
     /// Count one township already reduced to what the batch keeps (done on the thread that
     /// scored it, so the assessment is dropped there).
-    pub fn add_counted(&mut self, c: Counted) {
+    pub(crate) fn add_counted(&mut self, c: Counted) {
         if self.ruleset.is_none() {
             self.ruleset = Some(c.ruleset);
         }
@@ -254,17 +254,13 @@ impl Tally {
     }
 
     /// How many townships were counted.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.kept.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.kept.is_empty()
     }
 
     /// Rank and finish. Returns the report (its `assessments` empty, `totals` filled) and, in
     /// ranking order, the position at which each township was added.
-    pub fn finish(self, mut failed: Vec<Failed>) -> (BatchReport, Vec<usize>) {
+    pub(crate) fn finish(self, mut failed: Vec<Failed>) -> (BatchReport, Vec<usize>) {
         let Tally {
             kept,
             grades,
@@ -368,9 +364,11 @@ impl Tally {
     }
 }
 
-/// Build the batch report. `grade_names` are the rule set's bands, highest first, followed by
-/// its veto grade when that is not one of them.
-pub fn summarize(
+/// Build the batch report at once (the tests; `kaohe batch` streams through `Tally`).
+/// `grade_names` are the rule set's bands, highest first, followed by its veto grade when that
+/// is not one of them.
+#[cfg(test)]
+pub(crate) fn summarize(
     assessments: Vec<Assessment>,
     failed: Vec<Failed>,
     grade_names: &[String],
@@ -392,7 +390,7 @@ pub fn summarize(
 /// indicator cost it. A bonus item not earned is not a loss, and a manual indicator still
 /// waiting for its verdict has lost nothing yet.
 #[derive(Debug, Clone)]
-pub struct Counted {
+pub(crate) struct Counted {
     pub kept: Kept,
     pub ruleset: RulesetInfo,
     /// Every scored non-bonus indicator in the rule set's order, with what it cost (maybe 0).
@@ -400,7 +398,7 @@ pub struct Counted {
 }
 
 impl Counted {
-    pub fn of(a: &Assessment) -> Counted {
+    pub(crate) fn of(a: &Assessment) -> Counted {
         let losses = a
             .indicators
             .iter()

@@ -10,7 +10,7 @@ use jiff::civil::Date;
 
 /// Y-M-D, Y/M/D, Y.M.D or Y年M月D日(号), ASCII or full-width digits, optional trailing time.
 /// The input is already trimmed. Anything else is `None`.
-pub fn parse_date(s: &str) -> Option<Date> {
+pub(crate) fn parse_date(s: &str) -> Option<Date> {
     // The common spelling `2021-03-05` (ledgers hold thousands) without building a char vector;
     // the scanner below reads it the same way.
     if let Some(d) = parse_ymd_ascii(s.trim().as_bytes()) {

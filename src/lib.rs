@@ -6,17 +6,17 @@
 // readability for no measurable gain.
 #![allow(clippy::result_large_err)]
 
-pub mod batch;
+pub(crate) mod batch;
 pub mod budget;
 pub mod calendar;
 pub mod cli;
-pub mod dates;
+pub(crate) mod dates;
 pub mod diag;
-pub mod expr;
+pub(crate) mod expr;
 pub mod load;
 pub mod model;
-pub mod precheck;
-pub mod report;
+pub(crate) mod precheck;
+pub(crate) mod report;
 pub mod score;
-pub mod serve;
-pub mod text;
+pub(crate) mod serve;
+pub(crate) mod text;

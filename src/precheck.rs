@@ -33,10 +33,10 @@ use crate::model::evidence::Evidence;
 use crate::model::ruleset::{Deadline, Every, Period, RuleSet, Source};
 use crate::score::township;
 
-pub const SCHEMA: &str = "kaohe.precheck/1";
+pub(crate) const SCHEMA: &str = "kaohe.precheck/1";
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Precheck {
+pub(crate) struct Precheck {
     pub schema: &'static str,
     pub ruleset: RulesetInfo,
     pub unit: String,
@@ -67,7 +67,7 @@ pub struct Precheck {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Todo {
+pub(crate) struct Todo {
     pub id: String,
     pub name: String,
     pub group: String,
@@ -86,14 +86,14 @@ pub struct Todo {
 /// A date that matters for an indicator; `date` is null when it cannot be known (a year the
 /// working-day calendar does not cover), and `note` says why.
 #[derive(Debug, Clone, Serialize)]
-pub struct KeyDate {
+pub(crate) struct KeyDate {
     pub what: String,
     pub date: Option<String>,
     pub note: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Application {
+pub(crate) struct Application {
     pub evidence: EvidenceRef,
     pub received: Option<String>,
     /// The limit in working days (the rule set's `township.applications.limit`).
@@ -108,7 +108,7 @@ pub struct Application {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct MissingEvidence {
+pub(crate) struct MissingEvidence {
     /// The indicators scored 缺材料 because of it (empty for a named file no indicator needs).
     pub indicators: Vec<String>,
     pub what: String,
@@ -118,7 +118,7 @@ pub struct MissingEvidence {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Recovery {
+pub(crate) struct Recovery {
     pub id: String,
     pub name: String,
     #[serde(serialize_with = "points")]
@@ -129,7 +129,7 @@ pub struct Recovery {
 }
 
 /// Build the pre-check from an assessment scored as of `as_of` (`score::score_as_of`).
-pub fn precheck(
+pub(crate) fn precheck(
     assessment: &Assessment,
     rules: &RuleSet,
     evidence: &Evidence,

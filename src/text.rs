@@ -11,7 +11,7 @@ const PLACEHOLDERS: [&str; 5] = ["无", "/", "-", "—", "－"];
 
 /// Whitespace for trimming and squashing: Unicode whitespace (which covers U+3000 and NBSP)
 /// plus U+FEFF (a BOM left in the middle of a pasted cell) and zero-width spaces.
-pub fn is_space(c: char) -> bool {
+pub(crate) fn is_space(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{feff}' | '\u{200b}')
 }
 
@@ -19,7 +19,7 @@ pub fn is_space(c: char) -> bool {
 /// C0/C1 controls but line breaks and tabs (ESC starts a terminal command: clear the screen,
 /// retitle the window, hide text), bidirectional overrides and isolates (U+202E reverses what
 /// follows), and zero-width characters (two "equal" names that differ invisibly).
-pub fn is_invisible_control(c: char) -> bool {
+pub(crate) fn is_invisible_control(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
         || matches!(c,
             '\u{200b}'..='\u{200f}'
@@ -32,7 +32,7 @@ pub fn is_invisible_control(c: char) -> bool {
 /// `s` with every [`is_invisible_control`] character written out as `\u{1B}`, so it is seen
 /// and cannot act: used by every output read in a terminal or a text viewer (table, Markdown,
 /// messages).
-pub fn show_invisible(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn show_invisible(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.chars().any(is_invisible_control) {
         return std::borrow::Cow::Borrowed(s);
     }
@@ -48,13 +48,13 @@ pub fn show_invisible(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Trim only (no placeholder test): header cells, map keys.
-pub fn trim(s: &str) -> &str {
+pub(crate) fn trim(s: &str) -> &str {
     s.trim_matches(is_space)
 }
 
 /// Trim leading/trailing whitespace including full-width spaces and U+FEFF; `None` when the
 /// result is empty or a placeholder (无, /, -, —, －).
-pub fn clean(s: &str) -> Option<&str> {
+pub(crate) fn clean(s: &str) -> Option<&str> {
     let t = trim(s);
     if t.is_empty() || PLACEHOLDERS.contains(&t) {
         None
@@ -64,13 +64,13 @@ pub fn clean(s: &str) -> Option<&str> {
 }
 
 /// Remove every whitespace character (full-width spaces and line breaks included).
-pub fn squash_whitespace(s: &str) -> String {
+pub(crate) fn squash_whitespace(s: &str) -> String {
     s.chars().filter(|&c| !is_space(c)).collect()
 }
 
 /// HTML → text: comments, script and style removed, other tags removed, entities decoded.
 /// Whitespace is kept as written (text checks squash it afterwards).
-pub fn html_to_text(html: &str) -> String {
+pub(crate) fn html_to_text(html: &str) -> String {
     let mut raw = String::with_capacity(html.len());
     for token in HtmlTokens::new(html) {
         if let HtmlToken::Text(t) = token {
@@ -83,7 +83,7 @@ pub fn html_to_text(html: &str) -> String {
 /// The text a document's text checks see (indicators.md 通用口径): `.html`/`.htm` through
 /// [`html_to_text`], `.md`/`.txt` (and anything else) as written; then every whitespace
 /// character removed. `ext` is the file extension without the dot, any letter case.
-pub fn document_text(ext: &str, raw: &str) -> String {
+pub(crate) fn document_text(ext: &str, raw: &str) -> String {
     if is_html_ext(ext) {
         squash_whitespace(&html_to_text(raw))
     } else {
@@ -91,14 +91,14 @@ pub fn document_text(ext: &str, raw: &str) -> String {
     }
 }
 
-pub fn is_html_ext(ext: &str) -> bool {
+pub(crate) fn is_html_ext(ext: &str) -> bool {
     ext.eq_ignore_ascii_case("html") || ext.eq_ignore_ascii_case("htm")
 }
 
 /// One piece of an HTML document. Attributes are parsed only for start tags; names are
 /// lower-cased ASCII.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HtmlToken<'a> {
+pub(crate) enum HtmlToken<'a> {
     /// Character data, entities still encoded.
     Text(&'a str),
     Start {
@@ -112,7 +112,7 @@ pub enum HtmlToken<'a> {
 
 impl HtmlToken<'_> {
     /// The value of an attribute of a start tag (entities decoded).
-    pub fn attr(&self, name: &str) -> Option<String> {
+    pub(crate) fn attr(&self, name: &str) -> Option<String> {
         match self {
             HtmlToken::Start { attrs, .. } => attrs
                 .iter()
@@ -126,7 +126,7 @@ impl HtmlToken<'_> {
 /// A forgiving HTML tokenizer: comments, doctype and processing instructions are dropped, the
 /// content of `<script>` and `<style>` is dropped, a `<` that does not start a tag is text.
 /// Never fails and never allocates more than the input's size per token.
-pub struct HtmlTokens<'a> {
+pub(crate) struct HtmlTokens<'a> {
     src: &'a str,
     pos: usize,
     /// After `<script>` / `<style>`: skip raw text up to the matching end tag.
@@ -134,7 +134,7 @@ pub struct HtmlTokens<'a> {
 }
 
 impl<'a> HtmlTokens<'a> {
-    pub fn new(src: &'a str) -> Self {
+    pub(crate) fn new(src: &'a str) -> Self {
         HtmlTokens {
             src,
             pos: 0,

@@ -6,6 +6,8 @@
 #[path = "cli/harness.rs"]
 mod harness;
 
+#[path = "cli/annual_report.rs"]
+mod annual_report;
 #[path = "cli/batch.rs"]
 mod batch;
 #[path = "cli/bonus.rs"]
@@ -28,20 +30,26 @@ mod grading;
 mod hostile;
 #[path = "cli/methods.rs"]
 mod methods;
+#[path = "cli/on_request.rs"]
+mod on_request;
 #[path = "cli/org.rs"]
 mod org;
 #[path = "cli/plain.rs"]
 mod plain;
 #[path = "cli/platform.rs"]
 mod platform;
-#[path = "cli/report.rs"]
-mod report;
+#[path = "cli/proactive.rs"]
+mod proactive;
 #[path = "cli/reports.rs"]
 mod reports;
+#[path = "cli/second_township.rs"]
+mod second_township;
 #[path = "cli/seed.rs"]
 mod seed;
 #[path = "cli/serve.rs"]
 mod serve;
+#[path = "cli/snapshots.rs"]
+mod snapshots;
 #[path = "cli/toolkit.rs"]
 mod toolkit;
 #[path = "cli/township.rs"]
@@ -50,9 +58,3 @@ mod township;
 mod units;
 #[path = "cli/weights.rs"]
 mod weights;
-#[path = "cli/ysq.rs"]
-mod ysq;
-#[path = "cli/yy.rs"]
-mod yy;
-#[path = "cli/zwgk.rs"]
-mod zwgk;

@@ -16,6 +16,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
+use super::CalendarArgs;
 use super::output::Staged;
 use super::pipeline::{VerdictInput, check_output, emit, load_calendar, score_bundle};
 use super::score::{parse_fail_under, pick_format, refuse_binary_to_terminal, stamp};
@@ -31,7 +32,7 @@ use crate::model::ruleset::RuleSet;
 use crate::report::{Format, Options, html, json, md, stamp_suffix, xlsx};
 
 #[derive(Args)]
-pub struct BatchArgs {
+pub(crate) struct BatchArgs {
     /// 存放各乡镇报送材料的文件夹：每个子文件夹（或 .zip）是一份材料
     dir: PathBuf,
     /// 规则集目录（该路径存在时）或内置规则集编号；不写时统一使用多数材料声明的考核指标
@@ -46,9 +47,8 @@ pub struct BatchArgs {
     /// 把报告写入文件 FILE 而不是屏幕（不得位于材料目录内）
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
-    /// 补充节假日日历（CSV：date,kind,festival），增加年份或本地假日
-    #[arg(long, value_name = "FILE")]
-    calendar: Vec<PathBuf>,
+    #[command(flatten)]
+    calendar: CalendarArgs,
     /// 任一乡镇总分低于此分数时以退出码 1 结束
     #[arg(long, value_name = "SCORE")]
     fail_under: Option<String>,
@@ -259,7 +259,7 @@ fn progress(len: usize) -> ProgressBar {
     bar
 }
 
-pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
+pub(crate) fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
     let fail_under = parse_fail_under(args.fail_under.as_deref())?;
     let format = pick_format(args.format, args.output.as_deref());
     refuse_binary_to_terminal(format, args.output.as_deref())?;
@@ -375,7 +375,8 @@ pub fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
             // With --rules every bundle is scored against it, and each whose 考核指标 differs is
             // named once (as `kaohe score` does); without it, the 考核指标 most bundles declare
             // decides, so one township's typo fails that township, not the county.
-            let (rules, calendar) = batch_rules(args.rules.as_deref(), &declared, &args.calendar)?;
+            let (rules, calendar) =
+                batch_rules(args.rules.as_deref(), &declared, &args.calendar.calendar)?;
             tally = batch::Tally::new(&grade_names(&rules));
             // Phase 2: score a chunk in parallel, hand the results over in the bundles' order
             // (so the output is the same on any number of threads), keep only what ranking

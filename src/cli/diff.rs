@@ -12,7 +12,7 @@ use crate::diag::Fatal;
 use crate::report::diff;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DiffFormat {
+pub(super) enum DiffFormat {
     /// 文本表格：有变化的指标和总分
     Table,
     /// JSON（kaohe.diff/1）
@@ -20,7 +20,7 @@ pub enum DiffFormat {
 }
 
 #[derive(Args)]
-pub struct DiffArgs {
+pub(super) struct DiffArgs {
     /// 较早的评分结果（kaohe score --format json 的输出）
     a: PathBuf,
     /// 较晚的评分结果
@@ -48,7 +48,7 @@ fn read(path: &Path) -> Result<serde_json::Value, Fatal> {
     Ok(value)
 }
 
-pub fn run(args: &DiffArgs) -> Result<ExitCode, Fatal> {
+pub(super) fn run(args: &DiffArgs) -> Result<ExitCode, Fatal> {
     let a = read(&args.a)?;
     let b = read(&args.b)?;
     let d = diff::diff(&a, &b);

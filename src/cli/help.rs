@@ -176,7 +176,7 @@ pub(super) fn print_clap_error(e: &clap::Error) -> ExitCode {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-pub enum Shell {
+pub(super) enum Shell {
     Bash,
     Zsh,
     Fish,
@@ -184,7 +184,7 @@ pub enum Shell {
 }
 
 #[derive(Args)]
-pub struct CompletionsArgs {
+pub(super) struct CompletionsArgs {
     /// 命令行外壳（shell）
     shell: Shell,
 }

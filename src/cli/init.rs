@@ -19,7 +19,7 @@ use crate::model::ruleset::RuleSet;
 use crate::model::schema::{FieldType, LedgerDecl};
 
 #[derive(Args)]
-pub struct InitArgs {
+pub(super) struct InitArgs {
     /// 新材料文件夹（不存在或为空）
     new_dir: PathBuf,
     /// 规则集目录或内置规则集编号（不写时按文件夹名中的年份选用内置规则集，如 xx镇-2021，须恰有一个）
@@ -31,12 +31,12 @@ pub struct InitArgs {
 }
 
 /// One file of the skeleton: a path relative to the bundle and its bytes.
-pub struct SkeletonFile {
+pub(super) struct SkeletonFile {
     pub path: String,
     pub bytes: Vec<u8>,
 }
 
-pub fn run(args: &InitArgs) -> Result<ExitCode, Fatal> {
+pub(super) fn run(args: &InitArgs) -> Result<ExitCode, Fatal> {
     let dir = &args.new_dir;
     if dir.exists() {
         let empty = std::fs::read_dir(dir)
@@ -189,7 +189,7 @@ fn submission_date(rules: &RuleSet) -> Date {
 }
 
 /// The folders and files of a fresh bundle. Pure, so tests and other front ends can reuse it.
-pub fn skeleton(rules: &RuleSet, unit: &str) -> (Vec<String>, Vec<SkeletonFile>) {
+pub(super) fn skeleton(rules: &RuleSet, unit: &str) -> (Vec<String>, Vec<SkeletonFile>) {
     let decl = &rules.evidence;
     let mut dirs = vec!["台账".to_string(), "材料".to_string()];
     for (name, ty) in &decl.manifest {

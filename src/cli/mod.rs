@@ -18,10 +18,10 @@ mod selfreport;
 
 use crate::diag::CliCode;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{FromArgMatches, Parser, Subcommand};
+use clap::{Args, FromArgMatches, Parser, Subcommand};
 
 use crate::diag::{Fatal, Problem, render_location};
 use crate::load::rules::{self as rule_loader, RuleFiles};
@@ -71,6 +71,41 @@ enum Command {
     Completions(help::CompletionsArgs),
     /// 输出 kaohe 的 man 手册页（roff 格式）
     Manpage,
+}
+
+/// The bundle a command reads and the rule set and verdicts it is scored with: the first
+/// arguments of `score`, `explain`, `precheck` and `selfreport`. A command whose help says more
+/// (or less) overrides it with `#[command(mut_arg(…))]`.
+#[derive(Args)]
+pub(crate) struct BundleArgs {
+    /// 报送材料：含 bundle.yaml 的文件夹（或其 .zip）
+    pub(crate) bundle: PathBuf,
+    /// 规则集目录（该路径存在时）或内置规则集编号；代替材料中的考核指标
+    #[arg(long, value_name = "DIR|ID")]
+    pub(crate) rules: Option<String>,
+    /// 评分人的评分文件（人工评分和调整）
+    #[arg(long, value_name = "FILE")]
+    pub(crate) verdicts: Option<PathBuf>,
+}
+
+/// `--calendar` of every command that scores (`score`, `batch`, `explain`, `precheck`,
+/// `selfreport`).
+#[derive(Args)]
+pub(crate) struct CalendarArgs {
+    /// 补充节假日日历（CSV：date,kind,festival），增加年份或本地假日
+    #[arg(long, value_name = "FILE")]
+    pub(crate) calendar: Vec<PathBuf>,
+}
+
+/// Rewords the help of shared arguments for one command (`#[command(mut_args(reword(…)))]`),
+/// in place: `mut_arg` would move the argument to the end, reordering completions.
+pub(crate) fn reword(
+    texts: &'static [(&'static str, &'static str)],
+) -> impl FnMut(clap::Arg) -> clap::Arg {
+    move |a| match texts.iter().find(|(id, _)| a.get_id() == *id) {
+        Some((_, help)) => a.help(*help),
+        None => a,
+    }
 }
 
 /// Parse arguments, run, and turn the outcome into an exit code.

@@ -58,7 +58,7 @@ pub(super) struct Staged {
 
 impl Staged {
     /// Stage the report `path`: its temporary file beside it.
-    pub fn report(path: &Path) -> Result<Staged, Fatal> {
+    pub(super) fn report(path: &Path) -> Result<Staged, Fatal> {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -68,7 +68,7 @@ impl Staged {
     }
 
     /// A scratch file in `dir` (removed when dropped), for data too large to keep in memory.
-    pub fn scratch(dir: &Path, what: &str) -> Result<Staged, Fatal> {
+    pub(super) fn scratch(dir: &Path, what: &str) -> Result<Staged, Fatal> {
         let tmp = dir.join(format!(".kaohe-{}-{what}.tmp", std::process::id()));
         Self::create(tmp.clone(), None, &tmp)
     }
@@ -86,11 +86,11 @@ impl Staged {
         })
     }
 
-    pub fn path(&self) -> &Path {
+    pub(super) fn path(&self) -> &Path {
         &self.tmp
     }
 
-    pub fn write_all(&mut self, bytes: &[u8]) -> Result<(), Fatal> {
+    pub(super) fn write_all(&mut self, bytes: &[u8]) -> Result<(), Fatal> {
         let shown = self.target.clone().unwrap_or_else(|| self.tmp.clone());
         match self.file.as_mut() {
             Some(f) => f.write_all(bytes).map_err(|e| unwritable(&shown, e)),
@@ -99,7 +99,7 @@ impl Staged {
     }
 
     /// Flush what was written so far (before reading a scratch file back).
-    pub fn flush(&mut self) -> Result<(), Fatal> {
+    pub(super) fn flush(&mut self) -> Result<(), Fatal> {
         let shown = self.target.clone().unwrap_or_else(|| self.tmp.clone());
         match self.file.as_mut() {
             Some(f) => f.flush().map_err(|e| unwritable(&shown, e)),
@@ -108,7 +108,7 @@ impl Staged {
     }
 
     /// Finish the report: flush and rename the temporary file over the target.
-    pub fn commit(mut self) -> Result<(), Fatal> {
+    pub(super) fn commit(mut self) -> Result<(), Fatal> {
         let target = self.target.clone().unwrap_or_else(|| self.tmp.clone());
         if let Some(f) = self.file.take() {
             f.into_inner()

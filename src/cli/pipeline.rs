@@ -36,12 +36,15 @@ pub(crate) struct Loaded {
 
 impl Loaded {
     /// The assessment `kaohe score` prints, within the evaluation limits.
-    pub fn score(&self) -> Result<Assessment, Fatal> {
+    pub(crate) fn score(&self) -> Result<Assessment, Fatal> {
         self.score_as_of(None)
     }
 
     /// The assessment as of a day (`kaohe precheck`), within the evaluation limits.
-    pub fn score_as_of(&self, as_of: Option<jiff::civil::Date>) -> Result<Assessment, Fatal> {
+    pub(crate) fn score_as_of(
+        &self,
+        as_of: Option<jiff::civil::Date>,
+    ) -> Result<Assessment, Fatal> {
         within_limits(&self.rules, || {
             score::score_as_of(
                 &self.rules,
@@ -96,13 +99,12 @@ pub(crate) fn evaluation_limit_message(cut: crate::budget::Cut) -> String {
 /// Open `bundle` and load everything needed to score it. `output` (the `-o` path) is refused
 /// when it lies inside the bundle, before anything is read.
 pub(crate) fn load(
-    bundle: &Path,
-    rules: Option<&str>,
-    verdicts: Option<&Path>,
+    input: &super::BundleArgs,
     calendars: &[PathBuf],
     output: Option<&Path>,
 ) -> Result<Loaded, Fatal> {
-    let bundle = open_bundle(bundle)?;
+    let verdicts = input.verdicts.as_deref();
+    let bundle = open_bundle(&input.bundle)?;
     if let Some(out) = output {
         let mut protected: Vec<(&Path, &str)> = vec![(&bundle.root, "材料目录")];
         protected.extend(verdicts.map(|v| (v, "评分文件")));
@@ -111,7 +113,7 @@ pub(crate) fn load(
     }
     load_opened(
         bundle,
-        rules,
+        input.rules.as_deref(),
         verdicts.map(|p| VerdictInput::File(p.to_path_buf())),
         calendars,
     )

@@ -9,21 +9,20 @@ use jiff::civil::Date;
 
 use super::cli_error;
 use super::pipeline::{self, emit};
+use super::{BundleArgs, CalendarArgs};
 use crate::dates;
 use crate::diag::Fatal;
 use crate::precheck;
 use crate::report::precheck::PrecheckFormat;
 
 #[derive(Args)]
-pub struct PrecheckArgs {
-    /// 报送材料：含 bundle.yaml 的文件夹（或其 .zip）
-    bundle: PathBuf,
-    /// 规则集目录或内置规则集编号；代替材料中的考核指标
-    #[arg(long, value_name = "DIR|ID")]
-    rules: Option<String>,
-    /// 评分人的评分文件（人工评分和调整），如有
-    #[arg(long, value_name = "FILE")]
-    verdicts: Option<PathBuf>,
+#[command(mut_args(super::reword(&[
+    ("rules", "规则集目录或内置规则集编号；代替材料中的考核指标"),
+    ("verdicts", "评分人的评分文件（人工评分和调整），如有"),
+])))]
+pub(super) struct PrecheckArgs {
+    #[command(flatten)]
+    input: BundleArgs,
     /// 输出格式；不写时按 -o 文件的扩展名（.json .md），否则为文本
     #[arg(long, value_enum)]
     format: Option<PrecheckFormat>,
@@ -33,9 +32,8 @@ pub struct PrecheckArgs {
     /// 以这一天为准计算期数和期限（默认为今天，但不晚于材料的报送日期）；年底前尚未开始的月份、季度不算缺漏
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
-    /// 补充节假日日历（CSV：date,kind,festival），增加年份或本地假日
-    #[arg(long, value_name = "FILE")]
-    calendar: Vec<PathBuf>,
+    #[command(flatten)]
+    calendar: CalendarArgs,
 }
 
 fn parse_as_of(s: &str) -> Result<Date, Fatal> {
@@ -81,16 +79,10 @@ fn output_format(output: Option<&std::path::Path>) -> Result<Option<PrecheckForm
     }
 }
 
-pub fn run(args: &PrecheckArgs) -> Result<ExitCode, Fatal> {
+pub(super) fn run(args: &PrecheckArgs) -> Result<ExitCode, Fatal> {
     let explicit = args.as_of.as_deref().map(parse_as_of).transpose()?;
     let by_extension = output_format(args.output.as_deref())?;
-    let loaded = pipeline::load(
-        &args.bundle,
-        args.rules.as_deref(),
-        args.verdicts.as_deref(),
-        &args.calendar,
-        args.output.as_deref(),
-    )?;
+    let loaded = pipeline::load(&args.input, &args.calendar.calendar, args.output.as_deref())?;
     let submitted = loaded.evidence.header.submitted;
     // A bundle is pre-checked as of today while it is being prepared, and as of the day it was
     // handed in once that has passed: a 2021 bundle opened in 2026 is not "1,500 days late".

@@ -18,7 +18,7 @@ use crate::model::ruleset::RuleSet;
 use crate::report::table::plain;
 
 #[derive(Subcommand)]
-pub enum RulesCommand {
+pub(super) enum RulesCommand {
     /// 全面检查规则集，逐条列出问题及其文件、行、列
     Check {
         /// 规则集目录或内置规则集编号
@@ -51,7 +51,7 @@ pub enum RulesCommand {
     },
 }
 
-pub fn run(cmd: &RulesCommand) -> Result<ExitCode, Fatal> {
+pub(super) fn run(cmd: &RulesCommand) -> Result<ExitCode, Fatal> {
     match cmd {
         RulesCommand::Check { ruleset } => check(ruleset),
         RulesCommand::Functions => {

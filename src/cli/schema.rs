@@ -16,7 +16,7 @@ use crate::load::open_bundle;
 use crate::model::ruleset::Method;
 
 #[derive(Clone, Copy, ValueEnum)]
-pub enum SchemaName {
+pub(super) enum SchemaName {
     /// 一份材料的评分结果（kaohe.assessment/1）
     Assessment,
     /// 批量评分结果（kaohe.batch/1）
@@ -28,12 +28,12 @@ pub enum SchemaName {
 }
 
 #[derive(Args)]
-pub struct SchemaArgs {
+pub(super) struct SchemaArgs {
     /// 哪一种（说明见 docs/json.md）
     name: SchemaName,
 }
 
-pub fn schema(args: &SchemaArgs) -> Result<ExitCode, Fatal> {
+pub(super) fn schema(args: &SchemaArgs) -> Result<ExitCode, Fatal> {
     let text = match args.name {
         SchemaName::Rules => crate::report::rules::schema_json(),
         name => {
@@ -51,7 +51,7 @@ pub fn schema(args: &SchemaArgs) -> Result<ExitCode, Fatal> {
 }
 
 #[derive(Args)]
-pub struct VerdictsArgs {
+pub(super) struct VerdictsArgs {
     /// 报送材料：含 bundle.yaml 的文件夹（或其 .zip）
     bundle: PathBuf,
     /// 规则集目录或内置规则集编号；代替材料中的考核指标
@@ -65,7 +65,7 @@ pub struct VerdictsArgs {
 /// The template: 单位 and 考核指标 filled in, each manual indicator with its points and what
 /// is measured, 评分人/评分日期/得分 left empty (so a template handed in unfilled is an error,
 /// not a score of nothing), and a commented 调整 example.
-pub fn template(args: &VerdictsArgs) -> Result<ExitCode, Fatal> {
+pub(super) fn template(args: &VerdictsArgs) -> Result<ExitCode, Fatal> {
     let bundle = open_bundle(&args.bundle)?;
     if let Some(out) = &args.output {
         check_output(out, &[(bundle.root.as_path(), "材料目录")])?;

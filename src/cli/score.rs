@@ -9,30 +9,23 @@ use std::str::FromStr;
 use clap::Args;
 use rust_decimal::Decimal;
 
-use super::cli_error;
 use super::pipeline::{self, emit};
+use super::{BundleArgs, CalendarArgs, cli_error};
 use crate::diag::Fatal;
 use crate::report::{Format, Options};
 
 #[derive(Args)]
-pub struct ScoreArgs {
-    /// 报送材料：含 bundle.yaml 的文件夹（或其 .zip）
-    bundle: PathBuf,
-    /// 规则集目录（该路径存在时）或内置规则集编号；代替材料中的考核指标
-    #[arg(long, value_name = "DIR|ID")]
-    rules: Option<String>,
-    /// 评分人的评分文件（人工评分和调整）
-    #[arg(long, value_name = "FILE")]
-    verdicts: Option<PathBuf>,
+pub(super) struct ScoreArgs {
+    #[command(flatten)]
+    input: BundleArgs,
     /// 输出格式；不写时按 -o 文件的扩展名（.json .csv .md .html .xlsx），否则为表格
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// 把报告写入文件 FILE 而不是屏幕（不得位于材料目录内）
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
-    /// 补充节假日日历（CSV：date,kind,festival），增加年份或本地假日
-    #[arg(long, value_name = "FILE")]
-    calendar: Vec<PathBuf>,
+    #[command(flatten)]
+    calendar: CalendarArgs,
     /// 总分低于此分数时以退出码 1 结束
     #[arg(long, value_name = "SCORE")]
     fail_under: Option<String>,
@@ -41,18 +34,12 @@ pub struct ScoreArgs {
     stamp: bool,
 }
 
-pub fn run(args: &ScoreArgs) -> Result<ExitCode, Fatal> {
+pub(super) fn run(args: &ScoreArgs) -> Result<ExitCode, Fatal> {
     let fail_under = parse_fail_under(args.fail_under.as_deref())?;
     let format = pick_format(args.format, args.output.as_deref());
     refuse_binary_to_terminal(format, args.output.as_deref())?;
 
-    let loaded = pipeline::load(
-        &args.bundle,
-        args.rules.as_deref(),
-        args.verdicts.as_deref(),
-        &args.calendar,
-        args.output.as_deref(),
-    )?;
+    let loaded = pipeline::load(&args.input, &args.calendar.calendar, args.output.as_deref())?;
     let assessment = loaded.score()?;
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();

@@ -8,28 +8,26 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::pipeline::{emit, load};
+use super::{BundleArgs, CalendarArgs};
 use crate::diag::Fatal;
 use crate::report::selfreport;
 
 #[derive(Args)]
-pub struct SelfreportArgs {
-    /// 报送材料：含 bundle.yaml 的文件夹（或其 .zip）
-    bundle: PathBuf,
-    /// 规则集目录或内置规则集编号；代替材料中的考核指标
-    #[arg(long, value_name = "DIR|ID")]
-    rules: Option<String>,
-    /// 评分人的评分文件，如有
-    #[arg(long, value_name = "FILE")]
-    verdicts: Option<PathBuf>,
+#[command(mut_args(super::reword(&[
+    ("rules", "规则集目录或内置规则集编号；代替材料中的考核指标"),
+    ("verdicts", "评分人的评分文件，如有"),
+])))]
+pub(super) struct SelfreportArgs {
+    #[command(flatten)]
+    input: BundleArgs,
     /// 把草稿写入文件 FILE 而不是屏幕（不得位于材料目录内）
     #[arg(short = 'o', long = "output", value_name = "FILE.md")]
     output: Option<PathBuf>,
-    /// 补充节假日日历（CSV：date,kind,festival），增加年份或本地假日
-    #[arg(long, value_name = "FILE")]
-    calendar: Vec<PathBuf>,
+    #[command(flatten)]
+    calendar: CalendarArgs,
 }
 
-pub fn run(args: &SelfreportArgs) -> Result<ExitCode, Fatal> {
+pub(super) fn run(args: &SelfreportArgs) -> Result<ExitCode, Fatal> {
     // The draft is Markdown: a name that promises another format (.docx, .pdf) is refused
     // rather than filled with Markdown.
     if let Some(path) = &args.output
@@ -45,13 +43,7 @@ pub fn run(args: &SelfreportArgs) -> Result<ExitCode, Fatal> {
             ),
         ));
     }
-    let loaded = load(
-        &args.bundle,
-        args.rules.as_deref(),
-        args.verdicts.as_deref(),
-        &args.calendar,
-        args.output.as_deref(),
-    )?;
+    let loaded = load(&args.input, &args.calendar.calendar, args.output.as_deref())?;
     let assessment = loaded.score()?;
     let text = selfreport::render(
         &assessment,

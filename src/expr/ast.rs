@@ -6,10 +6,10 @@ use std::sync::Arc;
 use super::functions::Func;
 use super::value::Value;
 
-pub type Span = Range<usize>;
+pub(crate) type Span = Range<usize>;
 
 #[derive(Debug, Clone)]
-pub struct Ast {
+pub(crate) struct Ast {
     pub kind: AstKind,
     pub span: Span,
 }
@@ -33,7 +33,7 @@ pub enum BinOp {
 }
 
 impl BinOp {
-    pub fn symbol(self) -> &'static str {
+    pub(crate) fn symbol(self) -> &'static str {
         match self {
             BinOp::Or => "or",
             BinOp::And => "and",
@@ -52,7 +52,7 @@ impl BinOp {
         }
     }
 
-    pub fn is_comparison(self) -> bool {
+    pub(crate) fn is_comparison(self) -> bool {
         matches!(
             self,
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::In
@@ -61,7 +61,7 @@ impl BinOp {
 }
 
 #[derive(Debug, Clone)]
-pub enum AstKind {
+pub(crate) enum AstKind {
     Lit(Value),
     Name(String),
     List(Vec<Ast>),
@@ -83,7 +83,6 @@ pub enum AstKind {
     /// `let name = value; body`: `name` is visible in `body` only.
     Let {
         name: String,
-        name_span: Span,
         value: Box<Ast>,
         body: Box<Ast>,
     },
@@ -97,7 +96,7 @@ pub enum AstKind {
 /// their registry entry. Evaluating it never looks anything up by text except globals,
 /// columns and fields.
 #[derive(Debug, Clone)]
-pub enum Ir {
+pub(crate) enum Ir {
     Const(Value),
     /// A lambda parameter: the slot in the evaluator's local stack.
     Local(usize),
@@ -126,7 +125,7 @@ pub enum Ir {
 }
 
 #[derive(Debug, Clone)]
-pub struct Call {
+pub(crate) struct Call {
     pub func: Func,
     pub args: Vec<Ir>,
     /// For each argument that reads a ledger column directly (`r.成文日期`), the column, so a
@@ -137,7 +136,7 @@ pub struct Call {
 impl Ir {
     /// Call `f` on each direct sub-expression, in source order: the one place that knows the
     /// shape of the tree, for every walk over it.
-    pub fn for_each_child<'a>(&'a self, f: &mut impl FnMut(&'a Ir)) {
+    pub(crate) fn for_each_child<'a>(&'a self, f: &mut impl FnMut(&'a Ir)) {
         match self {
             Ir::Const(_) | Ir::Local(_) | Ir::Global(_) => {}
             Ir::List(items) => items.iter().for_each(f),
@@ -158,7 +157,7 @@ impl Ir {
     }
 
     /// Whether evaluating this may push a data problem citing the innermost row.
-    pub fn uses_calendar(&self) -> bool {
+    pub(crate) fn uses_calendar(&self) -> bool {
         use super::functions::Func;
         if let Ir::Call(c) = self
             && matches!(c.func, Func::Workdays | Func::AddWorkdays)

@@ -13,7 +13,7 @@ use super::value::Value;
 
 /// The rounding rule a text names: `half-up` (四舍五入: a tie goes away from zero) or
 /// `half-even` (a tie goes to the even multiple).
-pub fn rounding(rule: &str) -> Option<RoundingStrategy> {
+pub(crate) fn rounding(rule: &str) -> Option<RoundingStrategy> {
     match rule {
         "half-up" => Some(RoundingStrategy::MidpointAwayFromZero),
         "half-even" => Some(RoundingStrategy::MidpointNearestEven),
@@ -22,7 +22,7 @@ pub fn rounding(rule: &str) -> Option<RoundingStrategy> {
 }
 
 /// `n` to a multiple of `step` by `strategy`; `None` for a step not above 0 or an overflow.
-pub fn round_to(n: Decimal, step: Decimal, strategy: RoundingStrategy) -> Option<Decimal> {
+pub(crate) fn round_to(n: Decimal, step: Decimal, strategy: RoundingStrategy) -> Option<Decimal> {
     if step <= Decimal::ZERO {
         return None;
     }
@@ -57,7 +57,7 @@ fn date_parts(y: i64, m: i64, d: i64) -> Option<Date> {
 }
 
 /// `add_months`: the same day `n` months later, clipped to the month's last day.
-pub fn add_months(d: Date, n: i64) -> Option<Date> {
+pub(crate) fn add_months(d: Date, n: i64) -> Option<Date> {
     let months = i64::from(d.year())
         .checked_mul(12)?
         .checked_add(i64::from(d.month()) - 1)?
@@ -93,7 +93,7 @@ fn extreme(list: &Value, largest: bool) -> Value {
 
 /// Runs one of the built-ins of this module; `given` is how many arguments the call wrote
 /// (an optional step or rule left out takes its default, a null one gives null).
-pub fn call(func: Func, vals: &[Value; 3], given: usize) -> Value {
+pub(crate) fn call(func: Func, vals: &[Value; 3], given: usize) -> Value {
     let date = |v: &Value| v.as_date();
     let out: Option<Value> = match func {
         Func::Floor | Func::Ceil | Func::Round => (|| {

@@ -11,7 +11,7 @@ use super::error::{
 use super::functions::{self, FunctionDef, Param, Ret};
 use super::value::{RecordType, Type, Value};
 
-pub fn check(ast: &Ast, env: &TypeEnv) -> Result<(Ir, Type), Vec<ExprError>> {
+pub(crate) fn check(ast: &Ast, env: &TypeEnv) -> Result<(Ir, Type), Vec<ExprError>> {
     let mut c = Checker {
         env,
         scopes: Vec::new(),
@@ -50,7 +50,10 @@ fn distance(a: &str, b: &str) -> usize {
 
 /// "did you mean X?" for the closest candidate within a third of the name's length (at
 /// least one edit).
-pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub(crate) fn suggest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let limit = name.chars().count().div_ceil(3).max(1);
     candidates
         .into_iter()
@@ -62,7 +65,7 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// The common type of two values that may meet (`==`, `??`, list elements, if branches).
-pub fn unify(a: &Type, b: &Type) -> Option<Type> {
+pub(crate) fn unify(a: &Type, b: &Type) -> Option<Type> {
     match (a, b) {
         (Type::Any, t) | (t, Type::Any) => Some(t.clone()),
         (Type::List(x), Type::List(y)) => Some(Type::List(Box::new(unify(x, y)?))),

@@ -20,7 +20,7 @@ use crate::text::{clean, is_space};
 /// Evaluates the document, table and list built-ins of this module (arguments already
 /// evaluated). `problems` receives a data problem for every unreadable cell `row_numbers`
 /// reads.
-pub fn call(func: Func, vals: &[Value; 3], problems: &RefCell<Vec<Problem>>) -> Value {
+pub(crate) fn call(func: Func, vals: &[Value; 3], problems: &RefCell<Vec<Problem>>) -> Value {
     let v0 = &vals[0];
     let text0 = v0.as_text();
     let text = |f: &dyn Fn(&str) -> String| text0.map_or(Value::Null, |t| Value::text(f(t)));
@@ -168,7 +168,7 @@ fn unreadable_cell(t: &Table, row: i64, column: &Value, cell: &str) -> Problem {
 }
 
 /// NFKC, then every whitespace character removed (full-width spaces, NBSP, U+FEFF included).
-pub fn normalize(s: &str) -> String {
+pub(crate) fn normalize(s: &str) -> String {
     // Most lines are already NFKC (the quick check is one table lookup per character, the
     // full normalization a decomposition and recomposition): only those that are not go
     // through it. The result is the same either way.
@@ -180,7 +180,7 @@ pub fn normalize(s: &str) -> String {
 
 /// Emphasis markers `**` and `__` removed wherever they stand, then leading Markdown markers
 /// (`#`, `>`, `-`, `*`, `+`, and whitespace between them) removed.
-pub fn strip_markdown(s: &str) -> String {
+pub(crate) fn strip_markdown(s: &str) -> String {
     let t = s.replace("**", "").replace("__", "");
     t.trim_start_matches(|c: char| matches!(c, '#' | '>' | '-' | '*' | '+') || is_space(c))
         .to_string()
@@ -192,7 +192,7 @@ const AFTER_NUMBER: &str = "、.．，,；;";
 
 /// One leading part number removed: 一–九 or digits followed by one of 、 . ． ， , ； ;
 /// or written （一）/(一)/（1）/(1), or 第一部分 / 第一. Text without one is returned as is.
-pub fn strip_numbering(s: &str) -> &str {
+pub(crate) fn strip_numbering(s: &str) -> &str {
     let numeral = |c: char| NUMERALS.contains(c);
     let mut chars = s.char_indices();
     let Some((_, first)) = chars.next() else {
@@ -246,7 +246,7 @@ pub fn strip_numbering(s: &str) -> &str {
 /// A table cell read as a count: empty or a placeholder (无 / - — －) → 0; a non-negative
 /// whole number in digits (after NFKC, so full-width digits count) → its value; anything
 /// else ("1件", "1.5", "约3") → `None`.
-pub fn cell_number(cell: &str) -> Option<Decimal> {
+pub(crate) fn cell_number(cell: &str) -> Option<Decimal> {
     let t = normalize(cell);
     if clean(&t).is_none() || clean(cell).is_none() {
         return Some(Decimal::ZERO);
@@ -258,13 +258,13 @@ pub fn cell_number(cell: &str) -> Option<Decimal> {
 }
 
 /// The table's width: its longest row.
-pub fn width(t: &Table) -> usize {
+pub(crate) fn width(t: &Table) -> usize {
     t.rows.iter().map(Vec::len).max().unwrap_or(0)
 }
 
 /// Row `i` (0-based) padded with empty slots to the table's width, as a browser shows a row
 /// whose last cells are missing.
-pub fn padded_row(t: &Table, i: usize) -> Option<Vec<&str>> {
+pub(crate) fn padded_row(t: &Table, i: usize) -> Option<Vec<&str>> {
     let row = t.rows.get(i)?;
     let mut cells: Vec<&str> = row.iter().map(String::as_str).collect();
     cells.resize(width(t), "");
@@ -273,7 +273,7 @@ pub fn padded_row(t: &Table, i: usize) -> Option<Vec<&str>> {
 
 /// Per-column sums of `rows` over `n` columns; a column is `None` when any row lacks it or
 /// holds `None` there.
-pub fn column_sums(rows: &[Vec<Option<Decimal>>], n: usize) -> Vec<Option<Decimal>> {
+pub(crate) fn column_sums(rows: &[Vec<Option<Decimal>>], n: usize) -> Vec<Option<Decimal>> {
     (0..n)
         .map(|i| {
             rows.iter().try_fold(Decimal::ZERO, |acc, r| {

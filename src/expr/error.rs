@@ -529,7 +529,7 @@ fn token(t: &Tok) -> String {
 }
 
 /// A type in words, with its name in the language: 数字（number）.
-pub fn type_name(t: &Type) -> String {
+pub(crate) fn type_name(t: &Type) -> String {
     fn words(t: &Type) -> String {
         match t {
             Type::Any => "任意值".into(),

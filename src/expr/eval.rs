@@ -19,9 +19,9 @@ use crate::diag::Problem;
 use crate::model::evidence::Table;
 
 /// `range` refuses to build more elements than this (the rules never need as many).
-pub const RANGE_LIMIT: i64 = 100_000;
+pub(crate) const RANGE_LIMIT: i64 = 100_000;
 
-pub struct Evaluator<'a, 'c> {
+pub(crate) struct Evaluator<'a, 'c> {
     ctx: &'a EvalCtx<'c>,
     vars: &'a Vars,
     /// Lambda parameters, outermost first (slots assigned by the checker).
@@ -37,7 +37,7 @@ fn num(n: Option<Decimal>) -> Value {
 }
 
 /// Equality of two non-null values (`==`, `in`, `contains`, `distinct`). Null equals nothing.
-pub fn values_eq(a: &Value, b: &Value) -> bool {
+pub(crate) fn values_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Bool(x), Value::Bool(y)) => x == y,
         (Value::Num(x), Value::Num(y)) => x == y,
@@ -61,7 +61,7 @@ pub fn values_eq(a: &Value, b: &Value) -> bool {
 }
 
 /// Order of two values of one orderable type; `None` for null or mixed types.
-pub fn values_cmp(a: &Value, b: &Value) -> Option<Ordering> {
+pub(crate) fn values_cmp(a: &Value, b: &Value) -> Option<Ordering> {
     match (a, b) {
         (Value::Num(x), Value::Num(y)) => Some(x.cmp(y)),
         (Value::Text(x), Value::Text(y)) => Some(x.cmp(y)),
@@ -128,7 +128,7 @@ fn key(v: &Value) -> Option<Key> {
 
 /// Days since 1970-01-01 (proleptic Gregorian), for 自然日 differences without fallible
 /// span arithmetic.
-pub fn day_number(d: Date) -> i64 {
+pub(crate) fn day_number(d: Date) -> i64 {
     let (y, m, day) = (
         i64::from(d.year()),
         i64::from(d.month()),
@@ -148,7 +148,7 @@ fn trim_text(s: &str) -> &str {
 }
 
 /// Text of a Table-3 label as cells are stored: NFKC, no whitespace.
-pub fn normalize_label(s: &str) -> String {
+pub(crate) fn normalize_label(s: &str) -> String {
     s.nfkc().filter(|c| !c.is_whitespace()).collect()
 }
 
@@ -157,7 +157,7 @@ fn row_matches(row: &[String], label: &str) -> bool {
 }
 
 /// `table(doc, label)` over already extracted tables.
-pub fn find_table<'t>(tables: &'t [Table], label: &str) -> Option<&'t Table> {
+pub(crate) fn find_table<'t>(tables: &'t [Table], label: &str) -> Option<&'t Table> {
     let label = normalize_label(label);
     if label.is_empty() {
         return None;
@@ -168,7 +168,7 @@ pub fn find_table<'t>(tables: &'t [Table], label: &str) -> Option<&'t Table> {
 }
 
 /// `row_value(table, label)`.
-pub fn table_row_value(table: &Table, label: &str) -> Option<Decimal> {
+pub(crate) fn table_row_value(table: &Table, label: &str) -> Option<Decimal> {
     let label = normalize_label(label);
     if label.is_empty() {
         return None;
@@ -185,7 +185,7 @@ pub fn table_row_value(table: &Table, label: &str) -> Option<Decimal> {
 
 /// `strip_trailing_paren`: drops one trailing （…） or (…) group (either bracket may close
 /// either kind, as townships mix them) and the whitespace before it.
-pub fn strip_trailing_paren(s: &str) -> &str {
+pub(crate) fn strip_trailing_paren(s: &str) -> &str {
     let t = trim_text(s);
     if !(t.ends_with(')') || t.ends_with('）')) {
         return t;
@@ -209,7 +209,7 @@ pub fn strip_trailing_paren(s: &str) -> &str {
 /// `shape`: runs of digits → 9, runs of Latin letters → A, everything else kept
 /// (`003287165/2021-00001` → `9/9-9`), so index numbers of one scheme share one shape whatever
 /// their length.
-pub fn shape(s: &str) -> String {
+pub(crate) fn shape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         let class = if c.is_ascii_digit() || ('０'..='９').contains(&c) {
@@ -231,12 +231,12 @@ pub fn shape(s: &str) -> String {
 }
 
 /// `last_number`: the last run of ASCII or full-width digits.
-pub fn last_number(s: &str) -> Option<Decimal> {
+pub(crate) fn last_number(s: &str) -> Option<Decimal> {
     numbers(s).pop()
 }
 
 /// `numbers`: every run of ASCII or full-width digits, in order.
-pub fn numbers(s: &str) -> Vec<Decimal> {
+pub(crate) fn numbers(s: &str) -> Vec<Decimal> {
     let digit = |c: char| match c {
         '0'..='9' => Some(c),
         '０'..='９' => char::from_digit(c as u32 - '０' as u32, 10),
@@ -260,7 +260,7 @@ pub fn numbers(s: &str) -> Vec<Decimal> {
     out
 }
 
-pub fn split(s: &str, seps: &str) -> Vec<Value> {
+pub(crate) fn split(s: &str, seps: &str) -> Vec<Value> {
     s.split(|c: char| seps.contains(c))
         .map(trim_text)
         .filter(|p| !p.is_empty())
@@ -268,7 +268,7 @@ pub fn split(s: &str, seps: &str) -> Vec<Value> {
         .collect()
 }
 
-pub fn present(v: &Value) -> bool {
+pub(crate) fn present(v: &Value) -> bool {
     match v {
         Value::Null => false,
         Value::Text(t) => !trim_text(t).is_empty(),
@@ -301,7 +301,7 @@ fn patterns(v: &Value) -> impl Iterator<Item = &str> {
 }
 
 impl<'a, 'c> Evaluator<'a, 'c> {
-    pub fn new(ctx: &'a EvalCtx<'c>, vars: &'a Vars) -> Self {
+    pub(crate) fn new(ctx: &'a EvalCtx<'c>, vars: &'a Vars) -> Self {
         Evaluator {
             ctx,
             vars,
@@ -309,7 +309,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
         }
     }
 
-    pub fn eval(&mut self, ir: &Ir) -> Value {
+    pub(crate) fn eval(&mut self, ir: &Ir) -> Value {
         // Names, constants and the fields and columns reached from them (`r.栏目`, `e.count`,
         // `e.item.索引号`) are read in place: only the leaf value is cloned, never a row, a
         // record or a list on the way to it.
@@ -879,7 +879,7 @@ fn field_ref<'v>(v: &'v Value, name: &str, position: usize) -> Option<&'v Value>
 
 /// `v.name`: a row's column, a record's or map's field, a document's manifest field or
 /// `文件`; null for anything else.
-pub fn field(v: &Value, name: &str) -> Value {
+pub(crate) fn field(v: &Value, name: &str) -> Value {
     match v {
         Value::Row(r) => r.get(name),
         Value::Record(r) => r.get(name).cloned().unwrap_or_default(),

@@ -4,7 +4,7 @@
 
 /// Which built-in a call runs (the evaluator matches on it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Func {
+pub(crate) enum Func {
     Count,
     Sum,
     Min,
@@ -101,7 +101,7 @@ pub enum Param {
 
 /// The result type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ret {
+pub(crate) enum Ret {
     Num,
     Bool,
     Text,
@@ -130,7 +130,7 @@ pub enum Ret {
 
 /// One built-in function.
 #[derive(Debug, Clone)]
-pub struct FunctionDef {
+pub(crate) struct FunctionDef {
     pub name: &'static str,
     /// How it is called, e.g. `workdays(a: date, b: date) -> number`.
     pub signature: &'static str,
@@ -147,7 +147,7 @@ pub struct FunctionDef {
 
 impl FunctionDef {
     /// Whether a call with `n` arguments fits this entry.
-    pub fn takes(&self, n: usize) -> bool {
+    pub(crate) fn takes(&self, n: usize) -> bool {
         n <= self.params.len() && n + self.optional >= self.params.len()
     }
 }
@@ -778,18 +778,18 @@ static FUNCTIONS: &[FunctionDef] = &[
 ];
 
 /// Every built-in function, in documentation order.
-pub fn functions() -> &'static [FunctionDef] {
+pub(crate) fn functions() -> &'static [FunctionDef] {
     FUNCTIONS
 }
 
 /// The function called `name` (its first entry when several take different arguments).
-pub fn lookup(name: &str) -> Option<&'static FunctionDef> {
+pub(crate) fn lookup(name: &str) -> Option<&'static FunctionDef> {
     FUNCTIONS.iter().find(|f| f.name == name)
 }
 
 /// The entry of `name` that takes `n` arguments, else its first entry (so a wrong arity is
 /// reported against it).
-pub fn lookup_call(name: &str, n: usize) -> Option<&'static FunctionDef> {
+pub(crate) fn lookup_call(name: &str, n: usize) -> Option<&'static FunctionDef> {
     FUNCTIONS
         .iter()
         .find(|f| f.name == name && f.takes(n))
@@ -798,7 +798,7 @@ pub fn lookup_call(name: &str, n: usize) -> Option<&'static FunctionDef> {
 
 /// Every entry called `name` (a name may have entries taking different arguments:
 /// `min(a, b)` and `min(list)`, `date(text)` and `date(y, m, d)`).
-pub fn overloads(name: &str) -> impl Iterator<Item = &'static FunctionDef> {
+pub(crate) fn overloads(name: &str) -> impl Iterator<Item = &'static FunctionDef> {
     FUNCTIONS.iter().filter(move |f| f.name == name)
 }
 

@@ -93,16 +93,16 @@ impl Tok {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Token {
+pub(crate) struct Token {
     pub tok: Tok,
     pub span: Range<usize>,
 }
 
-pub fn is_ident_start(c: char) -> bool {
+pub(crate) fn is_ident_start(c: char) -> bool {
     c.is_alphabetic() || c == '_'
 }
 
-pub fn is_ident_continue(c: char) -> bool {
+pub(crate) fn is_ident_continue(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
@@ -112,7 +112,7 @@ fn syntax(span: Range<usize>, what: Syntax) -> ExprError {
 
 /// Tokenises `src`; spans are shifted by `base` (the position of `src` inside a template).
 /// Every lexical error is collected. The last token is always `Eof`.
-pub fn lex(src: &str, base: usize) -> Result<Vec<Token>, Vec<ExprError>> {
+pub(crate) fn lex(src: &str, base: usize) -> Result<Vec<Token>, Vec<ExprError>> {
     let mut tokens = Vec::new();
     let mut errors = Vec::new();
     let bytes = src.as_bytes();

@@ -8,20 +8,20 @@
 //!   and the value is `Null`;
 //! - `Template::compile` / `Template::render` for messages with `{expr}` holes.
 
-pub mod ast;
-pub mod calc;
-pub mod check;
-pub mod doctext;
-pub mod error;
-pub mod eval;
-pub mod functions;
-pub mod lexer;
-pub mod parser;
-pub mod template;
-pub mod value;
+pub(crate) mod ast;
+pub(crate) mod calc;
+pub(crate) mod check;
+pub(crate) mod doctext;
+pub(crate) mod error;
+pub(crate) mod eval;
+pub(crate) mod functions;
+pub(crate) mod lexer;
+pub(crate) mod parser;
+pub(crate) mod template;
+pub(crate) mod value;
 
-pub use error::ExprError;
-pub use functions::{FunctionDef, functions};
+pub(crate) use error::ExprError;
+pub(crate) use functions::functions;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -48,11 +48,6 @@ impl TypeEnv {
             names: BTreeMap::new(),
             evidence,
         }
-    }
-
-    /// Adds (or replaces) a name, e.g. a `let` name with its expression's `ty()`.
-    pub fn bind(&mut self, name: &str, ty: Type) {
-        self.names.insert(name.to_string(), ty);
     }
 }
 

@@ -18,7 +18,7 @@ const BP_UNARY: u8 = 8;
 /// Nesting deeper than this is refused, so hostile input cannot overflow the stack.
 const MAX_DEPTH: usize = 200;
 
-pub fn parse(tokens: &[Token]) -> Result<Ast, ExprError> {
+pub(crate) fn parse(tokens: &[Token]) -> Result<Ast, ExprError> {
     let mut p = Parser {
         tokens,
         pos: 0,
@@ -180,7 +180,6 @@ impl Parser<'_> {
             span: start..body.span.end,
             kind: AstKind::Let {
                 name,
-                name_span: t.span,
                 value: Box::new(value),
                 body: Box::new(body),
             },

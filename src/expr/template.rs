@@ -4,7 +4,7 @@ use super::error::{ErrorKind, ExprError, Syntax};
 /// A piece of a template source: literal text, or a hole's expression source and its byte
 /// offset in the template.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Piece<'s> {
+pub(crate) enum Piece<'s> {
     Lit(String),
     Hole(&'s str, usize),
 }
@@ -15,7 +15,7 @@ fn syntax(span: std::ops::Range<usize>, what: Syntax) -> ExprError {
 
 /// Splits a template into pieces. A hole ends at the `}` that balances its `{`, skipping
 /// braces inside quoted texts, so `{ {a: 1}.a }` and `{"}"}` work.
-pub fn split(src: &str) -> Result<Vec<Piece<'_>>, Vec<ExprError>> {
+pub(crate) fn split(src: &str) -> Result<Vec<Piece<'_>>, Vec<ExprError>> {
     let mut pieces = Vec::new();
     let mut errors = Vec::new();
     let mut lit = String::new();

@@ -137,11 +137,11 @@ struct Fixture {
     evidence: Evidence,
     calendar: Calendar,
     vars: Vars,
-    gk: Arc<Ledger>,
+    proactive: Arc<Ledger>,
 }
 
 fn fixture() -> Fixture {
-    let gk = Arc::new(Ledger::new(
+    let proactive = Arc::new(Ledger::new(
         "主动公开".into(),
         "台账/主动公开台账.xlsx".into(),
         Some("Sheet1".into()),
@@ -185,7 +185,7 @@ fn fixture() -> Fixture {
             },
         ],
     ));
-    let ysq = Arc::new(Ledger::new(
+    let on_request = Arc::new(Ledger::new(
         "依申请".into(),
         "台账/依申请.csv".into(),
         None,
@@ -262,7 +262,10 @@ fn fixture() -> Fixture {
     let mut vars = Vars::new();
     vars.set(
         "台账",
-        record(vec![("主动公开", rows(&gk)), ("依申请", rows(&ysq))]),
+        record(vec![
+            ("主动公开", rows(&proactive)),
+            ("依申请", rows(&on_request)),
+        ]),
     );
     vars.set(
         "文档",
@@ -324,7 +327,7 @@ fn fixture() -> Fixture {
         evidence,
         calendar: Calendar::builtin(),
         vars,
-        gk,
+        proactive,
     }
 }
 
@@ -957,7 +960,7 @@ fn missing_calendar_year_is_a_problem_on_the_row() {
     // `it` bound to a row by the caller (pushed on row_stack by the caller).
     let c = ctx(&f);
     c.row_stack.borrow_mut().push(RowRef {
-        ledger: f.gk.clone(),
+        ledger: f.proactive.clone(),
         index: 0,
     });
     let e = compile("workdays(date(\"2018-06-01\"), 报送日期)");
@@ -1079,7 +1082,7 @@ fn templates() {
     vars.set(
         "it",
         Value::Row(RowRef {
-            ledger: f.gk.clone(),
+            ledger: f.proactive.clone(),
             index: 0,
         }),
     );
@@ -1327,60 +1330,4 @@ fn columns_out_of_declared_order_still_read_by_name() {
     assert_eq!(e.eval(&c, &vars).to_string(), "甲/无");
     let e = compile("台账.主动公开.map(r => r.发布日期)");
     assert_eq!(e.eval(&c, &vars).to_string(), "2021-05-01");
-}
-
-/// A rough speed check: `cargo test --lib -- --ignored --nocapture per_row_speed`.
-#[test]
-#[ignore = "a timing measurement, not a check: run by hand with --nocapture"]
-fn per_row_speed() {
-    let f = fixture();
-    let c = ctx(&f);
-    let ledger = Arc::new(Ledger::new(
-        "主动公开".into(),
-        "x.csv".into(),
-        None,
-        ["标题", "栏目", "索引号", "成文日期", "发布日期", "领域"]
-            .map(String::from)
-            .to_vec(),
-        vec![],
-        (0..100_000)
-            .map(|i| LedgerRow {
-                number: i + 2,
-                cells: vec![
-                    t("x"),
-                    t(if i % 3 == 0 {
-                        "政府文件"
-                    } else {
-                        "工作动态"
-                    }),
-                    t("1"),
-                    d("2021-03-01"),
-                    d("2021-03-20"),
-                    Value::Null,
-                ],
-            })
-            .collect(),
-    ));
-    let rows = Value::list(
-        (0..100_000)
-            .map(|index| {
-                Value::Row(RowRef {
-                    ledger: ledger.clone(),
-                    index,
-                })
-            })
-            .collect(),
-    );
-    let mut vars = f.vars.clone();
-    vars.set("台账", record(vec![("主动公开", rows)]));
-    for src in [
-        "count(台账.主动公开.filter(r => r.栏目 == \"政府文件\" and in_year(r.发布日期)))",
-        "count(台账.主动公开.filter(r => workdays(r.成文日期, r.发布日期) <= 20))",
-    ] {
-        let e = compile(src);
-        let start = std::time::Instant::now();
-        let v = e.eval(&c, &vars);
-        let per = start.elapsed().as_nanos() / 100_000;
-        println!("{src}: {v} — {per} ns/row");
-    }
 }

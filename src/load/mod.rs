@@ -1,4 +1,4 @@
-//! The only module that opens files: bundles (folder, later zip), the manifest, ledgers,
+//! The only module that opens files: bundles (a folder or a .zip), the manifest, ledgers,
 //! documents, rule sets and verdict files.
 //!
 //! Public contract (keep these signatures):

@@ -148,7 +148,7 @@ fn with_code(ev: &Evidence, code: DataCode) -> Vec<&Problem> {
     ev.problems.iter().filter(|p| p.code == code).collect()
 }
 
-const ZDGK_HEADER: &str = "序号,标题,栏目,索引号,成文日期,发布日期\n";
+const PROACTIVE_HEADER: &str = "序号,标题,栏目,索引号,成文日期,发布日期\n";
 
 // ---------------------------------------------------------------- header and open_bundle
 
@@ -412,7 +412,7 @@ fn fifo_is_not_opened() {
 #[test]
 fn title_row_header_on_row_two() {
     let csv = format!(
-        "xx镇政府信息主动公开台账,,,,,\n{ZDGK_HEADER}1,标题一,工作动态,001,2021-03-01,2021-03-05\n"
+        "xx镇政府信息主动公开台账,,,,,\n{PROACTIVE_HEADER}1,标题一,工作动态,001,2021-03-01,2021-03-05\n"
     );
     let ev = ledger_bundle("主动公开", csv.as_bytes());
     let l = &ev.ledgers["主动公开"];
@@ -427,8 +427,9 @@ fn title_row_header_on_row_two() {
 
 #[test]
 fn totals_row_skipped_with_warning() {
-    let csv =
-        format!("{ZDGK_HEADER}1,a,工作动态,001,2021-03-01,2021-03-05\n合计,,,,,\n, 总 计 ,,,,\n");
+    let csv = format!(
+        "{PROACTIVE_HEADER}1,a,工作动态,001,2021-03-01,2021-03-05\n合计,,,,,\n, 总 计 ,,,,\n"
+    );
     let ev = ledger_bundle("主动公开", csv.as_bytes());
     assert_eq!(ev.ledgers["主动公开"].rows.len(), 1);
     let w = with_code(&ev, DataCode::TotalsRow);
@@ -441,7 +442,7 @@ fn totals_row_skipped_with_warning() {
 #[test]
 fn quoted_multiline_cell_is_one_row() {
     let csv = format!(
-        "{ZDGK_HEADER}1,\"第一行\n第二行\n第三行\",工作动态,001,2021-03-01,2021-03-05\n\
+        "{PROACTIVE_HEADER}1,\"第一行\n第二行\n第三行\",工作动态,001,2021-03-01,2021-03-05\n\
          2,b,工作动态,002,2021-03-01,2021-13-05\n\n3,c,工作动态,003,2021-03-01,2021-03-06\r\n"
     );
     let ev = ledger_bundle("主动公开", csv.as_bytes());
@@ -546,7 +547,7 @@ fn placeholders_bom_and_fullwidth_spaces() {
 #[test]
 fn gbk_csv_decoded() {
     let csv = format!(
-        "{ZDGK_HEADER}1,关于印发政务公开工作要点的通知,政府文件,001,2021年3月1日,2021年3月5日\n"
+        "{PROACTIVE_HEADER}1,关于印发政务公开工作要点的通知,政府文件,001,2021年3月1日,2021年3月5日\n"
     );
     let (bytes, _, _) = encoding_rs::GBK.encode(&csv);
     let ev = ledger_bundle("主动公开", &bytes);
@@ -560,7 +561,7 @@ fn gbk_csv_decoded() {
 
 #[test]
 fn forced_encoding_and_unknown_encoding() {
-    let csv = format!("{ZDGK_HEADER}1,a,政府文件,001,2021-03-01,2021-03-05\n");
+    let csv = format!("{PROACTIVE_HEADER}1,a,政府文件,001,2021-03-01,2021-03-05\n");
     let (bytes, _, _) = encoding_rs::GBK.encode(&csv);
     let m = format!(
         "{HEAD}台账:\n  主动公开: {{文件: 台账/a.csv, 编码: GB2312}}\n  查阅场所报送: {{文件: 台账/b.csv, 编码: big5}}\n"
@@ -714,7 +715,7 @@ fn gbk_html_with_meta_charset() {
 
 #[test]
 fn nothing_is_written_into_the_bundle() {
-    let csv = format!("{ZDGK_HEADER}1,a,工作动态,001,2021-03-01,2021-03-05\n");
+    let csv = format!("{PROACTIVE_HEADER}1,a,工作动态,001,2021-03-01,2021-03-05\n");
     let m = format!("{HEAD}台账:\n  主动公开: 台账/a.csv\n");
     let dir = bundle(&m, &[("台账/a.csv", csv.as_bytes())]);
     let before: Vec<_> = walk(dir.path());

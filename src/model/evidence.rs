@@ -173,7 +173,6 @@ pub struct Evidence {
 }
 
 impl Evidence {
-    /// "文件存在于材料中": the path lies inside the bundle, is a regular file, was not refused.
     /// The path the manifest gives for `台账.X` / `文档.X`, when it names one.
     pub fn manifest_path(&self, section: &str, name: &str) -> Option<String> {
         self.named_paths.get(&format!("{section}.{name}")).cloned()
@@ -215,6 +214,7 @@ impl Evidence {
         find(&self.list_items, &self.manifest, "", record)
     }
 
+    /// "文件存在于材料中": the path lies inside the bundle, is a regular file, was not refused.
     pub fn file_exists(&self, path: &str) -> bool {
         let path = normalize_manifest_path(path);
         self.files.get(&path).is_some_and(FileStatus::is_ok)

@@ -10,7 +10,7 @@ use crate::batch::BatchReport;
 
 const WIDTH: u16 = 140;
 
-pub fn render(b: &BatchReport, color: bool) -> String {
+pub(crate) fn render(b: &BatchReport, color: bool) -> String {
     let mut out = String::new();
     if let Some(r) = &b.ruleset {
         out.push_str(&plain(&format!(

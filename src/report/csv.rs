@@ -32,7 +32,7 @@ fn cell(s: &str) -> String {
     }
 }
 
-pub fn render_score(a: &Assessment) -> Vec<u8> {
+pub(crate) fn render_score(a: &Assessment) -> Vec<u8> {
     let mut rows = vec![
         [
             "单位",
@@ -122,7 +122,7 @@ pub fn render_score(a: &Assessment) -> Vec<u8> {
     write(rows)
 }
 
-pub fn render_batch(b: &BatchReport) -> Vec<u8> {
+pub(crate) fn render_batch(b: &BatchReport) -> Vec<u8> {
     let mut rows = vec![
         [
             "名次",

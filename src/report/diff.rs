@@ -13,10 +13,10 @@ use serde_json::Value;
 use crate::model::assessment::points;
 use crate::report::table::plain;
 
-pub const SCHEMA: &str = "kaohe.diff/1";
+pub(crate) const SCHEMA: &str = "kaohe.diff/1";
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Diff {
+pub(crate) struct Diff {
     pub schema: &'static str,
     pub a: Side,
     pub b: Side,
@@ -27,7 +27,7 @@ pub struct Diff {
 
 /// Which assessment: unit, rule set, bundle, submission date.
 #[derive(Debug, Clone, Serialize)]
-pub struct Side {
+pub(crate) struct Side {
     pub unit: String,
     pub ruleset: String,
     pub year: Option<i64>,
@@ -36,7 +36,7 @@ pub struct Side {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct TotalChange {
+pub(crate) struct TotalChange {
     pub a: Totals,
     pub b: Totals,
     #[serde(serialize_with = "points")]
@@ -45,7 +45,7 @@ pub struct TotalChange {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Totals {
+pub(crate) struct Totals {
     #[serde(serialize_with = "points")]
     pub base: Decimal,
     #[serde(serialize_with = "points")]
@@ -57,7 +57,7 @@ pub struct Totals {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct IndicatorChange {
+pub(crate) struct IndicatorChange {
     pub id: String,
     pub name: String,
     /// `same`, `changed`, `added` (only in B) or `dropped` (only in A).
@@ -74,7 +74,7 @@ pub struct IndicatorChange {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Scored {
+pub(crate) struct Scored {
     #[serde(serialize_with = "points")]
     pub score: Decimal,
     #[serde(serialize_with = "points")]
@@ -103,7 +103,7 @@ fn text(v: &Value) -> String {
 }
 
 /// Check that a JSON document is an assessment; the message says what it is instead.
-pub fn check_assessment(v: &Value) -> Result<(), String> {
+pub(crate) fn check_assessment(v: &Value) -> Result<(), String> {
     match v.get("schema").and_then(Value::as_str) {
         Some("kaohe.assessment/1") => Ok(()),
         Some(other) => Err(format!(
@@ -207,7 +207,7 @@ fn find<'a>(list: &[&'a Value], id: &str) -> Option<&'a Value> {
     list.iter().find(|i| i["id"] == id).copied()
 }
 
-pub fn diff(a: &Value, b: &Value) -> Diff {
+pub(crate) fn diff(a: &Value, b: &Value) -> Diff {
     let ia = indicators(a);
     let ib = indicators(b);
     let mut out = Vec::new();
@@ -307,7 +307,7 @@ fn show(s: &Option<Scored>) -> String {
     }
 }
 
-pub fn render_json(d: &Diff) -> String {
+pub(crate) fn render_json(d: &Diff) -> String {
     let mut s =
         serde_json::to_string_pretty(d).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
@@ -316,7 +316,7 @@ pub fn render_json(d: &Diff) -> String {
 
 /// The table: changed, added and dropped indicators (unchanged ones are counted, not listed),
 /// then the totals.
-pub fn render_table(d: &Diff) -> String {
+pub(crate) fn render_table(d: &Diff) -> String {
     let mut out = String::new();
     let who = |s: &Side| {
         format!(

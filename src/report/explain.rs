@@ -19,7 +19,7 @@ use crate::score::trace::Trace;
 const SHOW_ITEMS: usize = 12;
 
 /// `problems`: the bundle's data problems; those on a file and row a finding cites are shown.
-pub fn render(
+pub(crate) fn render(
     rules: &RuleSet,
     ind: &Indicator,
     r: &IndicatorResult,
@@ -183,7 +183,7 @@ fn method_text(rules: &RuleSet, ind: &Indicator) -> String {
 }
 
 /// `每项扣0.5分，最高扣2分；每项扣1分` for the clauses of deduct (`verb` 扣) or award (加).
-pub fn clauses_text(clauses: &[crate::model::ruleset::Clause], verb: &str) -> String {
+pub(crate) fn clauses_text(clauses: &[crate::model::ruleset::Clause], verb: &str) -> String {
     let parts: Vec<String> = clauses
         .iter()
         .map(|c| {

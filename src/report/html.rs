@@ -24,7 +24,7 @@ use crate::model::assessment::{Assessment, Status};
 const TEMPLATE: &str = include_str!("templates/report.html");
 const CHART: &str = include_str!("templates/chart.svg");
 
-pub fn render_score(a: &Assessment, stamp: Option<&str>) -> String {
+pub(crate) fn render_score(a: &Assessment, stamp: Option<&str>) -> String {
     let page = Page {
         generated: stamp.map(String::from),
         title: format!("{} {}年度政务公开考核结果", a.unit, a.ruleset.year),
@@ -34,7 +34,7 @@ pub fn render_score(a: &Assessment, stamp: Option<&str>) -> String {
     render(&page)
 }
 
-pub fn render_batch(b: &BatchReport, stamp: Option<&str>) -> String {
+pub(crate) fn render_batch(b: &BatchReport, stamp: Option<&str>) -> String {
     let page = Page {
         generated: stamp.map(String::from),
         title: batch_title(b),
@@ -52,7 +52,7 @@ pub fn render_batch(b: &BatchReport, stamp: Option<&str>) -> String {
 /// A batch too large to lay out every township (`kaohe batch --detail-limit`): the ranking,
 /// grades, duplicates, failures and losses, with `note` saying where each township's detail is;
 /// no township sections and no per-township chart (38,000 bars would only weigh the page).
-pub fn render_batch_summary(b: &BatchReport, stamp: Option<&str>, note: &str) -> String {
+pub(crate) fn render_batch_summary(b: &BatchReport, stamp: Option<&str>, note: &str) -> String {
     let page = Page {
         generated: stamp.map(String::from),
         title: batch_title(b),

@@ -3,23 +3,8 @@
 
 use crate::model::assessment::Assessment;
 
-pub fn render(assessment: &Assessment) -> String {
-    let mut out = serde_json::to_string_pretty(assessment)
-        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    out.push('\n');
-    out
-}
-
-/// `kaohe batch --format json`: the `kaohe.batch/1` document.
-pub fn render_batch(batch: &crate::batch::BatchReport) -> String {
-    let mut out =
-        serde_json::to_string_pretty(batch).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    out.push('\n');
-    out
-}
-
 /// JSON with a top-level `generated` field when `--stamp` asks for one.
-pub fn render_stamped<T: serde::Serialize>(value: &T, stamp: Option<&str>) -> String {
+pub(crate) fn render_stamped<T: serde::Serialize>(value: &T, stamp: Option<&str>) -> String {
     let mut v =
         serde_json::to_value(value).unwrap_or_else(|e| serde_json::json!({"error": e.to_string()}));
     if let (Some(stamp), Some(map)) = (stamp, v.as_object_mut()) {
@@ -31,7 +16,7 @@ pub fn render_stamped<T: serde::Serialize>(value: &T, stamp: Option<&str>) -> St
 }
 
 /// One assessment as one line of JSON Lines (`--format jsonl`).
-pub fn line(assessment: &Assessment) -> String {
+pub(crate) fn line(assessment: &Assessment) -> String {
     let mut out =
         serde_json::to_string(assessment).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     out.push('\n');
@@ -40,7 +25,7 @@ pub fn line(assessment: &Assessment) -> String {
 
 /// The last line of a batch's JSON Lines: the `kaohe.batch/1` report without its
 /// `assessments` (they are the lines before it).
-pub fn summary_line(batch: &crate::batch::BatchReport, stamp: Option<&str>) -> String {
+pub(crate) fn summary_line(batch: &crate::batch::BatchReport, stamp: Option<&str>) -> String {
     let mut v = match serde_json::to_value(Summary(batch)) {
         Ok(v) => v,
         Err(e) => serde_json::json!({"error": e.to_string()}),
@@ -75,7 +60,7 @@ impl serde::Serialize for Summary<'_> {
 /// One assessment as it sits in the pretty `assessments` array of a batch document: the
 /// pretty text indented by two levels (JSON strings hold no raw line breaks, so indenting
 /// every line is exact).
-pub fn batch_item(assessment: &Assessment) -> String {
+pub(crate) fn batch_item(assessment: &Assessment) -> String {
     let pretty = serde_json::to_string_pretty(assessment)
         .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     let mut out = String::with_capacity(pretty.len() + pretty.len() / 8);
@@ -93,7 +78,7 @@ pub fn batch_item(assessment: &Assessment) -> String {
 /// (a national batch spools them to disk): `(head, tail)` such that the document is `head`,
 /// then the `count` items of `batch_item` in ranking order joined by `",\n"`, then `tail`.
 /// Byte for byte what `render_stamped` gives for the report holding them.
-pub fn batch_frame(
+pub(crate) fn batch_frame(
     batch: &crate::batch::BatchReport,
     stamp: Option<&str>,
     count: usize,

@@ -10,7 +10,7 @@ use crate::diag::render_location;
 use crate::model::assessment::Assessment;
 
 /// Escape text for a Markdown table cell or paragraph.
-pub fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let s = crate::text::show_invisible(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -30,7 +30,7 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-pub fn render_score(a: &Assessment) -> String {
+pub(crate) fn render_score(a: &Assessment) -> String {
     let mut out = String::new();
     township(&mut out, a, "#");
     out
@@ -135,7 +135,7 @@ fn township(out: &mut String, a: &Assessment, h: &str) {
     }
 }
 
-pub fn render_batch(b: &BatchReport) -> String {
+pub(crate) fn render_batch(b: &BatchReport) -> String {
     let mut out = String::new();
     match &b.ruleset {
         Some(r) => out.push_str(&format!(
@@ -222,7 +222,7 @@ pub fn render_batch(b: &BatchReport) -> String {
 
 /// One township's section of the batch document, as `render_batch` writes it after the
 /// summary (a national batch spools these and copies them back in ranking order).
-pub fn batch_item(a: &Assessment) -> String {
+pub(crate) fn batch_item(a: &Assessment) -> String {
     let mut out = String::new();
     township(&mut out, a, "##");
     out

@@ -1,18 +1,18 @@
 //! Report formats. Each renders the same `Assessment` (for `kaohe score`) or `BatchReport` (for
 //! `kaohe batch`); none recomputes a score.
-pub mod batch_table;
-pub mod csv;
-pub mod diff;
-pub mod explain;
-pub mod html;
-pub mod json;
-pub mod md;
-pub mod precheck;
-pub mod rules;
-pub mod schema;
-pub mod selfreport;
-pub mod table;
-pub mod xlsx;
+pub(crate) mod batch_table;
+pub(crate) mod csv;
+pub(crate) mod diff;
+pub(crate) mod explain;
+pub(crate) mod html;
+pub(crate) mod json;
+pub(crate) mod md;
+pub(crate) mod precheck;
+pub(crate) mod rules;
+pub(crate) mod schema;
+pub(crate) mod selfreport;
+pub(crate) mod table;
+pub(crate) mod xlsx;
 
 use std::path::Path;
 
@@ -23,7 +23,7 @@ use crate::model::assessment::{Assessment, IndicatorResult};
 
 /// One registry of output formats: name, file extension, renderer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// 文本表格：逐项得分和问题
     Table,
     /// JSON：评分结果（kaohe.assessment/1）或批量结果（kaohe.batch/1），见 kaohe schema
@@ -41,7 +41,7 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 7] = [
+    pub(crate) const ALL: [Format; 7] = [
         Format::Table,
         Format::Json,
         Format::Jsonl,
@@ -52,7 +52,7 @@ impl Format {
     ];
 
     /// The name `--format` takes.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Format::Table => "table",
             Format::Json => "json",
@@ -65,7 +65,7 @@ impl Format {
     }
 
     /// The extension `-o FILE` is recognised by (the first) and written with.
-    pub fn extensions(self) -> &'static [&'static str] {
+    pub(crate) fn extensions(self) -> &'static [&'static str] {
         match self {
             Format::Table => &["txt"],
             Format::Json => &["json"],
@@ -77,17 +77,17 @@ impl Format {
         }
     }
 
-    pub fn extension(self) -> &'static str {
+    pub(crate) fn extension(self) -> &'static str {
         self.extensions()[0]
     }
 
     /// Bytes that must not go to a terminal.
-    pub fn is_binary(self) -> bool {
+    pub(crate) fn is_binary(self) -> bool {
         self == Format::Xlsx
     }
 
     /// The format `-o FILE` implies by its extension, when no `--format` is given.
-    pub fn from_extension(path: &Path) -> Option<Format> {
+    pub(crate) fn from_extension(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         Format::ALL
             .into_iter()
@@ -95,7 +95,7 @@ impl Format {
     }
 
     /// Render one township's assessment.
-    pub fn render_score(self, assessment: &Assessment, opts: &Options) -> Vec<u8> {
+    pub(crate) fn render_score(self, assessment: &Assessment, opts: &Options) -> Vec<u8> {
         let stamp = opts.stamp.as_deref();
         match self {
             Format::Table => stamped(table::render(assessment, opts.color), stamp),
@@ -109,7 +109,7 @@ impl Format {
     }
 
     /// Render a county's batch.
-    pub fn render_batch(self, batch: &BatchReport, opts: &Options) -> Vec<u8> {
+    pub(crate) fn render_batch(self, batch: &BatchReport, opts: &Options) -> Vec<u8> {
         let stamp = opts.stamp.as_deref();
         match self {
             Format::Table => stamped(batch_table::render(batch, opts.color), stamp),
@@ -129,7 +129,7 @@ impl Format {
 
 /// What a report may add to what it renders.
 #[derive(Debug, Clone, Default)]
-pub struct Options {
+pub(crate) struct Options {
     /// Colour for a terminal (table only).
     pub color: bool,
     /// When the report was made, `YYYY-MM-DDTHH:MM:SSZ`, only with `--stamp`: without it the same
@@ -138,7 +138,7 @@ pub struct Options {
 }
 
 /// What `--stamp` adds at the end of a text report (table, Markdown).
-pub fn stamp_suffix(stamp: Option<&str>) -> String {
+pub(crate) fn stamp_suffix(stamp: Option<&str>) -> String {
     stamp.map_or_else(String::new, |s| format!("\n生成时间：{s}\n"))
 }
 
@@ -152,19 +152,19 @@ fn stamped(mut text: String, stamp: Option<&str>) -> Vec<u8> {
 // ------------------------------------------------------------------ shared wording
 
 /// Points as people write them: 2, 1.5, 0.25.
-pub fn num(d: Decimal) -> String {
+pub(crate) fn num(d: Decimal) -> String {
     d.normalize().to_string()
 }
 
 /// Points as a spreadsheet number (exact for two decimals).
-pub fn as_f64(d: Decimal) -> f64 {
+pub(crate) fn as_f64(d: Decimal) -> f64 {
     use rust_decimal::prelude::ToPrimitive;
     d.to_f64().unwrap_or(0.0)
 }
 
 /// The score as every report shows it: `-` for a pending manual indicator, and for an adjusted
 /// one the evaluator's score beside the computed one.
-pub fn score_text(ind: &IndicatorResult) -> String {
+pub(crate) fn score_text(ind: &IndicatorResult) -> String {
     use crate::model::assessment::Status;
     match (ind.status, &ind.adjusted) {
         (Status::Manual, _) => "-".to_string(),
@@ -174,7 +174,7 @@ pub fn score_text(ind: &IndicatorResult) -> String {
 }
 
 /// One sentence for an evaluator's 调整: computed score, adjusted score, reason, evaluator.
-pub fn adjustment_text(ind: &IndicatorResult) -> Option<String> {
+pub(crate) fn adjustment_text(ind: &IndicatorResult) -> Option<String> {
     ind.adjusted.as_ref().map(|adj| {
         format!(
             "计算得分 {}，调整为 {}；理由：{}；评分人：{}",
@@ -187,12 +187,12 @@ pub fn adjustment_text(ind: &IndicatorResult) -> Option<String> {
 }
 
 /// 总分 with （暂定） and the veto, as one line.
-pub fn grade_text(a: &Assessment) -> String {
+pub(crate) fn grade_text(a: &Assessment) -> String {
     grade_words(&a.total, veto_label(a))
 }
 
 /// `grade_text` from a township's totals and veto label (what a large batch keeps of it).
-pub fn grade_words(t: &crate::model::assessment::Total, veto_label: &str) -> String {
+pub(crate) fn grade_words(t: &crate::model::assessment::Total, veto_label: &str) -> String {
     let mut s = t.grade.clone();
     if t.provisional {
         s.push_str("（暂定）");
@@ -204,7 +204,7 @@ pub fn grade_words(t: &crate::model::assessment::Total, veto_label: &str) -> Str
 }
 
 /// The label of the veto that set the grade (一票否决 unless the rule set names it).
-pub fn veto_label(a: &Assessment) -> &str {
+pub(crate) fn veto_label(a: &Assessment) -> &str {
     a.total
         .vetoes
         .iter()
@@ -214,7 +214,7 @@ pub fn veto_label(a: &Assessment) -> &str {
 
 /// How the parts, vetoes and grading rules formed the total and grade, one sentence each, for
 /// every report (empty for a rule set that does not grade by parts and had no scoped veto).
-pub fn grading_lines(a: &Assessment) -> Vec<String> {
+pub(crate) fn grading_lines(a: &Assessment) -> Vec<String> {
     let mut lines = Vec::new();
     for p in &a.parts {
         let mut s = format!("{}：{}分（满分{}", p.name, num(p.score), num(p.max));
@@ -295,7 +295,7 @@ pub fn grading_lines(a: &Assessment) -> Vec<String> {
 }
 
 /// What a ranking row needs said beside its score: veto, provisional, adjustments, duplicates.
-pub fn ranking_notes(e: &crate::batch::RankEntry) -> Vec<String> {
+pub(crate) fn ranking_notes(e: &crate::batch::RankEntry) -> Vec<String> {
     let mut notes = Vec::new();
     if e.veto {
         notes.push(e.veto_label.clone());
@@ -316,7 +316,7 @@ pub fn ranking_notes(e: &crate::batch::RankEntry) -> Vec<String> {
 }
 
 /// A finding as one sentence with its deduction: `message（扣1，已达扣分上限）`.
-pub fn finding_text(f: &crate::model::assessment::Finding) -> String {
+pub(crate) fn finding_text(f: &crate::model::assessment::Finding) -> String {
     let capped = if f.capped {
         "，已达扣分上限"
     } else {
@@ -326,7 +326,7 @@ pub fn finding_text(f: &crate::model::assessment::Finding) -> String {
 }
 
 /// `扣0.5`, or `加0.5` for an evaluator's adjustment that raised a score.
-pub fn deduct_text(deduct: Decimal) -> String {
+pub(crate) fn deduct_text(deduct: Decimal) -> String {
     if deduct < Decimal::ZERO {
         format!("加{}", num(-deduct))
     } else {
@@ -339,7 +339,7 @@ pub fn deduct_text(deduct: Decimal) -> String {
 /// `台账/新媒体发布台账.csv 第2至13、15行`, not the path once per row. A file cited without a
 /// row is the file alone. Every report format uses this one fold; `--format json` keeps each
 /// reference.
-pub fn evidence_text<'a>(
+pub(crate) fn evidence_text<'a>(
     refs: impl IntoIterator<Item = &'a crate::model::assessment::EvidenceRef>,
 ) -> Vec<String> {
     // (file, sheet) in first-cited order, with the rows cited.
@@ -395,7 +395,7 @@ fn row_ranges(rows: &[u32]) -> String {
 }
 
 /// Problem severity in Chinese.
-pub fn severity_text(p: &crate::diag::Problem) -> &'static str {
+pub(crate) fn severity_text(p: &crate::diag::Problem) -> &'static str {
     match p.severity {
         crate::diag::Severity::Error => "错误",
         crate::diag::Severity::Warning => "提示",
@@ -405,7 +405,7 @@ pub fn severity_text(p: &crate::diag::Problem) -> &'static str {
 const NUMERALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
 
 /// The Chinese numeral of a 0-based index: 0 → 一, 9 → 十, 10 → 十一 (section and group headings).
-pub fn numeral(i: usize) -> String {
+pub(crate) fn numeral(i: usize) -> String {
     match i {
         0..=9 => NUMERALS[i].to_string(),
         10..=18 => format!("十{}", NUMERALS[i - 10]),

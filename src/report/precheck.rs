@@ -10,7 +10,7 @@ use crate::report::num;
 use crate::report::table::plain;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum PrecheckFormat {
+pub(crate) enum PrecheckFormat {
     /// 文本：分节、逐条编号
     Table,
     /// JSON（kaohe.precheck/1）
@@ -20,7 +20,7 @@ pub enum PrecheckFormat {
 }
 
 impl PrecheckFormat {
-    pub fn from_extension(path: &std::path::Path) -> Option<PrecheckFormat> {
+    pub(crate) fn from_extension(path: &std::path::Path) -> Option<PrecheckFormat> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
             "json" => Some(PrecheckFormat::Json),
@@ -30,7 +30,7 @@ impl PrecheckFormat {
         }
     }
 
-    pub fn render(self, p: &Precheck) -> String {
+    pub(crate) fn render(self, p: &Precheck) -> String {
         match self {
             PrecheckFormat::Json => {
                 let mut s = serde_json::to_string_pretty(p)

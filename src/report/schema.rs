@@ -5,10 +5,7 @@
 
 use serde_json::{Value, json};
 
-/// The schemas by name, in the order `kaohe schema` lists them.
-pub const NAMES: [&str; 3] = ["assessment", "batch", "verdicts"];
-
-pub fn schema(name: &str) -> Option<Value> {
+pub(crate) fn schema(name: &str) -> Option<Value> {
     match name {
         "assessment" => Some(with_header(
             "kaohe.assessment/1：一份材料的评分结果（kaohe score --format json）",

@@ -18,7 +18,12 @@ use crate::model::ruleset::{Indicator, RuleSet};
 use crate::report::{num, numeral};
 use crate::score::township;
 
-pub fn render(a: &Assessment, rules: &RuleSet, evidence: &Evidence, calendar: &Calendar) -> String {
+pub(crate) fn render(
+    a: &Assessment,
+    rules: &RuleSet,
+    evidence: &Evidence,
+    calendar: &Calendar,
+) -> String {
     let year = rules.year;
     let ctx = township::context(rules, evidence, calendar);
     let vars = township::vars(rules, evidence, &ctx, None);

@@ -17,12 +17,12 @@ use crate::report::{num, score_text};
 const DEFAULT_WIDTH: u16 = 140;
 
 /// `color` is true only when writing to a terminal: then the table fits the terminal's width.
-pub fn render(a: &Assessment, color: bool) -> String {
+pub(crate) fn render(a: &Assessment, color: bool) -> String {
     render_with_width(a, color, (!color).then_some(DEFAULT_WIDTH))
 }
 
 /// `width: None` lets the table take the terminal's width.
-pub fn render_with_width(a: &Assessment, color: bool, width: Option<u16>) -> String {
+pub(crate) fn render_with_width(a: &Assessment, color: bool, width: Option<u16>) -> String {
     let mut out = String::new();
     out.push_str(&plain(&format!(
         "{}{}　{}年度　{}\n规则集：{}（{}）　材料：{}　报送日期：{}\n",
@@ -197,7 +197,7 @@ fn main_finding(ind: &crate::model::assessment::IndicatorResult) -> String {
 }
 
 /// Replace East-Asian ambiguous-width characters with unambiguous equivalents.
-pub fn plain(s: &str) -> String {
+pub(crate) fn plain(s: &str) -> String {
     let s = crate::text::show_invisible(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

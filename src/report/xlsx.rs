@@ -26,7 +26,7 @@ use crate::model::assessment::{Adjustment, Assessment, Status, Total};
 const MAX_CELL: usize = 32_000;
 const A4: u8 = 9;
 
-pub fn render_score(a: &Assessment, stamp: Option<&str>) -> Vec<u8> {
+pub(crate) fn render_score(a: &Assessment, stamp: Option<&str>) -> Vec<u8> {
     let rows = vec![Summary {
         rank: None,
         assessment: a,
@@ -41,7 +41,7 @@ pub fn render_score(a: &Assessment, stamp: Option<&str>) -> Vec<u8> {
     .expect("an XLSX workbook from valid sheet names and cells")
 }
 
-pub fn render_batch(b: &BatchReport, stamp: Option<&str>) -> Vec<u8> {
+pub(crate) fn render_batch(b: &BatchReport, stamp: Option<&str>) -> Vec<u8> {
     let rows: Vec<Summary> = b
         .ranking
         .iter()
@@ -60,7 +60,7 @@ pub fn render_batch(b: &BatchReport, stamp: Option<&str>) -> Vec<u8> {
 /// and 失分统计 from what the batch keeps of each township, then 说明 saying where each
 /// township's detail is. 总表 is written in rust_xlsxwriter's constant-memory mode (rows go to a
 /// temporary file as they are written), so 38,000 townships cost a few MB.
-pub fn render_batch_summary(b: &BatchReport, stamp: Option<&str>, note: &str) -> Vec<u8> {
+pub(crate) fn render_batch_summary(b: &BatchReport, stamp: Option<&str>, note: &str) -> Vec<u8> {
     summary_book(b, stamp, note).expect("an XLSX workbook from valid sheet names and cells")
 }
 

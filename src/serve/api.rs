@@ -34,12 +34,12 @@ use crate::model::assessment::Assessment;
 use crate::report::{self, Format, Options};
 use crate::score;
 
-pub enum Mode {
+pub(super) enum Mode {
     Local { folder: PathBuf },
     County,
 }
 
-pub struct State {
+pub(super) struct State {
     pub mode: Mode,
     pub db: Db,
     pub scorer: assess::Scorer,
@@ -52,7 +52,7 @@ type St = Ax<Arc<State>>;
 /// An error answer: HTTP status, a stable code, a Chinese message, and the problems (with file,
 /// line and column, as the command line prints them) when a bundle or verdicts were refused.
 #[derive(Debug)]
-pub struct ApiError {
+pub(super) struct ApiError {
     status: StatusCode,
     code: std::borrow::Cow<'static, str>,
     message: String,
@@ -60,7 +60,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: String) -> ApiError {
+    pub(super) fn new(status: StatusCode, code: &'static str, message: String) -> ApiError {
         ApiError {
             status,
             code: code.into(),
@@ -68,7 +68,7 @@ impl ApiError {
             problems: Vec::new(),
         }
     }
-    pub fn internal(message: &str) -> ApiError {
+    pub(super) fn internal(message: &str) -> ApiError {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal-error",
@@ -231,7 +231,7 @@ fn check_csrf(viewer: &Viewer, headers: &HeaderMap) -> Result<(), ApiError> {
     }
 }
 
-pub async fn serve(state: Arc<State>, addr: SocketAddr) -> Result<ExitCode, Fatal> {
+pub(super) async fn serve(state: Arc<State>, addr: SocketAddr) -> Result<ExitCode, Fatal> {
     let upload_limit = MAX_ZIP_BUNDLE as usize + 1024 * 1024;
     let app = Router::new()
         .route("/", get(assets::index))

@@ -19,7 +19,7 @@ use crate::load::{OpenBundle, open_bundle, open_zip_bytes};
 
 /// Where a submission's bundle is.
 #[derive(Clone)]
-pub enum Source {
+pub(super) enum Source {
     /// A .zip as received; `name` is the file name it was uploaded under (without `.zip`).
     Zip { bytes: Arc<Vec<u8>>, name: String },
     /// Local mode: a bundle folder or .zip on disk, read afresh each time.
@@ -27,7 +27,7 @@ pub enum Source {
 }
 
 impl Source {
-    pub fn open(&self) -> Result<OpenBundle, Fatal> {
+    pub(super) fn open(&self) -> Result<OpenBundle, Fatal> {
         match self {
             Source::Zip { bytes, name } => open_zip_bytes(bytes.to_vec(), name),
             Source::Path(p) => open_bundle(p),
@@ -35,7 +35,7 @@ impl Source {
     }
 
     /// Open and load everything to score, as `kaohe score` does.
-    pub fn load(
+    pub(super) fn load(
         &self,
         rules: Option<&str>,
         verdicts: Option<VerdictInput>,
@@ -44,14 +44,14 @@ impl Source {
     }
 }
 
-pub struct Scorer {
+pub(super) struct Scorer {
     slots: Arc<Semaphore>,
     limit: Duration,
     pub pool: rayon::ThreadPool,
 }
 
 impl Scorer {
-    pub fn new(jobs: usize, limit: Duration, pool: rayon::ThreadPool) -> Scorer {
+    pub(super) fn new(jobs: usize, limit: Duration, pool: rayon::ThreadPool) -> Scorer {
         Scorer {
             slots: Arc::new(Semaphore::new(jobs)),
             limit,
@@ -61,7 +61,7 @@ impl Scorer {
 
     /// Run `job` on a blocking thread once a slot is free; fail after the time limit (waiting
     /// included) or when the job panics.
-    pub async fn run<T: Send + 'static>(
+    pub(super) async fn run<T: Send + 'static>(
         &self,
         job: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {

@@ -10,11 +10,11 @@ const INDEX: &str = include_str!("assets/index.html");
 const SCRIPT: &str = include_str!("assets/app.js");
 const STYLE: &str = include_str!("assets/app.css");
 
-pub async fn index() -> Response {
+pub(super) async fn index() -> Response {
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], INDEX).into_response()
 }
 
-pub async fn script() -> Response {
+pub(super) async fn script() -> Response {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         SCRIPT,
@@ -22,13 +22,13 @@ pub async fn script() -> Response {
         .into_response()
 }
 
-pub async fn style() -> Response {
+pub(super) async fn style() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLE).into_response()
 }
 
 /// Headers on every answer: only this origin's script and style, no framing, no sniffing, no
 /// caching of pages that hold townships' scores.
-pub async fn security_headers(mut resp: Response) -> Response {
+pub(super) async fn security_headers(mut resp: Response) -> Response {
     let h = resp.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,

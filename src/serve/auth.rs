@@ -15,21 +15,21 @@ use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use crate::load::fs::sha256_hex;
 
 /// The session cookie's name.
-pub const COOKIE: &str = "kaohe_session";
+pub(super) const COOKIE: &str = "kaohe_session";
 /// How long a session lasts (a working day and a half).
-pub const SESSION_SECONDS: i64 = 12 * 3600;
+pub(super) const SESSION_SECONDS: i64 = 12 * 3600;
 /// Failed logins allowed per account and per client address within `WINDOW`.
 const MAX_FAILURES: u32 = 5;
 const WINDOW: Duration = Duration::from_secs(60);
 
-pub fn hash_password(password: &str) -> Result<String, String> {
+pub(super) fn hash_password(password: &str) -> Result<String, String> {
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
         .map_err(|e| e.to_string())
 }
 
-pub fn verify_password(password: &str, hash: &str) -> bool {
+pub(super) fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
         .map(|h| {
             Argon2::default()
@@ -40,7 +40,7 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 }
 
 /// 256 random bits from the operating system, as hex.
-pub fn random_token() -> String {
+pub(super) fn random_token() -> String {
     let mut out = String::with_capacity(64);
     for _ in 0..2 {
         for b in generate_salt() {
@@ -50,12 +50,12 @@ pub fn random_token() -> String {
     out
 }
 
-pub fn token_sha256(token: &str) -> String {
+pub(super) fn token_sha256(token: &str) -> String {
     sha256_hex(token.as_bytes())
 }
 
 /// Compare two tokens in time independent of where they differ.
-pub fn same_token(a: &str, b: &str) -> bool {
+pub(super) fn same_token(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())
@@ -64,14 +64,14 @@ pub fn same_token(a: &str, b: &str) -> bool {
 }
 
 /// Failed logins per key (an account name or a client address), in a sliding minute.
-pub struct Auth {
+pub(super) struct Auth {
     failures: Mutex<HashMap<String, (u32, Instant)>>,
     /// Local mode's one CSRF token (no sessions there).
     pub local_csrf: String,
 }
 
 impl Auth {
-    pub fn new() -> Auth {
+    pub(super) fn new() -> Auth {
         Auth {
             failures: Mutex::new(HashMap::new()),
             local_csrf: random_token(),
@@ -79,7 +79,7 @@ impl Auth {
     }
 
     /// Whether any of `keys` has used up its failed attempts.
-    pub fn limited(&self, keys: &[&str]) -> bool {
+    pub(super) fn limited(&self, keys: &[&str]) -> bool {
         let map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         keys.iter().any(|k| {
             map.get(*k)
@@ -87,7 +87,7 @@ impl Auth {
         })
     }
 
-    pub fn failed(&self, keys: &[&str]) {
+    pub(super) fn failed(&self, keys: &[&str]) {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         if map.len() > 100_000 {
             map.retain(|_, (_, since)| since.elapsed() < WINDOW);
@@ -101,7 +101,7 @@ impl Auth {
         }
     }
 
-    pub fn succeeded(&self, keys: &[&str]) {
+    pub(super) fn succeeded(&self, keys: &[&str]) {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         for k in keys {
             map.remove(*k);

@@ -19,7 +19,7 @@ use crate::cli::cli_error;
 use crate::diag::Fatal;
 
 /// The database file inside `--data DIR`.
-pub const DB_FILE: &str = "kaohe.db";
+pub(super) const DB_FILE: &str = "kaohe.db";
 
 /// Schema migrations, in order; migration n (1-based) brings `user_version` from n-1 to n.
 /// Never edit one that has shipped: add the next.
@@ -80,18 +80,18 @@ const MIGRATIONS: &[&str] = &[
     );",
 ];
 
-pub struct Db {
+pub(super) struct Db {
     conn: Mutex<Connection>,
 }
 
-pub enum AddUser {
+pub(super) enum AddUser {
     Exists,
     Db(rusqlite::Error),
 }
 
 /// A user as the service sees them.
 #[derive(Clone, Debug)]
-pub struct User {
+pub(super) struct User {
     pub id: i64,
     pub name: String,
     pub role: Role,
@@ -100,7 +100,7 @@ pub struct User {
 
 /// One submission's record (not its bytes).
 #[derive(Clone, Debug, serde::Serialize)]
-pub struct Submission {
+pub(super) struct Submission {
     pub id: i64,
     pub unit: String,
     pub bundle: String,
@@ -117,7 +117,7 @@ pub struct Submission {
 }
 
 /// What a new submission stores.
-pub struct NewSubmission<'a> {
+pub(super) struct NewSubmission<'a> {
     pub unit: &'a str,
     pub bundle: &'a str,
     pub filename: &'a str,
@@ -130,7 +130,7 @@ pub struct NewSubmission<'a> {
     pub assessment: Option<&'a str>,
 }
 
-pub fn now() -> String {
+pub(super) fn now() -> String {
     jiff::Timestamp::now()
         .strftime("%Y-%m-%dT%H:%M:%SZ")
         .to_string()
@@ -145,7 +145,7 @@ fn open_fatal(file: &Path, e: impl std::fmt::Display) -> Fatal {
 
 impl Db {
     /// Open (creating when missing) `DIR/kaohe.db` and bring its schema up to date.
-    pub fn open_dir(dir: &Path) -> Result<Db, Fatal> {
+    pub(super) fn open_dir(dir: &Path) -> Result<Db, Fatal> {
         std::fs::create_dir_all(dir).map_err(|e| {
             cli_error(
                 CliCode::DataDir,
@@ -169,7 +169,7 @@ impl Db {
     }
 
     /// Local mode: the same schema, in memory, for the life of the process.
-    pub fn open_memory() -> Result<Db, Fatal> {
+    pub(super) fn open_memory() -> Result<Db, Fatal> {
         let conn = Connection::open_in_memory()
             .map_err(|e| cli_error(CliCode::Database, format!("无法创建内存数据库：{e}")))?;
         let db = Db {
@@ -210,7 +210,7 @@ impl Db {
     }
 
     /// Online backup (SQLite's backup API) into FILE, consistent even while the service writes.
-    pub fn backup_to(&self, file: &Path) -> Result<(), String> {
+    pub(super) fn backup_to(&self, file: &Path) -> Result<(), String> {
         if file.exists() {
             return Err("文件已存在，请换一个文件名".into());
         }
@@ -223,13 +223,13 @@ impl Db {
         Ok(())
     }
 
-    pub fn schema_version(&self) -> i64 {
+    pub(super) fn schema_version(&self) -> i64 {
         self.lock()
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap_or(0)
     }
 
-    pub fn add_user(
+    pub(super) fn add_user(
         &self,
         name: &str,
         role: Role,
@@ -252,7 +252,7 @@ impl Db {
         Ok(())
     }
 
-    pub fn list_users(&self) -> rusqlite::Result<Vec<(String, String, Option<String>)>> {
+    pub(super) fn list_users(&self) -> rusqlite::Result<Vec<(String, String, Option<String>)>> {
         let conn = self.lock();
         let mut st = conn.prepare("SELECT name, role, unit FROM users ORDER BY id")?;
         st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
@@ -260,7 +260,7 @@ impl Db {
     }
 
     /// A user and their password hash, by login name.
-    pub fn user_by_name(&self, name: &str) -> rusqlite::Result<Option<(User, String)>> {
+    pub(super) fn user_by_name(&self, name: &str) -> rusqlite::Result<Option<(User, String)>> {
         let conn = self.lock();
         conn.query_row(
             "SELECT id, name, role, unit, password FROM users WHERE name = ?1",
@@ -270,7 +270,7 @@ impl Db {
         .optional()
     }
 
-    pub fn create_session(
+    pub(super) fn create_session(
         &self,
         token_sha256: &str,
         user: i64,
@@ -287,7 +287,7 @@ impl Db {
     }
 
     /// The user and CSRF token of a live session.
-    pub fn session(&self, token_sha256: &str) -> rusqlite::Result<Option<(User, String)>> {
+    pub(super) fn session(&self, token_sha256: &str) -> rusqlite::Result<Option<(User, String)>> {
         let conn = self.lock();
         conn.query_row(
             "SELECT u.id, u.name, u.role, u.unit, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id
@@ -298,7 +298,7 @@ impl Db {
         .optional()
     }
 
-    pub fn end_session(&self, token_sha256: &str) -> rusqlite::Result<()> {
+    pub(super) fn end_session(&self, token_sha256: &str) -> rusqlite::Result<()> {
         self.lock().execute(
             "DELETE FROM sessions WHERE token_sha256 = ?1",
             [token_sha256],
@@ -306,7 +306,7 @@ impl Db {
         Ok(())
     }
 
-    pub fn audit(
+    pub(super) fn audit(
         &self,
         user: Option<&str>,
         action: &str,
@@ -317,7 +317,7 @@ impl Db {
     }
 
     /// The audit log, newest first.
-    pub fn audit_log(&self, limit: i64) -> rusqlite::Result<Vec<serde_json::Value>> {
+    pub(super) fn audit_log(&self, limit: i64) -> rusqlite::Result<Vec<serde_json::Value>> {
         let conn = self.lock();
         let mut st = conn.prepare(
             "SELECT at, user, action, target, detail FROM audit ORDER BY id DESC LIMIT ?1",
@@ -335,7 +335,7 @@ impl Db {
     }
 
     /// Store a submission (and its bytes, once per content) in one transaction; its id.
-    pub fn add_submission(&self, s: &NewSubmission) -> rusqlite::Result<i64> {
+    pub(super) fn add_submission(&self, s: &NewSubmission) -> rusqlite::Result<i64> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         if let (Some(bytes), Some(sha)) = (s.bytes, s.sha256) {
@@ -385,7 +385,7 @@ impl Db {
         (SELECT v.created FROM verdicts v WHERE v.submission_id = s.id ORDER BY v.id DESC LIMIT 1)";
 
     /// Submissions a viewer may see (a township: its unit's only), newest first.
-    pub fn submissions(&self, unit: Option<&str>) -> rusqlite::Result<Vec<Submission>> {
+    pub(super) fn submissions(&self, unit: Option<&str>) -> rusqlite::Result<Vec<Submission>> {
         let conn = self.lock();
         let sql = format!(
             "SELECT {} FROM submissions s LEFT JOIN users u ON u.id = s.user_id
@@ -396,7 +396,7 @@ impl Db {
         st.query_map([unit], submission_row)?.collect()
     }
 
-    pub fn submission(&self, id: i64) -> rusqlite::Result<Option<Submission>> {
+    pub(super) fn submission(&self, id: i64) -> rusqlite::Result<Option<Submission>> {
         let conn = self.lock();
         let sql = format!(
             "SELECT {} FROM submissions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id = ?1",
@@ -406,7 +406,7 @@ impl Db {
     }
 
     /// A local-mode folder bundle already listed, by its path.
-    pub fn submission_by_path(&self, path: &str) -> rusqlite::Result<Option<i64>> {
+    pub(super) fn submission_by_path(&self, path: &str) -> rusqlite::Result<Option<i64>> {
         self.lock()
             .query_row("SELECT id FROM submissions WHERE path = ?1", [path], |r| {
                 r.get(0)
@@ -415,7 +415,7 @@ impl Db {
     }
 
     /// The latest submission of every unit, by file name (the order `kaohe batch` lists).
-    pub fn latest_per_unit(&self) -> rusqlite::Result<Vec<Submission>> {
+    pub(super) fn latest_per_unit(&self) -> rusqlite::Result<Vec<Submission>> {
         let conn = self.lock();
         let sql = format!(
             "SELECT {} FROM submissions s LEFT JOIN users u ON u.id = s.user_id
@@ -427,7 +427,7 @@ impl Db {
         st.query_map([], submission_row)?.collect()
     }
 
-    pub fn blob(&self, sha256: &str) -> rusqlite::Result<Option<Vec<u8>>> {
+    pub(super) fn blob(&self, sha256: &str) -> rusqlite::Result<Option<Vec<u8>>> {
         self.lock()
             .query_row("SELECT bytes FROM blobs WHERE sha256 = ?1", [sha256], |r| {
                 r.get(0)
@@ -436,7 +436,7 @@ impl Db {
     }
 
     /// The latest verdicts of a submission: (text, by, when).
-    pub fn latest_verdicts(
+    pub(super) fn latest_verdicts(
         &self,
         submission: i64,
     ) -> rusqlite::Result<Option<(String, Option<String>, String)>> {
@@ -452,7 +452,7 @@ impl Db {
 
     /// Store verdicts and the assessment they give, with the audit line, in one transaction.
     #[allow(clippy::too_many_arguments)]
-    pub fn add_verdicts(
+    pub(super) fn add_verdicts(
         &self,
         submission: i64,
         text: &str,

@@ -33,7 +33,7 @@ use crate::cli::cli_error;
 use crate::diag::Fatal;
 
 #[derive(Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// Local mode: a folder of township bundles (sub-folders or .zip files) to list and score.
     /// Default: the current folder. Not used with --data.
     #[arg(value_name = "FOLDER")]
@@ -59,7 +59,7 @@ pub struct ServeArgs {
 }
 
 #[derive(Subcommand)]
-pub enum UsersCommand {
+pub(crate) enum UsersCommand {
     /// Add an account (the password is read from standard input).
     Add(UsersAddArgs),
     /// List the accounts.
@@ -67,7 +67,7 @@ pub enum UsersCommand {
 }
 
 #[derive(Args)]
-pub struct UsersAddArgs {
+pub(crate) struct UsersAddArgs {
     /// The service's data folder (as `kaohe serve --data`).
     #[arg(long, value_name = "DIR")]
     data: PathBuf,
@@ -85,26 +85,26 @@ pub struct UsersAddArgs {
 }
 
 #[derive(Args)]
-pub struct UsersListArgs {
+pub(crate) struct UsersListArgs {
     /// The service's data folder (as `kaohe serve --data`).
     #[arg(long, value_name = "DIR")]
     data: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Role {
+pub(crate) enum Role {
     County,
     Township,
 }
 
 impl Role {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Role::County => "county",
             Role::Township => "township",
         }
     }
-    pub fn parse(s: &str) -> Option<Role> {
+    pub(crate) fn parse(s: &str) -> Option<Role> {
         match s {
             "county" => Some(Role::County),
             "township" => Some(Role::Township),
@@ -116,7 +116,7 @@ impl Role {
 /// Shortest password `kaohe users add` accepts.
 const MIN_PASSWORD: usize = 8;
 
-pub fn users(cmd: &UsersCommand) -> Result<ExitCode, Fatal> {
+pub(crate) fn users(cmd: &UsersCommand) -> Result<ExitCode, Fatal> {
     match cmd {
         UsersCommand::Add(args) => users_add(args),
         UsersCommand::List(args) => {
@@ -207,7 +207,7 @@ pub(crate) fn db_fatal(e: rusqlite::Error) -> Fatal {
     cli_error(CliCode::Database, format!("数据库错误：{e}"))
 }
 
-pub fn run(args: &ServeArgs) -> Result<ExitCode, Fatal> {
+pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, Fatal> {
     if let Some(file) = &args.backup {
         let Some(data) = &args.data else {
             return Err(cli_error(

@@ -10,11 +10,13 @@ use tempfile::TempDir;
 
 use crate::harness::*;
 
-pub const COUNTY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/county-2021/bundles");
-pub const VERDICTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/county-2021/verdicts");
+pub(crate) const COUNTY: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/county-2021/bundles");
+pub(crate) const VERDICTS: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/county-2021/verdicts");
 
 /// Run `kaohe batch <dir> <extra…>`.
-pub fn batch(dir: &Path, extra: &[&str]) -> Output {
+pub(crate) fn batch(dir: &Path, extra: &[&str]) -> Output {
     kaohe()
         .arg("batch")
         .arg(dir)
@@ -24,7 +26,7 @@ pub fn batch(dir: &Path, extra: &[&str]) -> Output {
 }
 
 /// The county fixture's batch as JSON (with the verdicts folder); exit code 0.
-pub fn county_json(extra: &[&str]) -> (Value, String) {
+pub(crate) fn county_json(extra: &[&str]) -> (Value, String) {
     let mut args = vec!["--verdicts-dir", VERDICTS, "--format", "json"];
     args.extend_from_slice(extra);
     let out = batch(Path::new(COUNTY), &args);
@@ -372,7 +374,7 @@ fn a_zip_in_the_batch_folder_counts_as_a_bundle() {
 }
 
 /// Zip `dir` as `<name>/…` members (a zipped bundle folder, as townships hand them in).
-pub fn zip_folder(dir: &Path, name: &str, to: &Path) {
+pub(crate) fn zip_folder(dir: &Path, name: &str, to: &Path) {
     use std::io::Write;
     fn add(w: &mut zip::ZipWriter<fs::File>, base: &Path, dir: &Path, prefix: &str) {
         let opts =
@@ -540,7 +542,7 @@ fn json_lines_give_one_assessment_per_line_then_the_summary() {
 #[test]
 fn a_bundle_over_the_memory_limit_is_cut_off_and_listed_as_failed() {
     let (_tmp, dir) = seeds(&[("a-small", "小镇"), ("b-huge", "大镇")]);
-    let mut csv = format!("{ZD_HEADER}\n");
+    let mut csv = format!("{PROACTIVE_HEADER}\n");
     for i in 1..=60_000 {
         csv.push_str(&format!(
             "{i},关于第{i}号事项的通知,政府文件,XX-2021-{i:05},2021-03-01,2021-03-05,财政\n"

@@ -2,7 +2,7 @@
 
 use crate::harness::*;
 
-const XMT: &str = "台账/新媒体发布台账.csv";
+const NEW_MEDIA_FILE: &str = "台账/新媒体发布台账.csv";
 
 fn posts(dates: &[&str]) -> String {
     let mut s = String::from("平台,发布日期,标题,链接\n");
@@ -44,7 +44,7 @@ fn promotions(b: &Bundle, items: &[(&str, &str)]) {
 #[test]
 fn b1_pass_twelve_months() {
     let b = Bundle::seed();
-    b.write(XMT, &posts(&TWELVE));
+    b.write(NEW_MEDIA_FILE, &posts(&TWELVE));
     // months 1..12 all have posts → m = 12 → 2
     b.score().expect("B1", 2.0, "pass");
 }
@@ -59,7 +59,7 @@ fn b1_partial_seed_ten_months() {
 fn b1_partial_six_months() {
     let b = Bundle::seed();
     b.write(
-        XMT,
+        NEW_MEDIA_FILE,
         &posts(&[
             "2021-01-05",
             "2021-01-25",
@@ -79,7 +79,7 @@ fn b1_partial_six_months() {
 fn b1_gap_five_months() {
     let b = Bundle::seed();
     b.write(
-        XMT,
+        NEW_MEDIA_FILE,
         &posts(&[
             "2021-01-05",
             "2021-03-05",
@@ -153,7 +153,7 @@ fn b2_gap_none() {
 #[test]
 fn bonus_reaches_the_cap() {
     let b = Bundle::seed();
-    b.write(XMT, &posts(&TWELVE));
+    b.write(NEW_MEDIA_FILE, &posts(&TWELVE));
     for f in ["a", "b", "c"] {
         b.write(&format!("材料/推广/{f}.pdf"), "%PDF-1.4\n");
     }

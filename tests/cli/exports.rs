@@ -6,7 +6,7 @@
 
 use crate::harness::*;
 
-const ZD: &str = "台账/主动公开台账.csv";
+const PROACTIVE_FILE: &str = "台账/主动公开台账.csv";
 
 /// The seed's 主动公开 values (EXPECTED.md): 1.3 3 (40 工作动态), 1.6 3 (row 57 late), 3.1 4
 /// (69 rows), 3.2 3.5 (row 55 without 索引号), 3.3 4; total 94.5 + 1 = 95.5, 优秀.
@@ -24,12 +24,12 @@ fn header_cells_match_without_whitespace_inside() {
     // "索 引 号" (as one real page shows), a full-width space and a line break inside a
     // quoted header cell: all the same columns.
     let b = Bundle::seed();
-    let text = b.read(ZD).replacen(
+    let text = b.read(PROACTIVE_FILE).replacen(
         "序号,标题,栏目,索引号,成文日期,发布日期",
         "序号,标　题,栏目,索 引 号,\"成文\n日期\",发布日期",
         1,
     );
-    b.zdgk(&text);
+    b.proactive_ledger(&text);
     let r = b.score();
     assert_seed_scores(&r);
     // The quoted line break takes no spreadsheet row: row 57 is still the late one (1.6).
@@ -128,7 +128,7 @@ const SHAPES: &[Shape] = &[
 
 /// The seed's rows as (序号, 标题, 栏目, 索引号, 成文日期, 发布日期, 领域, 链接).
 fn seed_rows() -> Vec<Vec<String>> {
-    let text = std::fs::read_to_string(std::path::Path::new(SEED).join(ZD)).unwrap();
+    let text = std::fs::read_to_string(std::path::Path::new(SEED).join(PROACTIVE_FILE)).unwrap();
     text.lines()
         .skip(1)
         .map(|l| l.split(',').map(str::to_string).collect::<Vec<_>>())
@@ -550,7 +550,7 @@ fn unmapped_category_loses_points_and_says_why() {
 #[test]
 fn tab_separated_text_saved_as_xls_is_read_as_text() {
     let b = Bundle::seed();
-    let tsv = b.read(ZD).replace(',', "\t");
+    let tsv = b.read(PROACTIVE_FILE).replace(',', "\t");
     let (gbk, _, bad) = encoding_rs::GBK.encode(&tsv);
     assert!(!bad);
     std::fs::write(b.path("台账/主动公开台账.xls"), &gbk).unwrap();
@@ -583,7 +583,7 @@ fn tab_separated_text_saved_as_xls_is_read_as_text() {
 
 /// The seed's 主动公开 ledger with `edit` applied to every data row's cells.
 fn seed_rows_edited(edit: impl Fn(&mut Vec<String>)) -> String {
-    let text = std::fs::read_to_string(std::path::Path::new(SEED).join(ZD)).unwrap();
+    let text = std::fs::read_to_string(std::path::Path::new(SEED).join(PROACTIVE_FILE)).unwrap();
     let mut lines = text.lines();
     let mut out = format!("{}\n", lines.next().unwrap());
     for l in lines {
@@ -601,7 +601,7 @@ fn seed_rows_edited(edit: impl Fn(&mut Vec<String>)) -> String {
 #[test]
 fn published_equal_to_written_on_every_row_is_flagged() {
     let b = Bundle::seed();
-    b.zdgk(&seed_rows_edited(|c| c[5] = c[4].clone()));
+    b.proactive_ledger(&seed_rows_edited(|c| c[5] = c[4].clone()));
     let r = b.score();
     r.expect("1.6", 4.0, "pass");
     let flagged = codes(&r, "published-equals-written");
@@ -617,7 +617,7 @@ fn published_equal_to_written_on_every_row_is_flagged() {
 #[test]
 fn missing_domain_column_is_flagged_with_the_indicator_reading_it() {
     let b = Bundle::seed();
-    b.zdgk(
+    b.proactive_ledger(
         &seed_rows_edited(|c| {
             c.remove(6);
         })
@@ -643,7 +643,7 @@ fn missing_domain_column_is_flagged_with_the_indicator_reading_it() {
 #[test]
 fn mixed_index_number_formats_are_flagged() {
     let b = Bundle::seed();
-    b.zdgk(&seed_rows_edited(|c| {
+    b.proactive_ledger(&seed_rows_edited(|c| {
         if c[0] == "20" || c[0] == "30" {
             c[3] = format!("XZ-2021-{}", c[0]);
         }

@@ -4,7 +4,7 @@
 
 use crate::harness::*;
 
-const ZD: &str = "台账/主动公开台账.csv";
+const PROACTIVE_FILE: &str = "台账/主动公开台账.csv";
 
 fn assert_seed_ledger_scores(r: &Report) {
     r.expect("1.3", 3.0, "pass");
@@ -18,18 +18,18 @@ fn assert_seed_ledger_scores(r: &Report) {
 #[test]
 fn gbk_csv_scores_like_utf8() {
     let b = Bundle::seed();
-    let text = b.read(ZD);
+    let text = b.read(PROACTIVE_FILE);
     let (bytes, _, unmappable) = encoding_rs::GBK.encode(&text);
     assert!(!unmappable, "the seed ledger is GBK-encodable");
-    std::fs::write(b.path(ZD), &bytes).unwrap();
+    std::fs::write(b.path(PROACTIVE_FILE), &bytes).unwrap();
     assert_seed_ledger_scores(&b.score());
 }
 
 #[test]
 fn utf8_bom_csv_scores_like_utf8() {
     let b = Bundle::seed();
-    let text = b.read(ZD);
-    b.write(ZD, &format!("\u{feff}{text}"));
+    let text = b.read(PROACTIVE_FILE);
+    b.write(PROACTIVE_FILE, &format!("\u{feff}{text}"));
     assert_seed_ledger_scores(&b.score());
 }
 
@@ -37,12 +37,12 @@ fn utf8_bom_csv_scores_like_utf8() {
 fn utf16_tab_separated_scores_like_utf8() {
     // Excel's "Unicode 文本": UTF-16LE with a BOM, tab-separated.
     let b = Bundle::seed();
-    let text = b.read(ZD).replace(',', "\t");
+    let text = b.read(PROACTIVE_FILE).replace(',', "\t");
     let mut bytes = vec![0xFF, 0xFE];
     for u in text.encode_utf16() {
         bytes.extend_from_slice(&u.to_le_bytes());
     }
-    std::fs::write(b.path(ZD), &bytes).unwrap();
+    std::fs::write(b.path(PROACTIVE_FILE), &bytes).unwrap();
     assert_seed_ledger_scores(&b.score());
 }
 
@@ -50,7 +50,7 @@ fn utf16_tab_separated_scores_like_utf8() {
 fn crlf_and_reordered_columns_score_like_the_seed() {
     // Columns are found by header name; order does not matter; CRLF line ends are fine.
     let b = Bundle::seed();
-    let text = b.read(ZD);
+    let text = b.read(PROACTIVE_FILE);
     let mut out = String::new();
     for line in text.lines() {
         let cells: Vec<&str> = line.split(',').collect();
@@ -60,7 +60,7 @@ fn crlf_and_reordered_columns_score_like_the_seed() {
         out.push_str(&v.join(","));
         out.push_str("\r\n");
     }
-    b.write(ZD, &out);
+    b.write(PROACTIVE_FILE, &out);
     assert_seed_ledger_scores(&b.score());
 }
 
@@ -91,7 +91,7 @@ fn windows_backslash_paths_in_manifest() {
 // page (`<meta http-equiv … charset=gb2312>`). It must score exactly like the
 // seed (EXPECTED.md): base 94.5, bonus 1, total 95.5, 优秀, provisional.
 
-pub const TWIN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/xx-town-2021-excel");
+pub(crate) const TWIN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/xx-town-2021-excel");
 
 fn assert_seed_totals(r: &Report) {
     r.expect("1.3", 3.0, "pass");
@@ -166,7 +166,7 @@ fn twin_bundle_handed_in_as_zip_with_gbk_member_names_scores_like_the_seed() {
 }
 
 /// Every file under `dir`, as (`prefix/relative path`, bytes), sorted.
-pub fn collect_files(dir: &std::path::Path, prefix: &str, out: &mut Vec<(String, Vec<u8>)>) {
+pub(crate) fn collect_files(dir: &std::path::Path, prefix: &str, out: &mut Vec<(String, Vec<u8>)>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap())
@@ -204,7 +204,7 @@ fn crc32(data: &[u8]) -> u32 {
 
 /// A zip of stored (uncompressed) members, written by hand so that member names can be GBK
 /// without the UTF-8 flag, as older Windows tools write them.
-pub fn stored_zip(members: &[(String, Vec<u8>)], gbk_names: bool) -> Vec<u8> {
+pub(crate) fn stored_zip(members: &[(String, Vec<u8>)], gbk_names: bool) -> Vec<u8> {
     let mut out = Vec::new();
     let mut central = Vec::new();
     for (name, data) in members {
@@ -402,7 +402,7 @@ fn xml_escape(s: &str) -> String {
 /// as Word tables where an empty cell after a label (in the first three columns) is merged into
 /// it (`w:gridSpan`) and a label repeated from the row above is a vertical merge (`w:vMerge`),
 /// as Table 3 looks in Word.
-pub fn docx_from_markdown(md: &str) -> Vec<u8> {
+pub(crate) fn docx_from_markdown(md: &str) -> Vec<u8> {
     let para = |t: &str| {
         format!(
             "<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",

@@ -2,13 +2,13 @@
 
 use crate::harness::*;
 
-const GB: &str = "台账/政府公报发放台账.csv";
-const GB_HEADER: &str = "期数,接收日期,份数,放置地点,签收人\n";
+const GAZETTE_FILE: &str = "台账/政府公报发放台账.csv";
+const GAZETTE_HEADER: &str = "期数,接收日期,份数,放置地点,签收人\n";
 const CY: &str = "台账/查阅场所报送记录.csv";
 const CY_HEADER: &str = "报送日期,接收单位,套数,内容\n";
 
 fn gazette(rows: &[(&str, &str)]) -> String {
-    let mut s = String::from(GB_HEADER);
+    let mut s = String::from(GAZETTE_HEADER);
     for (qs, d) in rows {
         s.push_str(&format!("{qs},{d},2,查阅点,李晓梅\n"));
     }
@@ -24,7 +24,7 @@ fn t4_1_pass_all_twelve() {
         .map(|n| (format!("2021年第{n}期"), format!("2021-{n:02}-20")))
         .collect();
     let v: Vec<(&str, &str)> = rows.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-    b.write(GB, &gazette(&v));
+    b.write(GAZETTE_FILE, &gazette(&v));
     // issues 1..12 all received in 2021 → 0 missing → 5
     b.score().expect("4.1", 5.0, "pass");
 }
@@ -41,7 +41,7 @@ fn t4_1_partial_seed_missing_issue_8() {
 fn t4_1_partial_received_next_year_and_number_forms() {
     let b = Bundle::seed();
     b.write(
-        GB,
+        GAZETTE_FILE,
         &gazette(&[
             ("2021年第1期", "2021-01-20"),
             ("第2期", "2021-02-20"),
@@ -66,7 +66,7 @@ fn t4_1_partial_received_next_year_and_number_forms() {
 #[test]
 fn t4_1_capped_header_only() {
     let b = Bundle::seed();
-    b.write(GB, GB_HEADER);
+    b.write(GAZETTE_FILE, GAZETTE_HEADER);
     // 12 missing × 0.5 = 6 > 5 → 0: ten findings carry 0.5, the 11th and 12th are capped
     let r = b.score();
     r.expect("4.1", 0.0, "gap");

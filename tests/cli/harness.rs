@@ -13,14 +13,14 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 /// The seed township's bundle (see fixtures/xx-town-2021/EXPECTED.md).
-pub const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/xx-town-2021");
+pub(crate) const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/xx-town-2021");
 
-pub fn kaohe() -> Command {
+pub(crate) fn kaohe() -> Command {
     Command::new(env!("CARGO_BIN_EXE_kaohe"))
 }
 
 /// Copy a folder tree (a fixture bundle) into a temporary place.
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -35,14 +35,14 @@ pub fn copy_dir(from: &Path, to: &Path) {
 
 /// A bundle folder `xx镇-2021` inside a fresh temporary directory. The temporary directory
 /// (`outside()`) is where files that must not be inside the bundle go (verdicts, escapes).
-pub struct Bundle {
+pub(crate) struct Bundle {
     tmp: TempDir,
     pub dir: PathBuf,
 }
 
 impl Bundle {
     /// A copy of the seed township's bundle.
-    pub fn seed() -> Bundle {
+    pub(crate) fn seed() -> Bundle {
         let tmp = TempDir::new().unwrap();
         let dir = tmp.path().join("xx镇-2021");
         copy_dir(Path::new(SEED), &dir);
@@ -50,16 +50,16 @@ impl Bundle {
     }
 
     /// The temporary directory that holds the bundle folder (outside the bundle).
-    pub fn outside(&self) -> &Path {
+    pub(crate) fn outside(&self) -> &Path {
         self.tmp.path()
     }
 
-    pub fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.dir.join(rel)
     }
 
     /// Write (create or replace) a file inside the bundle, creating folders as needed.
-    pub fn write(&self, rel: &str, content: &str) -> &Self {
+    pub(crate) fn write(&self, rel: &str, content: &str) -> &Self {
         let p = self.path(rel);
         if let Some(parent) = p.parent() {
             fs::create_dir_all(parent).unwrap();
@@ -68,17 +68,17 @@ impl Bundle {
         self
     }
 
-    pub fn remove(&self, rel: &str) -> &Self {
+    pub(crate) fn remove(&self, rel: &str) -> &Self {
         fs::remove_file(self.path(rel)).unwrap();
         self
     }
 
-    pub fn read(&self, rel: &str) -> String {
+    pub(crate) fn read(&self, rel: &str) -> String {
         fs::read_to_string(self.path(rel)).unwrap()
     }
 
     /// Replace `from` by `to` in bundle.yaml; `from` must occur exactly once.
-    pub fn edit(&self, from: &str, to: &str) -> &Self {
+    pub(crate) fn edit(&self, from: &str, to: &str) -> &Self {
         let text = self.read("bundle.yaml");
         assert_eq!(
             text.matches(from).count(),
@@ -89,7 +89,7 @@ impl Bundle {
     }
 
     /// Append YAML text (new top-level keys) to bundle.yaml.
-    pub fn append(&self, yaml: &str) -> &Self {
+    pub(crate) fn append(&self, yaml: &str) -> &Self {
         let mut text = self.read("bundle.yaml");
         if !text.ends_with('\n') {
             text.push('\n');
@@ -99,17 +99,17 @@ impl Bundle {
     }
 
     /// Replace the 主动公开 ledger.
-    pub fn zdgk(&self, csv: &str) -> &Self {
+    pub(crate) fn proactive_ledger(&self, csv: &str) -> &Self {
         self.write("台账/主动公开台账.csv", csv)
     }
 
     /// Replace the 依申请 ledger.
-    pub fn ysq(&self, csv: &str) -> &Self {
+    pub(crate) fn on_request_ledger(&self, csv: &str) -> &Self {
         self.write("台账/依申请公开登记簿.csv", csv)
     }
 
     /// Run `kaohe score <bundle> --format json <extra...>`.
-    pub fn run(&self, extra: &[&str]) -> Output {
+    pub(crate) fn run(&self, extra: &[&str]) -> Output {
         let mut cmd = kaohe();
         cmd.arg("score").arg(&self.dir).arg("--format").arg("json");
         cmd.args(extra);
@@ -117,17 +117,17 @@ impl Bundle {
     }
 
     /// Score; the run must succeed (exit 0) and print a JSON assessment.
-    pub fn score(&self) -> Report {
+    pub(crate) fn score(&self) -> Report {
         Report::from_output(self.run(&[]))
     }
 
     /// Write a verdict file outside the bundle and score with `--verdicts`.
-    pub fn score_with_verdicts(&self, yaml: &str) -> Report {
+    pub(crate) fn score_with_verdicts(&self, yaml: &str) -> Report {
         let v = self.write_verdicts(yaml);
         Report::from_output(self.run(&["--verdicts", v.to_str().unwrap()]))
     }
 
-    pub fn write_verdicts(&self, yaml: &str) -> PathBuf {
+    pub(crate) fn write_verdicts(&self, yaml: &str) -> PathBuf {
         let v = self.outside().join("verdicts.yaml");
         fs::write(&v, yaml).unwrap();
         v
@@ -135,22 +135,22 @@ impl Bundle {
 }
 
 /// The parsed JSON assessment.
-pub struct Report {
+pub(crate) struct Report {
     pub json: Value,
     pub stdout: String,
 }
 
-pub fn num(v: &Value) -> f64 {
+pub(crate) fn num(v: &Value) -> f64 {
     v.as_f64()
         .unwrap_or_else(|| panic!("expected a JSON number, got {v}"))
 }
 
-pub fn close(a: f64, b: f64) -> bool {
+pub(crate) fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-9
 }
 
 impl Report {
-    pub fn from_output(out: Output) -> Report {
+    pub(crate) fn from_output(out: Output) -> Report {
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(
@@ -164,11 +164,11 @@ impl Report {
         Report { json, stdout }
     }
 
-    pub fn total(&self) -> &Value {
+    pub(crate) fn total(&self) -> &Value {
         &self.json["total"]
     }
 
-    pub fn indicator(&self, id: &str) -> &Value {
+    pub(crate) fn indicator(&self, id: &str) -> &Value {
         self.json["indicators"]
             .as_array()
             .expect("indicators[]")
@@ -177,7 +177,7 @@ impl Report {
             .unwrap_or_else(|| panic!("no indicator {id} in the report"))
     }
 
-    pub fn findings(&self, id: &str) -> &Vec<Value> {
+    pub(crate) fn findings(&self, id: &str) -> &Vec<Value> {
         self.indicator(id)["findings"]
             .as_array()
             .unwrap_or_else(|| panic!("indicator {id} has no findings[]"))
@@ -185,7 +185,7 @@ impl Report {
 
     /// Assert an indicator's score and status, and (unless pending manual) that the findings'
     /// deductions add up to max − score. Returns the indicator for further checks.
-    pub fn expect(&self, id: &str, score: f64, status: &str) -> &Value {
+    pub(crate) fn expect(&self, id: &str, score: f64, status: &str) -> &Value {
         let ind = self.indicator(id);
         let got = num(&ind["score"]);
         assert!(
@@ -214,7 +214,7 @@ impl Report {
     }
 
     /// Assert the totals.
-    pub fn expect_total(&self, base: f64, bonus: f64, score: f64, grade: &str) {
+    pub(crate) fn expect_total(&self, base: f64, bonus: f64, score: f64, grade: &str) {
         let t = self.total();
         assert!(
             close(num(&t["base"]), base),
@@ -235,12 +235,12 @@ impl Report {
         assert_eq!(t["grade"], grade, "total.grade\n{t}");
     }
 
-    pub fn problems(&self) -> &Vec<Value> {
+    pub(crate) fn problems(&self) -> &Vec<Value> {
         self.json["problems"].as_array().expect("problems[]")
     }
 
     /// Problems whose message or value mentions `needle`.
-    pub fn problems_mentioning(&self, needle: &str) -> Vec<&Value> {
+    pub(crate) fn problems_mentioning(&self, needle: &str) -> Vec<&Value> {
         self.problems()
             .iter()
             .filter(|p| {
@@ -250,12 +250,12 @@ impl Report {
             .collect()
     }
 
-    pub fn has_problem_code(&self, code: &str) -> bool {
+    pub(crate) fn has_problem_code(&self, code: &str) -> bool {
         self.problems().iter().any(|p| p["code"] == code)
     }
 
     /// The rows cited by an indicator's findings (evidence[].row).
-    pub fn cited_rows(&self, id: &str) -> Vec<u64> {
+    pub(crate) fn cited_rows(&self, id: &str) -> Vec<u64> {
         let mut rows: Vec<u64> = self
             .findings(id)
             .iter()
@@ -270,12 +270,12 @@ impl Report {
 
 // ---------------------------------------------------------------- ledger builders
 
-pub const ZD_HEADER: &str = "序号,标题,栏目,索引号,成文日期,发布日期,领域";
+pub(crate) const PROACTIVE_HEADER: &str = "序号,标题,栏目,索引号,成文日期,发布日期,领域";
 
 /// A 主动公开 ledger from (栏目, 成文日期, 发布日期); titles and 索引号 are generated, 领域 empty.
 /// Data rows are spreadsheet rows 2, 3, … in the order given.
-pub fn zd(rows: &[(&str, &str, &str)]) -> String {
-    let mut s = String::from(ZD_HEADER);
+pub(crate) fn proactive_rows(rows: &[(&str, &str, &str)]) -> String {
+    let mut s = String::from(PROACTIVE_HEADER);
     s.push('\n');
     for (i, (lm, cw, fb)) in rows.iter().enumerate() {
         let n = i + 1;
@@ -288,8 +288,8 @@ pub fn zd(rows: &[(&str, &str, &str)]) -> String {
 
 /// A 主动公开 ledger from full rows (标题, 栏目, 索引号, 成文日期, 发布日期, 领域); cells are
 /// written as given (quote a cell that holds a comma yourself).
-pub fn zd_full(rows: &[[&str; 6]]) -> String {
-    let mut s = String::from(ZD_HEADER);
+pub(crate) fn proactive_rows_full(rows: &[[&str; 6]]) -> String {
+    let mut s = String::from(PROACTIVE_HEADER);
     s.push('\n');
     for (i, r) in rows.iter().enumerate() {
         s.push_str(&format!("{},{}\n", i + 1, r.join(",")));
@@ -298,7 +298,7 @@ pub fn zd_full(rows: &[[&str; 6]]) -> String {
 }
 
 /// `n` rows of one 栏目, all published on distinct days of 2021 (Mar 1.., then Apr 1..).
-pub fn zd_many(lm: &str, n: usize) -> String {
+pub(crate) fn proactive_rows_many(lm: &str, n: usize) -> String {
     let rows: Vec<(String, String)> = (0..n)
         .map(|i| {
             let (m, d) = (3 + i / 28, 1 + i % 28);
@@ -310,15 +310,15 @@ pub fn zd_many(lm: &str, n: usize) -> String {
         .iter()
         .map(|(a, b)| (lm, a.as_str(), b.as_str()))
         .collect();
-    zd(&v)
+    proactive_rows(&v)
 }
 
-pub const YSQ_HEADER: &str = "序号,收件日期,申请人,申请人类型,联系方式,申请方式,申请内容,征求意见工作日,是否延期,答复日期,办理结果";
+pub(crate) const ON_REQUEST_HEADER: &str = "序号,收件日期,申请人,申请人类型,联系方式,申请方式,申请内容,征求意见工作日,是否延期,答复日期,办理结果";
 
 /// A 依申请 ledger from (收件日期, 征求意见工作日, 是否延期, 答复日期, 办理结果). Every row also
 /// carries personal data (申请人, 联系方式, 申请内容) that must never appear in any output.
-pub fn ysq(rows: &[(&str, &str, &str, &str, &str)]) -> String {
-    let mut s = String::from(YSQ_HEADER);
+pub(crate) fn on_request_rows(rows: &[(&str, &str, &str, &str, &str)]) -> String {
+    let mut s = String::from(ON_REQUEST_HEADER);
     s.push('\n');
     for (i, (sj, zq, yq, df, jg)) in rows.iter().enumerate() {
         let n = i + 1;
@@ -331,7 +331,7 @@ pub fn ysq(rows: &[(&str, &str, &str, &str, &str)]) -> String {
 
 /// A minimal annual report: the six headings (unless `omit` names some) and a 表三 with the
 /// given 本年新收 / 上年结转 / （七）总计 / 结转下年度 values (None leaves the row out).
-pub fn annual_report(omit: &[&str], t3: Option<[Option<u32>; 4]>) -> String {
+pub(crate) fn annual_report(omit: &[&str], t3: Option<[Option<u32>; 4]>) -> String {
     let headings = [
         "一、总体情况",
         "二、主动公开政府信息情况",

@@ -18,7 +18,7 @@ const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/malformed");
 const LIMIT: Duration = Duration::from_secs(60);
 
 /// Run a command to completion within `LIMIT`, or fail the test (killing it).
-pub fn run_limited(cmd: &mut Command, what: &str) -> Output {
+pub(crate) fn run_limited(cmd: &mut Command, what: &str) -> Output {
     let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -77,7 +77,7 @@ pub(crate) fn setup(case: &str, bundle: &Path) {
             std::os::unix::fs::symlink(&secret, bundle.join("材料/指南.html")).unwrap();
         }
         "zip-bomb-docx" => {
-            // A docx whose document.xml claims 3 GB uncompressed (central directory and local
+            // A docx whose document.xml claims 3 GAZETTE_FILE uncompressed (central directory and local
             // header): refused before anything is inflated.
             let mut z = stored_zip(
                 &[("word/document.xml".to_string(), b"<w:document/>".to_vec())],
@@ -414,16 +414,16 @@ fn zip_bundle_paths_follow_the_folder_rules() {
 #[test]
 fn sanity_warnings_point_at_the_rows_an_evaluator_would_check() {
     let b = Bundle::seed();
-    let mut zd = b.read("台账/主动公开台账.csv");
+    let mut proactive_rows = b.read("台账/主动公开台账.csv");
     // The seed's 69 rows are spreadsheet rows 2–70; these are rows 71–75.
-    zd.push_str(
+    proactive_rows.push_str(
         "70,xx镇召开2021年第一次党政联席会议,工作动态,003287165/2021-09999,2021-01-08,2021-01-08,,\n\
          71,另一条信息,工作动态,003287165/2021-00001,2021-03-01,2021-03-02,,\n\
          72,尚未发生的信息,工作动态,003287165/2021-09998,2022-03-01,2022-03-01,,\n\
          73,栏目写错的信息,工作动太,003287165/2021-09997,2021-05-01,2021-05-02,,\n\
          74,栏目写错的信息二,工作动太,003287165/2021-09996,2021-05-01,2021-05-03,,\n",
     );
-    b.zdgk(&zd);
+    b.proactive_ledger(&proactive_rows);
     b.edit("  主动公开总数: 69", "  主动公开总数: 70");
     let r = b.score();
     let by_code = |code: &str| -> Vec<&serde_json::Value> {
@@ -660,11 +660,11 @@ fn a_zip_member_listed_twice_is_refused_naming_it() {
         ("bundle.yaml".to_string(), manifest.into_bytes()),
         (
             "台账/主动公开.csv".to_string(),
-            ZD_HEADER.as_bytes().to_vec(),
+            PROACTIVE_HEADER.as_bytes().to_vec(),
         ),
         (
             "台账/主动公开.csv".to_string(),
-            format!("{ZD_HEADER}\n1,a,工作动态,x,2021-01-01,2021-01-02,\n").into_bytes(),
+            format!("{PROACTIVE_HEADER}\n1,a,工作动态,x,2021-01-01,2021-01-02,\n").into_bytes(),
         ),
     ];
     let (out, _t) = score_zip(stored_zip(&members, false));

@@ -15,7 +15,7 @@ const RULES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/methods-rules
 /// manifest's 无重点领域职责 and 表彰.
 fn bundle(
     tmp: &TempDir,
-    gk: &[(&str, &str)],
+    proactive: &[(&str, &str)],
     cp: &[(&str, &str)],
     na: bool,
     awards: &[&str],
@@ -23,7 +23,7 @@ fn bundle(
     let dir = tmp.path().join("甲镇-2021");
     std::fs::create_dir_all(dir.join("台账")).unwrap();
     let mut csv = String::from("标题,索引号,发布日期\n");
-    for (t, i) in gk {
+    for (t, i) in proactive {
         csv.push_str(&format!("{t},{i},2021-05-01\n"));
     }
     std::fs::write(dir.join("台账/主动公开.csv"), csv).unwrap();

@@ -203,7 +203,7 @@ fn t7_4_gap_key_absent() {
 #[test]
 fn t7_5_pass() {
     let b = Bundle::seed();
-    b.zdgk(&zd(&[("计划总结", "2021-01-05", "2021-01-06")]));
+    b.proactive_ledger(&proactive_rows(&[("计划总结", "2021-01-05", "2021-01-06")]));
     // 1 row ≥ 1 → 2
     b.score().expect("7.5", 2.0, "pass");
 }
@@ -211,7 +211,7 @@ fn t7_5_pass() {
 #[test]
 fn t7_5_gap_plan_published_next_year() {
     let b = Bundle::seed();
-    b.zdgk(&zd(&[
+    b.proactive_ledger(&proactive_rows(&[
         ("计划总结", "2022-01-05", "2022-01-06"),
         ("工作动态", "2021-03-01", "2021-03-01"),
     ]));

@@ -7,7 +7,7 @@ use crate::harness::*;
 #[test]
 fn t3_1_pass_60() {
     let b = Bundle::seed();
-    b.zdgk(&zd_many("工作动态", 60));
+    b.proactive_ledger(&proactive_rows_many("工作动态", 60));
     // n = 60 ≥ 60 → 4
     b.score().expect("3.1", 4.0, "pass");
 }
@@ -15,8 +15,9 @@ fn t3_1_pass_60() {
 #[test]
 fn t3_1_partial_59_plus_one_out_of_year() {
     let b = Bundle::seed();
-    let csv = zd_many("工作动态", 59) + "60,去年条目,工作动态,T-60,2020-12-30,2020-12-31,\n";
-    b.zdgk(&csv);
+    let csv =
+        proactive_rows_many("工作动态", 59) + "60,去年条目,工作动态,T-60,2020-12-30,2020-12-31,\n";
+    b.proactive_ledger(&csv);
     // 59 in-year (the 2020 row does not count) → 40 ≤ 59 < 60 → 2
     b.score().expect("3.1", 2.0, "partial");
 }
@@ -24,7 +25,7 @@ fn t3_1_partial_59_plus_one_out_of_year() {
 #[test]
 fn t3_1_partial_40() {
     let b = Bundle::seed();
-    b.zdgk(&zd_many("会议通知", 40));
+    b.proactive_ledger(&proactive_rows_many("会议通知", 40));
     // 40 ≤ 40 < 60 → 2
     b.score().expect("3.1", 2.0, "partial");
 }
@@ -32,7 +33,7 @@ fn t3_1_partial_40() {
 #[test]
 fn t3_1_gap_39() {
     let b = Bundle::seed();
-    b.zdgk(&zd_many("会议通知", 39));
+    b.proactive_ledger(&proactive_rows_many("会议通知", 39));
     // 39 < 40 → 0
     b.score().expect("3.1", 0.0, "gap");
 }
@@ -42,7 +43,7 @@ fn t3_1_gap_39() {
 #[test]
 fn t3_2_pass_complete() {
     let b = Bundle::seed();
-    b.zdgk(&zd_many("工作动态", 5));
+    b.proactive_ledger(&proactive_rows_many("工作动态", 5));
     // every row has 标题, 栏目, 索引号, 发布日期 → 4
     b.score().expect("3.2", 4.0, "pass");
 }
@@ -50,7 +51,7 @@ fn t3_2_pass_complete() {
 #[test]
 fn t3_2_partial_missing_elements() {
     let b = Bundle::seed();
-    b.zdgk(&zd_full(&[
+    b.proactive_ledger(&proactive_rows_full(&[
         [
             "正常条目",
             "工作动态",
@@ -102,7 +103,7 @@ fn t3_2_capped_after_eight_rows() {
     let rows: Vec<[&str; 6]> = (0..9)
         .map(|_| ["无索引号", "工作动态", "", "2021-03-01", "2021-03-02", ""])
         .collect();
-    b.zdgk(&zd_full(&rows));
+    b.proactive_ledger(&proactive_rows_full(&rows));
     // 9 × 0.5 = 4.5 > 4 → 0: eight findings carry 0.5, the ninth is capped with 0
     let r = b.score();
     r.expect("3.2", 0.0, "gap");
@@ -157,7 +158,7 @@ fn t3_3_capped_five_mismatches() {
 #[test]
 fn t3_3_counts_only_in_year_rows() {
     let b = Bundle::seed();
-    b.zdgk(&zd(&[
+    b.proactive_ledger(&proactive_rows(&[
         ("工作动态", "2021-03-01", "2021-03-02"),
         ("工作动态", "2020-12-30", "2020-12-31"),
         ("机构职能", "2021-03-01", "2021-03-02"),

@@ -16,7 +16,7 @@ use crate::batch::{COUNTY, VERDICTS, zip_folder};
 use crate::harness::*;
 
 /// A running `kaohe serve`, killed when dropped.
-pub struct Server {
+pub(crate) struct Server {
     child: Child,
     pub addr: String,
     _stdout: BufReader<ChildStdout>,
@@ -24,7 +24,7 @@ pub struct Server {
 
 impl Server {
     /// Start `kaohe serve ARGS --listen 127.0.0.1:0` and read the address it prints first.
-    pub fn start(args: &[&str]) -> Server {
+    pub(crate) fn start(args: &[&str]) -> Server {
         let mut child = kaohe()
             .arg("serve")
             .args(args)
@@ -49,7 +49,7 @@ impl Server {
         }
     }
 
-    pub fn client(&self) -> Client {
+    pub(crate) fn client(&self) -> Client {
         Client {
             addr: self.addr.clone(),
             cookie: None,
@@ -58,7 +58,7 @@ impl Server {
     }
 
     /// Stop the process at once (SIGKILL), as a crash or a power cut would.
-    pub fn kill(mut self) {
+    pub(crate) fn kill(mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -71,21 +71,21 @@ impl Drop for Server {
     }
 }
 
-pub struct Resp {
+pub(crate) struct Resp {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
 impl Resp {
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&self.body)))
     }
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8(self.body.clone()).unwrap()
     }
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
@@ -95,14 +95,14 @@ impl Resp {
 
 /// One user's connection state: the session cookie and CSRF token after login.
 #[derive(Clone)]
-pub struct Client {
+pub(crate) struct Client {
     pub addr: String,
     pub cookie: Option<String>,
     pub csrf: Option<String>,
 }
 
 impl Client {
-    pub fn request(
+    pub(crate) fn request(
         &self,
         method: &str,
         path: &str,
@@ -143,11 +143,11 @@ impl Client {
         parse_response(&raw)
     }
 
-    pub fn get(&self, path: &str) -> Resp {
+    pub(crate) fn get(&self, path: &str) -> Resp {
         self.request("GET", path, None, b"", &[])
     }
 
-    pub fn post_json(&self, path: &str, body: &Value) -> Resp {
+    pub(crate) fn post_json(&self, path: &str, body: &Value) -> Resp {
         self.request(
             "POST",
             path,
@@ -158,7 +158,7 @@ impl Client {
     }
 
     /// `POST /api/submissions` with the .zip in form field `bundle`.
-    pub fn upload(&self, file_name: &str, bytes: &[u8]) -> Resp {
+    pub(crate) fn upload(&self, file_name: &str, bytes: &[u8]) -> Resp {
         let boundary = "kaohe-test-boundary-7d1f";
         let mut body = Vec::new();
         body.extend_from_slice(
@@ -179,7 +179,7 @@ impl Client {
     }
 
     /// Log in; keeps the cookie and CSRF token. Panics unless 200.
-    pub fn login(&mut self, user: &str, password: &str) {
+    pub(crate) fn login(&mut self, user: &str, password: &str) {
         let r = self.post_json(
             "/api/login",
             &serde_json::json!({"user": user, "password": password}),
@@ -239,7 +239,7 @@ fn parse_response(raw: &[u8]) -> Resp {
 }
 
 /// The seed township's bundle zipped as `<name>/…`, with 单位 replaced by `unit`.
-pub fn township_zip(tmp: &Path, unit: &str, name: &str) -> Vec<u8> {
+pub(crate) fn township_zip(tmp: &Path, unit: &str, name: &str) -> Vec<u8> {
     let dir = tmp.join(format!("src-{name}"));
     copy_dir(Path::new(SEED), &dir);
     let manifest = dir.join("bundle.yaml");
@@ -412,14 +412,14 @@ fn local_mode_refuses_to_listen_beyond_loopback() {
     assert!(err.contains("只能监听本机地址"), "{err}");
 }
 
-pub fn verdicts_dir() -> PathBuf {
+pub(crate) fn verdicts_dir() -> PathBuf {
     PathBuf::from(VERDICTS)
 }
 
 // ---- county mode ------------------------------------------------------------------------
 
 /// `kaohe users add --data DIR NAME --role ROLE [--unit U] --password-stdin`, password on stdin.
-pub fn add_user(
+pub(crate) fn add_user(
     data: &Path,
     name: &str,
     role: &str,
@@ -449,7 +449,7 @@ pub fn add_user(
 }
 
 /// A data folder with an evaluator and two townships (东湖镇, 安平镇).
-pub fn county_data(tmp: &Path) -> PathBuf {
+pub(crate) fn county_data(tmp: &Path) -> PathBuf {
     let data = tmp.join("data");
     for (name, role, unit) in [
         ("王评分", "county", None),
@@ -467,7 +467,7 @@ pub fn county_data(tmp: &Path) -> PathBuf {
 }
 
 /// A county fixture bundle zipped as `<name>/…` (how townships hand them in).
-pub fn fixture_zip(tmp: &Path, name: &str) -> Vec<u8> {
+pub(crate) fn fixture_zip(tmp: &Path, name: &str) -> Vec<u8> {
     let zip = tmp.join(format!("{name}.zip"));
     if !zip.exists() {
         zip_folder(&Path::new(COUNTY).join(name), name, &zip);

@@ -54,7 +54,7 @@ const BROKEN: &[(&str, &str)] = &[
     ("unknown-field", "1.yaml:10:42"),
     ("unknown-function", "1.yaml:10:15"),
     ("unknown-grade", "ruleset.yaml:10:13"),
-    ("unknown-key", "1.yaml:5:14"),
+    ("unknown-key", "1.yaml:5:5"),
     ("unknown-method", "1.yaml:10:13"),
     ("unknown-name", "1.yaml:10:21"),
     ("unknown-source", "1.yaml:5:13"),

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::harness::*;
 
-const YY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/yy-township-2021");
+const SECOND_TOWNSHIP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/yy-township-2021");
 
 fn run(args: &[&str]) -> Output {
     kaohe().args(args).output().expect("run kaohe")
@@ -82,7 +82,7 @@ fn precheck_points_add_up_to_the_score_deduction() {
     // Seed: 1.4 1.5 + 1.6 1 + 3.2 0.5 + 4.1 0.5 + 3.4 pending 2 = 5.5 = 100 − 94.5.
     assert_adds_up(Path::new(SEED), "2022-02-15");
     // yy: 100 − 50 = 50 (EXPECTED.md).
-    assert_adds_up(Path::new(YY), "2022-02-15");
+    assert_adds_up(Path::new(SECOND_TOWNSHIP), "2022-02-15");
     let p = precheck(Path::new(SEED), "2022-02-15");
     assert!(close(num(&p["at_stake"]), 5.5));
     // 3.4 (2, pending) comes first, then 1.4 (1.5), 1.6 (1), then 3.2 and 4.1 in rule order.
@@ -108,12 +108,24 @@ fn precheck_points_add_up_to_the_score_deduction() {
 #[test]
 fn precheck_text_and_md_are_deterministic() {
     for format in ["table", "md", "json"] {
-        let args = ["precheck", YY, "--as-of", "2022-01-10", "--format", format];
+        let args = [
+            "precheck",
+            SECOND_TOWNSHIP,
+            "--as-of",
+            "2022-01-10",
+            "--format",
+            format,
+        ];
         let a = ok_stdout(&run(&args));
         let b = ok_stdout(&run(&args));
         assert_eq!(a, b, "{format} output differs between runs");
     }
-    let text = ok_stdout(&run(&["precheck", YY, "--as-of", "2022-01-10"]));
+    let text = ok_stdout(&run(&[
+        "precheck",
+        SECOND_TOWNSHIP,
+        "--as-of",
+        "2022-01-10",
+    ]));
     assert!(text.contains("一、会失分的指标"), "{text}");
     assert!(text.contains("六、报送前可如实挽回的分数"), "{text}");
     for c in ['—', '…', '×', '①'] {
@@ -121,7 +133,7 @@ fn precheck_text_and_md_are_deterministic() {
     }
     let md = ok_stdout(&run(&[
         "precheck",
-        YY,
+        SECOND_TOWNSHIP,
         "--as-of",
         "2022-01-10",
         "--format",
@@ -134,7 +146,7 @@ fn precheck_text_and_md_are_deterministic() {
 fn precheck_annual_report_before_its_deadline_is_recoverable() {
     // yy: 年度报告 dated 2022-02-10 (late, 6.1 = 3), 6.2 = 5, 6.3 = 3. On 2022-01-10 it is not
     // yet published and the deadline 2022-01-31 is 21 days away: 3 + 1 + 3 recoverable.
-    let p = precheck(Path::new(YY), "2022-01-10");
+    let p = precheck(Path::new(SECOND_TOWNSHIP), "2022-01-10");
     for (id, pts) in [("6.1", 3.0), ("6.2", 1.0), ("6.3", 3.0)] {
         let r = recovery(&p, id).unwrap_or_else(|| panic!("{id} recoverable"));
         assert!(close(num(&r["points"]), pts), "{id}: {r}");
@@ -144,7 +156,7 @@ fn precheck_annual_report_before_its_deadline_is_recoverable() {
     assert_eq!(dates[0]["date"], "2022-01-31");
     assert_eq!(dates[0]["note"], "距截止还有21天"); // Jan 10 → Jan 31
     // After the deadline, a published report is not recoverable.
-    let late = precheck(Path::new(YY), "2022-02-15");
+    let late = precheck(Path::new(SECOND_TOWNSHIP), "2022-02-15");
     assert!(recovery(&late, "6.1").is_none());
     assert!(recovery(&late, "6.2").is_none());
     // Rows of the past year are never "recoverable": 3.1 (20 rows < 40) stays lost.
@@ -160,7 +172,7 @@ fn precheck_pending_application_due_date_in_working_days() {
     // Received Tue 2021-12-28, no reply, 20 working days: Dec 29–31 (3), 2022-01-01..03 元旦,
     // Jan 4–7 (7), 10–14 (12), 17–21 (17), 24, 25, 26 (20) → due 2022-01-26, before 报送日期
     // 2022-02-15, so `score` deducts 3 (2.2 = 3).
-    b.ysq(&ysq(&[("2021-12-28", "", "否", "", "")]));
+    b.on_request_ledger(&on_request_rows(&[("2021-12-28", "", "否", "", "")]));
     b.score().expect("2.2", 3.0, "partial");
     let p = precheck(&b.dir, "2022-01-10");
     let apps = p["applications"].as_array().unwrap();
@@ -214,7 +226,7 @@ fn precheck_due_date_in_an_uncovered_year_is_unknown() {
     }
     b.edit("考核年度: 2021", "考核年度: 2026")
         .edit("报送日期: 2022-02-15", "报送日期: 2027-02-15");
-    b.ysq(&ysq(&[("2026-12-20", "", "否", "", "")]));
+    b.on_request_ledger(&on_request_rows(&[("2026-12-20", "", "否", "", "")]));
     let p = json(&[
         "precheck",
         b.dir.to_str().unwrap(),
@@ -250,7 +262,7 @@ fn precheck_as_of_clips_periods_not_yet_begun() {
         .iter()
         .map(|(l, d)| (l.as_str(), d.as_str(), d.as_str()))
         .collect();
-    b.zdgk(&zd(&v));
+    b.proactive_ledger(&proactive_rows(&v));
     // Gazette: drop 第12期 → score misses 8 and 12.
     let gz = b.read("台账/政府公报发放台账.csv");
     let gz: String = gz
@@ -470,7 +482,7 @@ fn selfreport_figures_match_the_seed_ledgers() {
         .filter(|(i, _)| *i != 1)
         .map(|(_, l)| format!("{l}\n"))
         .collect();
-    b.zdgk(&kept);
+    b.proactive_ledger(&kept);
     let text = ok_stdout(&run(&["selfreport", b.dir.to_str().unwrap()]));
     assert!(text.contains("主动公开信息共68条"), "{text}");
     assert!(text.contains("工作动态39条"), "{text}");
@@ -494,7 +506,7 @@ fn selfreport_figures_match_the_seed_ledgers() {
 #[test]
 fn selfreport_counts_applications_without_personal_data() {
     let b = Bundle::seed();
-    b.ysq(&ysq(&[
+    b.on_request_ledger(&on_request_rows(&[
         ("2021-03-01", "", "否", "2021-03-10", "予以公开"),
         (
             "2021-04-01",

@@ -179,7 +179,8 @@ impl<'a> Checker<'a> {
 
     pub(super) fn extra_keys(&mut self, file: &str, path: &str, extra: &BTreeMap<String, Yaml>) {
         for key in extra.keys() {
-            let at = join(path, key);
+            // At the key itself: its value may be fine, or on another line.
+            let at = format!("{}#key", join(path, key));
             self.error(
                 file,
                 &at,

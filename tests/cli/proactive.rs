@@ -11,7 +11,7 @@ use crate::harness::*;
 #[test]
 fn t1_1_pass_one_in_year_row() {
     let b = Bundle::seed();
-    b.zdgk(&zd(&[
+    b.proactive_ledger(&proactive_rows(&[
         ("机构职能", "2021-12-30", "2021-12-31"),
         ("工作动态", "2021-03-01", "2021-03-01"),
     ]));
@@ -22,7 +22,7 @@ fn t1_1_pass_one_in_year_row() {
 #[test]
 fn t1_1_gap_only_out_of_year_rows() {
     let b = Bundle::seed();
-    b.zdgk(&zd(&[
+    b.proactive_ledger(&proactive_rows(&[
         ("机构职能", "2020-12-30", "2020-12-31"), // 2020: not in year
         ("机构职能", "2022-01-01", "2022-01-04"), // 2022: not in year
         ("工作动态", "2021-03-01", "2021-03-01"),
@@ -49,7 +49,9 @@ fn t1_1_missing_without_ledger() {
 fn t1_1_missing_when_required_column_absent() {
     let b = Bundle::seed();
     // No 索引号 column: the ledger is unusable → 缺材料 for every indicator that needs it.
-    b.zdgk("序号,标题,栏目,成文日期,发布日期\n1,机构职能说明,机构职能,2021-01-04,2021-01-05\n");
+    b.proactive_ledger(
+        "序号,标题,栏目,成文日期,发布日期\n1,机构职能说明,机构职能,2021-01-04,2021-01-05\n",
+    );
     let r = b.score();
     r.expect("1.1", 0.0, "missing");
     r.expect("3.1", 0.0, "missing");
@@ -69,7 +71,11 @@ fn t1_1_missing_when_required_column_absent() {
 #[test]
 fn t1_2_pass() {
     let b = Bundle::seed();
-    b.zdgk(&zd(&[("领导成员和分工", "2021-06-01", "2021-06-02")]));
+    b.proactive_ledger(&proactive_rows(&[(
+        "领导成员和分工",
+        "2021-06-01",
+        "2021-06-02",
+    )]));
     // 1 row ≥ 1 → 2
     b.score().expect("1.2", 2.0, "pass");
 }
@@ -79,7 +85,7 @@ fn t1_2_gap_wrong_column_name() {
     let b = Bundle::seed();
     // 栏目 compared as written after trimming: "领导名单" is not "领导成员和分工" (the rule set
     // maps 领导信息 and 领导分工, not 领导名单: a list of names has no 分工; docs/decisions.md).
-    b.zdgk(&zd(&[
+    b.proactive_ledger(&proactive_rows(&[
         ("领导名单", "2021-06-01", "2021-06-02"),
         ("机构职能", "2021-06-01", "2021-06-02"),
     ]));
@@ -91,7 +97,7 @@ fn t1_2_gap_wrong_column_name() {
 fn t1_2_pass_after_trimming_spaces() {
     let b = Bundle::seed();
     // Leading/trailing spaces (incl. full-width U+3000) are trimmed before comparing 栏目.
-    b.zdgk(&zd(&[(
+    b.proactive_ledger(&proactive_rows(&[(
         "\u{3000}领导成员和分工 ",
         "2021-06-01",
         "2021-06-02",
@@ -104,7 +110,7 @@ fn t1_2_pass_after_trimming_spaces() {
 #[test]
 fn t1_3_pass_24() {
     let b = Bundle::seed();
-    b.zdgk(&zd_many("工作动态", 24));
+    b.proactive_ledger(&proactive_rows_many("工作动态", 24));
     // n = 24 ≥ 24 → 3
     b.score().expect("1.3", 3.0, "pass");
 }
@@ -112,7 +118,7 @@ fn t1_3_pass_24() {
 #[test]
 fn t1_3_partial_23() {
     let b = Bundle::seed();
-    b.zdgk(&zd_many("工作动态", 23));
+    b.proactive_ledger(&proactive_rows_many("工作动态", 23));
     // 12 ≤ 23 < 24 → 1.5
     b.score().expect("1.3", 1.5, "partial");
 }
@@ -120,7 +126,7 @@ fn t1_3_partial_23() {
 #[test]
 fn t1_3_partial_12() {
     let b = Bundle::seed();
-    b.zdgk(&zd_many("工作动态", 12));
+    b.proactive_ledger(&proactive_rows_many("工作动态", 12));
     // 12 ≤ 12 < 24 → 1.5
     b.score().expect("1.3", 1.5, "partial");
 }
@@ -128,7 +134,7 @@ fn t1_3_partial_12() {
 #[test]
 fn t1_3_gap_11() {
     let b = Bundle::seed();
-    b.zdgk(&zd_many("工作动态", 11));
+    b.proactive_ledger(&proactive_rows_many("工作动态", 11));
     // 11 < 12 → 0
     b.score().expect("1.3", 0.0, "gap");
 }
@@ -167,7 +173,7 @@ const FORTNIGHTLY: [&str; 26] = [
 
 fn dynamics(dates: &[&str]) -> String {
     let rows: Vec<(&str, &str, &str)> = dates.iter().map(|d| ("工作动态", *d, *d)).collect();
-    zd(&rows)
+    proactive_rows(&rows)
 }
 
 #[test]
@@ -175,7 +181,7 @@ fn t1_4_pass_every_fourteen_days() {
     let b = Bundle::seed();
     let mut dates = FORTNIGHTLY.to_vec();
     dates.push("2021-05-06"); // a duplicate date counts once
-    b.zdgk(&dynamics(&dates));
+    b.proactive_ledger(&dynamics(&dates));
     // gaps: 01-01→01-14 = 13; then 14 each; 12-30→12-31 = 1. g ≤ 14 → ⌊(g−1)/14⌋ = 0 → 3
     b.score().expect("1.4", 3.0, "pass");
 }
@@ -188,7 +194,7 @@ fn t1_4_partial_28_day_gap() {
         .copied()
         .filter(|d| *d != "2021-07-15")
         .collect();
-    b.zdgk(&dynamics(&dates));
+    b.proactive_ledger(&dynamics(&dates));
     // 07-01→07-29 = 28 days → ⌊27/14⌋ = 1 断更 → −0.5 → 2.5
     let r = b.score();
     r.expect("1.4", 2.5, "partial");
@@ -204,7 +210,7 @@ fn t1_4_partial_30_day_gap() {
         .filter(|d| *d != "2021-07-15" && *d != "2021-07-29")
         .collect();
     dates.push("2021-07-31");
-    b.zdgk(&dynamics(&dates));
+    b.proactive_ledger(&dynamics(&dates));
     // 07-01→07-31 = 30 days → ⌊29/14⌋ = 2 断更 → −1; 07-31→08-12 = 12 → 0. 3 − 1 = 2
     b.score().expect("1.4", 2.0, "partial");
 }
@@ -221,14 +227,14 @@ fn t1_4_partial_15_and_56_day_gaps() {
         .filter(|d| !["2021-01-14", "2021-07-15", "2021-07-29", "2021-08-12"].contains(d))
         .collect();
     dates.push("2021-01-16");
-    b.zdgk(&dynamics(&dates));
+    b.proactive_ledger(&dynamics(&dates));
     b.score().expect("1.4", 1.0, "partial");
 }
 
 #[test]
 fn t1_4_capped_single_date() {
     let b = Bundle::seed();
-    b.zdgk(&dynamics(&["2021-07-01"]));
+    b.proactive_ledger(&dynamics(&["2021-07-01"]));
     // gaps: 01-01→07-01 = 181 → ⌊180/14⌋ = 12 (−6); 07-01→12-31 = 183 → ⌊182/14⌋ = 13 (−6.5)
     // total −12.5, 扣完为止 at 3 → 0 (evidence present → gap); deductions add up to 3
     let r = b.score();
@@ -245,7 +251,7 @@ fn t1_4_capped_single_date() {
 #[test]
 fn t1_4_gap_no_dynamics() {
     let b = Bundle::seed();
-    b.zdgk(&zd(&[("机构职能", "2021-01-04", "2021-01-05")]));
+    b.proactive_ledger(&proactive_rows(&[("机构职能", "2021-01-04", "2021-01-05")]));
     // n = 0 → 0 (未达标)
     b.score().expect("1.4", 0.0, "gap");
 }
@@ -255,7 +261,7 @@ fn t1_4_gap_no_dynamics() {
 #[test]
 fn t1_5_pass_quarter_boundaries() {
     let b = Bundle::seed();
-    b.zdgk(&zd(&[
+    b.proactive_ledger(&proactive_rows(&[
         ("会议通知", "2021-03-30", "2021-03-31"), // Q1 (last day)
         ("会议通知", "2021-03-31", "2021-04-01"), // Q2 (first day)
         ("会议通知", "2021-09-29", "2021-09-30"), // Q3
@@ -268,7 +274,7 @@ fn t1_5_pass_quarter_boundaries() {
 #[test]
 fn t1_5_partial_two_quarters_missing() {
     let b = Bundle::seed();
-    b.zdgk(&zd(&[
+    b.proactive_ledger(&proactive_rows(&[
         ("会议通知", "2020-12-14", "2020-12-15"), // 2020: ignored
         ("会议通知", "2021-03-30", "2021-03-31"), // Q1
         ("会议通知", "2021-07-01", "2021-07-01"), // Q3
@@ -288,7 +294,7 @@ fn t1_5_partial_two_quarters_missing() {
 #[test]
 fn t1_5_gap_no_meetings() {
     let b = Bundle::seed();
-    b.zdgk(&zd(&[("工作动态", "2021-05-10", "2021-05-10")]));
+    b.proactive_ledger(&proactive_rows(&[("工作动态", "2021-05-10", "2021-05-10")]));
     // 4 quarters missing → 4 × 0.5 = 2 → 0
     b.score().expect("1.5", 0.0, "gap");
 }
@@ -298,7 +304,7 @@ fn t1_5_gap_no_meetings() {
 #[test]
 fn t1_6_pass_spring_festival_20_workdays() {
     let b = Bundle::seed();
-    b.zdgk(&zd(&[("政府文件", "2021-02-01", "2021-03-04")]));
+    b.proactive_ledger(&proactive_rows(&[("政府文件", "2021-02-01", "2021-03-04")]));
     // 成文 02-01 (Mon). Working days after it: 02-02..02-05 (1–4), 02-07 Sun 调休 (5),
     // 02-08..02-10 (6–8), 02-11..02-17 off, 02-18, 02-19 (9, 10), 02-20 Sat 调休 (11),
     // 02-22..02-26 (12–16), 03-01..03-04 (17–20) → 20 ≤ 20 → on time → 4
@@ -308,7 +314,7 @@ fn t1_6_pass_spring_festival_20_workdays() {
 #[test]
 fn t1_6_late_spring_festival_21_workdays() {
     let b = Bundle::seed();
-    b.zdgk(&zd(&[("政府文件", "2021-02-01", "2021-03-05")]));
+    b.proactive_ledger(&proactive_rows(&[("政府文件", "2021-02-01", "2021-03-05")]));
     // as above, 03-05 (Fri) is the 21st working day → 21 > 20 → −1 → 3
     // (counting weekdays only, ignoring the holiday, would wrongly give 24)
     b.score().expect("1.6", 3.0, "partial");
@@ -317,7 +323,7 @@ fn t1_6_late_spring_festival_21_workdays() {
 #[test]
 fn t1_6_pass_national_day_20_workdays() {
     let b = Bundle::seed();
-    b.zdgk(&zd(&[("政府文件", "2021-09-24", "2021-10-27")]));
+    b.proactive_ledger(&proactive_rows(&[("政府文件", "2021-09-24", "2021-10-27")]));
     // 成文 09-24 (Fri): 09-26 Sun 调休 (1), 09-27..09-30 (2–5), 10-01..10-07 off, 10-08 (6),
     // 10-09 Sat 调休 (7), 10-11..10-15 (8–12), 10-18..10-22 (13–17), 10-25..10-27 (18–20)
     // → 20 ≤ 20 → 4
@@ -327,7 +333,7 @@ fn t1_6_pass_national_day_20_workdays() {
 #[test]
 fn t1_6_late_national_day_21_workdays() {
     let b = Bundle::seed();
-    b.zdgk(&zd(&[
+    b.proactive_ledger(&proactive_rows(&[
         ("政府文件", "2021-09-24", "2021-10-28"),
         ("政府文件", "2021-09-24", "2021-10-27"),
     ]));
@@ -340,7 +346,7 @@ fn t1_6_late_national_day_21_workdays() {
 #[test]
 fn t1_6_empty_chengwen_and_publish_before_chengwen() {
     let b = Bundle::seed();
-    b.zdgk(&zd(&[
+    b.proactive_ledger(&proactive_rows(&[
         ("政府文件", "", "2021-05-10"),           // row 2: 成文日期 empty → −1
         ("政府文件", "2021-05-20", "2021-05-10"), // row 3: 发布 before 成文 → −1
         ("政府文件", "2021-05-06", "2021-05-10"), // row 4: 2 working days → ok
@@ -356,7 +362,7 @@ fn t1_6_empty_chengwen_and_publish_before_chengwen() {
 fn t1_6_capped_after_four() {
     let b = Bundle::seed();
     let late = ("政府文件", "2021-01-04", "2021-12-01");
-    b.zdgk(&zd(&[late, late, late, late, late]));
+    b.proactive_ledger(&proactive_rows(&[late, late, late, late, late]));
     // 5 late rows × 1 = 5 > 4: the first four carry 1 each, the fifth is listed, capped, deduct 0
     let r = b.score();
     r.expect("1.6", 0.0, "gap");
@@ -370,7 +376,7 @@ fn t1_6_capped_after_four() {
 #[test]
 fn t1_6_gap_no_government_documents() {
     let b = Bundle::seed();
-    b.zdgk(&zd(&[
+    b.proactive_ledger(&proactive_rows(&[
         ("工作动态", "2021-05-10", "2021-05-10"),
         ("政府文件", "2020-11-02", "2020-11-03"),
     ]));
@@ -381,7 +387,7 @@ fn t1_6_gap_no_government_documents() {
 #[test]
 fn t1_6_uncovered_calendar_year_is_a_problem_and_late() {
     let b = Bundle::seed();
-    b.zdgk(&zd(&[
+    b.proactive_ledger(&proactive_rows(&[
         ("政府文件", "2018-12-20", "2021-01-10"),
         ("政府文件", "2021-05-06", "2021-05-10"),
     ]));
@@ -403,12 +409,12 @@ fn t1_6_title_row_above_header_keeps_sheet_row_numbers() {
     let b = Bundle::seed();
     let csv = format!(
         "xx镇政府信息主动公开台账,,,,,,\n{}",
-        zd(&[
+        proactive_rows(&[
             ("政府文件", "2021-05-06", "2021-05-10"),
             ("政府文件", "2021-09-24", "2021-10-28")
         ])
     );
-    b.zdgk(&csv);
+    b.proactive_ledger(&csv);
     // title on row 1, header row 2, data rows 3 and 4; the late one (21 working days) is row 4
     let r = b.score();
     r.expect("1.6", 3.0, "partial");
@@ -418,7 +424,7 @@ fn t1_6_title_row_above_header_keeps_sheet_row_numbers() {
 #[test]
 fn t1_6_chinese_date_spellings() {
     let b = Bundle::seed();
-    b.zdgk(&zd(&[
+    b.proactive_ledger(&proactive_rows(&[
         ("政府文件", "2021年9月24日", "2021/10/27"),
         ("政府文件", "2021.2.1", "2021年3月5号"),
     ]));
@@ -494,7 +500,7 @@ fn t1_7_missing_when_a_figure_is_unreadable() {
 #[test]
 fn t1_8_pass_three_domains_with_separators() {
     let b = Bundle::seed();
-    b.zdgk(&zd_full(&[
+    b.proactive_ledger(&proactive_rows_full(&[
         [
             "低保公示",
             "工作动态",
@@ -519,7 +525,7 @@ fn t1_8_pass_three_domains_with_separators() {
 #[test]
 fn t1_8_partial_two_domains() {
     let b = Bundle::seed();
-    b.zdgk(&zd_full(&[
+    b.proactive_ledger(&proactive_rows_full(&[
         [
             "水利",
             "工作动态",
@@ -561,7 +567,7 @@ fn t1_8_partial_two_domains() {
 #[test]
 fn t1_8_gap_one_domain() {
     let b = Bundle::seed();
-    b.zdgk(&zd_full(&[[
+    b.proactive_ledger(&proactive_rows_full(&[[
         "救助",
         "工作动态",
         "A-1",
@@ -576,7 +582,7 @@ fn t1_8_gap_one_domain() {
 #[test]
 fn t1_8_gap_without_domain_column() {
     let b = Bundle::seed();
-    b.zdgk(
+    b.proactive_ledger(
         "序号,标题,栏目,索引号,成文日期,发布日期\n1,某条目,工作动态,A-1,2021-03-01,2021-03-02\n",
     );
     // no 领域 column → k = 0 → 0 (未达标, the ledger itself is usable)

@@ -5,21 +5,21 @@ use std::path::Path;
 
 use crate::harness::*;
 
-const YY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/yy-township-2021");
+const SECOND_TOWNSHIP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/yy-township-2021");
 
-fn yy() -> Report {
+fn second_township() -> Report {
     // Scored in place: the engine never writes into a bundle folder.
     Report::from_output(
         kaohe()
             .arg("score")
-            .arg(Path::new(YY))
+            .arg(Path::new(SECOND_TOWNSHIP))
             .args(["--format", "json"])
             .output()
             .unwrap(),
     )
 }
 
-const YY_SCORES: &[(&str, f64, &str)] = &[
+const SECOND_TOWNSHIP_SCORES: &[(&str, f64, &str)] = &[
     ("1.1", 0.0, "gap"),     // only a 2020 机构职能 row
     ("1.2", 2.0, "pass"),    // row 10
     ("1.3", 1.5, "partial"), // 13 工作动态: 12 ≤ 13 < 24
@@ -53,16 +53,16 @@ const YY_SCORES: &[(&str, f64, &str)] = &[
 ];
 
 #[test]
-fn yy_every_indicator() {
-    let r = yy();
-    for (id, score, status) in YY_SCORES {
+fn second_township_every_indicator() {
+    let r = second_township();
+    for (id, score, status) in SECOND_TOWNSHIP_SCORES {
         r.expect(id, *score, status);
     }
 }
 
 #[test]
-fn yy_total_and_grade() {
-    let r = yy();
+fn second_township_total_and_grade() {
+    let r = second_township();
     // base 9 + 7 + 8.5 + 4 + 2.5 + 11 + 8 = 50; bonus min(5, 0 + 1) = 1; 51 < 60 → 不合格
     r.expect_total(50.0, 1.0, 51.0, "不合格");
     assert_eq!(r.total()["veto"], false);
@@ -71,8 +71,8 @@ fn yy_total_and_grade() {
 }
 
 #[test]
-fn yy_rows_follow_the_title_row() {
-    let r = yy();
+fn second_township_rows_follow_the_title_row() {
+    let r = second_township();
     // title on row 1, header on row 2: the late and undated 政府文件 are rows 13 and 21
     assert_eq!(r.cited_rows("1.6"), vec![13, 21]);
     assert_eq!(r.cited_rows("3.2"), vec![9, 17, 25]);
@@ -85,8 +85,8 @@ fn yy_rows_follow_the_title_row() {
 }
 
 #[test]
-fn yy_personal_data_never_in_output() {
-    let r = yy();
+fn second_township_personal_data_never_in_output() {
+    let r = second_township();
     for secret in [
         "司马青衫",
         "上官红叶",

@@ -2,12 +2,12 @@
 
 use crate::harness::*;
 
-const NDBG_LINE: &str = "  年度报告: {文件: 材料/年度报告.md, 发布日期: 2022-01-25, 链接: http://www.xx.gov.cn/xxgk/xxz/ndbg/2021.html}";
-const NDBG: &str = "材料/年度报告.md";
+const ANNUAL_REPORT_LINE: &str = "  年度报告: {文件: 材料/年度报告.md, 发布日期: 2022-01-25, 链接: http://www.xx.gov.cn/xxgk/xxz/ndbg/2021.html}";
+const ANNUAL_REPORT_FILE: &str = "材料/年度报告.md";
 
 fn with_date(b: &Bundle, date: &str) {
     b.edit(
-        NDBG_LINE,
+        ANNUAL_REPORT_LINE,
         &format!("  年度报告: {{文件: 材料/年度报告.md, 发布日期: {date}, 链接: http://www.xx.gov.cn/ndbg}}"),
     );
 }
@@ -67,7 +67,7 @@ fn t6_1_year_end_is_not_too_early() {
 #[test]
 fn t6_1_missing_without_date() {
     let b = Bundle::seed();
-    b.edit(NDBG_LINE, "  年度报告: {文件: 材料/年度报告.md}");
+    b.edit(ANNUAL_REPORT_LINE, "  年度报告: {文件: 材料/年度报告.md}");
     // no readable 发布日期 → 缺材料 for 6.1; 6.2 and 6.3 read the document → 6 each
     let r = b.score();
     r.expect("6.1", 0.0, "missing");
@@ -86,7 +86,7 @@ fn t6_1_missing_with_unreadable_date() {
 #[test]
 fn t6_1_missing_when_file_absent() {
     let b = Bundle::seed();
-    b.remove(NDBG);
+    b.remove(ANNUAL_REPORT_FILE);
     // file does not exist → 缺材料 for 6.1, 6.2, 6.3
     let r = b.score();
     r.expect("6.1", 0.0, "missing");
@@ -99,7 +99,7 @@ fn t6_1_pdf_report_still_dated() {
     let b = Bundle::seed();
     b.write("材料/年度报告.pdf", "%PDF-1.4\n%%EOF\n");
     b.edit("{文件: 材料/年度报告.md,", "{文件: 材料/年度报告.PDF,");
-    b.remove(NDBG);
+    b.remove(ANNUAL_REPORT_FILE);
     std::fs::rename(b.path("材料/年度报告.pdf"), b.path("材料/年度报告.PDF")).unwrap();
     // present but unreadable (.PDF, any case): 6.1 decided by 发布日期 2022-01-25 → 6;
     // 6.2 and 6.3 → 缺材料 (已报送但无法读取), 0
@@ -117,7 +117,7 @@ fn t6_2_pass_headings_with_spaces() {
     let text = annual_report(&[], Some([Some(0), Some(0), Some(0), Some(0)]))
         .replace("总体情况", "总 体　情 况") // whitespace (incl. U+3000) is removed from a line
         .replace("## 五、", "## **五、**");
-    b.write(NDBG, &text);
+    b.write(ANNUAL_REPORT_FILE, &text);
     // all six headings found after removing whitespace and emphasis markers → 6
     b.score().expect("6.2", 6.0, "pass");
 }
@@ -127,7 +127,7 @@ fn t6_2_heading_split_over_two_lines_is_no_heading() {
     let b = Bundle::seed();
     let text = annual_report(&[], Some([Some(0), Some(0), Some(0), Some(0)]))
         .replace("其他需要报告的事项", "其他需要\n报告的事项");
-    b.write(NDBG, &text);
+    b.write(ANNUAL_REPORT_FILE, &text);
     // In .md each line is a line: "六、其他需要" is not the heading 其他需要报告的事项,
     // whose name now appears on no line → 6 − 1 = 5
     let r = b.score();
@@ -142,7 +142,7 @@ fn t6_2_heading_split_over_two_lines_is_no_heading() {
 fn t6_2_partial_two_missing() {
     let b = Bundle::seed();
     b.write(
-        NDBG,
+        ANNUAL_REPORT_FILE,
         &annual_report(
             &["行政复议", "其他需要报告"],
             Some([Some(0), Some(0), Some(0), Some(0)]),
@@ -157,7 +157,10 @@ fn t6_2_partial_two_missing() {
 #[test]
 fn t6_2_gap_no_headings() {
     let b = Bundle::seed();
-    b.write(NDBG, "# 2021年工作情况\n\n今年我镇政务公开工作成效明显。\n");
+    b.write(
+        ANNUAL_REPORT_FILE,
+        "# 2021年工作情况\n\n今年我镇政务公开工作成效明显。\n",
+    );
     // 6 missing × 1 → 0 (document present → gap)
     b.score().expect("6.2", 0.0, "gap");
 }
@@ -165,7 +168,7 @@ fn t6_2_gap_no_headings() {
 // ------------------------------------------------------------------ 6.3 表三数据
 
 fn two_applications(b: &Bundle) {
-    b.ysq(&ysq(&[
+    b.on_request_ledger(&on_request_rows(&[
         ("2021-03-01", "", "否", "2021-03-10", "予以公开"),
         ("2021-05-06", "", "否", "2021-05-20", "部分公开"),
         ("2020-12-01", "", "否", "2020-12-10", "予以公开"), // 2020: not 本年新收
@@ -177,7 +180,7 @@ fn t6_3_pass_matching_table() {
     let b = Bundle::seed();
     two_applications(&b);
     b.write(
-        NDBG,
+        ANNUAL_REPORT_FILE,
         &annual_report(&[], Some([Some(2), Some(0), Some(2), Some(0)])),
     );
     // (a) 新收 2 = 2 in-year applications → 3; (b) 2 + 0 = 2 + 0 → 3 → 6
@@ -189,7 +192,7 @@ fn t6_3_partial_new_count_differs() {
     let b = Bundle::seed();
     two_applications(&b);
     b.write(
-        NDBG,
+        ANNUAL_REPORT_FILE,
         &annual_report(&[], Some([Some(3), Some(0), Some(3), Some(0)])),
     );
     // (a) 3 ≠ 2 → 0; (b) 3 + 0 = 3 + 0 → 3 → 3
@@ -203,7 +206,7 @@ fn t6_3_partial_balance_broken() {
     let b = Bundle::seed();
     two_applications(&b);
     b.write(
-        NDBG,
+        ANNUAL_REPORT_FILE,
         &annual_report(&[], Some([Some(2), Some(1), Some(2), Some(0)])),
     );
     // (a) 2 = 2 → 3; (b) 2 + 1 = 3 ≠ 2 + 0 = 2 → 0 → 3
@@ -215,7 +218,7 @@ fn t6_3_gap_both_parts_fail() {
     let b = Bundle::seed();
     two_applications(&b);
     b.write(
-        NDBG,
+        ANNUAL_REPORT_FILE,
         &annual_report(&[], Some([Some(1), Some(0), Some(4), Some(0)])),
     );
     // (a) 1 ≠ 2 → 0; (b) 1 + 0 ≠ 4 + 0 → 0 → 0 (document present → gap)
@@ -229,7 +232,7 @@ fn t6_3_partial_row_missing_only_affects_b() {
     let b = Bundle::seed();
     two_applications(&b);
     b.write(
-        NDBG,
+        ANNUAL_REPORT_FILE,
         &annual_report(&[], Some([Some(2), Some(0), Some(2), None])),
     );
     // 结转下年度 row not found: (a) only needs 本年新收: 2 = 2 → 3; (b) needs all four → 0 → 3
@@ -239,7 +242,7 @@ fn t6_3_partial_row_missing_only_affects_b() {
 #[test]
 fn t6_3_gap_no_table_three() {
     let b = Bundle::seed();
-    b.write(NDBG, &annual_report(&[], None));
+    b.write(ANNUAL_REPORT_FILE, &annual_report(&[], None));
     // no table with a 本年新收 row → 0, 未达标 (gap), not 缺材料; 6.2 unaffected (6)
     let r = b.score();
     r.expect("6.3", 0.0, "gap");
@@ -249,12 +252,12 @@ fn t6_3_gap_no_table_three() {
 #[test]
 fn t6_3_empty_receipt_date_counts_as_new() {
     let b = Bundle::seed();
-    b.ysq(&ysq(&[
+    b.on_request_ledger(&on_request_rows(&[
         ("2021-03-01", "", "否", "2021-03-10", "予以公开"),
         ("", "", "否", "2021-03-10", "予以公开"), // empty 收件日期 counts as received in 2021
     ]));
     b.write(
-        NDBG,
+        ANNUAL_REPORT_FILE,
         &annual_report(&[], Some([Some(2), Some(0), Some(2), Some(0)])),
     );
     // 登记簿 in-year = 2 (incl. the empty-date row) = 新收 2 → 3; 2 + 0 = 2 + 0 → 3 → 6
@@ -312,7 +315,7 @@ fn t6_2_opening_sentence_naming_all_parts_is_not_six_headings() {
         "\n\n本报告由总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议、行政诉讼情况、存在的主要问题及改进情况和其他需要报告的事项六个部分组成。\n\n",
         1,
     );
-    b.write(NDBG, &text);
+    b.write(ANNUAL_REPORT_FILE, &text);
     // The sentence names all six parts but is no heading; part 四 has no heading line → 6 − 1 = 5
     let r = b.score();
     r.expect("6.2", 5.0, "partial");
@@ -330,7 +333,7 @@ fn t6_2_improvement_measures_is_a_near_miss() {
         "五、存在的主要问题及改进情况",
         "五、存在的主要问题及改进措施",
     );
-    b.write(NDBG, &text);
+    b.write(ANNUAL_REPORT_FILE, &text);
     // "存在的主要问题及改进措施" is not the name 存在的主要问题及改进情况 → 6 − 1 = 5, the line quoted
     let r = b.score();
     r.expect("6.2", 5.0, "partial");
@@ -349,7 +352,7 @@ fn t6_3_stray_one_in_a_non_total_column() {
         "| 三、本年度办理结果 | （七）总计 | 2 | 0 | 0 | 0 | 0 | 0 | 2 |",
         "| 三、本年度办理结果 | （七）总计 | 2 | 0 | 0 | 0 | 0 | 1 | 2 |",
     );
-    b.write(NDBG, &text);
+    b.write(ANNUAL_REPORT_FILE, &text);
     // (a) 2 = 2 → 3. (b): the 其他 column of (七)总计 holds 1: ① 其他 0+0 = 0 ≠ 1+0 = 1;
     // ② 其他 1 ≠ result rows 0; ③ (七)总计 row 2 ≠ 2+0+0+0+0+1 = 3 → three equations fail → 0
     // → 6 − 3 = 3
@@ -370,7 +373,7 @@ fn t6_3_unreadable_cell_is_a_data_problem() {
         "| 二、上年结转政府信息公开申请数量 |  | 0件 | 0 | 0 | 0 | 0 | 0 | 0 |",
     );
     assert!(text.contains("0件"));
-    b.write(NDBG, &text);
+    b.write(ANNUAL_REPORT_FILE, &text);
     // (a) 2 = 2 → 3; (b) the 自然人 cell of 上年结转 is unreadable: ① 自然人 and ③ 上年结转 do
     // not hold → 0 → 3; the cell is a data problem naming file, row and column
     let r = b.score();
@@ -378,7 +381,7 @@ fn t6_3_unreadable_cell_is_a_data_problem() {
     let p = r.problems_mentioning("0件");
     assert_eq!(p.len(), 1, "{p:?}");
     assert_eq!(p[0]["code"], "table-cell-unreadable");
-    assert_eq!(p[0]["file"], NDBG);
+    assert_eq!(p[0]["file"], ANNUAL_REPORT_FILE);
     assert_eq!(p[0]["column"], "自然人");
     assert_eq!(p[0]["row"], 3); // table row 3: header, 本年新收, 上年结转
     let message = r.findings("6.3")[0]["message"].as_str().unwrap();
@@ -403,7 +406,7 @@ fn published(name: &str) -> Bundle {
         b.path(&to),
     )
     .unwrap();
-    b.remove(NDBG);
+    b.remove(ANNUAL_REPORT_FILE);
     b.edit("{文件: 材料/年度报告.md,", &format!("{{文件: {to},"));
     b
 }
@@ -603,7 +606,7 @@ fn published_pdf_printed_by_chromium_now() {
         .output()
         .expect("run chromium");
     assert!(pdf.exists(), "{}", String::from_utf8_lossy(&out.stderr));
-    b.remove(NDBG);
+    b.remove(ANNUAL_REPORT_FILE);
     b.edit("{文件: 材料/年度报告.md,", "{文件: 材料/printed.pdf,");
     let r = b.score();
     r.expect("6.2", 6.0, "pass");

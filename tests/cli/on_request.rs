@@ -1,5 +1,5 @@
 //! 二、依申请公开: 2.1–2.4.
-//! Working-day counts (data/cn-holidays.csv): see zwgk.rs for the 2021 festivals. 2022: 01-01..
+//! Working-day counts (data/cn-holidays.csv): see proactive.rs for the 2021 festivals. 2022: 01-01..
 //! 01-03 off (Sat–Mon), 01-29 (Sat) and 01-30 (Sun) worked, 01-31..02-06 off.
 //! The seed's 报送日期 is 2022-02-15.
 
@@ -29,7 +29,7 @@ fn t2_1_missing_when_not_submitted() {
 fn t2_1_missing_when_header_lacks_a_column() {
     let b = Bundle::seed();
     // 是否延期 missing from the header → unusable → 缺材料
-    b.ysq("序号,收件日期,答复日期,办理结果\n");
+    b.on_request_ledger("序号,收件日期,答复日期,办理结果\n");
     let r = b.score();
     r.expect("2.1", 0.0, "missing");
     r.expect("2.2", 0.0, "missing");
@@ -47,7 +47,13 @@ fn t2_1_missing_when_file_absent() {
 #[test]
 fn t2_2_pass_national_day_20_workdays() {
     let b = Bundle::seed();
-    b.ysq(&ysq(&[("2021-09-24", "", "否", "2021-10-27", "予以公开")]));
+    b.on_request_ledger(&on_request_rows(&[(
+        "2021-09-24",
+        "",
+        "否",
+        "2021-10-27",
+        "予以公开",
+    )]));
     // 09-24 → 10-27: 09-26 Sun 调休 (1), 09-27..09-30 (2–5), 10-08 (6), 10-09 Sat 调休 (7),
     // 10-11..10-27 (8–20) → 20 ≤ 20 → on time → 6
     b.score().expect("2.2", 6.0, "pass");
@@ -56,7 +62,13 @@ fn t2_2_pass_national_day_20_workdays() {
 #[test]
 fn t2_2_late_national_day_21_workdays() {
     let b = Bundle::seed();
-    b.ysq(&ysq(&[("2021-09-24", "", "否", "2021-10-28", "予以公开")]));
+    b.on_request_ledger(&on_request_rows(&[(
+        "2021-09-24",
+        "",
+        "否",
+        "2021-10-28",
+        "予以公开",
+    )]));
     // 10-28 is the 21st working day → 21 > 20 → 逾期 → 6 − 3 = 3
     let r = b.score();
     r.expect("2.2", 3.0, "partial");
@@ -66,7 +78,7 @@ fn t2_2_late_national_day_21_workdays() {
 #[test]
 fn t2_2_extension_40_workdays_across_spring_festival() {
     let b = Bundle::seed();
-    b.ysq(&ysq(&[
+    b.on_request_ledger(&on_request_rows(&[
         ("2021-02-01", "", "是", "2021-04-01", "予以公开"), // row 2
         ("2021-02-01", "", "是", "2021-04-02", "予以公开"), // row 3
     ]));
@@ -81,7 +93,7 @@ fn t2_2_extension_40_workdays_across_spring_festival() {
 #[test]
 fn t2_2_consultation_days_extend_the_limit() {
     let b = Bundle::seed();
-    b.ysq(&ysq(&[
+    b.on_request_ledger(&on_request_rows(&[
         ("2021-09-24", "5", "否", "2021-11-03", "予以公开"), // row 2
         ("2021-09-24", "5", "否", "2021-11-04", "予以公开"), // row 3
     ]));
@@ -96,7 +108,7 @@ fn t2_2_consultation_days_extend_the_limit() {
 fn t2_2_unanswered_due_on_submission_day_is_pending() {
     let b = Bundle::seed();
     b.edit("报送日期: 2022-02-15", "报送日期: 2022-01-28");
-    b.ysq(&ysq(&[("2021-12-30", "", "否", "", "")]));
+    b.on_request_ledger(&on_request_rows(&[("2021-12-30", "", "否", "", "")]));
     // due = 20th working day after 2021-12-30: 12-31 (1), 2022-01-01..01-03 off, 01-04..01-07
     // (2–5), 01-10..01-14 (6–10), 01-17..01-21 (11–15), 01-24..01-28 (16–20) → 2022-01-28.
     // Due date = 报送日期 → 办理中, not 逾期 → 6
@@ -107,7 +119,7 @@ fn t2_2_unanswered_due_on_submission_day_is_pending() {
 fn t2_2_unanswered_past_due_is_late() {
     let b = Bundle::seed();
     b.edit("报送日期: 2022-02-15", "报送日期: 2022-01-29");
-    b.ysq(&ysq(&[("2021-12-30", "", "否", "", "")]));
+    b.on_request_ledger(&on_request_rows(&[("2021-12-30", "", "否", "", "")]));
     // due 2022-01-28 (above) is earlier than 报送日期 2022-01-29 → 逾期 → 3
     b.score().expect("2.2", 3.0, "partial");
 }
@@ -115,7 +127,13 @@ fn t2_2_unanswered_past_due_is_late() {
 #[test]
 fn t2_2_empty_receipt_date_counts_as_late() {
     let b = Bundle::seed();
-    b.ysq(&ysq(&[("", "", "否", "2021-05-10", "予以公开")]));
+    b.on_request_ledger(&on_request_rows(&[(
+        "",
+        "",
+        "否",
+        "2021-05-10",
+        "予以公开",
+    )]));
     // 收件日期 empty (row not empty) → counts in the year and as 逾期 → 6 − 3 = 3
     b.score().expect("2.2", 3.0, "partial");
 }
@@ -123,7 +141,13 @@ fn t2_2_empty_receipt_date_counts_as_late() {
 #[test]
 fn t2_2_reply_before_receipt_is_no_reply() {
     let b = Bundle::seed();
-    b.ysq(&ysq(&[("2021-06-10", "", "否", "2021-06-01", "已办结")]));
+    b.on_request_ledger(&on_request_rows(&[(
+        "2021-06-10",
+        "",
+        "否",
+        "2021-06-01",
+        "已办结",
+    )]));
     // 答复 before 收件 → data problem, treated as no reply; due = 20th working day after
     // 06-10 (06-12..06-14 端午 off) = 2021-07-09, earlier than 报送 2022-02-15 → 逾期 → 3.
     // 2.3: not an answered application → its 办理结果 is not checked → 2
@@ -140,7 +164,13 @@ fn t2_2_reply_before_receipt_is_no_reply() {
 #[test]
 fn t2_2_reply_after_submission_is_no_reply() {
     let b = Bundle::seed();
-    b.ysq(&ysq(&[("2021-12-01", "", "否", "2027-01-05", "予以公开")]));
+    b.on_request_ledger(&on_request_rows(&[(
+        "2021-12-01",
+        "",
+        "否",
+        "2027-01-05",
+        "予以公开",
+    )]));
     // 答复 2027-01-05 after 报送 2022-02-15 → data problem (value names 2027), no reply;
     // due = 20th working day after 12-01: 12-02, 12-03, 12-06..12-10, 12-13..12-17,
     // 12-20..12-24, 12-27, 12-28, 12-29 → 2021-12-29 < 报送 → 逾期 → 3
@@ -158,7 +188,13 @@ fn t2_2_reply_after_submission_is_no_reply() {
 fn t2_2_uncovered_calendar_year_is_a_problem_and_late() {
     let b = Bundle::seed();
     b.edit("报送日期: 2022-02-15", "报送日期: 2027-03-01");
-    b.ysq(&ysq(&[("2021-12-01", "", "否", "2027-01-05", "予以公开")]));
+    b.on_request_ledger(&on_request_rows(&[(
+        "2021-12-01",
+        "",
+        "否",
+        "2027-01-05",
+        "予以公开",
+    )]));
     // 答复 2027-01-05 ≤ 报送 2027-03-01 → an effective reply; 工作日间隔 needs 2027, which the
     // calendar (2019–2026) lacks → data problem naming 2027 on row 2 → 逾期 → 3
     let r = b.score();
@@ -175,7 +211,7 @@ fn t2_2_uncovered_calendar_year_is_a_problem_and_late() {
 #[test]
 fn t2_2_out_of_year_application_ignored() {
     let b = Bundle::seed();
-    b.ysq(&ysq(&[
+    b.on_request_ledger(&on_request_rows(&[
         ("2020-12-20", "", "否", "", ""),
         ("2022-01-05", "", "否", "", ""),
     ]));
@@ -186,7 +222,7 @@ fn t2_2_out_of_year_application_ignored() {
 #[test]
 fn t2_2_bad_extension_flag_counts_as_no() {
     let b = Bundle::seed();
-    b.ysq(&ysq(&[(
+    b.on_request_ledger(&on_request_rows(&[(
         "2021-02-01",
         "",
         "延期",
@@ -206,7 +242,7 @@ fn t2_2_bad_extension_flag_counts_as_no() {
 fn t2_2_capped_three_late() {
     let b = Bundle::seed();
     let late = ("2021-09-24", "", "否", "2021-12-01", "予以公开");
-    b.ysq(&ysq(&[late, late, late]));
+    b.on_request_ledger(&on_request_rows(&[late, late, late]));
     // 3 × 3 = 9 > 6 → 0; the first two carry 3 each, the third is capped
     let r = b.score();
     r.expect("2.2", 0.0, "gap");
@@ -219,7 +255,13 @@ fn t2_2_capped_three_late() {
 #[test]
 fn t2_2_personal_data_never_in_output() {
     let b = Bundle::seed();
-    b.ysq(&ysq(&[("2021-09-24", "", "否", "2021-10-28", "予以公开")]));
+    b.on_request_ledger(&on_request_rows(&[(
+        "2021-09-24",
+        "",
+        "否",
+        "2021-10-28",
+        "予以公开",
+    )]));
     let out = b.run(&[]);
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -244,7 +286,7 @@ fn t2_2_personal_data_never_in_output() {
 #[test]
 fn t2_3_pass_standard_results() {
     let b = Bundle::seed();
-    b.ysq(&ysq(&[
+    b.on_request_ledger(&on_request_rows(&[
         ("2021-03-01", "", "否", "2021-03-10", "予以公开"),
         (
             "2021-03-01",
@@ -270,7 +312,7 @@ fn t2_3_pass_standard_results() {
 #[test]
 fn t2_3_partial_one_nonstandard() {
     let b = Bundle::seed();
-    b.ysq(&ysq(&[
+    b.on_request_ledger(&on_request_rows(&[
         ("2021-03-01", "", "否", "2021-03-10", "予以公开"),
         ("2021-03-01", "", "否", "2021-03-10", "已答复"), // row 3: not one of the six
     ]));
@@ -283,7 +325,7 @@ fn t2_3_partial_one_nonstandard() {
 #[test]
 fn t2_3_capped_empty_and_nonstandard() {
     let b = Bundle::seed();
-    b.ysq(&ysq(&[
+    b.on_request_ledger(&on_request_rows(&[
         ("2021-03-01", "", "否", "2021-03-10", "已答复"), // −1
         ("2021-03-01", "", "否", "2021-03-10", ""),       // empty 办理结果 → −1
         ("2021-03-01", "", "否", "2021-03-10", "同意公开"), // −1 → capped
