@@ -312,7 +312,12 @@ pub(crate) fn run(args: &BatchArgs) -> Result<ExitCode, Fatal> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         .build()
-        .map_err(|e| cli_error(CliCode::ThreadPool, format!("无法启动并行评分：{e}")))?;
+        .map_err(|_| {
+            cli_error(
+                CliCode::ThreadPool,
+                "无法启动并行评分：系统无法再创建线程".to_string(),
+            )
+        })?;
     let limits = Limits {
         time: Duration::from_secs(args.limit_seconds),
         memory_bytes: usize::try_from(args.limit_memory.saturating_mul(1 << 20))
@@ -813,7 +818,10 @@ impl Sink {
 fn spool_error(e: &std::io::Error) -> Fatal {
     cli_error(
         CliCode::OutputUnwritable,
-        format!("无法读写临时文件（用于汇总大批量结果）：{e}"),
+        format!(
+            "无法读写临时文件（用于汇总大批量结果）：{}",
+            crate::diag::os_error(e)
+        ),
     )
 }
 

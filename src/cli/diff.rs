@@ -42,7 +42,15 @@ fn read(path: &Path) -> Result<serde_json::Value, Fatal> {
         )
     })?;
     let value: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
-        .map_err(|e| cli_error(CliCode::DiffBadJson, format!("{shown} 不是 JSON：{e}")))?;
+        .map_err(|e| {
+            cli_error(
+                CliCode::DiffBadJson,
+                format!(
+                    "{shown} 不是 JSON：{}",
+                    crate::diag::foreign::json_error(&e)
+                ),
+            )
+        })?;
     diff::check_assessment(&value)
         .map_err(|m| cli_error(CliCode::DiffNotAssessment, format!("{shown} {m}")))?;
     Ok(value)

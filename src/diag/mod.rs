@@ -5,11 +5,14 @@
 //! kebab-case string.
 
 pub mod code;
+pub mod foreign;
 
 pub use code::{
     Area, CalendarCode, CheckCode, CliCode, Code, DataCode, ExprCode, Fixture, Info, RuleCode,
     VerdictCode, YamlCode,
 };
+
+pub use foreign::os_error;
 
 use serde::Serialize;
 
@@ -254,40 +257,4 @@ pub fn render_snippet(p: &Problem, source_line: Option<&str>) -> String {
         ));
     }
     help(out)
-}
-
-/// An operating-system error in plain Chinese, for messages that already name the file:
-/// "No such file or directory (os error 2)" becomes 「文件或文件夹不存在」. Kinds without a
-/// translation keep the system's words after a Chinese lead, so nothing is lost.
-pub fn os_error(e: &std::io::Error) -> String {
-    use std::io::ErrorKind as K;
-    let plain = match e.kind() {
-        K::NotFound => "文件或文件夹不存在",
-        K::PermissionDenied => "没有访问权限",
-        K::AlreadyExists => "已经存在",
-        K::IsADirectory => "这是文件夹，不是文件",
-        K::NotADirectory => "路径中有一段不是文件夹",
-        K::DirectoryNotEmpty => "文件夹不是空的",
-        K::StorageFull => "磁盘空间已满",
-        K::ReadOnlyFilesystem => "所在磁盘只读",
-        K::FileTooLarge => "文件过大",
-        K::InvalidFilename => "文件名无效或过长",
-        K::BrokenPipe => "接收输出的程序已关闭",
-        K::Interrupted => "操作被中断",
-        K::InvalidData => "内容不是有效的 UTF-8 文字",
-        K::UnexpectedEof => "文件不完整（提前结束）",
-        K::OutOfMemory => "内存不足",
-        K::TimedOut => "操作超时",
-        K::ResourceBusy => "文件正被占用",
-        K::CrossesDevices => "不能跨磁盘移动",
-        K::TooManyLinks => "链接过多",
-        K::Deadlock => "文件锁冲突",
-        _ => match e.raw_os_error() {
-            Some(36) => "文件名过长",
-            Some(40) => "符号链接层数过多",
-            Some(5) => "读写出错（磁盘或设备故障）",
-            _ => return format!("系统错误（{e}）"),
-        },
-    };
-    plain.to_string()
 }

@@ -261,9 +261,12 @@ pub fn document_html(xml: &[u8]) -> Result<DocxHtml, String> {
     }
 
     loop {
-        let ev = reader
-            .read_event_into(&mut buf)
-            .map_err(|e| format!("word/document.xml 格式错误（{e}），文件已损坏"))?;
+        let ev = reader.read_event_into(&mut buf).map_err(|e| {
+            format!(
+                "word/document.xml 格式错误（{}），文件已损坏",
+                crate::diag::foreign::xml_error(&e)
+            )
+        })?;
         match ev {
             Event::Eof => break,
             Event::Start(e) => match e.local_name().as_ref() {
@@ -397,9 +400,12 @@ pub fn document_html(xml: &[u8]) -> Result<DocxHtml, String> {
                 _ => {}
             },
             Event::Text(t) if in_text => {
-                let s = t
-                    .decode()
-                    .map_err(|e| format!("word/document.xml 编码错误（{e}）"))?;
+                let s = t.decode().map_err(|e| {
+                    format!(
+                        "word/document.xml 编码错误（{}）",
+                        crate::diag::foreign::xml_error(&e.into())
+                    )
+                })?;
                 if let Some(p) = paras.last_mut() {
                     p.push_str(&s);
                 }

@@ -120,7 +120,10 @@ impl BundleFs {
                         bytes: None,
                         reason: String::new(),
                     },
-                    Err(e) => status(FileStatus::Unreadable, format!("无法读取：{e}")),
+                    Err(e) => status(
+                        FileStatus::Unreadable,
+                        format!("无法读取：{}", crate::diag::os_error(&e)),
+                    ),
                 },
             },
         };

@@ -321,7 +321,10 @@ pub fn csv_rows(text: &str, required: &[Vec<String>]) -> Result<Vec<SheetRow>, P
                 let mut p = Problem::error(
                     "",
                     DataCode::CsvError,
-                    format!("CSV 格式错误，台账无法使用：{e}"),
+                    format!(
+                        "CSV 格式错误，台账无法使用：{}",
+                        crate::diag::foreign::csv_error(&e)
+                    ),
                 );
                 if let Some(l) = line {
                     p = p.row(u32::try_from(l.saturating_sub(inner_breaks)).unwrap_or(u32::MAX));

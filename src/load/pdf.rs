@@ -51,7 +51,12 @@ pub fn pdf_text(bytes: &[u8]) -> Result<String, String> {
     }
     let text = match rx.recv_timeout(TIME_BUDGET) {
         Ok(Some(Ok(text))) => text,
-        Ok(Some(Err(e))) => return Err(format!("PDF 文件无法解析（{e}）")),
+        Ok(Some(Err(e))) => {
+            return Err(format!(
+                "PDF 文件无法解析（{}）",
+                crate::diag::foreign::pdf_error(&e)
+            ));
+        }
         Ok(None) | Err(mpsc::RecvTimeoutError::Disconnected) => {
             return Err(guard::CORRUPT.to_string());
         }

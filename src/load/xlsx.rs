@@ -602,7 +602,7 @@ fn data_text(v: &Data) -> String {
         Data::DateTime(d) => date_text(d),
         Data::DateTimeIso(s) => s.split('T').next().unwrap_or(s).to_string(),
         Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
+        Data::Error(e) => e.to_string(),
         Data::Empty => String::new(),
     }
 }
@@ -617,7 +617,7 @@ fn data_ref_text(v: &DataRef<'_>) -> String {
         DataRef::DateTime(d) => date_text(d),
         DataRef::DateTimeIso(s) => s.split('T').next().unwrap_or(s).to_string(),
         DataRef::DurationIso(s) => s.clone(),
-        DataRef::Error(e) => format!("#{e:?}"),
+        DataRef::Error(e) => e.to_string(),
         DataRef::Empty => String::new(),
     }
 }

@@ -50,8 +50,8 @@ fn too_large(name: &str, size: u64) -> String {
 /// [`MAX_TOTAL`] for the members that would be read. Reads the archive in place (no copy).
 fn scan_sizes(bytes: &[u8]) -> Result<Vec<(String, u64)>, String> {
     guard::catch(|| {
-        let mut zip = ZipArchive::new(Cursor::new(bytes))
-            .map_err(|e| format!("不是有效的 zip 压缩格式（{e}）"))?;
+        let mut zip =
+            ZipArchive::new(Cursor::new(bytes)).map_err(|e| crate::diag::foreign::zip_error(&e))?;
         if zip.len() > MAX_ENTRIES {
             return Err(format!("压缩包内文件过多（{}个）", zip.len()));
         }
@@ -60,7 +60,7 @@ fn scan_sizes(bytes: &[u8]) -> Result<Vec<(String, u64)>, String> {
         for i in 0..zip.len() {
             let f = zip
                 .by_index_raw(i)
-                .map_err(|e| format!("压缩包已损坏（{e}）"))?;
+                .map_err(|e| format!("压缩包已损坏（{}）", crate::diag::foreign::zip_error(&e)))?;
             if f.size() > MAX_MEMBER {
                 over.push((member_name(f.name_raw()), f.size()));
             } else {
@@ -120,10 +120,10 @@ fn hash_member<R: Read + std::io::Seek>(
     use sha2::Digest;
     let f = zip
         .by_index(index)
-        .map_err(|e| format!("无法解压（{e}）"))?;
+        .map_err(|e| format!("无法解压（{}）", crate::diag::foreign::zip_error(&e)))?;
     let mut hasher = sha2::Sha256::new();
     std::io::copy(&mut f.take(size), &mut hasher)
-        .map_err(|e| format!("无法解压，文件已损坏（{e}）"))?;
+        .map_err(|e| format!("无法解压，文件已损坏（{}）", crate::diag::os_error(&e)))?;
     Ok(hasher
         .finalize()
         .iter()
@@ -146,19 +146,16 @@ fn read_member<R: Read + std::io::Seek>(
     zip: &mut ZipArchive<R>,
     i: usize,
 ) -> Result<Vec<u8>, String> {
-    let f = zip.by_index(i).map_err(|e| match e {
-        zip::result::ZipError::UnsupportedArchive(m) => {
-            format!("无法解压（{m}；加密的压缩文件无法读取）")
-        }
-        e => format!("无法解压（{e}）"),
-    })?;
+    let f = zip
+        .by_index(i)
+        .map_err(|e| format!("无法解压（{}）", crate::diag::foreign::zip_error(&e)))?;
     // Never more than the header declares (the archive's declared total is capped) nor more
     // than MAX_MEMBER, whatever the compressed data would inflate to.
     let cap = f.size().min(MAX_MEMBER);
     let mut out = Vec::with_capacity(cap as usize);
     f.take(cap + 1)
         .read_to_end(&mut out)
-        .map_err(|e| format!("无法解压，文件已损坏（{e}）"))?;
+        .map_err(|e| format!("无法解压，文件已损坏（{}）", crate::diag::os_error(&e)))?;
     if out.len() as u64 > cap {
         return Err(format!(
             "解压后超过压缩包所声明的大小（{cap}字节，上限{}MiB）（疑似 zip 炸弹），拒绝读取",
@@ -181,9 +178,12 @@ pub fn read_member_where(
 ) -> Result<Option<Vec<u8>>, String> {
     check_archive_sizes(bytes)?;
     guard::catch(|| {
-        let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("{e}"))?;
+        let mut zip =
+            ZipArchive::new(Cursor::new(bytes)).map_err(|e| crate::diag::foreign::zip_error(&e))?;
         for i in 0..zip.len() {
-            let raw = zip.by_index_raw(i).map_err(|e| format!("{e}"))?;
+            let raw = zip
+                .by_index_raw(i)
+                .map_err(|e| crate::diag::foreign::zip_error(&e))?;
             if matches(&member_name(raw.name_raw())) {
                 drop(raw);
                 return read_member(&mut zip, i).map(Some);
@@ -250,12 +250,12 @@ impl ZipBundle {
         let bytes = Arc::new(bytes);
         guard::catch(move || {
             let mut zip = ZipArchive::new(Cursor::new(Bytes(bytes)))
-                .map_err(|e| format!("不是有效的 zip 压缩包（{e}）"))?;
+                .map_err(|e| crate::diag::foreign::zip_error(&e))?;
             let mut all: Vec<(String, Option<Kind>)> = Vec::with_capacity(zip.len());
             for i in 0..zip.len() {
                 let f = zip
                     .by_index_raw(i)
-                    .map_err(|e| format!("压缩包已损坏（{e}）"))?;
+                    .map_err(|e| format!("压缩包已损坏（{}）", crate::diag::foreign::zip_error(&e)))?;
                 let name = member_name(f.name_raw());
                 let copies = listed.get(&clean(&name)).copied().unwrap_or(1);
                 let kind = if f.is_dir() {

@@ -363,38 +363,38 @@ pub(crate) fn code_text(code: &crate::diag::Code) -> String {
 pub(crate) fn schema_json() -> String {
     use serde_json::json;
     let text = json!({"type": "string"});
-    let expr = json!({"type": "string", "description": "an expression (docs/rules.md)"});
+    let expr = json!({"type": "string", "description": "表达式（见 docs/rules.md）"});
     let names =
         json!({"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]});
     // A number written once, or per unit type (`{乡镇: 12.5, 街道: 2}`, with `unit_type:`).
     let per_unit = |one: serde_json::Value| {
         json!({"anyOf": [one.clone(), {"type": "object", "additionalProperties": one,
-            "description": "per unit type: one number for each value of unit_type"}]})
+            "description": "按单位类型分别写：unit_type 的每个值各写一个数"}]})
     };
     let number = per_unit(json!({"type": "number"}));
     let points = per_unit(json!({"type": "number", "minimum": 0, "multipleOf": 0.01}));
     let each = per_unit(json!({"type": ["number", "string"]}));
-    let id = json!({"type": "string", "description": "quote ids: \"1.10\" (unquoted 1.10 is the number 1.1)"});
+    let id = json!({"type": "string", "description": "编号要加引号：\"1.10\"（不加引号的 1.10 是数字 1.1）"});
     // The keys of an indicator; an overlay's change to an indicator may use any of them.
     let keys = json!({
         "id": id, "name": text, "points": points,
-        "basis": {"type": "string", "description": "依据: the legal or notice basis"},
-        "measure": {"type": "string", "description": "口径: what is measured, in words"},
-        "fix": {"type": "string", "description": "整改: how to fix a gap"},
+        "basis": {"type": "string", "description": "依据：法规或通知"},
+        "measure": {"type": "string", "description": "口径：考核什么，用文字说明"},
+        "fix": {"type": "string", "description": "整改：失分后怎样改正"},
         "requires": {"type": "array", "items": {
             "type": "object", "additionalProperties": false, "required": ["need", "what"],
             "properties": {"need": expr, "what": text}}},
-        "source": {"type": "string", "description": "台账.X, 文档.X or bundle.yaml"},
+        "source": {"type": "string", "description": "台账.X、文档.X 或 bundle.yaml"},
         "let": {"type": "object", "additionalProperties": expr},
         "zero_when": {"type": "object", "additionalProperties": false, "required": ["if", "message"],
             "properties": {"if": expr, "message": text}},
         "veto": {"type": "object", "additionalProperties": false, "required": ["items", "message"],
             "properties": {"items": expr, "message": text,
-                "label": {"type": "string", "description": "否决的名称（一票否决、单项否决）; default the rule set's veto_label"},
+                "label": {"type": "string", "description": "否决的名称（一票否决、单项否决）；默认为规则集的 veto_label"},
                 "scope": {"anyOf": [{"enum": ["indicator", "group", "none"]}, {"type": "array", "items": {"type": ["string", "number"]}}],
-                    "description": "what the veto zeroes: indicator (default), group (its part), a list of group ids, or none (keeps the score, only sets the grade)"},
-                "grade": {"type": ["string", "boolean"], "description": "the grade it sets (default veto_grade); false: none"}}},
-        "applies_when": {"type": "string", "description": "a condition; when false the indicator is 不适用 (no points either way)"},
+                    "description": "否决清零的范围：indicator（本指标，默认）、group（所在部分）、组编号列表，或 none（不扣分，只定等次）"},
+                "grade": {"type": ["string", "boolean"], "description": "否决后的等次（默认 veto_grade）；false 表示不定等次"}}},
+        "applies_when": {"type": "string", "description": "条件；不成立时该指标不适用（不得分也不扣分）"},
         "method": {"$ref": "#/$defs/method"}
     });
     // An overlay's change may write only part of a method or a zero_when.
@@ -412,14 +412,14 @@ pub(crate) fn schema_json() -> String {
                     {"required": ["title", "year", "max", "grades", "groups"]}
                 ],
                 "properties": {
-                    "extends": {"type": "string", "description": "overlay: a built-in rule-set id or a folder relative to this rule set"},
+                    "extends": {"type": "string", "description": "扩展规则集：内置规则集的编号，或相对于本规则集的文件夹"},
                     "id": text, "title": text,
-                    "year": {"type": "integer", "description": "考核年度 Y"},
-                    "example": {"type": "boolean", "description": "a worked example of another scheme: kaohe init never picks it by the folder's year"},
+                    "year": {"type": "integer", "description": "考核年度"},
+                    "example": {"type": "boolean", "description": "另一套考核办法的示例：kaohe init 不会按文件夹的年度选用它"},
                     "calendar": {"anyOf": [text, {"type": "array", "items": text}],
-                        "description": "holiday calendars (date,kind,festival CSV) this rule set adds: a later year, local days"},
+                        "description": "本规则集增加的节假日日历（date,kind,festival 三列的 CSV）：以后的年度、本地的调休"},
                     "unit_type": {"type": "object", "additionalProperties": false, "required": ["field", "values"],
-                        "description": "points, levels and grade bands that differ by unit type: a text key of bundle.yaml (declared under evidence.manifest) and its values",
+                        "description": "分值、档位和等次线按单位类型区分：bundle.yaml 中的一个文字键（在 evidence.manifest 中声明）及其取值",
                         "properties": {"field": text, "values": {"type": "array", "minItems": 2, "items": text}}},
                     "max": points, "bonus_cap": points,
                     "grades": {"type": "array", "items": {
@@ -427,8 +427,8 @@ pub(crate) fn schema_json() -> String {
                         "required": ["name", "min"],
                         "properties": {"name": text, "min": number}}},
                     "veto_grade": text,
-                    "veto_label": {"type": "string", "description": "what a veto is called in findings and reports (default 一票否决)"},
-                    "rescale": {"const": "applicable", "description": "the base score is rescaled to max over the applicable points"},
+                    "veto_label": {"type": "string", "description": "否决在评分说明和报告中的名称（默认 一票否决）"},
+                    "rescale": {"const": "applicable", "description": "基本分按适用指标的分值折算到 max"},
                     "rounding": {"type": "object", "additionalProperties": false, "properties": {
                         "where": {"anyOf": [{"enum": ["indicator", "part", "total"]},
                             {"type": "array", "items": {"enum": ["indicator", "part", "total"]}}]},
@@ -438,18 +438,18 @@ pub(crate) fn schema_json() -> String {
                         "type": "object", "additionalProperties": false, "required": ["id", "when", "message"],
                         "properties": {"id": {"type": ["string", "number"]}, "when": expr, "message": text,
                             "grade_at_most": {"type": "string", "description": "等次不高于"},
-                            "bonus": {"type": ["number", "string"], "description": "the bonus becomes this (0 gates it)"}}},
-                        "description": "grading rules, evaluated after every indicator, verdict and adjustment; they read 部分, 指标 and 总分"},
-                    "params": {"type": "object", "description": "constants usable by name in every expression"},
+                            "bonus": {"type": ["number", "string"], "description": "加分改为此数（0 表示不加分）"}}},
+                        "description": "等次规则：在全部指标、评分和调整之后计算，可读取 部分、指标 和 总分"},
+                    "params": {"type": "object", "description": "参数：每条表达式都可按名称使用的常量"},
                     "let": {"type": "object", "additionalProperties": text,
-                        "description": "shared definitions (name: expression), evaluated once per bundle, visible to every indicator and check"},
+                        "description": "共用定义（名称: 表达式）：每份材料计算一次，每个指标和检查都可使用"},
                     "groups": {"type": "array", "items": {"$ref": "#/$defs/group"}},
                     "evidence": {"$ref": "#/$defs/evidence"},
-                    "township": {"type": "string", "description": "the file of what precheck, selfreport and init need to know (docs/rules.md#township)"},
+                    "township": {"type": "string", "description": "precheck、selfreport 和 init 所需信息的文件（见 docs/rules.md#township）"},
                     "checks": {"type": "array", "items": {"anyOf": [
                         {"$ref": "#/$defs/check"}, {"$ref": "#/$defs/checkChange"}]}},
-                    "drop": {"type": "array", "items": id, "description": "overlay: inherited indicators to remove"},
-                    "indicators": {"type": "object", "description": "overlay: changes to inherited indicators, by id",
+                    "drop": {"type": "array", "items": id, "description": "扩展规则集：要删除的继承指标"},
+                    "indicators": {"type": "object", "description": "扩展规则集：按编号修改继承的指标",
                         "additionalProperties": {"$ref": "#/$defs/indicatorChange"}}
                 }
             }));
@@ -459,9 +459,9 @@ pub(crate) fn schema_json() -> String {
                 "properties": {
                     "id": {"type": ["string", "number"]}, "name": text, "points": points,
                     "bonus": {"type": "boolean"},
-                    "rescale": {"const": "applicable", "description": "the part is rescaled to its points over its applicable indicators"},
-                    "weight": {"type": "number", "exclusiveMinimum": 0, "description": "its share of the total (0.8 = 80%)"},
-                    "file": {"type": "string", "description": "the indicator file of the group (in an overlay: indicators added to it)"}
+                    "rescale": {"const": "applicable", "description": "本部分按适用指标的分值折算到本部分分值"},
+                    "weight": {"type": "number", "exclusiveMinimum": 0, "description": "计入总分的比例（0.8 即 80%）"},
+                    "file": {"type": "string", "description": "本组的指标文件（扩展规则集中：向本组新增的指标）"}
                 }
             }));
     defs.insert("fieldType".into(), json!({
@@ -532,7 +532,7 @@ pub(crate) fn schema_json() -> String {
     // An overlay changes a check by its code and may write only some of its keys.
     if let Some(mut change) = defs.get("check").cloned() {
         change["required"] = json!(["code"]);
-        change["description"] = json!("overlay: a change to the check with this code");
+        change["description"] = json!("扩展规则集：修改这个代码的检查");
         defs.insert("checkChange".into(), change);
     }
     defs.insert("method".into(), json!({
@@ -574,7 +574,7 @@ pub(crate) fn schema_json() -> String {
         "properties": {"when": expr, "say": text, "else": text}}]});
     defs.insert("township".into(), json!({
         "type": "object", "additionalProperties": false,
-        "description": "what precheck, selfreport and init need to know (docs/rules.md#township)",
+        "description": "precheck、selfreport 和 init 所需的信息（见 docs/rules.md#township）",
         "properties": {
             "let": {"type": "object", "additionalProperties": expr},
             "submit_by": expr,
@@ -597,7 +597,7 @@ pub(crate) fn schema_json() -> String {
     let mut schema = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://kaohe.invalid/schema/rules.json",
-        "title": "kaohe rule file (ruleset.yaml, an indicator file or a township file)",
+        "title": "kaohe 规则文件（ruleset.yaml、指标文件或 township 文件）",
         "anyOf": [{"$ref": "#/$defs/ruleset"}, {"$ref": "#/$defs/indicatorFile"}, {"$ref": "#/$defs/township"}]
     });
     schema["$defs"] = serde_json::Value::Object(defs);

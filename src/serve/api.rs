@@ -108,7 +108,10 @@ impl ApiError {
 
 impl From<rusqlite::Error> for ApiError {
     fn from(e: rusqlite::Error) -> ApiError {
-        ApiError::internal(&format!("数据库错误：{e}"))
+        ApiError::internal(&format!(
+            "数据库错误：{}",
+            crate::diag::foreign::sqlite_error(&e)
+        ))
     }
 }
 
@@ -267,7 +270,7 @@ pub(super) async fn serve(state: Arc<State>, addr: SocketAddr) -> Result<ExitCod
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
         cli_error(
             crate::diag::CliCode::ListenFailed,
-            format!("无法监听 {addr}：{e}（端口可能已被占用）"),
+            format!("无法监听 {addr}：{}", crate::diag::os_error(&e)),
         )
     })?;
     let local = listener.local_addr().unwrap_or(addr);
@@ -285,7 +288,12 @@ pub(super) async fn serve(state: Arc<State>, addr: SocketAddr) -> Result<ExitCod
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .await
-    .map_err(|e| cli_error(crate::diag::CliCode::ServeFailed, format!("服务出错：{e}")))?;
+    .map_err(|e| {
+        cli_error(
+            crate::diag::CliCode::ServeFailed,
+            format!("服务出错：{}", crate::diag::os_error(&e)),
+        )
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -360,11 +368,11 @@ async fn login(
     }
     // JSON only: a form on another site cannot send application/json without the browser
     // asking first, so login cannot be forged either.
-    let axum::Json(body) = body.map_err(|e| {
+    let axum::Json(body) = body.map_err(|_| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "bad-login",
-            format!("登录请求应为 JSON {{\"user\", \"password\"}}：{e}"),
+            "登录请求应为 JSON {\"user\", \"password\"}，且两项都是文字".to_string(),
         )
     })?;
     let user_key = format!("user:{}", body.user);
@@ -556,7 +564,7 @@ async fn upload(Ax(state): St, headers: HeaderMap, mut form: Multipart) -> Answe
             ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "bad-upload",
-                format!("上传内容无法读取：{e}"),
+                "上传内容无法读取：上传中断，或不是 multipart/form-data 格式".to_string(),
             )
         }
     })? {
@@ -571,7 +579,7 @@ async fn upload(Ax(state): St, headers: HeaderMap, mut form: Multipart) -> Answe
                 ApiError::new(
                     StatusCode::BAD_REQUEST,
                     "bad-upload",
-                    format!("上传内容无法读取：{e}"),
+                    "上传内容无法读取：上传中断，或不是 multipart/form-data 格式".to_string(),
                 )
             }
         })?;

@@ -136,7 +136,7 @@ pub(super) fn now() -> String {
         .to_string()
 }
 
-fn open_fatal(file: &Path, e: impl std::fmt::Display) -> Fatal {
+fn open_fatal(file: &Path, e: &str) -> Fatal {
     cli_error(
         CliCode::Database,
         format!("无法打开数据库 {}：{e}", file.display()),
@@ -149,29 +149,41 @@ impl Db {
         std::fs::create_dir_all(dir).map_err(|e| {
             cli_error(
                 CliCode::DataDir,
-                format!("无法创建数据目录 {}：{e}", dir.display()),
+                format!(
+                    "无法创建数据目录 {}：{}",
+                    dir.display(),
+                    crate::diag::os_error(&e)
+                ),
             )
         })?;
         let file = dir.join(DB_FILE);
-        let conn = Connection::open(&file).map_err(|e| open_fatal(&file, e))?;
+        let conn = Connection::open(&file)
+            .map_err(|e| open_fatal(&file, &crate::diag::foreign::sqlite_error(&e)))?;
         conn.busy_timeout(Duration::from_secs(10))
-            .map_err(|e| open_fatal(&file, e))?;
+            .map_err(|e| open_fatal(&file, &crate::diag::foreign::sqlite_error(&e)))?;
         conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(|e| open_fatal(&file, e))?;
+            .map_err(|e| open_fatal(&file, &crate::diag::foreign::sqlite_error(&e)))?;
         // WAL with synchronous=FULL: a committed submission survives a power cut too.
         conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(|e| open_fatal(&file, e))?;
+            .map_err(|e| open_fatal(&file, &crate::diag::foreign::sqlite_error(&e)))?;
         let db = Db {
             conn: Mutex::new(conn),
         };
-        db.migrate().map_err(|e| open_fatal(&file, e))?;
+        db.migrate().map_err(|e| open_fatal(&file, &e))?;
         Ok(db)
     }
 
     /// Local mode: the same schema, in memory, for the life of the process.
     pub(super) fn open_memory() -> Result<Db, Fatal> {
-        let conn = Connection::open_in_memory()
-            .map_err(|e| cli_error(CliCode::Database, format!("无法创建内存数据库：{e}")))?;
+        let conn = Connection::open_in_memory().map_err(|e| {
+            cli_error(
+                CliCode::Database,
+                format!(
+                    "无法创建内存数据库：{}",
+                    crate::diag::foreign::sqlite_error(&e)
+                ),
+            )
+        })?;
         let db = Db {
             conn: Mutex::new(conn),
         };
@@ -189,10 +201,10 @@ impl Db {
     fn migrate(&self) -> Result<(), String> {
         let mut conn = self.lock();
         conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| crate::diag::foreign::sqlite_error(&e))?;
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| crate::diag::foreign::sqlite_error(&e))?;
         if version > MIGRATIONS.len() as i64 {
             return Err(format!(
                 "数据库结构版本为 {version}，比本程序所知的 {} 新；请使用更新版本的 kaohe",
@@ -200,11 +212,15 @@ impl Db {
             ));
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let tx = conn.transaction().map_err(|e| e.to_string())?;
-            tx.execute_batch(sql).map_err(|e| e.to_string())?;
+            let tx = conn
+                .transaction()
+                .map_err(|e| crate::diag::foreign::sqlite_error(&e))?;
+            tx.execute_batch(sql)
+                .map_err(|e| crate::diag::foreign::sqlite_error(&e))?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)
-                .map_err(|e| e.to_string())?;
-            tx.commit().map_err(|e| e.to_string())?;
+                .map_err(|e| crate::diag::foreign::sqlite_error(&e))?;
+            tx.commit()
+                .map_err(|e| crate::diag::foreign::sqlite_error(&e))?;
         }
         Ok(())
     }
@@ -214,12 +230,14 @@ impl Db {
         if file.exists() {
             return Err("文件已存在，请换一个文件名".into());
         }
-        let mut dest = Connection::open(file).map_err(|e| e.to_string())?;
+        let mut dest =
+            Connection::open(file).map_err(|e| crate::diag::foreign::sqlite_error(&e))?;
         let conn = self.lock();
-        let backup = rusqlite::backup::Backup::new(&conn, &mut dest).map_err(|e| e.to_string())?;
+        let backup = rusqlite::backup::Backup::new(&conn, &mut dest)
+            .map_err(|e| crate::diag::foreign::sqlite_error(&e))?;
         backup
             .run_to_completion(256, Duration::from_millis(5), None)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| crate::diag::foreign::sqlite_error(&e))?;
         Ok(())
     }
 

@@ -167,7 +167,7 @@ fn users_add(args: &UsersAddArgs) -> Result<ExitCode, Fatal> {
         .map_err(|e| {
             cli_error(
                 CliCode::PasswordUnreadable,
-                format!("无法从标准输入读取密码：{e}"),
+                format!("无法从标准输入读取密码：{}", crate::diag::os_error(&e)),
             )
         })?;
     let password = password.trim_end_matches(['\r', '\n']);
@@ -178,7 +178,7 @@ fn users_add(args: &UsersAddArgs) -> Result<ExitCode, Fatal> {
         ));
     }
     let hash = auth::hash_password(password)
-        .map_err(|e| cli_error(CliCode::PasswordHash, format!("无法计算密码散列：{e}")))?;
+        .map_err(|_| cli_error(CliCode::PasswordHash, "无法计算密码散列".to_string()))?;
     let db = db::Db::open_dir(&args.data)?;
     db.add_user(name, args.role, unit, &hash)
         .map_err(|e| match e {
@@ -204,7 +204,10 @@ fn users_add(args: &UsersAddArgs) -> Result<ExitCode, Fatal> {
 }
 
 pub(crate) fn db_fatal(e: rusqlite::Error) -> Fatal {
-    cli_error(CliCode::Database, format!("数据库错误：{e}"))
+    cli_error(
+        CliCode::Database,
+        format!("数据库错误：{}", crate::diag::foreign::sqlite_error(&e)),
+    )
 }
 
 pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, Fatal> {
@@ -270,7 +273,12 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, Fatal> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .build()
-        .map_err(|e| cli_error(CliCode::ThreadPool, format!("无法启动评分线程：{e}")))?;
+        .map_err(|_| {
+            cli_error(
+                CliCode::ThreadPool,
+                "无法启动评分线程：系统无法再创建线程".to_string(),
+            )
+        })?;
     let state = Arc::new(api::State {
         mode,
         db,
@@ -282,6 +290,11 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, Fatal> {
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| cli_error(CliCode::Runtime, format!("无法启动服务：{e}")))?;
+        .map_err(|e| {
+            cli_error(
+                CliCode::Runtime,
+                format!("无法启动服务：{}", crate::diag::os_error(&e)),
+            )
+        })?;
     runtime.block_on(api::serve(state, addr))
 }

@@ -376,3 +376,94 @@ pub(crate) fn annual_report(omit: &[&str], t3: Option<[Option<u32>; 4]>) -> Stri
     }
     s
 }
+
+/// The first English phrase in a message a user reads: two English words in a row, neither of
+/// them a word of kaohe's own vocabulary (its commands, the expression language's keywords,
+/// YAML, JSON). Identifiers (`is_null`, `veto_grade`, `1.10`), text in backticks and values
+/// quoted in 「」 are passed over. `None` when the text is plain Chinese.
+pub(crate) fn english_in(text: &str) -> Option<String> {
+    const OURS: &[&str] = &[
+        "kaohe",
+        "rules",
+        "check",
+        "codes",
+        "schema",
+        "show",
+        "functions",
+        "test",
+        "score",
+        "batch",
+        "init",
+        "diff",
+        "explain",
+        "precheck",
+        "selfreport",
+        "serve",
+        "users",
+        "verdicts",
+        "not",
+        "and",
+        "or",
+        "in",
+        "if",
+        "then",
+        "else",
+        "let",
+        "null",
+        "true",
+        "false",
+        "JSON",
+        "Schema",
+        "YAML",
+        "CSV",
+        "UTF",
+        "Tab",
+        "Excel",
+        "WPS",
+        "zip",
+    ];
+    let mut plain = String::new();
+    let mut skip: Option<char> = None;
+    for c in text.chars() {
+        match (skip, c) {
+            (None, '`') => skip = Some('`'),
+            (None, '「') => skip = Some('」'),
+            (Some(end), c) if c == end => {
+                skip = None;
+                plain.push('\u{3000}');
+            }
+            (Some(_), _) => {}
+            (None, c) => plain.push(c),
+        }
+    }
+    let words: Vec<(usize, &str)> = plain
+        .split(|c: char| !(c.is_ascii_alphanumeric() || "_.- ".contains(c)))
+        .flat_map(|run| {
+            run.split(' ')
+                .enumerate()
+                .map(|(i, w)| (i, w.trim_end_matches('.')))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let english =
+        |w: &str| w.len() >= 2 && w.chars().all(|c| c.is_ascii_alphabetic()) && !OURS.contains(&w);
+    words.windows(2).find_map(|pair| {
+        let ((_, a), (i, b)) = (pair[0], pair[1]);
+        (i > 0 && english(a) && english(b)).then(|| format!("{a} {b}"))
+    })
+}
+
+/// Every message line of a `rules check` / fatal-error output (not the quoted source lines)
+/// is plain Chinese.
+pub(crate) fn assert_messages_chinese(output: &str) {
+    for line in output.lines() {
+        let t = line.trim_start();
+        let message = t.starts_with("错误")
+            || t.starts_with("警告")
+            || t.starts_with("= 帮助")
+            || t.starts_with("kaohe:");
+        if message && let Some(phrase) = english_in(t) {
+            panic!("English «{phrase}» in:\n{line}\n\n{output}");
+        }
+    }
+}

@@ -144,6 +144,40 @@ fn os_errors_are_plain_chinese_with_the_file_named() {
     no_english(&err);
 }
 
+/// The libraries' own errors (zip, JSON) are said in Chinese inside the message that names the
+/// file, never in the library's English.
+#[test]
+fn library_errors_are_chinese() {
+    // The detector the tests rely on does see English.
+    assert_eq!(
+        english_in("不是 JSON：expected value at line 1 column 1").as_deref(),
+        Some("expected value")
+    );
+    let tmp = TempDir::new().unwrap();
+    let zip = tmp.path().join("xx镇.zip");
+    fs::write(&zip, "not a zip").unwrap();
+    let o = run(&["score", zip.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("无法读取报送材料压缩包：不是有效的 zip 文件，或文件已损坏"),
+        "{err}"
+    );
+    assert_messages_chinese(&err);
+
+    let json = tmp.path().join("a.json");
+    fs::write(&json, "{\"schema\": ").unwrap();
+    let o = run(&["diff", json.to_str().unwrap(), json.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    // `{"schema": ` is 11 characters: the text ends at column 11 of line 1.
+    assert!(
+        err.contains("不是 JSON：JSON 在第1行第11列意外结束（文件不完整）"),
+        "{err}"
+    );
+    assert_messages_chinese(&err);
+}
+
 /// `> /dev/full`: the table cannot be written, so the run failed (exit 2), not "scored".
 #[test]
 fn write_errors_exit_2() {

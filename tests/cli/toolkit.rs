@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::harness::kaohe;
+use super::harness::{assert_messages_chinese, english_in, kaohe};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/rules");
 
@@ -920,4 +920,127 @@ fn a_rule_set_calendar_adds_a_year() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("2030"));
+}
+
+/// A copy of the `syntax` fixture with `pass:` (line 10 of 1.yaml) written as `pass`, and
+/// `ruleset.yaml` edited by `edit`; `bom` puts a UTF-8 byte-order mark before 1.yaml.
+fn broken(pass: &str, edit: (&str, &str), bom: bool) -> (tempfile::TempDir, String) {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let from = Path::new(FIXTURES).join("syntax");
+    let ruleset = std::fs::read_to_string(from.join("ruleset.yaml")).unwrap();
+    assert!(ruleset.contains(edit.0), "{}", edit.0);
+    std::fs::write(
+        tmp.path().join("ruleset.yaml"),
+        ruleset.replacen(edit.0, edit.1, 1),
+    )
+    .unwrap();
+    let one = std::fs::read_to_string(from.join("1.yaml"))
+        .unwrap()
+        .replace("pass: count(rows >= 最少条数", &format!("pass: {pass}"));
+    let one = if bom { format!("\u{feff}{one}") } else { one };
+    std::fs::write(tmp.path().join("1.yaml"), one).unwrap();
+    let (status, _, stderr) = check(tmp.path());
+    assert_eq!(status, 2, "{stderr}");
+    assert_messages_chinese(&stderr);
+    (tmp, stderr)
+}
+
+/// `rules check` speaks plain Chinese for every kind of mistake: expression checker, YAML
+/// parser, shapes serde reads; a byte-order mark changes no position (issue 12, issue 15).
+#[test]
+fn rules_check_speaks_plain_chinese() {
+    let none = ("", "");
+    // An expression the parser rejects: the token it found, in Chinese.
+    let (_t, err) = broken("count(rows) >= >= 1", none, false);
+    assert!(
+        err.contains("错误[syntax]：这里应为一个值，实为`>=`"),
+        "{err}"
+    );
+    // The whole condition has the wrong type: both types in words.
+    let (_t, err) = broken("count(rows) + 1", none, false);
+    assert!(
+        err.contains("表达式应为真假值（bool），实为数字（number）：count(rows) + 1"),
+        "{err}"
+    );
+    // An unknown function, with the one spelled alike.
+    let (_t, err) = broken("cuont(rows) >= 1", none, false);
+    assert!(
+        err.contains("错误[unknown-function]：没有名为「cuont」的函数：是否为「count」？"),
+        "{err}"
+    );
+    // YAML: an unclosed quote; the parser only says the indentation is wrong.
+    let (t, err) = broken("\"count(rows) >= 1", none, false);
+    assert!(err.contains("错误[yaml-syntax]：YAML 格式错误："), "{err}");
+    assert!(
+        err.contains("第10行的值以 \" 开头，到行尾没有配对的 \""),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("--> {}/1.yaml:10:15", t.path().display())),
+        "{err}"
+    );
+    // Shapes: a list where an expression goes (quote it), a year in words, a grade as text.
+    let (_t, err) = broken("[1, 2]", none, false);
+    assert!(err.contains("应为文字，实为列表"), "{err}");
+    assert!(err.contains("请把整个表达式加引号"), "{err}");
+    let (_t, err) = broken("count(rows) >= 1", ("year: 2021", "year: 二〇二一"), false);
+    assert!(
+        err.contains("错误[ruleset-shape]：year：应为整数，实为文字「二〇二一」"),
+        "{err}"
+    );
+    let (_t, err) = broken(
+        "count(rows) >= 1",
+        ("  - {name: 合格, min: 60}", "  - 合格"),
+        false,
+    );
+    assert!(
+        err.contains("错误[ruleset-shape]：grades[0]：应为映射，实为文字「合格」"),
+        "{err}"
+    );
+    // A byte-order mark (Notepad's UTF-8) is not a character of line 1: the syntax fixture's
+    // position is unchanged.
+    let (t, err) = broken("count(rows >= 最少条数", none, true);
+    assert!(
+        err.contains(&format!("--> {}/1.yaml:10:33", t.path().display())),
+        "{err}"
+    );
+}
+
+/// Every broken-rule fixture's messages and help lines are plain Chinese.
+#[test]
+fn every_broken_rule_fixture_speaks_plain_chinese() {
+    for (code, _) in BROKEN {
+        let (_, _, stderr) = check(&Path::new(FIXTURES).join(code));
+        assert_messages_chinese(&stderr);
+    }
+    let out = kaohe().args(["rules", "codes"]).output().unwrap();
+    let codes = String::from_utf8(out.stdout).unwrap();
+    for line in codes.lines().filter(|l| l.starts_with("| `")) {
+        assert!(english_in(line).is_none(), "{line}");
+    }
+    // The JSON Schema's descriptions show in an editor beside the keys.
+    let out = kaohe().args(["rules", "schema"]).output().unwrap();
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    fn descriptions(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    match (k.as_str(), x) {
+                        ("description" | "title", serde_json::Value::String(s)) => {
+                            out.push(s.clone())
+                        }
+                        _ => descriptions(x, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| descriptions(x, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    descriptions(&schema, &mut all);
+    assert!(all.len() > 20, "{all:?}");
+    for d in all {
+        assert!(english_in(&d).is_none(), "{d}");
+    }
 }

@@ -173,7 +173,7 @@ area! {
             "值不是非负整数，按空值计。",
             "写成 0、1、2 这样的整数";
         BadDecimal = "bad-decimal", Error,
-            Absent("内置规则集没有 decimal 列；src/load/values.rs 的单元测试覆盖"),
+            Command(&["score", "fixtures/bundles/bad-decimal", "--rules", "fixtures/methods-rules", "--format", "json"]),
             "声明为 decimal 的值不是数字，按空值计。",
             "写成 12 或 3.5 这样的数字";
         CountAboveMax = "count-above-max", Error, Bundle("ledger-problems"),

@@ -78,7 +78,8 @@ fn read_case(dir: &Path) -> Result<TestCase, Problem> {
         )
     })?;
     let shape = |msg: String| Problem::error(&file, RuleCode::RulesetShape, msg);
-    let doc: Yaml = serde_yaml::from_str(&text).map_err(|e| shape(e.to_string()))?;
+    let doc: Yaml =
+        serde_yaml::from_str(&text).map_err(|e| shape(super::raw::shape_message(&e)))?;
     let map = doc
         .as_mapping()
         .ok_or_else(|| shape("expected.yaml 应为映射".into()))?;

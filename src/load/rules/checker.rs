@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_yaml::Value as Yaml;
 
 use super::env::Want;
-use super::raw::{quote_hint, yaml_decimal, yaml_display, yaml_key};
+use super::raw::{shape_message, yaml_decimal, yaml_display, yaml_key};
 use super::source::{RULESET_FILE, RuleFiles};
 use crate::diag::Problem;
 use crate::expr::{Expr, ExprError, Template, TypeEnv};
@@ -166,7 +166,7 @@ impl<'a> Checker<'a> {
         match parsed {
             Ok(v) => Some(v),
             Err(e) => {
-                let message = format!("{e}{}", quote_hint(&e.to_string()));
+                let message = shape_message(&e);
                 let mut p = Problem::error(self.display(file), RuleCode::RulesetShape, message);
                 if let Some(loc) = e.location() {
                     p = p.at(loc.line() as u32, loc.column() as u32);
@@ -365,7 +365,11 @@ impl<'a> Checker<'a> {
                         file,
                         path,
                         ExprCode::TypeMismatch,
-                        format!("表达式应为{}，实为 {}：{src}", want.describe(), e.ty()),
+                        format!(
+                            "表达式应为{}，实为{}：{src}",
+                            want.describe(),
+                            crate::expr::error::type_name(e.ty())
+                        ),
                     );
                 }
                 Some(e)

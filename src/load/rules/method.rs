@@ -7,7 +7,7 @@ use serde_yaml::Value as Yaml;
 use super::checker::Checker;
 use super::env::{Want, element_type, with_name};
 use super::raw::{
-    RawAll, RawClause, RawItemsMethod, RawTiers, quote_hint, yaml_decimal, yaml_display,
+    RawAll, RawClause, RawItemsMethod, RawTiers, shape_message, yaml_decimal, yaml_display,
 };
 use crate::expr::TypeEnv;
 use crate::expr::value::Type;
@@ -38,12 +38,11 @@ pub(super) fn compile_method(
     let kind = kind.as_str().unwrap_or_default();
     let path = join(path, kind);
     let shape = |c: &mut Checker, e: serde_yaml::Error| {
-        let hint = quote_hint(&e.to_string());
         c.error(
             file,
             &path,
             RuleCode::RulesetShape,
-            format!("{kind}: {e}{hint}"),
+            format!("{kind}：{}", shape_message(&e)),
         );
     };
     match kind {

@@ -56,7 +56,11 @@ pub(super) fn prepare_overlay(c: &mut Checker) -> bool {
         match serde_yaml::from_str::<Yaml>(text) {
             Ok(v) => Some(v),
             Err(e) => {
-                let mut p = Problem::error(c.display(file), RuleCode::RulesetShape, e.to_string());
+                let mut p = Problem::error(
+                    c.display(file),
+                    RuleCode::RulesetShape,
+                    super::raw::shape_message(&e),
+                );
                 if let Some(loc) = e.location() {
                     p = p.at(loc.line() as u32, loc.column() as u32);
                 }

@@ -235,6 +235,101 @@ pub(super) fn not_text_message(what: &str, v: &Yaml) -> String {
     }
 }
 
+/// A serde_yaml shape error in plain Chinese (serde speaks English): the key path it names,
+/// then what was wrong, then the quoting hint when an expression was read as something else.
+/// The position is not repeated: the problem carries it.
+pub(crate) fn shape_message(e: &serde_yaml::Error) -> String {
+    let english = e.to_string();
+    let msg = english.split(" at line ").next().unwrap_or(&english);
+    let (path, rest) = match msg.split_once(": ") {
+        Some((p, r)) if !p.contains(' ') && !p.is_empty() => (Some(p), r),
+        _ => (None, msg),
+    };
+    let tick = |s: &str| s.trim_matches('`').to_string();
+    let text = if let Some(f) = rest.strip_prefix("missing field ") {
+        format!("缺少必需的键「{}」", tick(f))
+    } else if let Some(f) = rest.strip_prefix("duplicate field ") {
+        format!("键「{}」写了两次", tick(f))
+    } else if let Some(f) = rest.strip_prefix("unknown field ") {
+        let (f, _) = f.split_once(", expected").unwrap_or((f, ""));
+        format!("未知的键「{}」（拼写错误？）", tick(f))
+    } else if let Some(r) = rest
+        .strip_prefix("invalid type: ")
+        .or_else(|| rest.strip_prefix("invalid value: "))
+    {
+        let (found, expected) = r.split_once(", expected ").unwrap_or((r, ""));
+        format!("应为{}，实为{}", serde_kind(expected), serde_kind(found))
+    } else if let Some(r) = rest.strip_prefix("unknown variant ") {
+        let (v, expected) = r.split_once(", expected ").unwrap_or((r, ""));
+        let expected = expected
+            .trim_start_matches("one of ")
+            .replace('`', "")
+            .replace(", ", "、");
+        format!("不认识的值「{}」（可用：{expected}）", tick(v))
+    } else if let Some(r) = rest.strip_prefix("invalid length ") {
+        let (n, expected) = r.split_once(", expected ").unwrap_or((r, ""));
+        format!(
+            "列表的项数 {n} 不对（应为 {}）",
+            expected.trim_start_matches("a ")
+        )
+    } else if rest.starts_with("data did not match any variant") {
+        "值的写法不是允许的几种形式之一".to_string()
+    } else {
+        // serde_yaml's rarer messages (more than one document, a recursion limit): a plain
+        // sentence; the problem's position says where.
+        "值的写法不对".to_string()
+    };
+    let text = match path {
+        Some(p) => format!("{p}：{text}"),
+        None => text,
+    };
+    format!("{text}{}", quote_hint(&english))
+}
+
+/// serde's name for a kind of value (`a string`, `sequence`, `integer `5``) in Chinese.
+fn serde_kind(s: &str) -> String {
+    let s = s.trim();
+    let s = s
+        .strip_prefix("a ")
+        .or_else(|| s.strip_prefix("an "))
+        .unwrap_or(s);
+    let (head, value) = match s.split_once(' ') {
+        Some((h, v)) => (h, Some(v.trim_matches(|c| c == '`' || c == '"'))),
+        None => (s, None),
+    };
+    let word = match head {
+        "string" | "str" => "文字",
+        "sequence" | "seq" | "tuple" => "列表",
+        // `struct RawGrade`: the name is ours, not the reader's.
+        "map" | "mapping" | "struct" => "映射",
+        "YAML" if s.contains("mapping") => "映射",
+        "YAML" if s.contains("sequence") => "列表",
+        "YAML" => "值",
+        "boolean" | "bool" => "真假值",
+        "integer" | "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64"
+        | "isize" => "整数",
+        "floating" | "f64" | "f32" | "number" => "数字",
+        "unit" | "null" => "空值",
+        "character" | "char" => "单个字符",
+        "option" => "值或空值",
+        "enum" | "variant" => "几种写法之一",
+        _ => "其他写法",
+    };
+    match value {
+        Some(v) if head == "floating" || head == "unit" => {
+            let v = v.trim_start_matches("point").trim().trim_matches('`');
+            if v.is_empty() {
+                word.to_string()
+            } else {
+                format!("{word} {v}")
+            }
+        }
+        Some(_) if matches!(head, "struct" | "YAML" | "enum" | "variant") => word.to_string(),
+        Some(v) => format!("{word}「{v}」"),
+        None => word.to_string(),
+    }
+}
+
 /// For a shape error where a text was expected and YAML read a list or a mapping.
 pub(super) fn quote_hint(serde_message: &str) -> &'static str {
     if serde_message.contains("expected a string")

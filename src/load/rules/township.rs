@@ -364,7 +364,10 @@ pub(super) fn compile(
                     f,
                     &p,
                     RuleCode::RulesetShape,
-                    format!("selfreport 的每组应为段落列表（文字，或 {{when, say, else}}）：{e}"),
+                    format!(
+                        "selfreport 的每组应为段落列表（文字，或 {{when, say, else}}）：{}",
+                        super::raw::shape_message(&e)
+                    ),
                 );
                 continue;
             }
