@@ -18,5 +18,5 @@ pub mod model;
 pub(crate) mod precheck;
 pub(crate) mod report;
 pub mod score;
-pub(crate) mod serve;
 pub(crate) mod text;
+pub mod value;

@@ -21,13 +21,15 @@ use super::output::Staged;
 use super::pipeline::{VerdictInput, check_output, emit, load_calendar, score_bundle};
 use super::score::{parse_fail_under, pick_format, refuse_binary_to_terminal, stamp};
 use super::{cli_error, resolve_rules, rule_files, warn};
-use crate::batch::{self, BatchReport, Failed};
+use crate::batch;
 use crate::budget::{self, Limits};
 use crate::calendar::Calendar;
 use crate::diag::{Fatal, render_location};
+use crate::load::inputs::{self, Entry, unused_verdict_files, verdict_file};
 use crate::load::rules as rule_loader;
 use crate::load::{OpenBundle, open_bundle};
 use crate::model::assessment::Assessment;
+use crate::model::batch::{BatchReport, Failed};
 use crate::model::ruleset::RuleSet;
 use crate::report::{Format, Options, html, json, md, stamp_suffix, xlsx};
 
@@ -78,16 +80,10 @@ const DETAIL_LIMIT: usize = 300;
 /// few enough that only this many assessments are ever held at once.
 const CHUNK: usize = 64;
 
-/// One entry of the batch folder: its name (folder or zip) and path.
-pub(crate) struct Entry {
-    pub name: String,
-    pub path: PathBuf,
-}
-
-/// The bundles in DIR, by name: folders (other than hidden ones and the verdicts folder) and
-/// `.zip` files. A folder without bundle.yaml is kept, so that it is reported, not skipped.
+/// The bundles in DIR, by name (`load::inputs::list_bundles`); each entry skipped is said on
+/// stderr (提示).
 pub(crate) fn list_bundles(dir: &Path, skip: Option<&Path>) -> Result<Vec<Entry>, Fatal> {
-    let read = std::fs::read_dir(dir).map_err(|e| {
+    let listing = inputs::list_bundles(dir, skip).map_err(|e| {
         cli_error(
             CliCode::BatchDirUnreadable,
             format!(
@@ -97,108 +93,10 @@ pub(crate) fn list_bundles(dir: &Path, skip: Option<&Path>) -> Result<Vec<Entry>
             ),
         )
     })?;
-    let skip = skip.and_then(|p| p.canonicalize().ok());
-    let mut entries = Vec::new();
-    for entry in read.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
-        let path = entry.path();
-        // Following links: a link to a bundle folder is a bundle; a link that loops or points
-        // nowhere is named, never skipped in silence.
-        let meta = match std::fs::metadata(&path) {
-            Ok(m) => m,
-            Err(e) => {
-                let why = match e.raw_os_error() {
-                    Some(40) => "符号链接循环",
-                    _ if e.kind() == std::io::ErrorKind::NotFound => "链接指向的文件不存在",
-                    _ if e.kind() == std::io::ErrorKind::PermissionDenied => "没有访问权限",
-                    _ => "无法读取",
-                };
-                super::warn(&format!("跳过 {}：{why}", path.display()));
-                continue;
-            }
-        };
-        let is_dir = meta.is_dir();
-        let ext = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase())
-            .unwrap_or_default();
-        let is_zip = meta.is_file() && ext == "zip";
-        if !is_dir && !is_zip {
-            if ["rar", "7z", "tar", "gz", "tgz", "bz2", "xz"].contains(&ext.as_str()) {
-                super::warn(&format!(
-                    "跳过 {}：.{ext} 压缩包无法读取，报送材料只收文件夹或 .zip 文件；请解压后放入文件夹，或重新压缩为 .zip",
-                    path.display()
-                ));
-            } else {
-                super::warn(&format!(
-                    "跳过 {}：不是报送材料（报送材料是含 bundle.yaml 的文件夹或 .zip 文件）",
-                    path.display()
-                ));
-            }
-            continue;
-        }
-        if skip.is_some() && path.canonicalize().ok() == skip {
-            continue;
-        }
-        entries.push(Entry { name, path });
+    for why in &listing.skipped {
+        warn(why);
     }
-    entries.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(entries)
-}
-
-/// The verdict file of a bundle, when the verdicts folder has one: named after the bundle's
-/// folder (`xx镇-2021.yaml`), else after its township (`xx镇.yaml`, the name an evaluator
-/// naturally gives it).
-fn verdict_file(dir: Option<&Path>, bundle_name: &str, unit: Option<&str>) -> Option<PathBuf> {
-    let dir = dir?;
-    let stem = bundle_name
-        .strip_suffix(".zip")
-        .or_else(|| bundle_name.strip_suffix(".ZIP"))
-        .unwrap_or(bundle_name);
-    [Some(stem), unit]
-        .into_iter()
-        .flatten()
-        .flat_map(|name| ["yaml", "yml"].map(|ext| dir.join(format!("{name}.{ext}"))))
-        .find(|p| p.is_file())
-}
-
-/// Verdict files no bundle uses: each would otherwise be ignored without a word, and with it
-/// the 3.4 score and the 调整 it records.
-fn unused_verdict_files(dir: &Path, used: &[PathBuf]) -> Vec<String> {
-    let Ok(read) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut unused: Vec<String> = read
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.is_file()
-                && p.extension().is_some_and(|e| {
-                    e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml")
-                })
-                && !used.contains(p)
-        })
-        .map(|p| {
-            p.file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    unused.sort();
-    unused
-        .into_iter()
-        .map(|name| {
-            format!(
-                "评分文件 {} 没有用上：没有哪份材料的文件夹名或单位与「{}」相同（评分文件应命名为 材料文件夹名.yaml 或 单位名.yaml）",
-                dir.join(&name).display(),
-                name.rsplit_once('.').map_or(name.as_str(), |(stem, _)| stem)
-            )
-        })
-        .collect()
+    Ok(listing.entries)
 }
 
 /// A fatal error of one bundle, as one line for the report.

@@ -9,6 +9,8 @@ use clap::{Args, ValueEnum};
 use super::cli_error;
 use super::pipeline::emit;
 use crate::diag::Fatal;
+use crate::load::stored::{self, StoredError};
+use crate::model::stored::Stored;
 use crate::report::diff;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -33,27 +35,24 @@ pub(super) struct DiffArgs {
     output: Option<PathBuf>,
 }
 
-fn read(path: &Path) -> Result<serde_json::Value, Fatal> {
+fn read(path: &Path) -> Result<Stored, Fatal> {
     let shown = path.display();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        cli_error(
+    stored::read(path).map_err(|e| match e {
+        StoredError::Unreadable(e) => cli_error(
             CliCode::DiffUnreadable,
             format!("无法读取 {shown}：{}", crate::diag::os_error(&e)),
-        )
-    })?;
-    let value: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
-        .map_err(|e| {
-            cli_error(
-                CliCode::DiffBadJson,
-                format!(
-                    "{shown} 不是 JSON：{}",
-                    crate::diag::foreign::json_error(&e)
-                ),
-            )
-        })?;
-    diff::check_assessment(&value)
-        .map_err(|m| cli_error(CliCode::DiffNotAssessment, format!("{shown} {m}")))?;
-    Ok(value)
+        ),
+        StoredError::NotJson(e) => cli_error(
+            CliCode::DiffBadJson,
+            format!(
+                "{shown} 不是 JSON：{}",
+                crate::diag::foreign::json_error(&e)
+            ),
+        ),
+        StoredError::NotAssessment(m) => {
+            cli_error(CliCode::DiffNotAssessment, format!("{shown} {m}"))
+        }
+    })
 }
 
 pub(super) fn run(args: &DiffArgs) -> Result<ExitCode, Fatal> {

@@ -173,7 +173,7 @@ fn submission_date(rules: &RuleSet) -> Date {
             ruleset: rules.id.clone(),
             submitted: fallback,
         },
-        manifest: crate::expr::value::Value::Null,
+        manifest: crate::value::Value::Null,
         ledgers: Default::default(),
         documents: Default::default(),
         files: Default::default(),

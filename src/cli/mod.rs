@@ -15,6 +15,7 @@ mod rules;
 mod schema;
 mod score;
 mod selfreport;
+mod serve;
 
 use crate::diag::CliCode;
 use std::io::Write;
@@ -59,10 +60,10 @@ enum Command {
     /// 比较两次评分结果（JSON）：整改前后或两个年度
     Diff(diff::DiffArgs),
     /// 在浏览器中使用的评分服务：本机的一个材料文件夹，或全县的评分服务（--data）
-    Serve(crate::serve::ServeArgs),
+    Serve(serve::ServeArgs),
     /// 全县评分服务的账号（kaohe serve --data）
     #[command(subcommand)]
-    Users(crate::serve::UsersCommand),
+    Users(serve::UsersCommand),
     /// 起草一份材料的评分文件模板（人工评分和调整，格式见 docs/verdicts.md）
     Verdicts(schema::VerdictsArgs),
     /// 输出 JSON 输出或评分文件的 JSON Schema（说明见 docs/json.md）
@@ -126,8 +127,8 @@ pub fn run() -> ExitCode {
         Command::Init(args) => init::run(&args),
         Command::Selfreport(args) => selfreport::run(&args),
         Command::Diff(args) => diff::run(&args),
-        Command::Serve(args) => crate::serve::run(&args),
-        Command::Users(cmd) => crate::serve::users(&cmd),
+        Command::Serve(args) => serve::run(&args),
+        Command::Users(cmd) => serve::users(&cmd),
         Command::Verdicts(args) => schema::template(&args),
         Command::Schema(args) => schema::schema(&args),
         Command::Completions(args) => help::completions(&args),

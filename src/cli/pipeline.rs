@@ -11,6 +11,7 @@ use std::sync::Arc;
 use super::{cli_error, resolve_rules};
 use crate::calendar::Calendar;
 use crate::diag::{Fatal, Problem, os_error};
+use crate::load::inputs::CalendarFileError;
 use crate::load::{OpenBundle, open_bundle, verdicts};
 use crate::model::assessment::Assessment;
 use crate::model::evidence::Evidence;
@@ -198,18 +199,17 @@ pub(crate) fn load_calendar(files: &[PathBuf], rules: &RuleSet) -> Result<Calend
     let mut calendar = Calendar::builtin();
     calendar.merge(rules.calendar.clone());
     for file in files {
-        let text = std::fs::read_to_string(file).map_err(|e| {
-            cli_error(
+        let extra = crate::load::inputs::read_calendar(file).map_err(|e| match e {
+            CalendarFileError::Unreadable(e) => cli_error(
                 CalendarCode::Unreadable,
                 format!(
                     "无法读取日历文件 {}：{}",
                     file.display(),
                     crate::diag::os_error(&e)
                 ),
-            )
+            ),
+            CalendarFileError::Invalid(problems) => Fatal { problems },
         })?;
-        let extra = Calendar::parse_csv(&text, &file.display().to_string())
-            .map_err(|problems| Fatal { problems })?;
         calendar.merge(extra);
     }
     Ok(calendar)

@@ -55,7 +55,7 @@ pub(super) fn run(cmd: &RulesCommand) -> Result<ExitCode, Fatal> {
     match cmd {
         RulesCommand::Check { ruleset } => check(ruleset),
         RulesCommand::Functions => {
-            emit(crate::report::rules::functions_markdown().as_bytes(), None)?;
+            emit(crate::expr::functions::markdown().as_bytes(), None)?;
             Ok(ExitCode::SUCCESS)
         }
         RulesCommand::Codes { code: None } => {

@@ -45,12 +45,9 @@ pub(super) fn run(args: &SelfreportArgs) -> Result<ExitCode, Fatal> {
     }
     let loaded = load(&args.input, &args.calendar.calendar, args.output.as_deref())?;
     let assessment = loaded.score()?;
-    let text = selfreport::render(
-        &assessment,
-        &loaded.rules,
-        &loaded.evidence,
-        &loaded.calendar,
-    );
+    let sentences =
+        crate::score::township::selfreport(&loaded.rules, &loaded.evidence, &loaded.calendar);
+    let text = selfreport::render(&assessment, &loaded.rules, &sentences);
     emit(text.as_bytes(), args.output.as_deref())?;
     Ok(ExitCode::SUCCESS)
 }

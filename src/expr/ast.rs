@@ -4,7 +4,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use super::functions::Func;
-use super::value::Value;
+use crate::value::Value;
 
 pub(crate) type Span = Range<usize>;
 

@@ -9,7 +9,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::eval::values_cmp;
 use super::functions::Func;
-use super::value::Value;
+use crate::value::Value;
 
 /// The rounding rule a text names: `half-up` (四舍五入: a tie goes away from zero) or
 /// `half-even` (a tie goes to the even multiple).

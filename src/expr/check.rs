@@ -1,6 +1,7 @@
 //! `Ast` → `Ir` plus its static type. Resolves every name (lambda parameters, then
 //! `TypeEnv::names`), every column and field, every function; checks arity and types.
 //! Collects every error instead of stopping at the first.
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::TypeEnv;
@@ -9,11 +10,13 @@ use super::error::{
     Arity, ErrorKind, ExprError, FieldsOf, FunctionHint, Mismatch, NameHint, Operand,
 };
 use super::functions::{self, FunctionDef, Param, Ret};
-use super::value::{RecordType, Type, Value};
+use super::host::Schema;
+use crate::value::{RecordType, Type, Value};
 
-pub(crate) fn check(ast: &Ast, env: &TypeEnv) -> Result<(Ir, Type), Vec<ExprError>> {
+pub(crate) fn check<S: Schema>(ast: &Ast, env: &TypeEnv<S>) -> Result<(Ir, Type), Vec<ExprError>> {
     let mut c = Checker {
-        env,
+        names: &env.names,
+        schema: &*env.evidence,
         scopes: Vec::new(),
         errors: Vec::new(),
     };
@@ -26,7 +29,10 @@ pub(crate) fn check(ast: &Ast, env: &TypeEnv) -> Result<(Ir, Type), Vec<ExprErro
 }
 
 struct Checker<'e> {
-    env: &'e TypeEnv,
+    /// The names visible at the top (`TypeEnv::names`).
+    names: &'e BTreeMap<String, Type>,
+    /// The host's evidence declaration: ledgers' columns, documents' fields.
+    schema: &'e dyn Schema,
     /// Lambda parameters, outermost first; the index is the evaluator's local slot.
     scopes: Vec<(String, Type)>,
     errors: Vec<ExprError>,
@@ -190,10 +196,9 @@ impl Checker<'_> {
                 let name: Arc<str> = Arc::from(name.as_str());
                 if let Type::Row(ledger) = &t {
                     let position = self
-                        .env
-                        .evidence
-                        .ledger(ledger)
-                        .and_then(|l| l.columns().position(|c| c.name == *name))
+                        .schema
+                        .columns(ledger)
+                        .and_then(|columns| columns.iter().position(|(c, _)| **c == *name))
                         .unwrap_or(usize::MAX);
                     (Ir::Column(Box::new(ir), name, position), ty)
                 } else {
@@ -277,25 +282,20 @@ impl Checker<'_> {
         if let Some(slot) = self.scopes.iter().rposition(|(n, _)| n == name) {
             return (Ir::Local(slot), self.scopes[slot].1.clone());
         }
-        if let Some(t) = self.env.names.get(name) {
+        if let Some(t) = self.names.get(name) {
             return (Ir::Global(Arc::from(name)), t.clone());
         }
-        let column_of = self
-            .env
-            .evidence
-            .ledgers
-            .iter()
-            .find(|l| l.column(name).is_some());
+        let column_of = self.schema.ledger_with_column(name);
         let hint = if functions::lookup(name).is_some() {
             NameHint::IsFunction
         } else if let Some(ledger) = column_of {
-            NameHint::ColumnOf(ledger.name.clone())
+            NameHint::ColumnOf(ledger.to_string())
         } else {
             let candidates: Vec<&str> = self
                 .scopes
                 .iter()
                 .map(|(n, _)| n.as_str())
-                .chain(self.env.names.keys().map(String::as_str))
+                .chain(self.names.keys().map(String::as_str))
                 .collect();
             suggest(name, candidates).map_or(NameHint::None, NameHint::Similar)
         };
@@ -333,19 +333,19 @@ impl Checker<'_> {
                 Type::Any
             }
             Type::Row(ledger) => {
-                let Some(decl) = self.env.evidence.ledger(ledger) else {
+                let Some(columns) = self.schema.columns(ledger) else {
                     return Type::Any;
                 };
-                if let Some(col) = decl.column(name) {
-                    return col.ty.to_type();
+                if let Some((_, ty)) = columns.iter().find(|(c, _)| *c == name) {
+                    return ty.clone();
                 }
                 self.error(
                     span.clone(),
                     ErrorKind::UnknownColumn {
                         ledger: ledger.to_string(),
                         name: name.to_string(),
-                        similar: suggest(name, decl.columns().map(|c| c.name.as_str())),
-                        columns: decl.columns().map(|c| c.name.clone()).collect(),
+                        similar: suggest(name, columns.iter().map(|(c, _)| *c)),
+                        columns: columns.iter().map(|(c, _)| c.to_string()).collect(),
                     },
                 );
                 Type::Any
@@ -354,19 +354,12 @@ impl Checker<'_> {
                 if name == "文件" {
                     return Type::Text;
                 }
-                let docs = &self.env.evidence.documents;
-                if let Some((_, ft)) = docs
-                    .iter()
-                    .flat_map(|d| d.fields.iter())
-                    .find(|(n, _)| n == name)
-                {
-                    return ft.to_type();
+                let fields = self.schema.document_fields();
+                if let Some((_, ty)) = fields.iter().find(|(n, _)| *n == name) {
+                    return ty.clone();
                 }
                 let names: Vec<&str> = std::iter::once("文件")
-                    .chain(
-                        docs.iter()
-                            .flat_map(|d| d.fields.iter().map(|(n, _)| n.as_str())),
-                    )
+                    .chain(fields.iter().map(|(n, _)| *n))
                     .collect();
                 self.error(
                     span.clone(),
@@ -394,14 +387,13 @@ impl Checker<'_> {
 
     fn call(&mut self, name: &str, name_span: &Span, args: &[Ast], span: &Span) -> (Ir, Type) {
         let Some(def) = functions::lookup_call(name, args.len()) else {
-            let hint = if self.env.names.contains_key(name)
-                || self.scopes.iter().any(|(n, _)| n == name)
-            {
-                FunctionHint::IsValue
-            } else {
-                suggest(name, functions::functions().iter().map(|f| f.name))
-                    .map_or(FunctionHint::None, FunctionHint::Similar)
-            };
+            let hint =
+                if self.names.contains_key(name) || self.scopes.iter().any(|(n, _)| n == name) {
+                    FunctionHint::IsValue
+                } else {
+                    suggest(name, functions::functions().iter().map(|f| f.name))
+                        .map_or(FunctionHint::None, FunctionHint::Similar)
+                };
             self.error(
                 name_span.clone(),
                 ErrorKind::UnknownFunction {

@@ -12,10 +12,10 @@ use rust_decimal::prelude::ToPrimitive;
 use unicode_normalization::UnicodeNormalization;
 
 use super::functions::Func;
-use super::value::{Record, Value};
 use crate::diag::Problem;
-use crate::model::evidence::Table;
 use crate::text::{clean, is_space};
+use crate::value::Table;
+use crate::value::{Record, Value};
 
 /// Evaluates the document, table and list built-ins of this module (arguments already
 /// evaluated). `problems` receives a data problem for every unreadable cell `row_numbers`
@@ -31,8 +31,8 @@ pub(crate) fn call(func: Func, vals: &[Value; 3], problems: &RefCell<Vec<Problem
     };
     match func {
         Func::Lines => match v0 {
-            Value::Doc(d) if d.text.is_some() => {
-                Value::list(d.lines.iter().map(Value::text).collect())
+            Value::Doc(d) if d.text().is_some() => {
+                Value::list(d.lines().iter().map(Value::text).collect())
             }
             _ => Value::Null,
         },

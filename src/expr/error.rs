@@ -12,8 +12,8 @@ use rust_decimal::Decimal;
 use super::ast::BinOp;
 use super::functions::Param;
 use super::lexer::Tok;
-use super::value::Type;
 use crate::diag::ExprCode;
+use crate::value::Type;
 
 /// A mistake in an expression, found when the rule set loads. `span` is a byte range into the
 /// expression's source text; the rule loader turns it into file:line:column.

@@ -12,11 +12,11 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::ast::{BinOp, Call, Ir};
 use super::functions::Func;
-use super::value::{Record, Value};
 use super::{EvalCtx, Vars};
 use crate::calendar::MissingYear;
 use crate::diag::Problem;
-use crate::model::evidence::Table;
+use crate::value::Table;
+use crate::value::{Record, Value};
 
 /// `range` refuses to build more elements than this (the rules never need as many).
 pub(crate) const RANGE_LIMIT: i64 = 100_000;
@@ -121,7 +121,7 @@ fn key(v: &Value) -> Option<Key> {
         Value::Num(n) => Key::Num(n.normalize()),
         Value::Text(t) => Key::Text(t.clone()),
         Value::Date(d) => Key::Date(*d),
-        Value::Row(r) => Key::Row(Arc::as_ptr(&r.ledger) as usize, r.index),
+        Value::Row(r) => Key::Row(Arc::as_ptr(&r.ledger).cast::<()>() as usize, r.index),
         _ => return None,
     })
 }
@@ -711,11 +711,11 @@ impl<'a, 'c> Evaluator<'a, 'c> {
                 Value::list(out)
             }
             Func::Text => match v0 {
-                Value::Doc(d) => d.text.as_deref().map_or(Value::Null, Value::text),
+                Value::Doc(d) => d.text().map_or(Value::Null, Value::text),
                 _ => Value::Null,
             },
             Func::Table => match (v0, vals[1].as_text()) {
-                (Value::Doc(d), Some(label)) => find_table(&d.tables, label)
+                (Value::Doc(d), Some(label)) => find_table(d.tables(), label)
                     .map_or(Value::Null, |t| Value::Table(Arc::new(t.clone()))),
                 _ => Value::Null,
             },
@@ -821,11 +821,10 @@ impl<'a, 'c> Evaluator<'a, 'c> {
         let row = self.ctx.row_stack.borrow().last().cloned();
         let problem = match row {
             Some(row) => {
-                let mut p =
-                    Problem::error(row.ledger.file.clone(), CalendarCode::YearMissing, message)
-                        .row(row.number());
-                if let Some(sheet) = &row.ledger.sheet {
-                    p = p.sheet(sheet.clone());
+                let mut p = Problem::error(row.ledger.file(), CalendarCode::YearMissing, message)
+                    .row(row.number());
+                if let Some(sheet) = row.ledger.sheet() {
+                    p = p.sheet(sheet);
                 }
                 if let Some(c) = column {
                     p = p.column(c);
@@ -843,19 +842,18 @@ impl<'a, 'c> Evaluator<'a, 'c> {
 
 static NULL: Value = Value::Null;
 
-fn row_cell_ref<'r>(r: &'r super::value::RowRef, name: &str, position: usize) -> &'r Value {
+fn row_cell_ref<'r>(r: &'r crate::value::RowRef, name: &str, position: usize) -> &'r Value {
     let ledger = &r.ledger;
-    let i = if ledger.columns.get(position).is_some_and(|c| c == name) {
+    let i = if ledger.column_at(position) == Some(name) {
         Some(position)
     } else {
         ledger.column_index(name)
     };
-    i.and_then(|i| ledger.rows.get(r.index)?.cells.get(i))
-        .unwrap_or(&NULL)
+    i.and_then(|i| ledger.cell_at(r.index, i)).unwrap_or(&NULL)
 }
 
 /// A row's cell by its declared position (verified against the name), else by name.
-fn row_cell(r: &super::value::RowRef, name: &str, position: usize) -> Value {
+fn row_cell(r: &crate::value::RowRef, name: &str, position: usize) -> Value {
     row_cell_ref(r, name, position).clone()
 }
 
@@ -866,12 +864,7 @@ fn field_ref<'v>(v: &'v Value, name: &str, position: usize) -> Option<&'v Value>
     match v {
         Value::Row(r) => Some(row_cell_ref(r, name, position)),
         Value::Record(r) => Some(r.get(name).unwrap_or(&NULL)),
-        Value::Doc(d) if name != "文件" => Some(
-            d.fields
-                .iter()
-                .find(|(k, _)| k.as_ref() == name)
-                .map_or(&NULL, |(_, v)| v),
-        ),
+        Value::Doc(d) if name != "文件" => Some(d.field(name).unwrap_or(&NULL)),
         Value::Doc(_) => None,
         _ => Some(&NULL),
     }
@@ -885,13 +878,9 @@ pub(crate) fn field(v: &Value, name: &str) -> Value {
         Value::Record(r) => r.get(name).cloned().unwrap_or_default(),
         Value::Doc(d) => {
             if name == "文件" {
-                Value::text(&d.file)
+                Value::text(d.file())
             } else {
-                d.fields
-                    .iter()
-                    .find(|(k, _)| k.as_ref() == name)
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or_default()
+                d.field(name).cloned().unwrap_or_default()
             }
         }
         _ => Value::Null,

@@ -15,13 +15,13 @@ pub(crate) mod doctext;
 pub(crate) mod error;
 pub(crate) mod eval;
 pub(crate) mod functions;
+pub(crate) mod host;
 pub(crate) mod lexer;
 pub(crate) mod parser;
 pub(crate) mod template;
-pub(crate) mod value;
 
 pub(crate) use error::ExprError;
-pub(crate) use functions::functions;
+pub(crate) use host::{Files, Schema};
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -29,21 +29,28 @@ use std::sync::Arc;
 
 use crate::calendar::Calendar;
 use crate::diag::Problem;
-use crate::model::evidence::Evidence;
-use crate::model::schema::EvidenceDecl;
-use value::{RowRef, Type, Value};
+use crate::value::{RowRef, Type, Value};
 
-/// Names visible to an expression, with their static types, plus the evidence declaration
-/// (for a row's columns: `Type::Row(ledger)` → `evidence.ledger(ledger).column(name)`).
-#[derive(Debug, Clone)]
-pub struct TypeEnv {
+/// Names visible to an expression, with their static types, plus the host's evidence
+/// declaration `S` (for a row's columns: `Type::Row(ledger)` → `S::columns(ledger)`).
+#[derive(Debug)]
+pub struct TypeEnv<S> {
     pub names: BTreeMap<String, Type>,
-    pub evidence: Arc<EvidenceDecl>,
+    pub evidence: Arc<S>,
 }
 
-impl TypeEnv {
+impl<S> Clone for TypeEnv<S> {
+    fn clone(&self) -> Self {
+        TypeEnv {
+            names: self.names.clone(),
+            evidence: Arc::clone(&self.evidence),
+        }
+    }
+}
+
+impl<S> TypeEnv<S> {
     /// An environment with no names yet.
-    pub fn new(evidence: Arc<EvidenceDecl>) -> Self {
+    pub fn new(evidence: Arc<S>) -> Self {
         TypeEnv {
             names: BTreeMap::new(),
             evidence,
@@ -80,8 +87,8 @@ pub struct EvalCtx<'a> {
     /// The rule set's year Y (for `in_year`).
     pub year: i16,
     pub calendar: &'a Calendar,
-    /// For `exists(path)`.
-    pub evidence: &'a Evidence,
+    /// For `exists(path)`: the host's bundle.
+    pub evidence: &'a dyn Files,
     /// Data problems found while evaluating (deduplicated by the caller).
     pub problems: RefCell<Vec<Problem>>,
     /// The innermost ledger row being evaluated (lambda parameter or `it` bound to a row), so
@@ -98,13 +105,17 @@ pub struct Expr {
 }
 
 impl Expr {
-    pub fn compile(src: &str, env: &TypeEnv) -> Result<Expr, Vec<ExprError>> {
+    pub fn compile<S: Schema>(src: &str, env: &TypeEnv<S>) -> Result<Expr, Vec<ExprError>> {
         Self::compile_at(src, 0, env)
     }
 
     /// Compiles `part`, which sits at byte `base` of a template, so that error spans index
     /// the whole template.
-    fn compile_at(part: &str, base: usize, env: &TypeEnv) -> Result<Expr, Vec<ExprError>> {
+    fn compile_at<S: Schema>(
+        part: &str,
+        base: usize,
+        env: &TypeEnv<S>,
+    ) -> Result<Expr, Vec<ExprError>> {
         let tokens = lexer::lex(part, base)?;
         let ast = parser::parse(&tokens).map_err(|e| vec![e])?;
         let (ir, ty) = check::check(&ast, env)?;
@@ -205,7 +216,7 @@ pub struct Template {
 
 impl Template {
     /// Compiles every hole; error spans are byte offsets into `src` (the whole template).
-    pub fn compile(src: &str, env: &TypeEnv) -> Result<Template, Vec<ExprError>> {
+    pub fn compile<S: Schema>(src: &str, env: &TypeEnv<S>) -> Result<Template, Vec<ExprError>> {
         let pieces = template::split(src)?;
         let mut parts = Vec::with_capacity(pieces.len());
         let mut errors = Vec::new();

@@ -3,7 +3,7 @@
 use super::ast::{Ast, AstKind, BinOp, Span};
 use super::error::{ErrorKind, ExprError, Syntax};
 use super::lexer::{Tok, Token};
-use super::value::Value;
+use crate::value::Value;
 
 /// Binding powers.
 const BP_OR: u8 = 1;

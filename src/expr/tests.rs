@@ -5,11 +5,14 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use super::error::{ErrorKind, NameHint};
-use super::value::{RecordType, Type, Value};
 use super::*;
 use crate::diag::ExprCode;
-use crate::model::evidence::{Document, FileStatus, Ledger, LedgerRow, ManifestHeader, Table};
-use crate::model::schema::{ColumnDecl, DocumentDecl, FieldType, LedgerDecl};
+// The language is tested with its real host: the model's ledgers, documents and declaration.
+use crate::model::evidence::{Document, Evidence, FileStatus, Ledger, LedgerRow, ManifestHeader};
+use crate::model::schema::{
+    ColumnDecl, DocumentDecl, EvidenceDecl, FieldType, LedgerDecl, TypeEnv,
+};
+use crate::value::{self, RecordType, Table, Type, Value};
 
 fn col(name: &str, ty: FieldType) -> ColumnDecl {
     ColumnDecl {

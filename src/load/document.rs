@@ -11,9 +11,10 @@ use crate::diag::DataCode;
 use std::sync::Arc;
 
 use crate::diag::Problem;
-use crate::expr::value::Value;
-use crate::model::evidence::{Document, Table};
+use crate::model::evidence::Document;
 use crate::text::{document_text, is_html_ext};
+use crate::value::Table;
+use crate::value::Value;
 
 use super::decode::{SAVE_AS_HINT, decode};
 use super::docx::{DocxHtml, docx_html};

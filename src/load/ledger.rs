@@ -11,10 +11,10 @@ use crate::diag::DataCode;
 use encoding_rs::Encoding;
 
 use crate::diag::Problem;
-use crate::expr::value::Value;
 use crate::model::evidence::{Ledger, LedgerRow};
 use crate::model::schema::{FieldType, LedgerDecl};
 use crate::text::{squash_whitespace, trim};
+use crate::value::Value;
 
 use super::decode::{ENCODING_LABELS, SAVE_AS_HINT, decode};
 use super::values::{Origin, scalar_value};

@@ -6,8 +6,8 @@
 //! tags removed so that a heading split by a `<span>` is one line. Entities are decoded, lines
 //! trimmed and empty ones dropped. A .docx goes through its HTML view (one `<p>` per paragraph).
 
-use crate::model::evidence::Table;
 use crate::text::{HtmlToken, HtmlTokens, trim};
+use crate::value::Table;
 
 use super::tables::cell_text;
 

@@ -8,10 +8,10 @@ use crate::diag::DataCode;
 use std::sync::Arc;
 
 use crate::diag::{Fatal, Problem};
-use crate::expr::value::{Record, Value};
 use crate::model::evidence::{ManifestHeader, normalize_manifest_path};
 use crate::model::schema::{DocumentDecl, EvidenceDecl, FieldType};
 use crate::text::{clean, trim};
+use crate::value::{Record, Value};
 
 use super::decode::{ENCODING_LABELS, encoding_for_label};
 use super::ledger::LedgerOptions;

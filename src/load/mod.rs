@@ -20,11 +20,13 @@ pub mod document;
 pub mod docx;
 pub mod fs;
 pub mod guard;
+pub(crate) mod inputs;
 pub mod ledger;
 pub mod lines;
 pub mod manifest;
 pub mod pdf;
 pub mod rules;
+pub(crate) mod stored;
 pub mod tables;
 pub mod values;
 pub mod verdicts;
@@ -41,9 +43,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diag::{self, Fatal, Problem};
-use crate::expr::value::{Record, Value};
 use crate::model::evidence::{Evidence, FileStatus, ManifestHeader};
 use crate::model::schema::EvidenceDecl;
+use crate::value::{Record, Value};
 
 use fs::{BundleFs, Fetched};
 use manifest::{FIXED_KEYS, MANIFEST, Typer};

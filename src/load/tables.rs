@@ -12,8 +12,8 @@
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::model::evidence::Table;
 use crate::text::{HtmlToken, HtmlTokens, squash_whitespace};
+use crate::value::Table;
 
 /// What the tables of one document may hold together (issue 14: the cap used to be per table,
 /// so forty tables of `rowspan=1000 colspan=1000` took 2.2 GB): grid slots (a cell spanning

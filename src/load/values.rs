@@ -9,9 +9,9 @@ use crate::diag::DataCode;
 use rust_decimal::Decimal;
 
 use crate::dates::parse_date;
-use crate::expr::value::Value;
 use crate::model::schema::FieldType;
 use crate::text::clean;
+use crate::value::Value;
 
 /// Why a value could not be read: a stable code and a sentence saying what to write instead.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -40,6 +40,17 @@ pub struct Assessment {
     pub provenance: Provenance,
 }
 
+impl Assessment {
+    /// The label of the veto that set the grade (一票否决 unless the rule set names it).
+    pub fn veto_label(&self) -> &str {
+        self.total
+            .vetoes
+            .iter()
+            .find(|v| v.grade.is_some())
+            .map_or("一票否决", |v| v.label.as_str())
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct RulesetInfo {
     pub id: String,

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use jiff::civil::Date;
 
 use crate::diag::Problem;
-use crate::expr::value::{Record, Value};
+use crate::expr::Files;
+use crate::value::{Doc, Record, Rows, Table, Value};
 
 /// The four required manifest keys plus 上级单位.
 #[derive(Clone, Debug)]
@@ -81,18 +82,6 @@ impl Ledger {
     }
 }
 
-/// A table read out of a document: the grid as a browser lays it out (a spanning cell repeated
-/// into every slot it covers); each cell's text has tags removed, entities decoded, NFKC
-/// applied and all whitespace removed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Table {
-    pub rows: Vec<Vec<String>>,
-    /// The document's file (bundle-relative), so a problem with a cell can name it.
-    pub file: String,
-    /// 1-based place among the document's tables.
-    pub number: usize,
-}
-
 /// A document named under `文档` whose file exists in the bundle.
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -110,6 +99,48 @@ pub struct Document {
     pub lines: Vec<String>,
     /// The manifest fields of the entry (发布日期, 链接, ...), typed.
     pub fields: Vec<(Arc<str>, Value)>,
+}
+
+impl Rows for Ledger {
+    fn file(&self) -> &str {
+        &self.file
+    }
+    fn sheet(&self) -> Option<&str> {
+        self.sheet.as_deref()
+    }
+    fn number(&self, index: usize) -> u32 {
+        self.rows[index].number
+    }
+    fn column_at(&self, position: usize) -> Option<&str> {
+        self.columns.get(position).map(String::as_str)
+    }
+    fn column_index(&self, name: &str) -> Option<usize> {
+        Ledger::column_index(self, name)
+    }
+    fn cell_at(&self, index: usize, position: usize) -> Option<&Value> {
+        self.rows.get(index)?.cells.get(position)
+    }
+}
+
+impl Doc for Document {
+    fn file(&self) -> &str {
+        &self.file
+    }
+    fn text(&self) -> Option<&str> {
+        self.text.as_deref()
+    }
+    fn lines(&self) -> &[String] {
+        &self.lines
+    }
+    fn tables(&self) -> &[Table] {
+        &self.tables
+    }
+    fn field(&self, name: &str) -> Option<&Value> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k.as_ref() == name)
+            .map(|(_, v)| v)
+    }
 }
 
 /// What became of a path the manifest names.
@@ -218,6 +249,12 @@ impl Evidence {
     pub fn file_exists(&self, path: &str) -> bool {
         let path = normalize_manifest_path(path);
         self.files.get(&path).is_some_and(FileStatus::is_ok)
+    }
+}
+
+impl Files for Evidence {
+    fn file_exists(&self, path: &str) -> bool {
+        Evidence::file_exists(self, path)
     }
 }
 

@@ -2,14 +2,15 @@
 //! by `load::rules`; the scorer only reads it.
 
 use crate::diag::DataCode;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
 use crate::diag::{CheckCode, Severity};
-use crate::expr::value::Value;
 use crate::expr::{Expr, Template};
 use crate::model::schema::EvidenceDecl;
+use crate::value::Value;
 
 #[derive(Debug)]
 pub struct RuleSet {
@@ -501,6 +502,10 @@ pub enum FieldKind {
     Text,
 }
 
+/// The name township expressions read the bundle's file paths by: `路径.台账.<name>`,
+/// `路径.文档.<name>` (null when the file was not handed in).
+pub const TOWNSHIP_PATHS: &str = "路径";
+
 /// What the township commands (`precheck`, `selfreport`, `init`) know about a county's table,
 /// declared in the rule set's `township:` file (docs/rules.md#township). Everything optional:
 /// a rule set without it still pre-checks, drafts and scaffolds, with fewer helps.
@@ -573,4 +578,23 @@ pub struct Sentence {
     pub when: Option<Expr>,
     pub say: Template,
     pub otherwise: Option<Template>,
+}
+
+/// What an overlay changes, for `kaohe rules show`: where each value comes from.
+#[derive(Debug, Clone, Default)]
+pub struct OverlaySummary {
+    /// `extends:` as written, and where the base was found.
+    pub base: String,
+    pub base_origin: String,
+    /// The overlay's ruleset.yaml, as problems name it.
+    pub file: String,
+    /// Top-level keys the overlay writes (id, title, year, checks, …).
+    pub top: Vec<String>,
+    pub params: BTreeSet<String>,
+    pub groups: BTreeSet<String>,
+    pub dropped: Vec<String>,
+    /// Indicator id → the keys the overlay changes (`let.gaps`, `method.all.message`).
+    pub changed: BTreeMap<String, Vec<String>>,
+    /// Indicator id → the overlay file that adds it.
+    pub added: BTreeMap<String, String>,
 }

@@ -4,7 +4,8 @@
 
 use std::sync::Arc;
 
-use crate::expr::value::{RecordType, Type};
+use crate::expr::Schema;
+use crate::value::{RecordType, Type};
 
 /// The type of a ledger column or a manifest value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -120,3 +121,31 @@ impl EvidenceDecl {
         self.documents.iter().find(|d| d.name == name)
     }
 }
+
+impl Schema for EvidenceDecl {
+    fn columns(&self, ledger: &str) -> Option<Vec<(&str, Type)>> {
+        let decl = self.ledger(ledger)?;
+        Some(
+            decl.columns()
+                .map(|c| (c.name.as_str(), c.ty.to_type()))
+                .collect(),
+        )
+    }
+
+    fn ledger_with_column(&self, column: &str) -> Option<&str> {
+        self.ledgers
+            .iter()
+            .find(|l| l.column(column).is_some())
+            .map(|l| l.name.as_str())
+    }
+
+    fn document_fields(&self) -> Vec<(&str, Type)> {
+        self.documents
+            .iter()
+            .flat_map(|d| d.fields.iter().map(|(n, t)| (n.as_str(), t.to_type())))
+            .collect()
+    }
+}
+
+/// The type environment of a rule set's expressions: names plus this evidence declaration.
+pub type TypeEnv = crate::expr::TypeEnv<EvidenceDecl>;

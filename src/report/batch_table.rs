@@ -6,7 +6,7 @@ use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table};
 
 use super::table::plain;
 use super::{num, ranking_notes};
-use crate::batch::BatchReport;
+use crate::model::batch::BatchReport;
 
 const WIDTH: u16 = 140;
 

@@ -3,8 +3,8 @@
 //! row per indicator (score) or per township (batch); multi-line cells are quoted.
 
 use super::{adjustment_text, evidence_text, finding_text, grade_text, num};
-use crate::batch::BatchReport;
 use crate::model::assessment::{Assessment, Status};
+use crate::model::batch::BatchReport;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 

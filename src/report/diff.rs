@@ -1,16 +1,15 @@
 //! What changed between two JSON assessments (`kaohe.assessment/1`): before and after fixes, or
-//! one year and the next. Works on the JSON contract, so assessments written by any kaohe
-//! version (or kept for years) compare; numbers are read as exact decimals from their digits.
-
-use std::str::FromStr;
+//! one year and the next. Works on what `load::stored` reads back from the JSON contract
+//! (`model::stored::Stored`), so assessments written by any kaohe version (or kept for years)
+//! compare.
 
 use comfy_table::presets::ASCII_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::model::assessment::points;
+use crate::model::stored::{Scored, Side, Stored, StoredIndicator, Totals};
 use crate::report::table::plain;
 
 pub(crate) const SCHEMA: &str = "kaohe.diff/1";
@@ -25,16 +24,6 @@ pub(crate) struct Diff {
     pub indicators: Vec<IndicatorChange>,
 }
 
-/// Which assessment: unit, rule set, bundle, submission date.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct Side {
-    pub unit: String,
-    pub ruleset: String,
-    pub year: Option<i64>,
-    pub bundle: String,
-    pub submitted: Option<String>,
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct TotalChange {
     pub a: Totals,
@@ -42,18 +31,6 @@ pub(crate) struct TotalChange {
     #[serde(serialize_with = "points")]
     pub change: Decimal,
     pub grade_changed: bool,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct Totals {
-    #[serde(serialize_with = "points")]
-    pub base: Decimal,
-    #[serde(serialize_with = "points")]
-    pub bonus: Decimal,
-    #[serde(serialize_with = "points")]
-    pub score: Decimal,
-    pub grade: String,
-    pub provisional: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -73,119 +50,11 @@ pub(crate) struct IndicatorChange {
     pub new: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct Scored {
-    #[serde(serialize_with = "points")]
-    pub score: Decimal,
-    #[serde(serialize_with = "points")]
-    pub max: Decimal,
-    pub status: String,
-}
-
 fn opt_points<S: serde::Serializer>(p: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
     match p {
         Some(d) => points(d, s),
         None => s.serialize_none(),
     }
-}
-
-fn dec(v: &Value) -> Decimal {
-    match v {
-        Value::Number(n) => Decimal::from_str(&n.to_string())
-            .or_else(|_| Decimal::from_scientific(&n.to_string()))
-            .unwrap_or_default(),
-        _ => Decimal::ZERO,
-    }
-}
-
-fn text(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
-}
-
-/// Check that a JSON document is an assessment; the message says what it is instead.
-pub(crate) fn check_assessment(v: &Value) -> Result<(), String> {
-    match v.get("schema").and_then(Value::as_str) {
-        Some("kaohe.assessment/1") => Ok(()),
-        Some(other) => Err(format!(
-            "不是评分结果（schema 为 {other}，应为 kaohe.assessment/1）"
-        )),
-        None => {
-            Err("不是评分结果（没有 schema 字段）；请用 kaohe score --format json 生成".to_string())
-        }
-    }
-}
-
-fn side(v: &Value) -> Side {
-    Side {
-        unit: text(&v["unit"]),
-        ruleset: text(&v["ruleset"]["id"]),
-        year: v["ruleset"]["year"].as_i64(),
-        bundle: text(&v["bundle"]),
-        submitted: v["provenance"]["submitted"].as_str().map(str::to_string),
-    }
-}
-
-fn totals(v: &Value) -> Totals {
-    let t = &v["total"];
-    Totals {
-        base: dec(&t["base"]).normalize(),
-        bonus: dec(&t["bonus"]).normalize(),
-        score: dec(&t["score"]).normalize(),
-        grade: text(&t["grade"]),
-        provisional: t["provisional"].as_bool().unwrap_or(false),
-    }
-}
-
-fn indicators(v: &Value) -> Vec<&Value> {
-    v["indicators"]
-        .as_array()
-        .map(|a| a.iter().collect())
-        .unwrap_or_default()
-}
-
-fn scored(i: &Value) -> Scored {
-    Scored {
-        score: dec(&i["score"]).normalize(),
-        max: dec(&i["max"]).normalize(),
-        status: text(&i["status"]),
-    }
-}
-
-fn messages(i: &Value) -> Vec<String> {
-    findings(i).into_iter().map(|(_, m)| m).collect()
-}
-
-/// Each finding's stable key and message. Findings are matched by key, never by message: a
-/// message embeds changing details (4.1's "已登记期号：1、2、…" changes in every finding when
-/// one issue is registered). Assessments written before findings had a `key` get one from
-/// their cited rows, else their message.
-fn findings(i: &Value) -> Vec<(String, String)> {
-    let Some(list) = i["findings"].as_array() else {
-        return Vec::new();
-    };
-    list.iter()
-        .map(|f| {
-            let message = text(&f["message"]);
-            let key = match f["key"].as_str() {
-                Some(k) => k.to_string(),
-                None => {
-                    let rows: Vec<String> = f["evidence"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter(|e| e["row"].is_u64())
-                        .map(|e| format!("{}#{}", text(&e["file"]), e["row"]))
-                        .collect();
-                    if rows.is_empty() {
-                        message.clone()
-                    } else {
-                        rows.join(",")
-                    }
-                }
-            };
-            (key, message)
-        })
-        .collect()
 }
 
 /// Findings of `x` whose key `y` does not have (each key counted as often as it occurs).
@@ -203,22 +72,21 @@ fn unmatched(x: &[(String, String)], y: &[(String, String)]) -> Vec<String> {
         .collect()
 }
 
-fn find<'a>(list: &[&'a Value], id: &str) -> Option<&'a Value> {
-    list.iter().find(|i| i["id"] == id).copied()
-}
-
-pub(crate) fn diff(a: &Value, b: &Value) -> Diff {
-    let ia = indicators(a);
-    let ib = indicators(b);
+pub(crate) fn diff(a: &Stored, b: &Stored) -> Diff {
+    fn find<'s>(list: &'s [StoredIndicator], id: &str) -> Option<&'s StoredIndicator> {
+        list.iter().find(|i| i.id.as_deref() == Some(id))
+    }
+    fn messages(i: &StoredIndicator) -> Vec<String> {
+        i.findings.iter().map(|(_, m)| m.clone()).collect()
+    }
     let mut out = Vec::new();
-    for x in &ia {
-        let id = text(&x["id"]);
-        match find(&ib, &id) {
+    for x in &a.indicators {
+        let id = x.id.clone().unwrap_or_default();
+        match find(&b.indicators, &id) {
             Some(y) => {
-                let (sa, sb) = (scored(x), scored(y));
-                let (fa, fb) = (findings(x), findings(y));
-                let resolved = unmatched(&fa, &fb);
-                let new = unmatched(&fb, &fa);
+                let (sa, sb) = (x.scored.clone(), y.scored.clone());
+                let resolved = unmatched(&x.findings, &y.findings);
+                let new = unmatched(&y.findings, &x.findings);
                 let changed = sa.score != sb.score
                     || sa.status != sb.status
                     || sa.max != sb.max
@@ -226,7 +94,7 @@ pub(crate) fn diff(a: &Value, b: &Value) -> Diff {
                     || !new.is_empty();
                 out.push(IndicatorChange {
                     id,
-                    name: text(&y["name"]),
+                    name: y.name.clone(),
                     change: if changed { "changed" } else { "same" },
                     delta: Some((sb.score - sa.score).normalize()),
                     a: Some(sa),
@@ -237,9 +105,9 @@ pub(crate) fn diff(a: &Value, b: &Value) -> Diff {
             }
             None => out.push(IndicatorChange {
                 id,
-                name: text(&x["name"]),
+                name: x.name.clone(),
                 change: "dropped",
-                a: Some(scored(x)),
+                a: Some(x.scored.clone()),
                 b: None,
                 delta: None,
                 resolved: messages(x),
@@ -247,26 +115,26 @@ pub(crate) fn diff(a: &Value, b: &Value) -> Diff {
             }),
         }
     }
-    for y in &ib {
-        let id = text(&y["id"]);
-        if find(&ia, &id).is_none() {
+    for y in &b.indicators {
+        let id = y.id.clone().unwrap_or_default();
+        if find(&a.indicators, &id).is_none() {
             out.push(IndicatorChange {
                 id,
-                name: text(&y["name"]),
+                name: y.name.clone(),
                 change: "added",
                 a: None,
-                b: Some(scored(y)),
+                b: Some(y.scored.clone()),
                 delta: None,
                 resolved: Vec::new(),
                 new: messages(y),
             });
         }
     }
-    let (ta, tb) = (totals(a), totals(b));
+    let (ta, tb) = (a.totals.clone(), b.totals.clone());
     Diff {
         schema: SCHEMA,
-        a: side(a),
-        b: side(b),
+        a: a.side.clone(),
+        b: b.side.clone(),
         total: TotalChange {
             change: (tb.score - ta.score).normalize(),
             grade_changed: ta.grade != tb.grade,

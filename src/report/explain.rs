@@ -8,12 +8,12 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 
 use crate::diag::{Problem, render_location};
-use crate::expr::value::Value;
 use crate::model::assessment::{Assessment, EvidenceRef, Finding, IndicatorResult, Status};
 use crate::model::ruleset::{Indicator, Method, RuleSet, VetoScope};
+use crate::model::trace::Trace;
 use crate::report::num;
 use crate::report::table::plain;
-use crate::score::trace::Trace;
+use crate::value::Value;
 
 /// At most this many elements of a list are spelled out.
 const SHOW_ITEMS: usize = 12;
@@ -421,7 +421,7 @@ fn list_len(v: &Value) -> usize {
 fn record_table(v: &Value) -> Option<String> {
     use unicode_width::UnicodeWidthStr;
     let items = v.as_list().filter(|l| !l.is_empty())?;
-    let records: Vec<&crate::expr::value::Record> = items
+    let records: Vec<&crate::value::Record> = items
         .iter()
         .map(|i| match i {
             Value::Record(r) => Some(&**r),

@@ -17,9 +17,9 @@ use super::{
     adjustment_text, as_f64, deduct_text, evidence_text, grade_text, num, ranking_notes,
     severity_text,
 };
-use crate::batch::BatchReport;
 use crate::diag::render_location;
 use crate::model::assessment::{Assessment, Status};
+use crate::model::batch::BatchReport;
 
 const TEMPLATE: &str = include_str!("templates/report.html");
 const CHART: &str = include_str!("templates/chart.svg");

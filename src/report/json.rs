@@ -25,7 +25,10 @@ pub(crate) fn line(assessment: &Assessment) -> String {
 
 /// The last line of a batch's JSON Lines: the `kaohe.batch/1` report without its
 /// `assessments` (they are the lines before it).
-pub(crate) fn summary_line(batch: &crate::batch::BatchReport, stamp: Option<&str>) -> String {
+pub(crate) fn summary_line(
+    batch: &crate::model::batch::BatchReport,
+    stamp: Option<&str>,
+) -> String {
     let mut v = match serde_json::to_value(Summary(batch)) {
         Ok(v) => v,
         Err(e) => serde_json::json!({"error": e.to_string()}),
@@ -39,7 +42,7 @@ pub(crate) fn summary_line(batch: &crate::batch::BatchReport, stamp: Option<&str
 }
 
 /// A batch report serialized without its `assessments` field.
-struct Summary<'a>(&'a crate::batch::BatchReport);
+struct Summary<'a>(&'a crate::model::batch::BatchReport);
 
 impl serde::Serialize for Summary<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -79,7 +82,7 @@ pub(crate) fn batch_item(assessment: &Assessment) -> String {
 /// then the `count` items of `batch_item` in ranking order joined by `",\n"`, then `tail`.
 /// Byte for byte what `render_stamped` gives for the report holding them.
 pub(crate) fn batch_frame(
-    batch: &crate::batch::BatchReport,
+    batch: &crate::model::batch::BatchReport,
     stamp: Option<&str>,
     count: usize,
 ) -> (String, String) {

@@ -5,9 +5,9 @@
 use super::{
     adjustment_text, deduct_text, evidence_text, grade_text, num, score_text, severity_text,
 };
-use crate::batch::BatchReport;
 use crate::diag::render_location;
 use crate::model::assessment::Assessment;
+use crate::model::batch::BatchReport;
 
 /// Escape text for a Markdown table cell or paragraph.
 pub(crate) fn esc(s: &str) -> String {

@@ -18,8 +18,8 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 
-use crate::batch::BatchReport;
 use crate::model::assessment::{Assessment, IndicatorResult};
+use crate::model::batch::BatchReport;
 
 /// One registry of output formats: name, file extension, renderer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -188,7 +188,7 @@ pub(crate) fn adjustment_text(ind: &IndicatorResult) -> Option<String> {
 
 /// 总分 with （暂定） and the veto, as one line.
 pub(crate) fn grade_text(a: &Assessment) -> String {
-    grade_words(&a.total, veto_label(a))
+    grade_words(&a.total, a.veto_label())
 }
 
 /// `grade_text` from a township's totals and veto label (what a large batch keeps of it).
@@ -201,15 +201,6 @@ pub(crate) fn grade_words(t: &crate::model::assessment::Total, veto_label: &str)
         s.push_str(&format!("（{veto_label}）"));
     }
     s
-}
-
-/// The label of the veto that set the grade (一票否决 unless the rule set names it).
-pub(crate) fn veto_label(a: &Assessment) -> &str {
-    a.total
-        .vetoes
-        .iter()
-        .find(|v| v.grade.is_some())
-        .map_or("一票否决", |v| v.label.as_str())
 }
 
 /// How the parts, vetoes and grading rules formed the total and grade, one sentence each, for
@@ -295,7 +286,7 @@ pub(crate) fn grading_lines(a: &Assessment) -> Vec<String> {
 }
 
 /// What a ranking row needs said beside its score: veto, provisional, adjustments, duplicates.
-pub(crate) fn ranking_notes(e: &crate::batch::RankEntry) -> Vec<String> {
+pub(crate) fn ranking_notes(e: &crate::model::batch::RankEntry) -> Vec<String> {
     let mut notes = Vec::new();
     if e.veto {
         notes.push(e.veto_label.clone());

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 
 use crate::diag::{Severity, render_location};
 use crate::model::assessment::{EvidenceRef, Status};
-use crate::precheck::{Precheck, Todo};
+use crate::model::precheck::{Precheck, Todo};
 use crate::report::num;
 use crate::report::table::plain;
 

@@ -11,22 +11,14 @@ use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
-use crate::calendar::Calendar;
 use crate::model::assessment::{Assessment, Status};
-use crate::model::evidence::Evidence;
 use crate::model::ruleset::{Indicator, RuleSet};
 use crate::report::{num, numeral};
-use crate::score::township;
 
-pub(crate) fn render(
-    a: &Assessment,
-    rules: &RuleSet,
-    evidence: &Evidence,
-    calendar: &Calendar,
-) -> String {
+/// `sentences`: the rule set's paragraphs as evaluated for the bundle, (group index, text)
+/// (`score::township::selfreport`).
+pub(crate) fn render(a: &Assessment, rules: &RuleSet, sentences: &[(usize, String)]) -> String {
     let year = rules.year;
-    let ctx = township::context(rules, evidence, calendar);
-    let vars = township::vars(rules, evidence, &ctx, None);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -53,23 +45,8 @@ pub(crate) fn render(
             .split_once('、')
             .map_or(group.name.as_str(), |(_, n)| n);
         let _ = writeln!(out, "### （{}）{}\n", numeral(gi), name);
-        let sentences = rules
-            .township
-            .selfreport
-            .iter()
-            .filter(|(g, _)| *g == gi)
-            .flat_map(|(_, s)| s);
-        for s in sentences {
-            let text = if s.when.as_ref().is_none_or(|w| w.eval_bool(&ctx, &vars)) {
-                s.say.render(&ctx, &vars)
-            } else if let Some(otherwise) = &s.otherwise {
-                otherwise.render(&ctx, &vars)
-            } else {
-                continue;
-            };
-            if !text.trim().is_empty() {
-                let _ = writeln!(out, "{}\n", text.trim());
-            }
+        for (_, text) in sentences.iter().filter(|(g, _)| *g == gi) {
+            let _ = writeln!(out, "{text}\n");
         }
         let results: Vec<String> = a
             .indicators

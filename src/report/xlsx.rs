@@ -17,10 +17,10 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{
     adjustment_text, as_f64, evidence_text, finding_text, grade_text, grade_words, num,
-    severity_text, veto_label,
+    severity_text,
 };
-use crate::batch::BatchReport;
 use crate::model::assessment::{Adjustment, Assessment, Status, Total};
+use crate::model::batch::BatchReport;
 
 /// Excel refuses longer cell text.
 const MAX_CELL: usize = 32_000;
@@ -128,7 +128,7 @@ impl<'a> Line<'a> {
             unit: &a.unit,
             bundle: &a.bundle,
             total: &a.total,
-            veto_label: veto_label(a),
+            veto_label: a.veto_label(),
             adjusted: a
                 .indicators
                 .iter()
@@ -289,7 +289,10 @@ fn build(
 ) -> Result<Vec<u8>, XlsxError> {
     let styles = Styles::new();
     let mut wb = Workbook::new();
-    let dated = rows.iter().map(|s| crate::batch::dated(s.assessment)).max();
+    let dated = rows
+        .iter()
+        .map(|s| crate::model::batch::dated(s.assessment))
+        .max();
     set_properties(&mut wb, title, stamp, dated);
     let mut taken = vec![
         "总表".to_string(),

@@ -17,13 +17,13 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use crate::expr::value::{Record, Value};
 use crate::expr::{EvalCtx, Vars};
 use crate::model::assessment::{
     Figure, FigureValue, Finding, IndicatorResult, PartResult, RuleOutcome, Status, Total,
     VetoOutcome,
 };
 use crate::model::ruleset::{INDICATORS, PARTS, RuleSet, TOTAL, VetoScope};
+use crate::value::{Record, Value};
 
 pub(super) fn finish(
     rules: &RuleSet,

@@ -15,7 +15,6 @@ use rust_decimal::Decimal;
 
 use crate::calendar::Calendar;
 use crate::diag::{self, Problem};
-use crate::expr::value::{Record, RowRef, Value};
 use crate::expr::{EvalCtx, Vars};
 use crate::model::assessment::{
     Adjustment, Assessment, EvidenceFile, EvidenceRef, Finding, IndicatorResult, Provenance,
@@ -24,6 +23,7 @@ use crate::model::assessment::{
 use crate::model::evidence::{Evidence, FileStatus};
 use crate::model::ruleset::{Check, Clause, Indicator, Method, RuleSet, Source, VetoScope};
 use crate::model::verdicts::Verdicts;
+use crate::value::{Doc, Record, RowRef, Rows, Value};
 
 /// The names every expression sees at run time: params, manifest header, 台账, 文档 and the
 /// declared manifest keys. Built once per bundle.
@@ -53,7 +53,7 @@ pub fn globals(rules: &RuleSet, evidence: &Evidence) -> Vars {
                     (0..ledger.rows.len())
                         .map(|index| {
                             Value::Row(RowRef {
-                                ledger: Arc::clone(ledger),
+                                ledger: Arc::clone(ledger) as Arc<dyn Rows>,
                                 index,
                             })
                         })
@@ -72,7 +72,7 @@ pub fn globals(rules: &RuleSet, evidence: &Evidence) -> Vars {
             let doc = evidence
                 .documents
                 .get(&decl.name)
-                .map(|d| Value::Doc(Arc::clone(d)));
+                .map(|d| Value::Doc(Arc::clone(d) as Arc<dyn Doc>));
             (Arc::from(decl.name.as_str()), doc.unwrap_or_default())
         })
         .collect();
@@ -618,7 +618,7 @@ impl Scoring<'_> {
                 .evidence
                 .documents
                 .get(name)
-                .map(|d| d.file.clone())
+                .map(|d| d.file().to_string())
                 .or_else(|| self.evidence.manifest_path("文档", name)),
             Source::Manifest => None,
         };
@@ -708,8 +708,8 @@ pub fn ref_key(r: &EvidenceRef) -> String {
 fn collect_refs(value: &Value, out: &mut Vec<EvidenceRef>) {
     match value {
         Value::Row(r) => out.push(EvidenceRef {
-            file: r.ledger.file.clone(),
-            sheet: r.ledger.sheet.clone(),
+            file: r.ledger.file().to_string(),
+            sheet: r.ledger.sheet().map(str::to_string),
             row: Some(r.number()),
         }),
         Value::List(items) => items.iter().for_each(|v| collect_refs(v, out)),
@@ -719,7 +719,7 @@ fn collect_refs(value: &Value, out: &mut Vec<EvidenceRef>) {
             }
         }
         Value::Doc(d) => out.push(EvidenceRef {
-            file: d.file.clone(),
+            file: d.file().to_string(),
             sheet: None,
             row: None,
         }),
@@ -766,9 +766,10 @@ fn run_check(check: &Check, evidence: &Evidence, ctx: &EvalCtx, globals: &Vars) 
         };
         let mut problem = match row {
             Value::Row(r) => {
-                let mut p = Problem::error(r.ledger.file.clone(), check.code.clone(), message)
-                    .row(r.number());
-                p.sheet = r.ledger.sheet.clone();
+                let mut p =
+                    Problem::error(r.ledger.file().to_string(), check.code.clone(), message)
+                        .row(r.number());
+                p.sheet = r.ledger.sheet().map(str::to_string);
                 if let Some(col) = &check.column {
                     p = p.column(col.clone());
                 }
@@ -776,7 +777,7 @@ fn run_check(check: &Check, evidence: &Evidence, ctx: &EvalCtx, globals: &Vars) 
             }
             // A document without a `key` to point at in bundle.yaml: the problem names its file.
             Value::Doc(d) if check.key.is_none() => {
-                Problem::error(d.file.clone(), check.code.clone(), message)
+                Problem::error(d.file().to_string(), check.code.clone(), message)
             }
             _ => {
                 let mut p = Problem::error("bundle.yaml", check.code.clone(), message);

@@ -8,13 +8,11 @@ use std::sync::Arc;
 use jiff::civil::Date;
 
 use crate::calendar::Calendar;
-use crate::expr::value::{Record, Value};
 use crate::expr::{EvalCtx, Vars};
 use crate::model::evidence::Evidence;
 use crate::model::ruleset::RuleSet;
-
-/// The name of the file-path record (`路径.台账.<name>`, `路径.文档.<name>`).
-pub use crate::load::rules::TOWNSHIP_PATHS as PATHS;
+use crate::model::ruleset::TOWNSHIP_PATHS as PATHS;
+use crate::value::{Record, Value};
 
 /// An evaluation context and the bound names for the township expressions of one bundle.
 pub fn context<'a>(rules: &RuleSet, evidence: &'a Evidence, calendar: &'a Calendar) -> EvalCtx<'a> {
@@ -68,4 +66,32 @@ pub fn vars(rules: &RuleSet, evidence: &Evidence, ctx: &EvalCtx, as_of: Option<D
         vars.set(name, value);
     }
     vars
+}
+
+/// The rule set's `township.selfreport` sentences evaluated against the bundle, in order: each
+/// as (group index, text), the `say` or `otherwise` message trimmed; a sentence whose `when`
+/// is false and that has no `otherwise`, or whose text is empty, is left out.
+pub fn selfreport(
+    rules: &RuleSet,
+    evidence: &Evidence,
+    calendar: &Calendar,
+) -> Vec<(usize, String)> {
+    let ctx = context(rules, evidence, calendar);
+    let vars = vars(rules, evidence, &ctx, None);
+    let mut out = Vec::new();
+    for (group, sentences) in &rules.township.selfreport {
+        for s in sentences {
+            let text = if s.when.as_ref().is_none_or(|w| w.eval_bool(&ctx, &vars)) {
+                s.say.render(&ctx, &vars)
+            } else if let Some(otherwise) = &s.otherwise {
+                otherwise.render(&ctx, &vars)
+            } else {
+                continue;
+            };
+            if !text.trim().is_empty() {
+                out.push((*group, text.trim().to_string()));
+            }
+        }
+    }
+    out
 }

@@ -6,18 +6,9 @@ use std::cell::RefCell;
 
 use crate::calendar::Calendar;
 use crate::expr::EvalCtx;
-use crate::expr::value::Value;
 use crate::model::evidence::Evidence;
 use crate::model::ruleset::{Indicator, Method, RuleSet};
-
-/// The named values behind one indicator's score.
-#[derive(Debug, Clone, Default)]
-pub struct Trace {
-    /// Each `let`, in order, with its value.
-    pub lets: Vec<(String, Value)>,
-    /// The tiers measure, when the method is tiers.
-    pub measure: Option<Value>,
-}
+use crate::model::trace::Trace;
 
 pub fn trace(
     rules: &RuleSet,

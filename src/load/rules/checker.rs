@@ -12,8 +12,9 @@ use super::env::Want;
 use super::raw::{shape_message, yaml_decimal, yaml_display, yaml_key};
 use super::source::{RULESET_FILE, RuleFiles};
 use crate::diag::Problem;
-use crate::expr::{Expr, ExprError, Template, TypeEnv};
+use crate::expr::{Expr, ExprError, Template};
 use crate::load::yaml::{self, Node, NodeValue, key_child as join};
+use crate::model::schema::TypeEnv;
 
 // ---------------------------------------------------------------------------------------------
 

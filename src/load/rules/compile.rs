@@ -19,14 +19,14 @@ use super::raw::{
 };
 use super::source::RULESET_FILE;
 use crate::diag::Severity;
-use crate::expr::TypeEnv;
-use crate::expr::value::{Type, Value};
 use crate::load::yaml::key_child as join;
 use crate::model::ruleset::{
     Check, Grade, Group, Indicator, Method, Requirement, RoundRule, Rounding, RuleSet, Source,
     UnitType, Veto, VetoScope,
 };
 use crate::model::schema::FieldType;
+use crate::model::schema::TypeEnv;
+use crate::value::{Type, Value};
 
 pub(super) fn compile_checked(c: &mut Checker) -> Option<RuleSet> {
     let files = c.files;

@@ -7,9 +7,9 @@ use serde_yaml::Value as Yaml;
 
 use super::raw::yaml_decimal;
 use crate::dates::parse_date;
-use crate::expr::TypeEnv;
-use crate::expr::value::{RecordType, Type, Value};
 use crate::model::schema::EvidenceDecl;
+use crate::model::schema::TypeEnv;
+use crate::value::{RecordType, Type, Value};
 
 /// What an expression in a given place must produce.
 #[derive(Clone, Copy)]

@@ -11,10 +11,10 @@ use super::compile::VetoDefaults;
 use super::env::Want;
 use super::raw::{RawGradingRule, yaml_display, yaml_key};
 use super::source::RULESET_FILE;
-use crate::expr::TypeEnv;
-use crate::expr::value::{RecordType, Type};
 use crate::load::yaml::key_child as join;
 use crate::model::ruleset::{GradingRule, Group, Indicator};
+use crate::model::schema::TypeEnv;
+use crate::value::{RecordType, Type};
 
 /// The type of `部分`, `指标` and `总分` for grading rules.
 pub(super) fn grading_env(env: &TypeEnv, groups: &[Group], indicators: &[Indicator]) -> TypeEnv {

@@ -5,8 +5,8 @@ use super::{Checker, span_position};
 use crate::dates::parse_date;
 use crate::diag::Problem;
 use crate::diag::RuleCode;
-use crate::expr::TypeEnv;
-use crate::expr::value::{Type, Value};
+use crate::model::schema::TypeEnv;
+use crate::value::{Type, Value};
 
 /// Loop iterations an expression may take, as far as the bounds are visible, above which
 /// `rules check` warns (`costly-expression`): a tenth of the evaluation budget.

@@ -9,10 +9,10 @@ use super::env::{Want, element_type, with_name};
 use super::raw::{
     RawAll, RawClause, RawItemsMethod, RawTiers, shape_message, yaml_decimal, yaml_display,
 };
-use crate::expr::TypeEnv;
-use crate::expr::value::Type;
 use crate::load::yaml::key_child as join;
 use crate::model::ruleset::{Clause, Level, Method};
+use crate::model::schema::TypeEnv;
+use crate::value::Type;
 
 pub(super) fn compile_method(
     c: &mut Checker,

@@ -31,8 +31,7 @@ mod source;
 pub(crate) mod township;
 
 pub use cases::{EXPECTED_FILE, TestCase, test_cases};
-pub use overlay::{OverlaySummary, overlay_summary};
-pub use township::PATHS as TOWNSHIP_PATHS;
+pub use overlay::overlay_summary;
 
 use checker::{Checker, index_positions, span_position};
 use compile::compile_checked;

@@ -3,13 +3,14 @@
 //! remembers where it is written, so a problem names the overlay's line or the base's.
 
 use crate::diag::RuleCode;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde_yaml::Value as Yaml;
 
 use super::{Checker, RULESET_FILE, RuleFiles, index_positions, yaml_display, yaml_key};
 use crate::diag::Problem;
 use crate::load::yaml::{self, key_child as join};
+use crate::model::ruleset::OverlaySummary;
 
 /// The overlay's own ruleset.yaml, as the checker names it.
 const OVERLAY_RULESET: &str = "+ruleset.yaml";
@@ -328,25 +329,6 @@ fn merge_yaml(c: &mut Checker, base: &mut Yaml, over: &Yaml, file: &str, mpath: 
             );
         }
     }
-}
-
-/// What an overlay changes, for `kaohe rules show`: where each value comes from.
-#[derive(Debug, Clone, Default)]
-pub struct OverlaySummary {
-    /// `extends:` as written, and where the base was found.
-    pub base: String,
-    pub base_origin: String,
-    /// The overlay's ruleset.yaml, as problems name it.
-    pub file: String,
-    /// Top-level keys the overlay writes (id, title, year, checks, …).
-    pub top: Vec<String>,
-    pub params: BTreeSet<String>,
-    pub groups: BTreeSet<String>,
-    pub dropped: Vec<String>,
-    /// Indicator id → the keys the overlay changes (`let.gaps`, `method.all.message`).
-    pub changed: BTreeMap<String, Vec<String>>,
-    /// Indicator id → the overlay file that adds it.
-    pub added: BTreeMap<String, String>,
 }
 
 /// The summary of an overlay; `None` for a rule set that extends nothing.

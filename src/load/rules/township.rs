@@ -11,16 +11,14 @@ use serde::Deserialize;
 use serde_yaml::Value as Yaml;
 
 use super::{Checker, Want, element_type, join, with_name, yaml_display, yaml_key};
-use crate::expr::TypeEnv;
-use crate::expr::value::{RecordType, Type};
 use crate::model::ruleset::{
     Applications, Deadline, Every, Group, Indicator, Period, Sentence, Township,
 };
+use crate::model::schema::TypeEnv;
 use crate::model::schema::{EvidenceDecl, FieldType};
+use crate::value::{RecordType, Type};
 
-/// The name township expressions read the bundle's file paths by: `路径.台账.<name>`,
-/// `路径.文档.<name>` (null when the file was not handed in).
-pub const PATHS: &str = "路径";
+use crate::model::ruleset::TOWNSHIP_PATHS as PATHS;
 
 #[derive(Deserialize)]
 struct RawTownship {

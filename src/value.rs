@@ -1,7 +1,10 @@
-//! Run-time values of the measure language, and the static types the checker assigns.
+//! The values every layer shares: what a ledger cell, a manifest key, a `let` or a measure
+//! holds (`Value`), and the static types the expression checker assigns (`Type`).
 //!
 //! Evidence is loaded straight into these values (a ledger cell is a `Value`), so evaluating a
-//! measure never converts or re-parses evidence.
+//! measure never converts or re-parses evidence. Rows and documents are the host's: `model`
+//! implements `Rows` for its ledgers and `Doc` for its documents, so neither this module nor the
+//! expression language (`expr`) names the host's types.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -10,7 +13,48 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
-use crate::model::evidence::{Document, Ledger, Table};
+/// The rows of a ledger, as a `Value::Row` reads them (implemented by `model::evidence::Ledger`).
+pub trait Rows: fmt::Debug + Send + Sync {
+    /// Path relative to the bundle, `/`-separated: problems name it.
+    fn file(&self) -> &str;
+    /// Worksheet name for XLSX/XLS.
+    fn sheet(&self) -> Option<&str>;
+    /// Row `index`'s number as a spreadsheet shows it (header on row 1 → first data row 2).
+    fn number(&self, index: usize) -> u32;
+    /// The declared column at `position` of the cells, if any.
+    fn column_at(&self, position: usize) -> Option<&str>;
+    /// Where the declared column `name` sits in the cells.
+    fn column_index(&self, name: &str) -> Option<usize>;
+    /// Row `index`'s cell at `position`.
+    fn cell_at(&self, index: usize, position: usize) -> Option<&Value>;
+}
+
+/// A document named under `文档` whose file exists in the bundle, as a `Value::Doc` reads it
+/// (implemented by `model::evidence::Document`).
+pub trait Doc: fmt::Debug + Send + Sync {
+    /// Path relative to the bundle, `/`-separated.
+    fn file(&self) -> &str;
+    /// Text for text checks; `None` when the type is not readable (.pdf, images).
+    fn text(&self) -> Option<&str>;
+    /// The document's lines (headings are read from them); empty when unreadable.
+    fn lines(&self) -> &[String];
+    /// Tables in document order; empty when unreadable.
+    fn tables(&self) -> &[Table];
+    /// A manifest field of the entry (发布日期, 链接, ...), typed.
+    fn field(&self, name: &str) -> Option<&Value>;
+}
+
+/// A table read out of a document: the grid as a browser lays it out (a spanning cell repeated
+/// into every slot it covers); each cell's text has tags removed, entities decoded, NFKC
+/// applied and all whitespace removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Table {
+    pub rows: Vec<Vec<String>>,
+    /// The document's file (bundle-relative), so a problem with a cell can name it.
+    pub file: String,
+    /// 1-based place among the document's tables.
+    pub number: usize,
+}
 
 /// A value. `Null` is an empty or unreadable cell, an absent manifest key, a missing ledger or
 /// document. Comparisons involving `Null` are false (see docs/rules.md).
@@ -29,7 +73,7 @@ pub enum Value {
     /// One ledger row; knows its ledger (file, sheet) and spreadsheet row number.
     Row(RowRef),
     /// A document named under `文档` whose file exists in the bundle.
-    Doc(Arc<Document>),
+    Doc(Arc<dyn Doc>),
     /// A table read out of a document.
     Table(Arc<Table>),
 }
@@ -51,19 +95,23 @@ impl Record {
 /// A reference to one row of a loaded ledger.
 #[derive(Clone, Debug)]
 pub struct RowRef {
-    pub ledger: Arc<Ledger>,
+    pub ledger: Arc<dyn Rows>,
     pub index: usize,
 }
 
 impl RowRef {
     /// The spreadsheet row number (header on line 1 → first data row is 2).
     pub fn number(&self) -> u32 {
-        self.ledger.rows[self.index].number
+        self.ledger.number(self.index)
     }
 
     /// The value of a declared column; `Null` when the column is optional and absent.
     pub fn get(&self, column: &str) -> Value {
-        self.ledger.cell(self.index, column)
+        self.ledger
+            .column_index(column)
+            .and_then(|i| self.ledger.cell_at(self.index, i))
+            .cloned()
+            .unwrap_or_default()
     }
 }
 
@@ -147,7 +195,7 @@ impl fmt::Display for Value {
                 f.write_str("}")
             }
             Value::Row(r) => write!(f, "第{}行", r.number()),
-            Value::Doc(d) => f.write_str(&d.file),
+            Value::Doc(d) => f.write_str(d.file()),
             Value::Table(_) => f.write_str("表格"),
         }
     }
