@@ -27,6 +27,14 @@ pub trait Rows: fmt::Debug + Send + Sync {
     fn column_index(&self, name: &str) -> Option<usize>;
     /// Row `index`'s cell at `position`.
     fn cell_at(&self, index: usize, position: usize) -> Option<&Value>;
+    /// Row `index`'s value of the declared column `name`; `Null` when the column is optional
+    /// and absent.
+    fn cell(&self, index: usize, name: &str) -> Value {
+        self.column_index(name)
+            .and_then(|i| self.cell_at(index, i))
+            .cloned()
+            .unwrap_or_default()
+    }
 }
 
 /// A document named under `文档` whose file exists in the bundle, as a `Value::Doc` reads it
@@ -107,11 +115,7 @@ impl RowRef {
 
     /// The value of a declared column; `Null` when the column is optional and absent.
     pub fn get(&self, column: &str) -> Value {
-        self.ledger
-            .column_index(column)
-            .and_then(|i| self.ledger.cell_at(self.index, i))
-            .cloned()
-            .unwrap_or_default()
+        self.ledger.cell(self.index, column)
     }
 }
 

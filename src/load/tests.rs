@@ -9,6 +9,7 @@ use tempfile::TempDir;
 use super::*;
 use crate::diag::Severity;
 use crate::model::schema::{ColumnDecl, DocumentDecl, FieldType, LedgerDecl};
+use crate::value::Rows;
 
 fn col(name: &str, ty: FieldType) -> ColumnDecl {
     ColumnDecl {

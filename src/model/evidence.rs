@@ -74,13 +74,6 @@ impl Ledger {
     pub fn column_index(&self, column: &str) -> Option<usize> {
         self.index.get(column).copied()
     }
-
-    pub fn cell(&self, row: usize, column: &str) -> Value {
-        match (self.rows.get(row), self.column_index(column)) {
-            (Some(r), Some(i)) => r.cells.get(i).cloned().unwrap_or_default(),
-            _ => Value::Null,
-        }
-    }
 }
 
 /// A document named under `文档` whose file exists in the bundle.
