@@ -57,6 +57,11 @@ pub struct Problem {
     /// Column within `line` (1-based, in characters), for rule files and expressions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub col: Option<u32>,
+    /// Where the bad token ends on `line`: the column just after its last character, so
+    /// `rules check` underlines the whole token, not one character. Only for showing; not in
+    /// the JSON.
+    #[serde(skip)]
+    pub end_col: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     pub message: String,
@@ -95,6 +100,7 @@ impl Problem {
             key: None,
             line: None,
             col: None,
+            end_col: None,
             value: None,
             message: message.into(),
             code: code.into(),
@@ -125,6 +131,11 @@ impl Problem {
     pub fn at(mut self, line: u32, col: u32) -> Self {
         self.line = Some(line);
         self.col = Some(col);
+        self
+    }
+    /// The bad token ends just before column `end_col` of its line (see [`Problem::end_col`]).
+    pub fn until(mut self, end_col: u32) -> Self {
+        self.end_col = Some(end_col);
         self
     }
     pub fn value(mut self, value: impl Into<String>) -> Self {
@@ -210,12 +221,12 @@ pub fn render_location(p: &Problem) -> String {
     s
 }
 
-/// A problem with the source line it points at, a caret under the spot and the code's help
-/// from the registry, the way rustc and just show them, in Chinese: `错误[code]：…`,
-/// `  --> file:line:col`, the line, the caret, `  = 帮助：…`. Columns are 1-based characters; the caret is placed by display width,
-/// so it lands under the right character in a line of Chinese text. `source_line` is the text
-/// of line `p.line` (the caller indexes each file's lines once: a file with 40,000 problems
-/// must not be scanned 40,000 times).
+/// A problem with the source line it points at, carets under the whole bad token and the
+/// code's help from the registry, the way rustc and just show them, in Chinese:
+/// `错误[code]：…`, `  --> file:line:col`, the line, the carets, `  = 帮助：…`. Columns are
+/// 1-based characters; the carets are placed by display width, so they sit under the token in
+/// a line of Chinese text. `source_line` is the text of line `p.line` (the caller indexes each
+/// file's lines once: a file with 40,000 problems must not be scanned 40,000 times).
 pub fn render_snippet(p: &Problem, source_line: Option<&str>) -> String {
     use unicode_width::UnicodeWidthStr;
     let mut out = format!("{}[{}]：{}\n", p.severity.label(), p.code, p.message);
@@ -240,16 +251,15 @@ pub fn render_snippet(p: &Problem, source_line: Option<&str>) -> String {
     let pad = " ".repeat(gutter);
     out.push_str(&format!("{pad} |\n{line} | {src_line}\n"));
     if let Some(col) = p.col {
-        let before: String = src_line
-            .chars()
-            .take(col.saturating_sub(1) as usize)
-            .collect();
-        let under = src_line.chars().nth(col.saturating_sub(1) as usize);
-        let width = under.map_or(1, |c| {
-            unicode_width::UnicodeWidthChar::width(c)
-                .unwrap_or(1)
-                .max(1)
-        });
+        // The whole token: from `col` to just before `end_col` (at least one character), in
+        // display width, so the carets sit under Chinese text too.
+        let start = col.saturating_sub(1) as usize;
+        let end = p
+            .end_col
+            .map_or(start + 1, |e| (e.saturating_sub(1) as usize).max(start + 1));
+        let before: String = src_line.chars().take(start).collect();
+        let token: String = src_line.chars().skip(start).take(end - start).collect();
+        let width = token.width().max(1);
         out.push_str(&format!(
             "{pad} | {}{}\n",
             " ".repeat(before.width()),

@@ -384,7 +384,16 @@ impl Builder<'_> {
         match &mut parent.node.value {
             NodeValue::Seq(items) => items.push(node),
             NodeValue::Map(entries) => match parent.pending_key.take() {
-                None => parent.pending_key = Some(node),
+                None => {
+                    // The parser marks a block mapping where it learns that its first key is
+                    // one: at the `:` after it. The mapping starts at that key.
+                    if entries.is_empty()
+                        && (node.line, node.col) < (parent.node.line, parent.node.col)
+                    {
+                        (parent.node.line, parent.node.col) = (node.line, node.col);
+                    }
+                    parent.pending_key = Some(node)
+                }
                 Some(key) => {
                     if let Some(k) = key.as_scalar().or(key.is_null().then_some("")) {
                         let normal = crate::text::trim(k).to_string();
@@ -667,6 +676,131 @@ pub fn fullwidth_colon_key(line: &str) -> bool {
     }
 }
 
+/// Where the character at byte `at` of a scalar's value is written: `lines` are the file's
+/// lines from the scalar's own line on, and the scalar starts at column `col` of the first
+/// (1-based, in characters: its opening quote, or for a block scalar `|`/`>` its first
+/// character of text, where the parser marks it). Walks the source from there matching the
+/// value's characters one by one and passes over what YAML took out of the value: indentation,
+/// quotes, the `\` of an escape, line breaks folded into spaces. Exact for plain, quoted,
+/// literal and folded scalars, on one line or many. Returns (line offset from the first line,
+/// column); `at` at the end of the value gives the column just after its last character.
+/// `None` when source and value part ways (an escape such as `\t` standing for another
+/// character): the caller points at the scalar's start.
+pub fn value_position(lines: &[&str], col: u32, value: &str, at: usize) -> Option<(u32, u32)> {
+    let first = lines.first()?;
+    let mut source = first
+        .chars()
+        .enumerate()
+        .skip(col.checked_sub(1)? as usize)
+        .map(|(i, c)| (0u32, i as u32 + 1, c))
+        .chain(std::iter::once((0, first.chars().count() as u32 + 1, '\n')))
+        .chain(lines.iter().enumerate().skip(1).flat_map(|(n, l)| {
+            l.chars()
+                .enumerate()
+                .map(move |(i, c)| (n as u32, i as u32 + 1, c))
+                .chain(std::iter::once((
+                    n as u32,
+                    l.chars().count() as u32 + 1,
+                    '\n',
+                )))
+        }));
+    let skippable = |c: char| matches!(c, ' ' | '\t' | '\n' | '"' | '\'' | '\\');
+    let mut last = None;
+    for (i, v) in value.char_indices() {
+        let spot = loop {
+            let (n, c, ch) = source.next()?;
+            if ch == v || (v == ' ' && ch == '\n') {
+                break (n, c);
+            }
+            if !skippable(ch) {
+                return None;
+            }
+        };
+        if i >= at {
+            return Some(spot);
+        }
+        last = Some(spot);
+    }
+    Some(last.map_or((0, col), |(n, c)| (n, c + 1)))
+}
+
+/// The column just after the YAML token that starts at column `col` of `line` (1-based, in
+/// characters): a quoted scalar to its closing quote, a flow `[…]` or `{…}` to its closing
+/// bracket, a block scalar's header (`|-`), a plain scalar or key up to `: `, ` #` or the end
+/// of the line (and `,` `]` `}` inside a flow collection). What is not closed on the line runs
+/// to the line's end.
+pub fn token_end(line: &str, col: u32) -> u32 {
+    let chars: Vec<char> = line.chars().collect();
+    let start = col.saturating_sub(1) as usize;
+    let end_of_line = chars.len();
+    let Some(&first) = chars.get(start) else {
+        return col;
+    };
+    let end = match first {
+        '"' | '\'' => {
+            let mut i = start + 1;
+            loop {
+                match chars.get(i) {
+                    None => break end_of_line,
+                    Some('\\') if first == '"' => i += 2,
+                    Some('\'') if first == '\'' && chars.get(i + 1) == Some(&'\'') => i += 2,
+                    Some(&c) if c == first => break i + 1,
+                    Some(_) => i += 1,
+                }
+            }
+        }
+        '[' | '{' => {
+            let mut depth = 0usize;
+            let mut quote = None;
+            let mut end = end_of_line;
+            for (i, &c) in chars.iter().enumerate().skip(start) {
+                match (quote, c) {
+                    (Some(q), c) if c == q => quote = None,
+                    (Some(_), _) => {}
+                    (None, '"' | '\'') => quote = Some(c),
+                    (None, '[' | '{') => depth += 1,
+                    (None, ']' | '}') => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = i + 1;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            end
+        }
+        '|' | '>' => {
+            start
+                + 1
+                + chars[start + 1..]
+                    .iter()
+                    .take_while(|c| matches!(c, '-' | '+' | '0'..='9'))
+                    .count()
+        }
+        _ => {
+            let flow = chars[..start].iter().any(|c| matches!(c, '[' | '{'));
+            let mut end = end_of_line;
+            for (i, &c) in chars.iter().enumerate().skip(start + 1) {
+                let next_blank = chars.get(i + 1).is_none_or(|n| n.is_whitespace());
+                let stop = (c == ':' && next_blank)
+                    || (c == '#' && chars[i - 1].is_whitespace())
+                    || (flow && matches!(c, ',' | ']' | '}'));
+                if stop {
+                    end = i;
+                    break;
+                }
+            }
+            while end > start + 1 && chars[end - 1].is_whitespace() {
+                end -= 1;
+            }
+            end
+        }
+    };
+    end as u32 + 1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -757,6 +891,49 @@ mod tests {
         assert!(e.message.contains("全角冒号"), "{}", e.message);
         let e = err("单位: xx镇\n考核年度: 2021\n报送日期：2022-02-15\n台账: {}\n");
         assert!(e.message.contains("第3行用了全角冒号"), "{}", e.message);
+    }
+
+    /// Every scalar style: the character a value's byte offset names is found in the source.
+    #[test]
+    fn value_positions_are_exact_in_every_scalar_style() {
+        let text = "a:\n  pass: |\n    count(x) >= 1\n      and cuont(x)\n  q: >-\n    z\n    ww\n  r: \"m\\\"\n    n\"\n  s: 'it''s ok'\n";
+        let n = p(text);
+        let a = n.get("a").unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let at = |key: &str, needle: &str| {
+            let v = a.get(key).unwrap();
+            let value = v.as_scalar().unwrap();
+            let off = value.find(needle).unwrap();
+            let (dl, c) = value_position(&lines[v.line as usize - 1..], v.col, value, off).unwrap();
+            (v.line + dl, c)
+        };
+        // `|`: the parser marks the first character of text (line 3, column 5); `cuont` is on
+        // line 4 after 6 spaces and `and ` (column 11).
+        assert_eq!(at("pass", "count"), (3, 5));
+        assert_eq!(at("pass", "cuont"), (4, 11));
+        // `>-` folds line 7 into `z ww`: `ww` is at line 7, column 5.
+        assert_eq!(at("q", "ww"), (7, 5));
+        // A double-quoted value over two lines with an escaped quote: `n` is line 9, column 5.
+        assert_eq!(at("r", "n"), (9, 5));
+        // `'it''s ok'`: `ok` at column 13 of line 10 (`  s: 'it''s ok'`: the quote is at 6,
+        // `it''s` 7–11, a space).
+        assert_eq!(at("s", "ok"), (10, 13));
+    }
+
+    #[test]
+    fn tokens_end_where_they_end() {
+        // Columns are 1-based; the end is the column just after the token.
+        assert_eq!(token_end("    pass: count(rows) >= 1  # x", 11), 27);
+        assert_eq!(token_end("  - {name: 合格, min: 60}", 5), 24);
+        assert_eq!(token_end("  - {name: 合格, min: 60}", 12), 14);
+        assert_eq!(token_end("    meausre: 文字", 5), 12);
+        // `"a \" b"` from column 12: the closing quote is at 19.
+        assert_eq!(token_end("  message: \"a \\\" b\" # c", 12), 20);
+        assert_eq!(token_end("  s: 'it''s'", 6), 13);
+        assert_eq!(token_end("  pass: |-", 9), 11);
+        // Not closed: to the end of the line (18 characters).
+        assert_eq!(token_end("  x: \"never closed", 6), 19);
+        assert_eq!(token_end("short", 9), 9);
     }
 
     #[test]

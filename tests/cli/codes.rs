@@ -73,6 +73,22 @@ fn every_code_has_a_fixture_that_reports_it() {
             }
         };
         let seen = seen(&out);
+        // What the user reads is plain Chinese: each problem's message in the JSON report and
+        // every line on standard error.
+        let messages = serde_json::from_slice::<serde_json::Value>(&out.stdout)
+            .ok()
+            .and_then(|j| j["problems"].as_array().cloned())
+            .unwrap_or_default();
+        for m in messages.iter().filter_map(|p| p["message"].as_str()) {
+            if let Some(phrase) = english_in(m) {
+                failures.push(format!("{}: English «{phrase}» in {m}", info.code));
+            }
+        }
+        for line in String::from_utf8_lossy(&out.stderr).lines() {
+            if let Some(phrase) = english_in(line) {
+                failures.push(format!("{}: English «{phrase}» in {line}", info.code));
+            }
+        }
         if !reports(&seen, info.code) {
             failures.push(format!(
                 "{} ({:?}): not reported\n{seen}",

@@ -32,7 +32,7 @@ const BROKEN: &[(&str, &str)] = &[
     ("grades-no-floor", "ruleset.yaml:9:22"),
     ("grades-not-descending", "ruleset.yaml:9:21"),
     ("group-points-mismatch", "ruleset.yaml:13:35"),
-    ("ledger-no-columns", "ruleset.yaml:19:15"),
+    ("ledger-no-columns", "ruleset.yaml:19:7"),
     ("level-over-points", "1.yaml:11:35"),
     ("manual-with-measure", "1.yaml:8:13"),
     ("misplaced-lambda", "1.yaml:10:47"),
@@ -45,7 +45,7 @@ const BROKEN: &[(&str, &str)] = &[
     ("ruleset-not-utf8", "1.yaml"),
     ("ruleset-shape", "1.yaml:2:5"),
     ("syntax", "1.yaml:10:33"),
-    ("tiers-empty", "1.yaml:10:16"),
+    ("tiers-empty", "1.yaml:11:17"),
     ("tiers-not-monotone", "1.yaml:11:39"),
     ("total-points-mismatch", "ruleset.yaml:5:6"),
     ("type-mismatch", "1.yaml:10:15"),
@@ -55,7 +55,7 @@ const BROKEN: &[(&str, &str)] = &[
     ("unknown-function", "1.yaml:10:15"),
     ("unknown-grade", "ruleset.yaml:10:13"),
     ("unknown-key", "1.yaml:5:5"),
-    ("unknown-method", "1.yaml:10:13"),
+    ("unknown-method", "1.yaml:9:7"),
     ("unknown-name", "1.yaml:10:21"),
     ("unknown-source", "1.yaml:5:13"),
     ("unquoted-id", "1.yaml:2:9"),
@@ -1043,4 +1043,76 @@ fn every_broken_rule_fixture_speaks_plain_chinese() {
     for d in all {
         assert!(english_in(&d).is_none(), "{d}");
     }
+}
+
+/// The carets of `rules check` underline the whole bad token — a name, a Chinese column name
+/// (two columns of width per character), a key, a whole expression — and an expression written
+/// as a block scalar (`|`, `>`) is pointed at exactly, on its own line and column.
+#[test]
+fn carets_underline_the_whole_token_and_block_scalars_are_exact() {
+    let carets = |stderr: &str, source: &str| -> String {
+        let lines: Vec<&str> = stderr.lines().collect();
+        let i = lines
+            .iter()
+            .position(|l| l.ends_with(source))
+            .unwrap_or_else(|| panic!("no line {source:?} in\n{stderr}"));
+        lines[i + 1].to_string()
+    };
+    // `cuont` at 1.yaml:10:15 (8 spaces, `pass: `): five carets under it.
+    let (_, _, err) = check(&Path::new(FIXTURES).join("unknown-function"));
+    let src = "pass: cuont(rows) >= 最少条数";
+    assert_eq!(
+        carets(&err, src),
+        format!("   | {}^^^^^", " ".repeat(14)),
+        "{err}"
+    );
+    // `成文日期` (4 characters, display width 8) at 1.yaml:7:43.
+    let (_, _, err) = check(&Path::new(FIXTURES).join("unknown-column"));
+    let line = err
+        .lines()
+        .find(|l| l.contains("r.成文日期"))
+        .unwrap_or_else(|| panic!("{err}"));
+    let caret_line = carets(&err, line);
+    assert!(caret_line.ends_with(" ^^^^^^^^"), "{err}");
+    // An unknown key: the whole key `meausre`, at 1.yaml:5:5.
+    let (_, _, err) = check(&Path::new(FIXTURES).join("unknown-key"));
+    assert_eq!(
+        carets(&err, "meausre: 拼错的键"),
+        format!("  | {}^^^^^^^", " ".repeat(4)),
+        "{err}"
+    );
+    // The whole expression of the wrong type: `count(rows) + 1` is 15 characters.
+    let (_t, err) = broken("count(rows) + 1", ("", ""), false);
+    assert_eq!(
+        carets(&err, "pass: count(rows) + 1"),
+        format!("   | {}{}", " ".repeat(14), "^".repeat(15)),
+        "{err}"
+    );
+    // A literal block scalar: `cuont` is on the block's second line (12), after 12 spaces
+    // and `and ` (column 17).
+    let (t, err) = broken(
+        "|\n          count(rows) >= 1\n            and cuont(rows) > 0",
+        ("", ""),
+        false,
+    );
+    assert!(
+        err.contains(&format!("--> {}/1.yaml:12:17", t.path().display())),
+        "{err}"
+    );
+    assert_eq!(
+        carets(&err, "and cuont(rows) > 0"),
+        format!("   | {}^^^^^", " ".repeat(16)),
+        "{err}"
+    );
+    // A folded block scalar (`>-`): its lines are joined by spaces in the value, and `cuont`
+    // is still found on line 12.
+    let (t, err) = broken(
+        ">-\n          count(rows) >= 1\n            and cuont(rows) > 0",
+        ("", ""),
+        false,
+    );
+    assert!(
+        err.contains(&format!("--> {}/1.yaml:12:17", t.path().display())),
+        "{err}"
+    );
 }

@@ -339,6 +339,11 @@ fn a_bare_true_where_an_expression_goes_says_to_quote_it() {
     let out = kaohe().args(["rules", "check"]).arg(&dir).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("2.yaml:23:13"), "{err}");
+    // `        pass: true`: the value `true` starts at column 15.
+    assert!(err.contains("2.yaml:23:15"), "{err}");
+    assert!(
+        err.contains("all.pass：应为文字，实为真假值「true」"),
+        "{err}"
+    );
     assert!(err.contains("请加引号，如 pass: \"true\""), "{err}");
 }

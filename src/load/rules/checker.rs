@@ -22,7 +22,9 @@ use crate::model::schema::TypeEnv;
 pub(super) struct Checker<'a> {
     pub(super) files: &'a RuleFiles,
     /// Per file: key path → position of the value (from the position-aware parse).
-    pub(super) positions: BTreeMap<String, BTreeMap<String, Pos>>,
+    pub(super) positions: BTreeMap<String, BTreeMap<String, (u32, u32)>>,
+    /// Per file: its lines, indexed once when a problem first needs one.
+    pub(super) lines: std::cell::RefCell<BTreeMap<String, Vec<&'a str>>>,
     pub(super) problems: Vec<Problem>,
     /// Names read by the expressions compiled so far (for unused parameters and lets).
     pub(super) used: BTreeSet<String>,
@@ -41,13 +43,23 @@ pub(super) struct Checker<'a> {
     pub(super) unit: usize,
 }
 
+/// Where a value (or, for a `#key` path, a key) is written: the 1-based line and column of its
+/// first character as the parser marks it (a quote, or the first character of a block
+/// scalar's text). `exact` is false when the path has no position of its own and this is the
+/// nearest enclosing one's.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Pos {
     pub(super) line: u32,
     pub(super) col: u32,
-    /// Where the scalar's text starts relative to `col` (1 for a quoted scalar), or `None` for
-    /// a block scalar whose text starts on the next line.
-    pub(super) inline: Option<u32>,
+    pub(super) exact: bool,
+}
+
+/// A located spot: the file as problems name it, the file as the checker names it (`+name`
+/// for an overlay's own), and the position.
+pub(super) struct Located {
+    pub(super) display: String,
+    pub(super) file: String,
+    pub(super) pos: Option<Pos>,
 }
 
 impl<'a> Checker<'a> {
@@ -58,11 +70,8 @@ impl<'a> Checker<'a> {
         code: impl Into<Code>,
         message: impl Into<String>,
     ) {
-        let (display, pos) = self.locate(file, path);
-        let mut p = Problem::error(display, code, message);
-        if let Some(pos) = pos {
-            p = p.at(pos.line, pos.col);
-        }
+        let at = self.locate(file, path);
+        let p = self.whole_token(Problem::error(at.display.clone(), code, message), &at);
         self.problems.push(p);
     }
 
@@ -74,15 +83,79 @@ impl<'a> Checker<'a> {
         message: impl Into<String>,
     ) {
         // Point at the key when there is one (`年报截止:`), else at the value.
-        let (display, pos) = match self.locate(file, &format!("{path}#key")) {
-            (d, Some(pos)) => (d, Some(pos)),
+        let at = match self.locate(file, &format!("{path}#key")) {
+            at @ Located { pos: Some(_), .. } => at,
             _ => self.locate(file, path),
         };
-        let mut p = Problem::warning(display, code, message);
-        if let Some(pos) = pos {
-            p = p.at(pos.line, pos.col);
-        }
+        let p = self.whole_token(Problem::warning(at.display.clone(), code, message), &at);
         self.problems.push(p);
+    }
+
+    /// The problem at `at`, underlining the whole token written there.
+    fn whole_token(&self, p: Problem, at: &Located) -> Problem {
+        let Some(pos) = at.pos else {
+            return p;
+        };
+        let p = p.at(pos.line, pos.col);
+        match self.source_line(&at.file, pos.line) {
+            Some(line) => p.until(yaml::token_end(line, pos.col)),
+            None => p,
+        }
+    }
+
+    /// Line `line` (1-based) of a rule file, from an index of its lines made once per file.
+    pub(super) fn source_line(&self, file: &str, line: u32) -> Option<&'a str> {
+        self.source_lines(file, line, 1).first().copied()
+    }
+
+    /// Up to `count` lines of a rule file from line `line` (1-based) on.
+    pub(super) fn source_lines(&self, file: &str, line: u32, count: usize) -> Vec<&'a str> {
+        let mut index = self.lines.borrow_mut();
+        let lines = match index.entry(file.to_string()) {
+            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::btree_map::Entry::Vacant(e) => match self.text(file) {
+                Some(text) => e.insert(text.lines().collect()),
+                None => return Vec::new(),
+            },
+        };
+        let from = (line.max(1) - 1) as usize;
+        lines.iter().skip(from).take(count).copied().collect()
+    }
+
+    /// The problem at byte range `span` of a value `src` written at `at`: line and column of
+    /// the span's start, and its end when it is on the same line; the value's start when the
+    /// source cannot be followed.
+    pub(super) fn in_value(
+        &self,
+        p: Problem,
+        at: &Located,
+        src: &str,
+        span: std::ops::Range<usize>,
+    ) -> Problem {
+        let Some(pos) = at.pos else {
+            return p;
+        };
+        let fallback = |p: Problem| p.at(pos.line, pos.col);
+        if !pos.exact {
+            return fallback(p);
+        }
+        // Enough lines for the value: its own line breaks, and blank or folded lines beside.
+        let upto = &src[..span.end.min(src.len())];
+        let count = upto.matches('\n').count() * 2 + 64;
+        let lines = self.source_lines(&at.file, pos.line, count);
+        let Some((dl, col)) = yaml::value_position(&lines, pos.col, src, span.start) else {
+            return fallback(p);
+        };
+        let p = p.at(pos.line + dl, col);
+        match yaml::value_position(&lines, pos.col, src, span.end) {
+            Some((el, end)) if el == dl && end > col => p.until(end),
+            // A span over lines: underline to the end of its first line.
+            Some((el, _)) if el > dl => match lines.get(dl as usize) {
+                Some(l) => p.until(l.chars().count() as u32 + 1),
+                None => p,
+            },
+            _ => p,
+        }
     }
 
     /// The rule files that are not the overlay's own (`+name`): the base, or the rule set.
@@ -106,7 +179,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Where a value is written: through the overlay's remapping first, then in the file.
-    pub(super) fn locate(&self, file: &str, path: &str) -> (String, Option<Pos>) {
+    pub(super) fn locate(&self, file: &str, path: &str) -> Located {
         let (bare, key) = match path.strip_suffix("#key") {
             Some(b) => (b, "#key"),
             None => (path, ""),
@@ -115,26 +188,36 @@ impl<'a> Checker<'a> {
         loop {
             if let Some((of, op)) = self.remap.get(&(file.to_string(), p.clone())) {
                 let rest = &bare[p.len()..];
-                return (self.display(of), self.pos(of, &format!("{op}{rest}{key}")));
+                return Located {
+                    display: self.display(of),
+                    file: of.clone(),
+                    pos: self.pos(of, &format!("{op}{rest}{key}")),
+                };
             }
             match p.rfind(['.', '[']) {
                 Some(cut) => p.truncate(cut),
                 None => break,
             }
         }
-        (self.display(file), self.pos(file, path))
+        Located {
+            display: self.display(file),
+            file: file.to_string(),
+            pos: self.pos(file, path),
+        }
     }
 
     pub(super) fn pos(&self, file: &str, path: &str) -> Option<Pos> {
         let map = self.positions.get(file)?;
         // The nearest enclosing key that has a position.
         let mut p = path.to_string();
+        let mut exact = true;
         loop {
-            if let Some(pos) = map.get(&p) {
-                return Some(*pos);
+            if let Some(&(line, col)) = map.get(&p) {
+                return Some(Pos { line, col, exact });
             }
             let cut = p.rfind(['.', '['])?;
             p.truncate(cut);
+            exact = false;
         }
     }
 
@@ -170,7 +253,11 @@ impl<'a> Checker<'a> {
                 let message = shape_message(&e);
                 let mut p = Problem::error(self.display(file), RuleCode::RulesetShape, message);
                 if let Some(loc) = e.location() {
-                    p = p.at(loc.line() as u32, loc.column() as u32);
+                    let (line, col) = (loc.line() as u32, loc.column() as u32);
+                    p = p.at(line, col);
+                    if let Some(text) = self.source_line(file, line) {
+                        p = p.until(yaml::token_end(text, col));
+                    }
                 }
                 self.problems.push(p);
                 None
@@ -415,64 +502,25 @@ impl<'a> Checker<'a> {
         src: &str,
         errors: Vec<ExprError>,
     ) {
-        let (display, pos) = self.locate(file, path);
+        let at = self.locate(file, path);
         for err in errors {
             // The error renders itself (in Chinese, in one place: expr/error.rs).
-            let mut p =
-                Problem::error(display.clone(), err.code(), err.to_string()).value(src.to_string());
-            if let Some(pos) = pos {
-                let (line, col) = span_position(pos, src, err.span.start);
-                p = p.at(line, col);
-            }
+            let p = Problem::error(at.display.clone(), err.code(), err.to_string())
+                .value(src.to_string());
+            let p = self.in_value(p, &at, src, err.span.clone());
             self.problems.push(p);
         }
     }
 }
 
-/// The line and column of byte offset `at` inside an expression whose YAML scalar is at `pos`.
-pub(super) fn span_position(pos: Pos, src: &str, at: usize) -> (u32, u32) {
-    let before = &src[..at.min(src.len())];
-    match pos.inline {
-        Some(shift) if !src.contains('\n') => {
-            (pos.line, pos.col + shift + before.chars().count() as u32)
-        }
-        // Block scalars: lines follow the scalar's first line; columns are approximate.
-        None => {
-            let line = pos.line + 1 + before.matches('\n').count() as u32;
-            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32;
-            (line, pos.col + 2 + col)
-        }
-        Some(_) => (pos.line, pos.col),
-    }
-}
-
-pub(super) fn index_positions(node: &Node, path: String, out: &mut BTreeMap<String, Pos>) {
-    let inline = match &node.value {
-        NodeValue::Scalar { quoted: true, .. } => Some(1),
-        NodeValue::Scalar { text, .. } if text.contains('\n') => None,
-        _ => Some(0),
-    };
-    out.insert(
-        path.clone(),
-        Pos {
-            line: node.line,
-            col: node.col,
-            inline,
-        },
-    );
+pub(super) fn index_positions(node: &Node, path: String, out: &mut BTreeMap<String, (u32, u32)>) {
+    out.insert(path.clone(), (node.line, node.col));
     match &node.value {
         NodeValue::Map(entries) => {
             for (k, v) in entries {
                 if let NodeValue::Scalar { text, .. } = &k.value {
                     let child = join(&path, text);
-                    out.insert(
-                        format!("{child}#key"),
-                        Pos {
-                            line: k.line,
-                            col: k.col,
-                            inline: Some(0),
-                        },
-                    );
+                    out.insert(format!("{child}#key"), (k.line, k.col));
                     index_positions(v, child, out);
                 }
             }

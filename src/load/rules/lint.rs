@@ -1,7 +1,7 @@
 //! Lints over an expression's syntax tree: what compiles but is probably not what was meant
 //! (`ambiguous-name`, `date-outside-year` of a `date("…")` literal).
 
-use super::{Checker, span_position};
+use super::Checker;
 use crate::dates::parse_date;
 use crate::diag::Problem;
 use crate::diag::RuleCode;
@@ -74,7 +74,7 @@ impl Checker<'_> {
             let cost = loop_cost(&ast);
             if cost > COSTLY {
                 found.push((
-                    ast.span.start,
+                    ast.span.clone(),
                     RuleCode::CostlyExpression,
                     format!(
                         "这条表达式的循环可见的次数约为 {cost} 次（嵌套的 range 相乘），超过 {COSTLY} 次；评分时运算超过 {} 步会停止并报错，请缩小范围或改写",
@@ -85,22 +85,19 @@ impl Checker<'_> {
         }
         // An expression that reads the row's column too (`it.报送日期 > 报送日期`) shows its author
         // knows the two apart: no warning for the bare name there.
-        found.retain(|(start, code, _)| {
+        found.retain(|(span, code, _)| {
             *code != RuleCode::AmbiguousName || {
-                let name: String = src[*start..]
+                let name: String = src[span.start..]
                     .chars()
                     .take_while(|c| c.is_alphanumeric() || *c == '_')
                     .collect();
                 !src.contains(&format!(".{name}"))
             }
         });
-        let (display, pos) = self.locate(file, path);
-        for (span_start, code, message) in found {
-            let mut p = Problem::warning(display.clone(), code, message).value(src);
-            if let Some(pos) = pos {
-                let (line, col) = span_position(pos, src, span_start);
-                p = p.at(line, col);
-            }
+        let at = self.locate(file, path);
+        for (span, code, message) in found {
+            let p = Problem::warning(at.display.clone(), code, message).value(src);
+            let p = self.in_value(p, &at, src, span);
             self.problems.push(p);
         }
     }
@@ -143,7 +140,7 @@ fn lint_ast(
     env: &TypeEnv,
     scope: &mut Vec<(String, Option<String>)>,
     year: Option<i16>,
-    out: &mut Vec<(usize, RuleCode, String)>,
+    out: &mut Vec<(std::ops::Range<usize>, RuleCode, String)>,
 ) {
     use crate::expr::ast::{AstKind, BinOp};
     match &ast.kind {
@@ -163,7 +160,7 @@ fn lint_ast(
                         .find(|(_, l)| l.as_deref() == Some(ledger))
                         .map_or("r", |(p, _)| p.as_str());
                     out.push((
-                        ast.span.start,
+                        ast.span.clone(),
                         RuleCode::AmbiguousName,
                         format!(
                             "`{n}` 读的是清单字段或参数 {n}，而台账 {ledger} 也有“{n}”列：若指该行的列，请写 {param}.{n}"
@@ -189,7 +186,7 @@ fn lint_ast(
                 && d.year() != y + 1
             {
                 out.push((
-                    arg.span.start,
+                    arg.span.clone(),
                     RuleCode::DateOutsideYear,
                     format!("日期 {d} 不在考核年度 {y} 或次年内（是否沿用了上一年的日期？）"),
                 ));
@@ -231,7 +228,7 @@ fn lint_ast(
                         ("真", "not is_null(…)")
                     };
                     out.push((
-                        ast.span.start,
+                        ast.span.clone(),
                         RuleCode::CompareNull,
                         format!(
                             "`{} null` 总是{always}（与 null 的比较一律为假）：判断空值请写 {fix}，或用 present(…) 同时排除空文字和空列表",

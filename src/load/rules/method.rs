@@ -37,17 +37,23 @@ pub(super) fn compile_method(
     let (kind, body) = m.iter().next().expect("one entry");
     let kind = kind.as_str().unwrap_or_default();
     let path = join(path, kind);
-    let shape = |c: &mut Checker, e: serde_yaml::Error| {
+    // A shape error names the key inside the method (`all.pass`) and points at it.
+    let shape = |c: &mut Checker, e: serde_path_to_error::Error<serde_yaml::Error>| {
+        let inner = e.path().to_string();
+        let (at, label) = match inner.as_str() {
+            "." | "" => (path.clone(), kind.to_string()),
+            _ => (format!("{path}.{inner}"), format!("{kind}.{inner}")),
+        };
         c.error(
             file,
-            &path,
+            &at,
             RuleCode::RulesetShape,
-            format!("{kind}：{}", shape_message(&e)),
+            format!("{label}：{}", shape_message(e.inner())),
         );
     };
     match kind {
         "all" => {
-            let raw: RawAll = serde_yaml::from_value(body.clone())
+            let raw: RawAll = serde_path_to_error::deserialize(body.clone())
                 .map_err(|e| shape(c, e))
                 .ok()?;
             let pass = c.expr(file, &join(&path, "pass"), &raw.pass, env, Want::Bool);
@@ -63,7 +69,7 @@ pub(super) fn compile_method(
             })
         }
         "tiers" => {
-            let raw: RawTiers = serde_yaml::from_value(body.clone())
+            let raw: RawTiers = serde_path_to_error::deserialize(body.clone())
                 .map_err(|e| shape(c, e))
                 .ok()?;
             let measure = c.expr(file, &join(&path, "measure"), &raw.measure, env, Want::Num);
@@ -107,7 +113,12 @@ pub(super) fn compile_method(
                 levels.push(Level { min, points: pts });
             }
             if levels.is_empty() {
-                c.error(file, &path, RuleCode::TiersEmpty, "tiers 至少需要一个档位");
+                c.error(
+                    file,
+                    &join(&path, "levels"),
+                    RuleCode::TiersEmpty,
+                    "tiers 至少需要一个档位",
+                );
             }
             Some(Method::Tiers {
                 measure: measure?,
@@ -118,7 +129,7 @@ pub(super) fn compile_method(
         }
         "deduct" | "award" => {
             let award = kind == "award";
-            let raw: RawItemsMethod = serde_yaml::from_value(body.clone())
+            let raw: RawItemsMethod = serde_path_to_error::deserialize(body.clone())
                 .map_err(|e| shape(c, e))
                 .ok()?;
             let inline = raw.items.is_some()
@@ -216,7 +227,7 @@ pub(super) fn compile_method(
         other => {
             c.error(
                 file,
-                &path,
+                &format!("{path}#key"),
                 RuleCode::UnknownMethod,
                 format!("未知的计分方法 `{other}`（可用：all、tiers、deduct、award、manual）"),
             );

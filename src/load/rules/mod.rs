@@ -33,7 +33,7 @@ pub(crate) mod township;
 pub use cases::{EXPECTED_FILE, TestCase, test_cases};
 pub use overlay::overlay_summary;
 
-use checker::{Checker, index_positions, span_position};
+use checker::{Checker, index_positions};
 use compile::compile_checked;
 use env::{Want, element_type, with_name};
 pub(crate) use raw::yaml_decimal;
@@ -68,6 +68,7 @@ pub fn check(files: &RuleFiles) -> Checked {
     let mut c = Checker {
         files,
         positions: BTreeMap::new(),
+        lines: Default::default(),
         problems: Vec::new(),
         used: BTreeSet::new(),
         columns_read: BTreeSet::new(),
