@@ -34,6 +34,17 @@ for f in $F/xx-town-2021-excel/材料/年度报告.docx $F/annual-reports/report
   printf '\000' > "corpus/docx/$n"; cat "$f" >> "corpus/docx/$n"
   printf '\001' > "corpus/docx/xml-$n"; unzip -p "$f" word/document.xml >> "corpus/docx/xml-$n" 2>/dev/null || true
 done
+# Hand-written document.xml seeds (selector 1): a vertical merge, gridBefore with a spanning
+# cell and a nested table, a UTF-16 document (the fixtures' .docx have none of these).
+S='<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+E='</w:body></w:document>'
+{ printf '\001'; printf '%s' "$S<w:tbl><w:tr><w:tc><w:tcPr><w:vMerge w:val=\"restart\"/></w:tcPr><w:p><w:r><w:t>并</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>二</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:p><w:r><w:t>三</w:t></w:r></w:p></w:tc></w:tr></w:tbl>$E"; } > corpus/docx/seed-vmerge
+{ printf '\001'; printf '%s' "$S<w:tbl><w:tr><w:trPr><w:gridBefore w:val=\"3\"/></w:trPr><w:tc><w:tcPr><w:gridSpan w:val=\"2\"/></w:tcPr><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tbl><w:tr><w:tc><w:p><w:r><w:t>嵌</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p/></w:tc></w:tr></w:tbl><w:p><w:r><w:t>一、总体情况</w:t></w:r></w:p>$E"; } > corpus/docx/seed-gridbefore-nested
+{ printf '\001'; printf '\377\376'; printf '%s' "$S<w:p><w:r><w:t>一、总体情况</w:t></w:r></w:p>$E" | iconv -f utf-8 -t utf-16le; } > corpus/docx/seed-utf16
+# Hand-written table seeds: spans, a Markdown pipe table with raw HTML, a ledger page.
+{ printf '\000'; printf '%s' '<html><body><table><tr><td rowspan=3 colspan=2>x</td><td>y</td></tr><tr><td>z</td></tr></table><table><tr><th colspan=0>a</th></tr></table></body></html>'; } > corpus/html_tables/seed-spans
+{ printf '\001'; printf '%s\n' '# 年度报告' '| 项目 | 数量 |' '|---|---|' '| 主动公开 | 12 |' '' '<table><tr><td rowspan=2>a</td></tr><tr></tr></table>'; } > corpus/html_tables/seed-md
+{ printf '\002'; printf '%s' '<table><tr><td>标题</td><td>栏目</td><td>索引号</td><td>成文日期</td><td>发布日期</td></tr><tr><td rowspan=2>会议一</td><td>工作动态</td><td>X/1</td><td>2021-03-01</td><td>2021-03-02</td></tr></table>'; } > corpus/html_tables/seed-ledger
 # html_tables: selector 0 (.html), 1 (.md), 2 (a ledger saved as a web page).
 for f in $(find $F -name '*.html' -o -name '*.htm'); do
   n=$(echo "${f#../fixtures/}" | tr / _)

@@ -283,18 +283,9 @@ fn resolve_inside(root: &Path, raw: &str) -> Result<PathBuf, Fetched> {
     // A dangling link, or a missing file behind a link, is simply missing.
     let canon = match fs::canonicalize(&path) {
         Ok(c) => c,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(status(FileStatus::Missing, "文件不存在"));
-        }
         Err(e) => {
-            // e.g. a path component that is a regular file (`a.pdf/x`): not there either.
-            if path.symlink_metadata().is_err() {
-                return Err(status(FileStatus::Missing, "文件不存在"));
-            }
-            return Err(status(
-                FileStatus::Unreadable,
-                format!("无法读取：{}", crate::diag::os_error(&e)),
-            ));
+            let lstat = path.symlink_metadata().err().map(|m| m.kind());
+            return Err(unresolved(&e, lstat));
         }
     };
     if !canon.starts_with(root) {
@@ -315,6 +306,24 @@ fn resolve_inside(root: &Path, raw: &str) -> Result<PathBuf, Fetched> {
             FileStatus::Unreadable,
             format!("无法读取：{}", crate::diag::os_error(&e)),
         )),
+    }
+}
+
+/// Why a path inside the bundle could not be resolved (`canonicalize` failed with `e`; `lstat`
+/// is how `symlink_metadata` of the path itself failed, `None` when it did not). Only a path
+/// that is not there is missing: a missing component, a dangling link, or a component that is a
+/// regular file (`a.pdf/x`). A folder kaohe may not enter (permission denied) or a link loop is
+/// there but unreadable, and says why — never "不存在" for a file the township did hand in.
+fn unresolved(e: &std::io::Error, lstat: Option<std::io::ErrorKind>) -> Fetched {
+    use std::io::ErrorKind::{NotADirectory, NotFound};
+    let gone = |k: std::io::ErrorKind| matches!(k, NotFound | NotADirectory);
+    if e.kind() == NotFound || lstat.is_some_and(gone) {
+        status(FileStatus::Missing, "文件不存在")
+    } else {
+        status(
+            FileStatus::Unreadable,
+            format!("无法读取：{}", crate::diag::os_error(e)),
+        )
     }
 }
 
@@ -413,6 +422,33 @@ mod tests {
         ] {
             assert!(lexical_resolve(root, bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn only_a_path_that_is_not_there_is_missing() {
+        use std::io::{Error, ErrorKind as K};
+        let missing = |f: Fetched| matches!(f.status, FileStatus::Missing);
+        // A dangling link, a missing folder, `a.pdf/x`.
+        assert!(missing(unresolved(&Error::from(K::NotFound), None)));
+        assert!(missing(unresolved(
+            &Error::from(K::NotFound),
+            Some(K::NotFound)
+        )));
+        let not_dir = Error::from(K::NotADirectory);
+        assert!(missing(unresolved(&not_dir, Some(K::NotADirectory))));
+        // Inside a folder kaohe may not enter (EACCES): there, but not readable.
+        let denied = unresolved(&Error::from(K::PermissionDenied), Some(K::PermissionDenied));
+        assert!(
+            matches!(denied.status, FileStatus::Unreadable),
+            "{denied:?}"
+        );
+        assert_eq!(denied.reason, "无法读取：没有访问权限");
+        // A link loop: the link itself is there.
+        let looped = unresolved(&Error::from_raw_os_error(40), None); // ELOOP
+        assert!(
+            matches!(looped.status, FileStatus::Unreadable),
+            "{looped:?}"
+        );
     }
 
     #[test]

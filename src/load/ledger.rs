@@ -158,8 +158,9 @@ pub fn read_ledger(
 /// The first bytes of an OLE2 compound file: a real Excel 97–2003 workbook.
 const OLE2_SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-/// An `.xls` that is not a workbook: an HTML table (the largest one on the page; rows numbered
-/// as the table's rows) or tab-separated text, with a 提示 saying how it was read.
+/// An `.xls` that is not a workbook: an HTML table (the longest holding the ledger's header,
+/// else the longest on the page; rows numbered as the table's rows) or tab-separated text,
+/// with a 提示 saying how it was read.
 fn xls_as_text(
     decl: &LedgerDecl,
     file: &str,
@@ -186,7 +187,26 @@ fn xls_as_text(
         if let Some(cut) = read.cut {
             problems.push(Problem::error(file, DataCode::TableTooLarge, cut.message()));
         }
-        let Some(table) = read.tables.into_iter().max_by_key(|t| t.rows.len()) else {
+        // The table holding the ledger's header, the longest of them; else the longest table
+        // (whose header problems then say what is missing). Longest alone would pick a
+        // page's bulkiest table, however little it has to do with the ledger.
+        let accepted = accepted_names(decl, opts);
+        let numbered = |t: crate::value::Table| -> Vec<SheetRow> {
+            t.rows
+                .into_iter()
+                .enumerate()
+                .map(|(i, cells)| SheetRow {
+                    number: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                    cells,
+                })
+                .collect()
+        };
+        let Some(rows) = read
+            .tables
+            .into_iter()
+            .map(numbered)
+            .max_by_key(|rows| (header_position(decl, &accepted, rows).is_some(), rows.len()))
+        else {
             problems.push(Problem::error(
                 file,
                 DataCode::LedgerReadAsHtml,
@@ -199,15 +219,6 @@ fn xls_as_text(
             DataCode::LedgerReadAsHtml,
             "文件扩展名为 .xls，实为网页表格（HTML，许多平台这样导出“Excel”），已按网页中的表格读取；行号为表格中的行序",
         ));
-        let rows = table
-            .rows
-            .into_iter()
-            .enumerate()
-            .map(|(i, cells)| SheetRow {
-                number: u32::try_from(i + 1).unwrap_or(u32::MAX),
-                cells,
-            })
-            .collect();
         return build_ledger(decl, file, None, rows, opts, problems);
     }
     problems.push(Problem::warning(
@@ -243,7 +254,8 @@ impl WithFile for Problem {
 const MAX_CSV_CELLS: usize = 5_000_000;
 
 pub fn csv_rows(text: &str, required: &[Vec<String>]) -> Result<Vec<SheetRow>, Problem> {
-    // One line terminator, so physical lines are counted the same way everywhere.
+    // One line terminator, so physical lines are counted the same way everywhere (a copy only
+    // when there is a CR to replace: a 60 MiB ledger is not held twice more for nothing).
     let text: std::borrow::Cow<str> = if text.contains('\r') {
         text.replace("\r\n", "\n").replace('\r', "\n").into()
     } else {
@@ -368,6 +380,41 @@ fn sniff_delimiter(text: &str, required: &[Vec<String>]) -> u8 {
 /// Unreadable cells listed one by one per column; the rest are counted in one problem.
 const MAX_CELL_PROBLEMS: usize = 200;
 
+/// The declared columns a header cell names (each once), and how.
+fn names_of(accepted: &[(String, usize, Via)], cell: &str) -> Vec<(usize, Via)> {
+    let key = header_key(cell);
+    let mut out: Vec<(usize, Via)> = Vec::new();
+    if key.is_empty() {
+        return out;
+    }
+    for (name, col, via) in accepted {
+        if *name == key && !out.iter().any(|(c, _)| c == col) {
+            out.push((*col, *via));
+        }
+    }
+    out
+}
+
+/// Whether a cell of row `r` names declared column `col`.
+fn holds(accepted: &[(String, usize, Via)], r: &SheetRow, col: usize) -> bool {
+    r.cells
+        .iter()
+        .any(|c| names_of(accepted, c).iter().any(|(k, _)| *k == col))
+}
+
+/// The header: the first of the first 10 rows holding every required column. A header cell is
+/// matched with every whitespace character inside it removed ("索 引 号"), by the column's
+/// name, an alias the rule set declares or the township's 列名对照.
+fn header_position(
+    decl: &LedgerDecl,
+    accepted: &[(String, usize, Via)],
+    rows: &[SheetRow],
+) -> Option<usize> {
+    rows.iter().position(|r| {
+        r.number <= HEADER_SEARCH_ROWS && (0..decl.required.len()).all(|i| holds(accepted, r, i))
+    })
+}
+
 pub fn build_ledger(
     decl: &LedgerDecl,
     file: &str,
@@ -382,25 +429,8 @@ pub fn build_ledger(
     };
     let columns: Vec<String> = decl.columns().map(|c| c.name.clone()).collect();
     let accepted = accepted_names(decl, opts);
-    // The declared columns a header cell names (each once), and how.
-    let names_of = |cell: &str| -> Vec<(usize, Via)> {
-        let key = header_key(cell);
-        let mut out: Vec<(usize, Via)> = Vec::new();
-        if key.is_empty() {
-            return out;
-        }
-        for (name, col, via) in &accepted {
-            if *name == key && !out.iter().any(|(c, _)| c == col) {
-                out.push((*col, *via));
-            }
-        }
-        out
-    };
-    let holds = |r: &SheetRow, col: usize| {
-        r.cells
-            .iter()
-            .any(|c| names_of(c).iter().any(|(k, _)| *k == col))
-    };
+    let names_of = |cell: &str| names_of(&accepted, cell);
+    let holds = |r: &SheetRow, col: usize| holds(&accepted, r, col);
     let candidates: Vec<&SheetRow> = rows
         .iter()
         .filter(|r| r.number <= HEADER_SEARCH_ROWS)
@@ -444,13 +474,7 @@ pub fn build_ledger(
         return None;
     }
 
-    // The header: the first of the first 10 rows holding every required column. A header
-    // cell is matched with every whitespace character inside it removed ("索 引 号"), by the
-    // column's name, an alias the rule set declares or the township's 列名对照.
-    let header_pos = rows.iter().position(|r| {
-        r.number <= HEADER_SEARCH_ROWS && (0..decl.required.len()).all(|i| holds(r, i))
-    });
-    let Some(header_pos) = header_pos else {
+    let Some(header_pos) = header_position(decl, &accepted, &rows) else {
         // Name what is missing, against the row that comes closest to a header, with the
         // headers found and the mapping they probably mean.
         match closest() {
@@ -845,6 +869,10 @@ fn value_maps(
     out
 }
 
+/// Header cells a message lists; a row of thousands (a flood of cells, a spanning cell laid
+/// out on a grid) is named by its first ones and its count.
+const HEADERS_SHOWN: usize = 30;
+
 /// "（第2行的表头为：索引号、名称、…）" — what a refused ledger's header row holds.
 fn headers_found(r: &SheetRow) -> String {
     let cells: Vec<&str> = r
@@ -855,6 +883,14 @@ fn headers_found(r: &SheetRow) -> String {
         .collect();
     if cells.is_empty() {
         return String::new();
+    }
+    if cells.len() > HEADERS_SHOWN {
+        return format!(
+            "（第{}行的表头为：{}…等共{}个）",
+            r.number,
+            cells[..HEADERS_SHOWN].join("、"),
+            cells.len()
+        );
     }
     format!("（第{}行的表头为：{}）", r.number, cells.join("、"))
 }

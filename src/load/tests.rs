@@ -467,6 +467,22 @@ fn missing_required_column_makes_ledger_unusable() {
     assert_eq!(p[0].severity, Severity::Error);
 }
 
+/// A header row of 100 cells, none a required column: each missing-column error names the
+/// first 30 and the count, not all 100 (a flood of cells would repeat in every message).
+#[test]
+fn missing_column_lists_a_wide_header_by_its_first_cells() {
+    let header: Vec<String> = (1..=100).map(|i| format!("列{i}")).collect();
+    let csv = format!("{}\n", header.join(","));
+    let ev = ledger_bundle("主动公开", csv.as_bytes());
+    let p = with_code(&ev, DataCode::MissingColumn);
+    assert_eq!(p.len(), 5, "{p:?}");
+    for m in p.iter().map(|p| &p.message) {
+        assert!(m.contains("（第1行的表头为：列1、列2、"), "{m}");
+        assert!(m.contains("、列30…等共100个）"), "{m}");
+        assert!(!m.contains("列31"), "{m}");
+    }
+}
+
 #[test]
 fn duplicate_required_column_makes_ledger_unusable() {
     let csv =

@@ -20,8 +20,10 @@ use super::guard::{self, CORRUPT};
 use super::ledger::SheetRow;
 use super::zip as zipguard;
 
-/// Cells (including the empty ones padding a row up to its last cell) kept from one sheet.
-const MAX_CELLS: usize = 20_000_000;
+/// Cells (including the empty ones padding a row up to its last cell) kept from one sheet: as
+/// many as a CSV ledger keeps. An 8 KB sheet of 1,249 rows with one cell at column 16,001
+/// padded out to 20 million slots (about 500 MB) under the 20,000,000 this was.
+const MAX_CELLS: usize = 5_000_000;
 /// Excel's own limits.
 const MAX_ROWS: u32 = 1_048_576;
 const MAX_COLS: u32 = 16_384;

@@ -120,6 +120,29 @@ pub(crate) fn setup(case: &str, bundle: &Path) {
             )
             .unwrap();
         }
+        "xlsx-padding-bomb" => {
+            // An 8 KB workbook: the header, then 1,249 rows each with one cell in column
+            // WQK (the 16,001st). Every row is padded to its last cell, 20 million slots in all
+            // (about 500 MB); the cap of 5,000,000 cells (as for a CSV) refuses the sheet at
+            // its 314th row instead, and the rest of the bundle is scored.
+            let mut wb = rust_xlsxwriter::Workbook::new();
+            let ws = wb.add_worksheet();
+            for (c, h) in ["标题", "栏目", "索引号", "成文日期", "发布日期"]
+                .iter()
+                .enumerate()
+            {
+                ws.write_string(0, c as u16, *h).unwrap();
+            }
+            for r in 1..1250u32 {
+                ws.write_string(r, 16_000, "x").unwrap();
+            }
+            fs::create_dir_all(bundle.join("台账")).unwrap();
+            fs::write(
+                bundle.join("台账/主动公开台账.xlsx"),
+                wb.save_to_buffer().unwrap(),
+            )
+            .unwrap();
+        }
         "xlsx-formula-without-value" => {
             // 发布日期 as formulas whose results were never saved (a program wrote the file):
             // read as blank they would cost 1.x points with no word; they must be reported.
@@ -207,6 +230,59 @@ pub(crate) fn setup(case: &str, bundle: &Path) {
                 ),
             )
             .unwrap();
+        }
+        "xls-html-rowspan-bomb" => {
+            // A ledger exported as a web page named .xls: its header and two rows, then 40
+            // tables of rowspan=1000 colspan=1000 — the same budget as a document's tables.
+            let mut html = String::from(
+                "<html><body><table><tr><td>标题</td><td>栏目</td><td>索引号</td><td>成文日期</td><td>发布日期</td></tr>\
+                 <tr><td>会议一</td><td>工作动态</td><td>X/1</td><td>2021-03-01</td><td>2021-03-02</td></tr></table>",
+            );
+            let table = format!(
+                "<table><tr><td rowspan=1000 colspan=1000>x</td></tr>{}</table>",
+                "<tr></tr>".repeat(999)
+            );
+            html.push_str(&table.repeat(40));
+            html.push_str("</body></html>");
+            fs::create_dir_all(bundle.join("台账")).unwrap();
+            fs::write(bundle.join("台账/主动公开台账.xls"), html).unwrap();
+        }
+        "manifest-hundred-thousand-keys" => {
+            // Issue 14: 100,000 keys in one mapping (about 1.6 MB) then the first key again.
+            // The duplicate check was quadratic (33 s); now each key is checked in a hash set.
+            let mut yaml = fs::read_to_string(bundle.join("bundle.yaml")).unwrap();
+            yaml.push_str("附加:\n");
+            for i in 0..100_000 {
+                yaml.push_str(&format!("  k{i}: {i}\n"));
+            }
+            yaml.push_str("  k0: again\n");
+            fs::write(bundle.join("bundle.yaml"), yaml).unwrap();
+        }
+        "csv-empty-cells-flood" => {
+            // Issue 14: 300 rows, each followed by 100,000 empty cells (30 MB of commas; it
+            // took 765 MB). Trailing empty cells are dropped as a row is read; the last row's
+            // bad date shows the rows after the flood are still read and numbered.
+            let mut csv = String::from("标题,栏目,索引号,成文日期,发布日期\n");
+            for r in 2..=301 {
+                let date = if r == 301 { "2021-13-45" } else { "2021-03-02" };
+                csv.push_str(&format!("会议{r},工作动态,X/{r},2021-03-01,{date}"));
+                csv.push_str(&",".repeat(100_000));
+                csv.push('\n');
+            }
+            fs::create_dir_all(bundle.join("台账")).unwrap();
+            fs::write(bundle.join("台账/主动公开台账.csv"), csv).unwrap();
+        }
+        "csv-blank-lines-flood" => {
+            // Issue 14: 60 MiB of blank lines between two rows (an index of every line break
+            // took 668 MB). Line 1 is the header, line 2 a row, lines 3 to 62,914,562 blank,
+            // line 62,914,563 a row whose 发布日期 cannot be read: named by its line.
+            let mut csv = String::from(
+                "标题,栏目,索引号,成文日期,发布日期\n会议一,工作动态,X/1,2021-03-01,2021-03-02\n",
+            );
+            csv.push_str(&"\n".repeat(60 << 20));
+            csv.push_str("会议二,工作动态,X/2,2021-03-01,2021-13-45\n");
+            fs::create_dir_all(bundle.join("台账")).unwrap();
+            fs::write(bundle.join("台账/主动公开台账.csv"), csv).unwrap();
         }
         "symlinked-entry-same-file" => {
             // Two 制度 entries, the second a link to the first's file: one document would
@@ -725,13 +801,19 @@ fn output_through_a_dangling_symlink_into_the_bundle_is_refused() {
     let tmp = tempfile::TempDir::new().unwrap();
     let bundle = tmp.path().join("xx镇-2021");
     copy_dir(Path::new(SEED), &bundle);
-    let link = tmp.path().join("报告.json");
-    std::os::unix::fs::symlink(bundle.join("材料/新报告.json"), &link).unwrap();
-    for cmd in ["score", "precheck"] {
+    // selfreport writes Markdown only, so its link is named .md (a .json would be refused
+    // for its format before the link is looked at).
+    for (cmd, name) in [
+        ("score", "新报告.json"),
+        ("precheck", "新报告.json"),
+        ("selfreport", "新报告.md"),
+    ] {
+        let link = tmp.path().join(format!("{cmd}-{name}"));
+        std::os::unix::fs::symlink(bundle.join("材料").join(name), &link).unwrap();
         let out = run_limited(kaohe().arg(cmd).arg(&bundle).arg("-o").arg(&link), cmd);
         assert!(refused(&out).contains("符号链接"), "{cmd}");
         assert!(
-            !bundle.join("材料/新报告.json").exists(),
+            !bundle.join("材料").join(name).exists(),
             "{cmd} wrote into the bundle"
         );
     }
