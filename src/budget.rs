@@ -13,7 +13,9 @@
 //! limit, and the batch checks `cut` after loading and after scoring. Memory is the bytes
 //! allocated and not yet freed on that thread since `start`, counted by `CountingAlloc` (the
 //! binary's global allocator; without it only the time limit applies).
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
+
+use mimalloc::MiMalloc;
 use std::cell::Cell;
 use std::time::{Duration, Instant};
 
@@ -46,7 +48,7 @@ thread_local! {
     static STEP_LIMIT: Cell<u64> = const { Cell::new(u64::MAX) };
 }
 
-/// The system allocator, counting each thread's live bytes for the memory limit.
+/// mimalloc, counting each thread's live bytes for the memory limit.
 pub struct CountingAlloc;
 
 #[inline]
@@ -65,28 +67,28 @@ fn note(delta: isize) {
     });
 }
 
-// SAFETY: every call is forwarded unchanged to the system allocator; the counters are plain
+// SAFETY: every call is forwarded unchanged to mimalloc; the counters are plain
 // thread-local cells with no destructor and never allocate.
 unsafe impl GlobalAlloc for CountingAlloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         note(layout.size() as isize);
         // SAFETY: the caller's contract is passed on unchanged.
-        unsafe { System.alloc(layout) }
+        unsafe { MiMalloc.alloc(layout) }
     }
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         note(layout.size() as isize);
         // SAFETY: as above.
-        unsafe { System.alloc_zeroed(layout) }
+        unsafe { MiMalloc.alloc_zeroed(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         note(-(layout.size() as isize));
         // SAFETY: as above.
-        unsafe { System.dealloc(ptr, layout) }
+        unsafe { MiMalloc.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         note(new_size as isize - layout.size() as isize);
         // SAFETY: as above.
-        unsafe { System.realloc(ptr, layout, new_size) }
+        unsafe { MiMalloc.realloc(ptr, layout, new_size) }
     }
 }
 

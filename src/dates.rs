@@ -11,6 +11,16 @@ use jiff::civil::Date;
 /// Y-M-D, Y/M/D, Y.M.D or Y年M月D日(号), ASCII or full-width digits, optional trailing time.
 /// The input is already trimmed. Anything else is `None`.
 pub(crate) fn parse_date(s: &str) -> Option<Date> {
+    // The common spelling `2021-03-05` (ledgers hold thousands) without building a char vector;
+    // the scanner below reads it the same way.
+    if let Some(d) = parse_ymd_ascii(s.trim().as_bytes()) {
+        return Some(d);
+    }
+    parse_date_scanned(s)
+}
+
+/// Every accepted spelling, read char by char.
+fn parse_date_scanned(s: &str) -> Option<Date> {
     // Full-width digits → ASCII, so the scanner sees one alphabet.
     let chars: Vec<char> = s
         .trim()
@@ -82,6 +92,25 @@ pub(crate) fn parse_date(s: &str) -> Option<Date> {
     Date::new(year, month, day).ok()
 }
 
+/// `YYYY-MM-DD` (or with `/` or `.`, the same separator twice) in ASCII digits, or `None`.
+fn parse_ymd_ascii(b: &[u8]) -> Option<Date> {
+    let [y0, y1, y2, y3, s1, m0, m1, s2, d0, d1] = *b else {
+        return None;
+    };
+    if s1 != s2 || !matches!(s1, b'-' | b'/' | b'.') {
+        return None;
+    }
+    let num = |ds: &[u8]| {
+        ds.iter().try_fold(0i16, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + i16::from(c - b'0'))
+        })
+    };
+    let year = num(&[y0, y1, y2, y3])?;
+    let month = i8::try_from(num(&[m0, m1])?).ok()?;
+    let day = i8::try_from(num(&[d0, d1])?).ok()?;
+    Date::new(year, month, day).ok()
+}
+
 struct Scanner<'a> {
     chars: &'a [char],
     i: usize,
@@ -129,6 +158,34 @@ impl Scanner<'_> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ascii_fast_path_reads_as_the_scanner_does() {
+        for s in [
+            "2021-03-05",
+            "2021/03/05",
+            "2021.03.05",
+            "2021-02-29",
+            "2020-02-29",
+            "2021-13-01",
+            "2021-00-10",
+            "2021-03-00",
+            "2021-03/05",
+            "2021_03_05",
+            "20210-3-05",
+            "2021-3-5",
+            "0000-01-01",
+            "9999-12-31",
+            "2021-1a-05",
+            "2021-03-05 10:00",
+        ] {
+            let fast = parse_ymd_ascii(s.as_bytes());
+            assert!(fast.is_none() || fast == parse_date_scanned(s), "{s}");
+            assert_eq!(parse_date(s), parse_date_scanned(s), "{s}");
+        }
+        assert_eq!(parse_ymd_ascii(b"2021-03-05"), Date::new(2021, 3, 5).ok());
+        assert_eq!(parse_ymd_ascii(b"2021-02-29"), None);
+    }
+
     use super::*;
 
     fn d(y: i16, m: i8, day: i8) -> Option<Date> {

@@ -1,8 +1,8 @@
 //! Tree-walking evaluation of checked `Ir`. Never fails: a data problem is pushed into
 //! `EvalCtx::problems` and the value is `Null`. Null semantics are those of docs/rules.md.
 use crate::diag::CalendarCode;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use jiff::civil::Date;
@@ -515,7 +515,7 @@ impl<'a, 'c> Evaluator<'a, 'c> {
             Func::Distinct => {
                 let items = v0.as_list().unwrap_or(&[]);
                 let mut out: Vec<Value> = Vec::new();
-                let mut seen: HashSet<Key> = HashSet::new();
+                let mut seen: HashSet<Key> = HashSet::default();
                 for v in items.iter().filter(|v| !v.is_null()) {
                     let fresh = match key(v) {
                         Some(k) => seen.insert(k),
@@ -773,13 +773,15 @@ impl<'a, 'c> Evaluator<'a, 'c> {
             .map(|x| group_key(&self.apply(lambda, x)))
             .collect();
         // key → (count, index of the first element)
-        let mut groups: HashMap<&[Key], (usize, usize)> = HashMap::with_capacity(items.len());
+        let mut groups: HashMap<&[Key], (usize, usize)> =
+            HashMap::with_capacity_and_hasher(items.len(), Default::default());
         for (i, k) in keys.iter().enumerate() {
             if let Some(k) = k {
                 groups.entry(k.as_slice()).or_insert((0, i)).0 += 1;
             }
         }
-        let mut seen: HashMap<&[Key], usize> = HashMap::with_capacity(groups.len());
+        let mut seen: HashMap<&[Key], usize> =
+            HashMap::with_capacity_and_hasher(groups.len(), Default::default());
         // The field names, allocated once per call rather than once per element.
         let names: [Arc<str>; 4] = ["item", "count", "nth", "first"].map(Arc::from);
         let out = items

@@ -24,7 +24,7 @@ pub(crate) use error::ExprError;
 pub(crate) use host::{Files, Schema};
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::calendar::Calendar;
@@ -61,7 +61,7 @@ impl<S> TypeEnv<S> {
 /// Run-time bindings: global names (manifest, params), `let` names, `it`, `index`.
 #[derive(Debug, Clone, Default)]
 pub struct Vars {
-    map: HashMap<Arc<str>, Value>,
+    map: rustc_hash::FxHashMap<Arc<str>, Value>,
 }
 
 impl Vars {
@@ -69,7 +69,13 @@ impl Vars {
         Self::default()
     }
     pub fn set(&mut self, name: &str, value: Value) {
-        self.map.insert(Arc::from(name), value);
+        // Rebinding (`it`, `index` once per item) reuses the key instead of allocating it.
+        match self.map.get_mut(name) {
+            Some(slot) => *slot = value,
+            None => {
+                self.map.insert(Arc::from(name), value);
+            }
+        }
     }
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.map.get(name)

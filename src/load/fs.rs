@@ -141,19 +141,12 @@ pub fn too_large_to_read(size: u64) -> String {
     )
 }
 
-/// SHA-256 of a file, streamed in 64 KiB pieces.
+/// SHA-256 of a file, streamed (never held whole in memory).
 fn hash_file(path: &Path) -> std::io::Result<String> {
-    use std::io::Read;
     let mut file = fs::File::open(path)?;
     let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
+    // Streamed through std's copy buffer (on the stack, not zeroed for every file).
+    std::io::copy(&mut file, &mut hasher)?;
     Ok(hex(&hasher.finalize()))
 }
 
@@ -385,9 +378,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 fn hex(digest: &[u8]) -> String {
-    let mut s = String::with_capacity(64);
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(digest.len() * 2);
     for b in digest {
-        s.push_str(&format!("{b:02x}"));
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
     }
     s
 }

@@ -2,6 +2,7 @@
 //! evidence declaration.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use jiff::civil::Date;
@@ -210,32 +211,54 @@ impl Evidence {
         fn written(items: &Items, path: &str, kept: usize) -> Option<usize> {
             items.get(path)?.get(kept).copied()
         }
+        // One path buffer, extended on the way down and cut back on the way up: the search
+        // visits the whole manifest, and a string per step was most of its cost.
         fn find(
             items: &Items,
             v: &Value,
-            path: &str,
+            path: &mut String,
             target: &Arc<Record>,
         ) -> Option<(String, usize)> {
             match v {
-                Value::List(list) => list.iter().enumerate().find_map(|(i, it)| {
-                    let at = written(items, path, i)?;
-                    match it {
-                        Value::Record(r) if Arc::ptr_eq(r, target) => Some((path.to_string(), at)),
-                        _ => find(items, it, &format!("{path}[{at}]"), target),
+                Value::List(list) => {
+                    for (i, it) in list.iter().enumerate() {
+                        let Some(at) = written(items, path, i) else {
+                            continue;
+                        };
+                        if let Value::Record(r) = it
+                            && Arc::ptr_eq(r, target)
+                        {
+                            return Some((path.clone(), at));
+                        }
+                        let len = path.len();
+                        let _ = write!(path, "[{at}]");
+                        let found = find(items, it, path, target);
+                        path.truncate(len);
+                        if found.is_some() {
+                            return found;
+                        }
                     }
-                }),
-                Value::Record(r) => r.fields.iter().find_map(|(k, v)| {
-                    let child = if path.is_empty() {
-                        k.to_string()
-                    } else {
-                        format!("{path}.{k}")
-                    };
-                    find(items, v, &child, target)
-                }),
+                    None
+                }
+                Value::Record(r) => {
+                    for (k, v) in &r.fields {
+                        let len = path.len();
+                        if !path.is_empty() {
+                            path.push('.');
+                        }
+                        path.push_str(k);
+                        let found = find(items, v, path, target);
+                        path.truncate(len);
+                        if found.is_some() {
+                            return found;
+                        }
+                    }
+                    None
+                }
                 _ => None,
             }
         }
-        find(&self.list_items, &self.manifest, "", record)
+        find(&self.list_items, &self.manifest, &mut String::new(), record)
     }
 
     /// "文件存在于材料中": the path lies inside the bundle, is a regular file, was not refused.
