@@ -41,7 +41,7 @@ impl TableCut {
     /// The sentence a problem carries (the caller names the file).
     pub fn message(&self) -> String {
         format!(
-            "文档中的表格过大：所有表格合计超过 {MAX_SLOTS} 个单元格（合并单元格按所占格数计）的上限，第{}个表格第{}行起的内容未读取，依据这些表格的指标可能因此失分；请检查合并单元格（rowspan/colspan）是否写错，或把表格拆小后重新报送",
+            "文件中的表格过大：所有表格合计超过 {MAX_SLOTS} 个单元格（合并单元格按所占格数计）的上限，第{}个表格第{}行起的内容未读取，依据这些表格的指标可能因此失分；请检查合并单元格（rowspan/colspan）是否写错，或把表格拆小后重新报送",
             self.table, self.row
         )
     }
