@@ -312,19 +312,13 @@ impl OpenBundle {
                 &bfs,
                 &mut files,
                 &mut problems,
+                &mut named,
                 &e.key,
                 e.line,
                 &e.path,
                 &path,
                 &fetched,
             );
-            named.push((
-                e.key.clone(),
-                e.line,
-                e.path.clone(),
-                path.clone(),
-                fetched.status.is_ok(),
-            ));
             if fetched.status.is_ok() && fetched.bytes.is_none() {
                 problems.push(Problem::error(
                     &path,
@@ -355,19 +349,13 @@ impl OpenBundle {
                 &bfs,
                 &mut files,
                 &mut problems,
+                &mut named,
                 &e.key,
                 e.line,
                 &e.path,
                 &path,
                 &fetched,
             );
-            named.push((
-                e.key.clone(),
-                e.line,
-                e.path.clone(),
-                path.clone(),
-                fetched.status.is_ok(),
-            ));
             if !e.declared {
                 continue;
             }
@@ -399,19 +387,13 @@ impl OpenBundle {
                 &bfs,
                 &mut files,
                 &mut problems,
+                &mut named,
                 &f.key,
                 f.line,
                 &f.raw,
                 &path,
                 &fetched,
             );
-            named.push((
-                f.key.clone(),
-                f.line,
-                f.raw.clone(),
-                path.clone(),
-                fetched.status.is_ok(),
-            ));
         }
 
         same_file_twice(&bfs, &named, &mut problems);
@@ -472,13 +454,15 @@ fn same_file_twice(
     }
 }
 
-/// Record what became of a manifest path, with a problem when it is not a readable file.
+/// Record what became of a manifest path (its status in `files`, the path in `named` for the
+/// same-file-twice check), with a problem when it is not a readable file.
 // The bundle's file system is needed only to suggest the file a missing path probably meant.
 #[allow(clippy::too_many_arguments)]
 fn note_file(
     bfs: &BundleFs,
     files: &mut BTreeMap<String, FileStatus>,
     problems: &mut Vec<Problem>,
+    named: &mut Vec<(String, u32, String, String, bool)>,
     key: &str,
     line: u32,
     raw: &str,
@@ -486,6 +470,13 @@ fn note_file(
     fetched: &Fetched,
 ) {
     files.insert(path.to_string(), fetched.status.clone());
+    named.push((
+        key.to_string(),
+        line,
+        raw.to_string(),
+        path.to_string(),
+        fetched.status.is_ok(),
+    ));
     let problem = match &fetched.status {
         FileStatus::Ok { .. } => return,
         FileStatus::Missing => Problem::warning(
